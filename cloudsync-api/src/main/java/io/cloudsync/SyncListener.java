@@ -1,0 +1,74 @@
+package io.cloudsync;
+
+/**
+ * Receives events from dry-runs and runs: the {@code on_cloud_sync_plan} and
+ * {@code on_cloud_sync_complete} hooks of the original design, plus progress. Every method has an
+ * empty default. Methods may be called from the engine's worker threads; implementations must be
+ * thread-safe and quick. An exception thrown by a listener is logged and otherwise ignored.
+ */
+public interface SyncListener {
+
+    /**
+     * A plan was computed (for a dry-run or a run).
+     *
+     * @param event the plan's counts
+     */
+    default void onPlan(PlanEvent event) {
+    }
+
+    /**
+     * One operation of a run finished.
+     *
+     * @param event the progress so far
+     */
+    default void onProgress(ProgressEvent event) {
+    }
+
+    /**
+     * A dry-run or run ended.
+     *
+     * @param event the outcome
+     */
+    default void onComplete(CompleteEvent event) {
+    }
+
+    /**
+     * A computed plan.
+     *
+     * @param service the service id
+     * @param snapshot the snapshot name
+     * @param uploads files to upload
+     * @param deletes files to delete
+     * @param bytes bytes to upload
+     * @param dryRun true when nothing will be executed
+     */
+    record PlanEvent(String service, String snapshot, int uploads, int deletes, long bytes, boolean dryRun) {
+    }
+
+    /**
+     * Progress of a run, after one operation.
+     *
+     * @param service the service id
+     * @param snapshot the snapshot name
+     * @param action the operation that finished
+     * @param path the path it concerned
+     * @param succeeded whether it succeeded
+     * @param filesDone operations finished so far, including this one
+     * @param filesTotal operations in the plan
+     * @param bytesDone bytes uploaded so far
+     * @param bytesTotal bytes the plan uploads
+     */
+    record ProgressEvent(String service, String snapshot, SyncAction action, String path, boolean succeeded,
+                         int filesDone, int filesTotal, long bytesDone, long bytesTotal) {
+    }
+
+    /**
+     * The end of a dry-run or run.
+     *
+     * @param service the service id
+     * @param snapshot the snapshot name
+     * @param summary the outcome
+     */
+    record CompleteEvent(String service, String snapshot, SyncSummary summary) {
+    }
+}

@@ -1,0 +1,368 @@
+package io.cloudsync;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What to sync and how. Immutable; build one with {@link #builder} and change a copy with
+ * {@link #toBuilder}.
+ */
+public final class SyncRequest {
+
+    /** Value of the {@code max*} limits that means "no limit". */
+    public static final long UNLIMITED = Long.MAX_VALUE;
+
+    private final String service;
+    private final String snapshot;
+    private final boolean commitManifest;
+    private final List<String> include;
+    private final List<String> exclude;
+    private final Map<String, String> serviceConfig;
+    private final String credentialsKey;
+    private final boolean allowMassDelete;
+    private final long maxUploads;
+    private final long maxDeletes;
+    private final long maxBytes;
+    private final Duration lockWait;
+
+    private SyncRequest(Builder b) {
+        this.service = requireName(b.service, "service");
+        this.snapshot = requireName(b.snapshot, "snapshot");
+        this.commitManifest = b.commitManifest;
+        this.include = List.copyOf(b.include);
+        this.exclude = List.copyOf(b.exclude);
+        this.serviceConfig = Map.copyOf(b.serviceConfig);
+        this.credentialsKey = b.credentialsKey;
+        this.allowMassDelete = b.allowMassDelete;
+        this.maxUploads = requireLimit(b.maxUploads, "maxUploads");
+        this.maxDeletes = requireLimit(b.maxDeletes, "maxDeletes");
+        this.maxBytes = requireLimit(b.maxBytes, "maxBytes");
+        this.lockWait = Objects.requireNonNull(b.lockWait, "lockWait");
+        if (lockWait.isNegative()) {
+            throw new IllegalArgumentException("lockWait must not be negative, was " + lockWait);
+        }
+    }
+
+    private static String requireName(String value, String what) {
+        if (value == null || !value.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw new IllegalArgumentException(what + " must be 1-128 letters, digits, '.', '_' or '-' (not starting"
+                    + " with '.', '_' or '-'), was \"" + value + '"');
+        }
+        return value;
+    }
+
+    private static long requireLimit(long value, String what) {
+        if (value < 0) {
+            throw new IllegalArgumentException(what + " must not be negative, was " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Starts a request for one service and snapshot.
+     *
+     * @param service the configured service id, such as {@code "s3"} or {@code "local"}
+     * @param snapshot the snapshot name, such as {@code "nightly"}
+     * @return a builder with the defaults: commit the manifest, default include and exclude, no limits
+     */
+    public static Builder builder(String service, String snapshot) {
+        return new Builder(service, snapshot);
+    }
+
+    /**
+     * A builder holding this request's values.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(service, snapshot);
+        b.commitManifest = commitManifest;
+        b.include = include;
+        b.exclude = exclude;
+        b.serviceConfig = serviceConfig;
+        b.credentialsKey = credentialsKey;
+        b.allowMassDelete = allowMassDelete;
+        b.maxUploads = maxUploads;
+        b.maxDeletes = maxDeletes;
+        b.maxBytes = maxBytes;
+        b.lockWait = lockWait;
+        return b;
+    }
+
+    /**
+     * The service id.
+     *
+     * @return never {@code null}
+     */
+    public String service() {
+        return service;
+    }
+
+    /**
+     * The snapshot name.
+     *
+     * @return never {@code null}
+     */
+    public String snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * Whether a fully successful run writes the refreshed manifest to the remote and the cache.
+     *
+     * @return true by default
+     */
+    public boolean commitManifest() {
+        return commitManifest;
+    }
+
+    /**
+     * Paths (relative to the project root) to include; empty means the configured default.
+     *
+     * @return never {@code null}
+     */
+    public List<String> include() {
+        return include;
+    }
+
+    /**
+     * Extra exclude globs, added to the configured and built-in ones.
+     *
+     * @return never {@code null}
+     */
+    public List<String> exclude() {
+        return exclude;
+    }
+
+    /**
+     * Provider settings that override the configuration file's section for this service.
+     *
+     * @return never {@code null}
+     */
+    public Map<String, String> serviceConfig() {
+        return serviceConfig;
+    }
+
+    /**
+     * The vault key holding this service's credentials; empty means {@code cloud_sync.<service>}.
+     *
+     * @return the key, or empty
+     */
+    public java.util.Optional<String> credentialsKey() {
+        return java.util.Optional.ofNullable(credentialsKey);
+    }
+
+    /**
+     * Whether the delete guards may be overridden for this run.
+     *
+     * @return false by default
+     */
+    public boolean allowMassDelete() {
+        return allowMassDelete;
+    }
+
+    /**
+     * Largest number of uploads the plan may hold before the run refuses it.
+     *
+     * @return {@link #UNLIMITED} by default
+     */
+    public long maxUploads() {
+        return maxUploads;
+    }
+
+    /**
+     * Largest number of deletes the plan may hold before the run refuses it.
+     *
+     * @return {@link #UNLIMITED} by default
+     */
+    public long maxDeletes() {
+        return maxDeletes;
+    }
+
+    /**
+     * Largest number of bytes the plan may upload before the run refuses it.
+     *
+     * @return {@link #UNLIMITED} by default
+     */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /**
+     * How long a run waits for another run on the same service and snapshot to finish.
+     *
+     * @return {@link Duration#ZERO} (fail at once) by default
+     */
+    public Duration lockWait() {
+        return lockWait;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof SyncRequest r)) {
+            return false;
+        }
+        return service.equals(r.service) && snapshot.equals(r.snapshot) && commitManifest == r.commitManifest
+                && include.equals(r.include) && exclude.equals(r.exclude) && serviceConfig.equals(r.serviceConfig)
+                && Objects.equals(credentialsKey, r.credentialsKey) && allowMassDelete == r.allowMassDelete
+                && maxUploads == r.maxUploads && maxDeletes == r.maxDeletes && maxBytes == r.maxBytes
+                && lockWait.equals(r.lockWait);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(service, snapshot, commitManifest, include, exclude, serviceConfig, credentialsKey,
+                allowMassDelete, maxUploads, maxDeletes, maxBytes, lockWait);
+    }
+
+    @Override
+    public String toString() {
+        return "SyncRequest[service=" + service + ", snapshot=" + snapshot + ", commitManifest=" + commitManifest
+                + ", include=" + include + ", exclude=" + exclude + ", serviceConfigKeys="
+                + new TreeMap<>(serviceConfig).keySet() + ", allowMassDelete=" + allowMassDelete + ']';
+    }
+
+    /** Builds a {@link SyncRequest}. Not thread-safe. */
+    public static final class Builder {
+        private final String service;
+        private final String snapshot;
+        private boolean commitManifest = true;
+        private List<String> include = List.of();
+        private List<String> exclude = List.of();
+        private Map<String, String> serviceConfig = Map.of();
+        private String credentialsKey;
+        private boolean allowMassDelete;
+        private long maxUploads = UNLIMITED;
+        private long maxDeletes = UNLIMITED;
+        private long maxBytes = UNLIMITED;
+        private Duration lockWait = Duration.ZERO;
+
+        private Builder(String service, String snapshot) {
+            this.service = service;
+            this.snapshot = snapshot;
+        }
+
+        /**
+         * Sets whether a fully successful run commits the manifest.
+         *
+         * @param commit false to leave the remote and cached manifests untouched
+         * @return this builder
+         */
+        public Builder commitManifest(boolean commit) {
+            this.commitManifest = commit;
+            return this;
+        }
+
+        /**
+         * Sets the paths to include.
+         *
+         * @param paths relative paths; empty means the configured default
+         * @return this builder
+         */
+        public Builder include(List<String> paths) {
+            this.include = List.copyOf(paths);
+            return this;
+        }
+
+        /**
+         * Sets extra exclude globs.
+         *
+         * @param globs glob patterns matched against manifest paths
+         * @return this builder
+         */
+        public Builder exclude(List<String> globs) {
+            this.exclude = List.copyOf(globs);
+            return this;
+        }
+
+        /**
+         * Sets provider settings that override the configuration file.
+         *
+         * @param settings key to value
+         * @return this builder
+         */
+        public Builder serviceConfig(Map<String, String> settings) {
+            this.serviceConfig = Map.copyOf(settings);
+            return this;
+        }
+
+        /**
+         * Sets the vault key that holds the credentials.
+         *
+         * @param key a dotted key such as {@code "cloud_sync.s3"}
+         * @return this builder
+         */
+        public Builder credentialsKey(String key) {
+            this.credentialsKey = Objects.requireNonNull(key, "credentialsKey");
+            return this;
+        }
+
+        /**
+         * Allows the run to pass the delete guards.
+         *
+         * @param allow true to allow mass deletes and deletes from an empty or missing local tree
+         * @return this builder
+         */
+        public Builder allowMassDelete(boolean allow) {
+            this.allowMassDelete = allow;
+            return this;
+        }
+
+        /**
+         * Refuses plans with more uploads than this.
+         *
+         * @param max a count, or {@link SyncRequest#UNLIMITED}
+         * @return this builder
+         */
+        public Builder maxUploads(long max) {
+            this.maxUploads = max;
+            return this;
+        }
+
+        /**
+         * Refuses plans with more deletes than this.
+         *
+         * @param max a count, or {@link SyncRequest#UNLIMITED}
+         * @return this builder
+         */
+        public Builder maxDeletes(long max) {
+            this.maxDeletes = max;
+            return this;
+        }
+
+        /**
+         * Refuses plans that upload more bytes than this.
+         *
+         * @param max bytes, or {@link SyncRequest#UNLIMITED}
+         * @return this builder
+         */
+        public Builder maxBytes(long max) {
+            this.maxBytes = max;
+            return this;
+        }
+
+        /**
+         * Waits up to this long for another run on the same service and snapshot.
+         *
+         * @param wait zero to fail at once
+         * @return this builder
+         */
+        public Builder lockWait(Duration wait) {
+            this.lockWait = wait;
+            return this;
+        }
+
+        /**
+         * Builds the request.
+         *
+         * @return the immutable request
+         * @throws IllegalArgumentException naming the bad value
+         */
+        public SyncRequest build() {
+            return new SyncRequest(this);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.cloudsync;
+
+import io.cloudsync.spi.Secrets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+
+/**
+ * An unlocked, encrypted store of secrets addressed by dotted keys such as {@code cloud_sync.s3}.
+ * Values are text, often a JSON object. Every write is durable and atomic when the method returns.
+ * Implementations are thread-safe. No method, log line, message or {@code toString} ever shows a value.
+ */
+public interface Vault {
+
+    /**
+     * Reads a secret.
+     *
+     * @param key a dotted key
+     * @return the value, or empty when the vault has no such key
+     */
+    Optional<Secret> get(String key);
+
+    /**
+     * Stores a secret, replacing any earlier value.
+     *
+     * @param key a dotted key
+     * @param value the value
+     */
+    void set(String key, Secret value);
+
+    /**
+     * Removes a secret.
+     *
+     * @param key a dotted key
+     * @return true when the key was there
+     */
+    boolean remove(String key);
+
+    /**
+     * The keys held, never the values.
+     *
+     * @return the sorted key names
+     */
+    SortedSet<String> list();
+
+    /**
+     * Replaces every secret at once.
+     *
+     * @param secrets the new content
+     */
+    void store(Map<String, Secret> secrets);
+
+    /**
+     * Re-encrypts the vault, its inline backups included, under a new passphrase.
+     *
+     * @param newPassphrase the new passphrase
+     */
+    void rotatePassphrase(Secret newPassphrase);
+
+    /**
+     * A read-only view limited to {@code prefix} and the keys below it, for one provider.
+     *
+     * @param prefix a dotted key such as {@code cloud_sync.s3}
+     * @return the view; its keys are full dotted keys
+     */
+    Secrets scope(String prefix);
+}

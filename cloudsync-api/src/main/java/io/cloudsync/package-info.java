@@ -1,0 +1,8 @@
+/**
+ * The host-facing API of cloudsync: manifests, plans, sync requests and results, listener events,
+ * the secrets vault and the exception tree. Everything here is immutable unless it says otherwise,
+ * and no type in this package depends on anything but the JDK.
+ *
+ * <p>Provider authors look at {@link io.cloudsync.spi} instead.
+ */
+package io.cloudsync;

@@ -1,0 +1,141 @@
+package io.cloudsync.core.internal.fs;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Every file the library writes locally goes through here: a temporary file in the target's folder,
+ * fsync, an atomic move over the target, then fsync of the folder. A crash at any point leaves either
+ * the old file or the new one, never a mix, and at worst a stray {@code .tmp} file that the next
+ * write of the same target does not mind.
+ */
+public final class AtomicFiles {
+
+    /** Suffix of the temporary files; anything ending in it may be deleted by cleanup. */
+    public static final String TEMP_SUFFIX = ".cloudsync-tmp";
+
+    /** Writes content to a stream. */
+    @FunctionalInterface
+    public interface Writer {
+        /**
+         * Writes the whole content.
+         *
+         * @param out the temporary file's stream; do not close it
+         * @throws IOException on failure, which leaves the target untouched
+         */
+        void write(OutputStream out) throws IOException;
+    }
+
+    private AtomicFiles() {
+    }
+
+    /**
+     * Replaces {@code target} with {@code content} atomically and durably.
+     *
+     * @param target the file to write; its parent folders are created
+     * @param content the bytes
+     * @throws IOException on failure, which leaves the target as it was
+     */
+    public static void write(Path target, byte[] content) throws IOException {
+        write(target, out -> out.write(content), false);
+    }
+
+    /**
+     * Replaces {@code target} with what {@code writer} writes, atomically and durably.
+     *
+     * @param target the file to write; its parent folders are created
+     * @param writer produces the content
+     * @param ownerOnly true to create the file readable and writable by its owner only
+     * @throws IOException on failure, which leaves the target as it was
+     */
+    public static void write(Path target, Writer writer, boolean ownerOnly) throws IOException {
+        Path temp = prepareTemp(target, ownerOnly);
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+                 OutputStream out = Channels.newOutputStream(channel)) {
+                writer.write(out);
+                out.flush();
+                channel.force(true);
+            }
+            commit(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Creates an empty temporary file beside {@code target} for callers that fill it themselves
+     * (for example by copying a large stream) and then call {@link #commit}.
+     *
+     * @param target the file that will be replaced
+     * @param ownerOnly true to create it readable and writable by its owner only
+     * @return the temporary file
+     * @throws IOException when it cannot be created
+     */
+    public static Path prepareTemp(Path target, boolean ownerOnly) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        while (true) {
+            Path temp = parent.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                    + TEMP_SUFFIX);
+            try {
+                if (ownerOnly && supportsPosix(parent)) {
+                    Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+                } else {
+                    Files.createFile(temp);
+                }
+                return temp;
+            } catch (FileAlreadyExistsException e) {
+                // try another name
+            }
+        }
+    }
+
+    /**
+     * Syncs {@code temp} to disk, moves it over {@code target} atomically and syncs the folder.
+     *
+     * @param temp a temporary file in the same folder as {@code target}
+     * @param target the file to replace
+     * @throws IOException on failure
+     */
+    public static void commit(Path temp, Path target) throws IOException {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the file system of " + target.getParent() + " cannot replace files atomically", e);
+        }
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Flushes a folder's entries to disk, where the platform allows it.
+     *
+     * @param directory the folder
+     */
+    public static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Windows and some file systems cannot open or sync a folder; the move is still atomic.
+        }
+    }
+
+    private static boolean supportsPosix(Path dir) {
+        return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * The cloudsync gdrive provider.
+ */
+package io.cloudsync.provider.gdrive;

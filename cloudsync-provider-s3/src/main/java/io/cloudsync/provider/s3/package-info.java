@@ -1,0 +1,4 @@
+/**
+ * The cloudsync s3 provider.
+ */
+package io.cloudsync.provider.s3;

@@ -1,0 +1,139 @@
+package io.cloudsync.core;
+
+import io.cloudsync.CloudSyncException;
+import io.cloudsync.ConfigurationException;
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestFormatException;
+import io.cloudsync.core.internal.fs.AtomicFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last committed manifest of every service and snapshot, kept on the host at
+ * {@code <stateDir>/manifests/<service>/<snapshot>.json} (by default the state folder is
+ * {@code <root>/cache/cloud}). Dry runs plan against it when the remote cannot be read.
+ *
+ * <p>Files are written atomically through {@link AtomicFiles} (temporary file, fsync, atomic move),
+ * so a crash leaves the old manifest or the new one. A file that cannot be parsed or read is logged
+ * (event {@code sync.manifest}) and treated as absent: a damaged cache never stops planning, it only
+ * makes the next plan upload more. Thread-safe; concurrent writers of the same snapshot are
+ * serialised by the engine's lock, not here.
+ */
+public final class ManifestCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManifestCache.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
+
+    private final Path stateDir;
+
+    /**
+     * A cache under a state folder, which need not exist yet.
+     *
+     * @param stateDir the state folder, such as {@code <root>/cache/cloud}; never {@code null}
+     */
+    public ManifestCache(Path stateDir) {
+        this.stateDir = Objects.requireNonNull(stateDir, "stateDir").toAbsolutePath().normalize();
+    }
+
+    /**
+     * Where the manifest of a service and snapshot is kept.
+     *
+     * @param service the configured service name, such as {@code s3}
+     * @param snapshot the snapshot name, such as {@code nightly}
+     * @return {@code <stateDir>/manifests/<service>/<snapshot>.json}
+     * @throws ConfigurationException when a name is not a safe single file name
+     */
+    public Path pathOf(String service, String snapshot) {
+        return stateDir.resolve("manifests").resolve(requireName(service, "service"))
+                .resolve(requireName(snapshot, "snapshot") + ".json");
+    }
+
+    /**
+     * The cached manifest, if there is a readable one.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @return the manifest, or empty when there is none or it is damaged or unreadable (logged)
+     */
+    public Optional<Manifest> read(String service, String snapshot) {
+        Path file = pathOf(service, snapshot);
+        try (InputStream in = Files.newInputStream(file)) {
+            return Optional.of(ManifestJson.read(in, file.toString()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (ManifestFormatException e) {
+            LOG.warn("sync.manifest cache_corrupt service={} snapshot={} file={}: {}; ignoring it, the next"
+                    + " successful run rewrites it", service, snapshot, file, e.getMessage());
+            return Optional.empty();
+        } catch (IOException | CloudSyncException e) {
+            LOG.warn("sync.manifest cache_unreadable service={} snapshot={} file={}: {}; ignoring it",
+                    service, snapshot, file, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Stores a manifest, replacing any previous one atomically.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @param m the manifest; never {@code null}
+     * @throws CloudSyncException when the file cannot be written (the old one is then intact)
+     */
+    public void write(String service, String snapshot, Manifest m) {
+        Objects.requireNonNull(m, "manifest");
+        Path file = pathOf(service, snapshot);
+        try {
+            AtomicFiles.write(file, out -> ManifestJson.write(m, out), false);
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot write the cached manifest " + file + ": " + e
+                    + "; check that the state folder is writable and the disk is not full", e);
+        }
+        LOG.debug("sync.manifest cache_write service={} snapshot={} entries={} checksum={}",
+                service, snapshot, m.entries().size(), m.checksum());
+    }
+
+    /**
+     * Removes the cached manifest; does nothing when there is none.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @throws CloudSyncException when the file exists but cannot be deleted
+     */
+    public void delete(String service, String snapshot) {
+        Path file = pathOf(service, snapshot);
+        try {
+            if (Files.deleteIfExists(file)) {
+                AtomicFiles.syncDirectory(file.getParent());
+            }
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot delete the cached manifest " + file + ": " + e, e);
+        }
+    }
+
+    private static String requireName(String value, String what) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw new ConfigurationException(what + " name must be 1-128 characters of letters, digits, '.', '_'"
+                    + " or '-', not starting with '.' or '-', was " + (value == null ? "null" : "\"" + value + '"'));
+        }
+        return value;
+    }
+
+    /**
+     * Names the state folder.
+     *
+     * @return a short description
+     */
+    @Override
+    public String toString() {
+        return "ManifestCache[" + stateDir + ']';
+    }
+}

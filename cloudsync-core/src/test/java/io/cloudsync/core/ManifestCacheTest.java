@@ -1,0 +1,120 @@
+package io.cloudsync.core;
+
+import static io.cloudsync.core.TestManifests.entry;
+import static io.cloudsync.core.TestManifests.manifest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cloudsync.CloudSyncException;
+import io.cloudsync.ConfigurationException;
+import io.cloudsync.Manifest;
+import io.cloudsync.core.internal.fs.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestCacheTest {
+
+    @TempDir
+    Path state;
+
+    private final Manifest m = manifest(entry("a.txt", "a"), entry("b/c.txt", "c"));
+
+    @Test
+    void pathOf_followsTheDocumentedLayout() {
+        ManifestCache cache = new ManifestCache(state);
+
+        assertThat(cache.pathOf("s3", "nightly")).isEqualTo(state.resolve("manifests/s3/nightly.json"));
+    }
+
+    @Test
+    void read_whenNothingWritten_isEmpty() {
+        assertThat(new ManifestCache(state).read("s3", "nightly")).isEmpty();
+    }
+
+    @Test
+    void write_thenRead_returnsTheManifest() {
+        ManifestCache cache = new ManifestCache(state);
+
+        cache.write("s3", "nightly", m);
+
+        assertThat(cache.read("s3", "nightly")).contains(m);
+        assertThat(cache.read("s3", "weekly")).isEmpty();
+        assertThat(cache.read("gdrive", "nightly")).isEmpty();
+    }
+
+    @Test
+    void write_replacesAndLeavesNoTemporaryFile() throws IOException {
+        ManifestCache cache = new ManifestCache(state);
+        cache.write("local", "snap", Manifest.empty("old"));
+
+        cache.write("local", "snap", m);
+
+        assertThat(cache.read("local", "snap")).contains(m);
+        assertThat(Files.readAllBytes(cache.pathOf("local", "snap"))).isEqualTo(ManifestJson.toBytes(m));
+        try (Stream<Path> files = Files.list(cache.pathOf("local", "snap").getParent())) {
+            assertThat(files).noneMatch(p -> p.getFileName().toString().endsWith(AtomicFiles.TEMP_SUFFIX))
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void read_whenFileCorrupt_isEmptyAndDoesNotThrow() throws IOException {
+        ManifestCache cache = new ManifestCache(state);
+        cache.write("s3", "nightly", m);
+        Path file = cache.pathOf("s3", "nightly");
+        Files.writeString(file, Files.readString(file).replace("a.txt", "z.txt"));
+
+        assertThat(cache.read("s3", "nightly")).isEmpty();
+
+        Files.writeString(file, "{ not json");
+        assertThat(cache.read("s3", "nightly")).isEmpty();
+        Files.write(file, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        assertThat(cache.read("s3", "nightly")).isEmpty();
+    }
+
+    @Test
+    void read_whenPathIsAFolder_isEmpty() throws IOException {
+        ManifestCache cache = new ManifestCache(state);
+        Files.createDirectories(cache.pathOf("s3", "nightly"));
+
+        assertThat(cache.read("s3", "nightly")).isEmpty();
+    }
+
+    @Test
+    void delete_removesTheFileAndIsIdempotent() {
+        ManifestCache cache = new ManifestCache(state);
+        cache.write("s3", "nightly", m);
+
+        cache.delete("s3", "nightly");
+        cache.delete("s3", "nightly");
+
+        assertThat(cache.read("s3", "nightly")).isEmpty();
+        assertThat(cache.pathOf("s3", "nightly")).doesNotExist();
+    }
+
+    @Test
+    void write_whenStateDirIsAFile_throwsNamingTheFile() throws IOException {
+        Path notADir = Files.writeString(state.resolve("plain"), "x");
+        ManifestCache cache = new ManifestCache(notADir);
+
+        assertThatThrownBy(() -> cache.write("s3", "nightly", m)).isInstanceOf(CloudSyncException.class)
+                .hasMessageContaining("nightly.json");
+    }
+
+    @Test
+    void pathOf_withUnsafeNames_isRejected() {
+        ManifestCache cache = new ManifestCache(state);
+
+        for (String bad : new String[] {"..", "../x", "a/b", "", ".hidden", "a\\b", "-x"}) {
+            assertThatThrownBy(() -> cache.pathOf("s3", bad)).as(bad).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("snapshot name");
+            assertThatThrownBy(() -> cache.read(bad, "nightly")).as(bad).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("service name");
+        }
+        assertThat(cache.pathOf("my-s3_2", "milestone-12.1")).hasFileName("milestone-12.1.json");
+    }
+}

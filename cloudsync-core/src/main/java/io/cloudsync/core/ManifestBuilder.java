@@ -1,0 +1,306 @@
+package io.cloudsync.core;
+
+import io.cloudsync.CloudSyncException;
+import io.cloudsync.ConfigurationException;
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.PathRules;
+import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.core.internal.manifest.Glob;
+import io.cloudsync.core.internal.manifest.TreeScan;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/**
+ * Builds the {@link Manifest} of a folder: walks the root (or only the include paths), drops what the
+ * exclude patterns match, and records {@code {path, size, mtime, sha256}} of every regular file.
+ *
+ * <ul>
+ *   <li><b>Excludes.</b> {@link #DEFAULT_EXCLUDES} always apply ({@code cache/}, {@code logs/},
+ *       {@code tmp/}, {@code backups/}, {@code .git/} and the library's temporary files); patterns
+ *       from {@link #exclude} and folders from {@link #excludePath} are added to them. Excluded
+ *       folders are not walked at all. Excludes also apply inside include paths.</li>
+ *   <li><b>Symbolic links are never followed</b>, whether they point to a file or a folder, inside
+ *       the tree or out of it: each is left out of the manifest and listed in
+ *       {@link Result#skipped()} as {@code "<path>: symbolic link, not followed"}. So are FIFOs,
+ *       sockets and devices, and files or folders that cannot be read. Empty folders do not appear
+ *       (a manifest lists files). The root itself may be given through a link.</li>
+ *   <li><b>Names.</b> Paths are recorded in Unicode NFC. A file stored under another normalisation
+ *       (say NFD) is recorded under its NFC path; {@link #localPathOf} finds it again. Two files
+ *       whose names differ only by normalisation are both left out and reported, never merged. A
+ *       name that {@link PathRules} cannot represent (a backslash, say) is left out and reported.</li>
+ *   <li><b>Hash cache.</b> With a {@link #previous} manifest, a file whose size and mtime equal its
+ *       previous entry keeps that entry's sha256 without being read, unless its mtime is within
+ *       {@link #RACY_WINDOW} of (or after) the moment the previous manifest was made: such a file
+ *       could have changed again within the same timestamp tick, so it is read (git's racy-clean
+ *       rule). Rescanning an unchanged tree therefore reads no file contents.</li>
+ *   <li><b>Hashing</b> runs on {@link #parallelism} threads with one 256 KiB buffer each; no file
+ *       content is held in memory. After hashing, the file's size, mtime and identity are read
+ *       again; if anything changed (or the bytes read differ from the size), the file is hashed
+ *       again, up to {@value #MAX_ATTEMPTS} times, then left out and reported. A file is never
+ *       recorded with a digest of content it no longer has at the time it was checked.</li>
+ * </ul>
+ *
+ * <p>The manifest's {@code createdAt} is the clock's time when the scan starts. A builder is not
+ * thread-safe; a scan runs its own threads and returns when they are done.
+ */
+public final class ManifestBuilder {
+
+    /** Exclude patterns that always apply; see {@link #exclude} for the syntax. */
+    public static final List<String> DEFAULT_EXCLUDES = List.of(
+            "cache/**", "logs/**", "tmp/**", "backups/**", ".git/**", "**/*" + AtomicFiles.TEMP_SUFFIX);
+
+    /**
+     * How close to (or after) the previous manifest's {@code createdAt} an mtime must be for the
+     * previous sha256 not to be trusted: two seconds, the coarsest timestamp a common file system
+     * (FAT) keeps.
+     */
+    public static final Duration RACY_WINDOW = Duration.ofSeconds(2);
+
+    /** How many times a file that keeps changing while it is hashed is tried before it is reported. */
+    public static final int MAX_ATTEMPTS = 3;
+
+    /**
+     * The report of one scan.
+     *
+     * @param manifest the manifest; never {@code null}
+     * @param skipped what was left out and why, as {@code "<path>: <reason>"}, sorted: symbolic
+     *     links, special files, unreadable files or folders, files that kept changing, names that
+     *     collide under Unicode normalisation or break the path rules; never {@code null}
+     * @param missingIncludes include paths that do not exist, as given; never {@code null}
+     * @param filesHashed files whose content was read
+     * @param filesReused files whose sha256 came from the previous manifest without reading them
+     */
+    public record Result(Manifest manifest, List<String> skipped, List<String> missingIncludes,
+                         long filesHashed, long filesReused) {
+
+        /**
+         * Copies the lists.
+         *
+         * @param manifest see the record component
+         * @param skipped see the record component
+         * @param missingIncludes see the record component
+         * @param filesHashed see the record component
+         * @param filesReused see the record component
+         */
+        public Result {
+            Objects.requireNonNull(manifest, "manifest");
+            skipped = List.copyOf(skipped);
+            missingIncludes = List.copyOf(missingIncludes);
+        }
+    }
+
+    private final Path root;
+    private String name = "manifest";
+    private final List<String> includes = new ArrayList<>();
+    private final List<Glob> excludes = new ArrayList<>();
+    private final List<Path> excludedPaths = new ArrayList<>();
+    private Manifest previous;
+    private int parallelism = Runtime.getRuntime().availableProcessors();
+    private Clock clock = Clock.systemUTC();
+    private BiConsumer<Path, Integer> afterHash = (file, attempt) -> { };
+
+    private ManifestBuilder(Path root) {
+        this.root = root;
+        DEFAULT_EXCLUDES.forEach(g -> excludes.add(Glob.of(g)));
+    }
+
+    /**
+     * A builder for the tree under {@code root}.
+     *
+     * @param root an existing folder (checked when scanning); never {@code null}
+     * @return a new builder
+     */
+    public static ManifestBuilder forRoot(Path root) {
+        return new ManifestBuilder(Objects.requireNonNull(root, "root"));
+    }
+
+    /**
+     * Names the manifest.
+     *
+     * @param name usually the snapshot name; default {@code "manifest"}
+     * @return this builder
+     */
+    public ManifestBuilder name(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /**
+     * Limits the scan to these files and folders, relative to the root ({@code /}-separated, no
+     * {@code ..}). An empty list, the default, means the whole root. Paths that do not exist are
+     * reported in {@link Result#missingIncludes()}. Calls add up.
+     *
+     * @param paths relative paths such as {@code "src"} or {@code "config/app.json"}
+     * @return this builder
+     * @throws ConfigurationException naming a path that is absolute or leaves the root
+     */
+    public ManifestBuilder include(List<String> paths) {
+        for (String p : paths) {
+            String trimmed = p == null ? null : p.replaceAll("/+$", "");
+            if (".".equals(trimmed) || "".equals(trimmed)) {
+                includes.add("");
+                continue;
+            }
+            try {
+                PathRules.requireCanonical(trimmed);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("include " + e.getMessage()
+                        + "; include paths are relative to the root " + root, e);
+            }
+            includes.add(trimmed);
+        }
+        return this;
+    }
+
+    /**
+     * Adds exclude patterns to {@link #DEFAULT_EXCLUDES}. Patterns match {@code /}-separated paths
+     * relative to the root: {@code *} within a segment, {@code ?} one character, {@code **} across
+     * folders ({@code **}{@code /x} matches {@code x} at any depth); a pattern that matches a folder
+     * excludes all of it, and {@code dir/**} excludes the folder {@code dir}.
+     *
+     * @param globs patterns such as {@code "build/**"} or {@code "**}{@code /*.log"}
+     * @return this builder
+     * @throws ConfigurationException naming a pattern that is empty, absolute or uses {@code \}
+     */
+    public ManifestBuilder exclude(List<String> globs) {
+        for (String g : globs) {
+            try {
+                excludes.add(Glob.of(g));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(e.getMessage(), e);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Excludes one folder (or file) and everything under it, such as a custom state folder inside
+     * the root. Paths outside the root are accepted and have no effect.
+     *
+     * @param absoluteDir the folder
+     * @return this builder
+     */
+    public ManifestBuilder excludePath(Path absoluteDir) {
+        excludedPaths.add(Objects.requireNonNull(absoluteDir, "absoluteDir"));
+        return this;
+    }
+
+    /**
+     * Enables the hash cache with the manifest of an earlier scan of the same root.
+     *
+     * @param previous the earlier manifest, or {@code null} for none
+     * @return this builder
+     */
+    public ManifestBuilder previous(Manifest previous) {
+        this.previous = previous;
+        return this;
+    }
+
+    /**
+     * Sets how many threads hash files.
+     *
+     * @param threads at least 1; default the number of processors
+     * @return this builder
+     * @throws ConfigurationException when {@code threads} is less than 1
+     */
+    public ManifestBuilder parallelism(int threads) {
+        if (threads < 1) {
+            throw new ConfigurationException("parallelism must be at least 1, was " + threads);
+        }
+        this.parallelism = threads;
+        return this;
+    }
+
+    /**
+     * Sets the clock that stamps {@code createdAt}.
+     *
+     * @param clock the clock; default the system UTC clock
+     * @return this builder
+     */
+    public ManifestBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** Test hook: runs after each hash of a file, before it is checked again. */
+    ManifestBuilder afterHash(BiConsumer<Path, Integer> hook) {
+        this.afterHash = Objects.requireNonNull(hook, "hook");
+        return this;
+    }
+
+    /**
+     * Scans the tree.
+     *
+     * @return the manifest and what was left out
+     * @throws CloudSyncException when the root is not a readable folder or the scan is interrupted
+     */
+    public Result scan() {
+        return new TreeScan(root, name, includes, excludes, excludedPaths, previous, RACY_WINDOW, MAX_ATTEMPTS,
+                parallelism, clock, afterHash).run();
+    }
+
+    /**
+     * Scans the tree and returns only the manifest.
+     *
+     * @return {@code scan().manifest()}
+     * @throws CloudSyncException as {@link #scan()}
+     */
+    public Manifest build() {
+        return scan().manifest();
+    }
+
+    /**
+     * The local file a manifest path stands for. Usually {@code root.resolve(path)}; when no file
+     * has that exact name but one whose name has the same NFC form does (a name stored in NFD on a
+     * file system that keeps names as bytes), that one. Symbolic links are not followed.
+     *
+     * @param root the root the manifest was built from
+     * @param path a manifest path
+     * @return the file, which may not exist when nothing matches
+     */
+    public static Path localPathOf(Path root, String path) {
+        Path direct = root.resolve(path);
+        if (Files.exists(direct, LinkOption.NOFOLLOW_LINKS)) {
+            return direct;
+        }
+        Path current = root;
+        for (String segment : path.split("/")) {
+            Path next = current.resolve(segment);
+            if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
+                next = findByNfc(current, segment);
+                if (next == null) {
+                    return direct;
+                }
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    private static Path findByNfc(Path dir, String nfcName) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+            for (Path child : children) {
+                if (Normalizer.normalize(child.getFileName().toString(), Normalizer.Form.NFC).equals(nfcName)) {
+                    return child;
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+}

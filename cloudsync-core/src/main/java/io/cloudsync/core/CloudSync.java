@@ -1,0 +1,607 @@
+package io.cloudsync.core;
+
+import io.cloudsync.CloudSyncException;
+import io.cloudsync.FeatureDisabledException;
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.Plan;
+import io.cloudsync.PlanRefusedException;
+import io.cloudsync.SyncAction;
+import io.cloudsync.SyncError;
+import io.cloudsync.SyncListener;
+import io.cloudsync.SyncRequest;
+import io.cloudsync.SyncStatus;
+import io.cloudsync.SyncSummary;
+import io.cloudsync.Vault;
+import io.cloudsync.core.internal.engine.Execution;
+import io.cloudsync.core.internal.engine.Retry;
+import io.cloudsync.core.internal.journal.Journal;
+import io.cloudsync.core.internal.lock.RunLock;
+import io.cloudsync.spi.Capability;
+import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.Provider;
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderException;
+import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.spi.Secrets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The facade most hosts touch: build one per project root, then ask for a {@link #manifest},
+ * a {@link #dryRun} or a {@link #run}. Thread-safe; runs on the same service and snapshot are
+ * serialised by a lock under the state folder, across threads and processes.
+ *
+ * <pre>{@code
+ * CloudSync cloudSync = CloudSync.builder()
+ *         .root(Path.of("/srv/project"))
+ *         .config(CloudSyncConfig.load(Path.of("/srv/project/config/cloudsync.json")))
+ *         .build();
+ * SyncResult result = cloudSync.run(SyncRequest.builder("s3", "nightly").build());
+ * }</pre>
+ */
+public final class CloudSync {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CloudSync.class);
+
+    private final Path root;
+    private final Path stateDirectory;
+    private final CloudSyncConfig config;
+    private final Providers providers;
+    private final Vault vault;
+    private final List<SyncListener> listeners;
+    private final Clock clock;
+    private final Retry.Sleeper sleeper;
+    private final ManifestCache cache;
+
+    private CloudSync(Builder b) {
+        this.config = b.config != null ? b.config : CloudSyncConfig.defaults();
+        Path r = b.root;
+        if (r == null) {
+            r = Path.of(config.defaultRoot().orElse("."));
+        }
+        this.root = r.toAbsolutePath().normalize();
+        this.stateDirectory = (b.stateDirectory != null ? b.stateDirectory : root.resolve("cache/cloud"))
+                .toAbsolutePath().normalize();
+        Providers p = b.providers != null ? b.providers : Providers.load();
+        for (ProviderFactory f : b.explicit) {
+            p = p.with(f);
+        }
+        this.providers = p;
+        this.vault = b.vault;
+        this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+        this.clock = b.clock;
+        this.sleeper = b.sleeper;
+        this.cache = new ManifestCache(stateDirectory);
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a builder with no root (the configured default root, or the working folder), the state
+     *     folder {@code <root>/cache/cloud}, providers discovered by ServiceLoader and every flag off
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The project root.
+     *
+     * @return an absolute path
+     */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * The state folder (manifest cache, journal, locks, resume state).
+     *
+     * @return an absolute path
+     */
+    public Path stateDirectory() {
+        return stateDirectory;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @return never {@code null}
+     */
+    public CloudSyncConfig config() {
+        return config;
+    }
+
+    /**
+     * The providers available.
+     *
+     * @return never {@code null}
+     */
+    public Providers providers() {
+        return providers;
+    }
+
+    /**
+     * The cache of committed manifests.
+     *
+     * @return never {@code null}
+     */
+    public ManifestCache manifestCache() {
+        return cache;
+    }
+
+    /**
+     * Adds a listener.
+     *
+     * @param listener receives plan, progress and complete events
+     */
+    public void addListener(SyncListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Removes a listener.
+     *
+     * @param listener a listener added earlier
+     */
+    public void removeListener(SyncListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Builds the manifest of the local tree.
+     *
+     * @param name the manifest's name
+     * @param include paths to include; empty means the configured default
+     * @param exclude extra exclude globs
+     * @return the scan result with its report
+     * @throws FeatureDisabledException when {@code enable_cloud_sync} is off
+     */
+    public ManifestBuilder.Result manifest(String name, List<String> include, List<String> exclude) {
+        requireFlag(CloudSyncConfig.MASTER_FLAG, "build a manifest");
+        ManifestBuilder.Result result = scan(name, include, exclude, null);
+        LOG.atInfo().setMessage("sync.manifest").addKeyValue("name", name).addKeyValue("entries", result.manifest().entries().size())
+                .addKeyValue("bytes", result.manifest().totalBytes()).addKeyValue("checksum", result.manifest().checksum())
+                .addKeyValue("hashed", result.filesHashed()).addKeyValue("reused", result.filesReused()).log();
+        return result;
+    }
+
+    /**
+     * Computes what a run would do, without writing anything to the remote. Works when the provider
+     * jar is absent or the remote cannot be read: it then plans against the cached manifest, or an
+     * empty remote, and says so in {@link SyncResult#planSource()}.
+     *
+     * @param request what to sync
+     * @return the plan and a {@link SyncStatus#DRY_RUN} summary
+     * @throws FeatureDisabledException when a flag is off
+     */
+    public SyncResult dryRun(SyncRequest request) {
+        long started = System.nanoTime();
+        String service = request.service();
+        String snapshot = snapshotName(request);
+        requireFlags(service, "plan a sync");
+        Remote remote = readRemoteForDryRun(request, snapshot);
+        Manifest local = scanFor(request, snapshot, remote.manifest);
+        Plan plan = Planner.plan(local, remote.manifestOrEmpty(snapshot));
+        firePlan(service, snapshot, plan, true);
+        SyncSummary summary = new SyncSummary(SyncStatus.DRY_RUN, plan.uploads().size(), plan.deletes().size(),
+                plan.skipped().size(), 0, plan.uploadBytes(), Duration.ofNanos(System.nanoTime() - started), List.of());
+        LOG.atInfo().setMessage("sync.dry_run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
+                .addKeyValue("source", remote.source.jsonName()).addKeyValue("uploads", plan.uploads().size())
+                .addKeyValue("deletes", plan.deletes().size()).addKeyValue("bytes", plan.uploadBytes())
+                .addKeyValue("plan_id", plan.id()).log();
+        fireComplete(service, snapshot, summary);
+        return new SyncResult(service, snapshot, local, plan, summary, remote.manifest, remote.source, remote.note);
+    }
+
+    /**
+     * Brings the remote in line with the local tree: uploads, deletes, verification, then the
+     * manifest commit when every operation succeeded. Failed operations are collected in the summary,
+     * not thrown. An interrupted run is resumed by the next one without resending what arrived.
+     *
+     * @param request what to sync
+     * @return the plan and the outcome
+     * @throws FeatureDisabledException when a flag is off
+     * @throws io.cloudsync.ProviderNotFoundException when no provider serves the service
+     * @throws io.cloudsync.LockHeldException when another run holds the service and snapshot
+     * @throws PlanRefusedException when a limit of the request or a delete guard refuses the plan
+     */
+    public SyncResult run(SyncRequest request) {
+        long started = System.nanoTime();
+        String service = request.service();
+        String snapshot = snapshotName(request);
+        requireFlags(service, "run a sync");
+        ServiceSpec spec = serviceSpec(request);
+        ProviderFactory factory = providers.require(spec.providerId);
+        try (RunLock ignored = RunLock.acquire(stateDirectory, service, snapshot, request.lockWait());
+             Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
+            Retry retry = new Retry(config.engine(), sleeper);
+            Optional<Manifest> remoteManifest;
+            try {
+                remoteManifest = retry.call(() -> provider.readManifest(snapshot));
+            } catch (ProviderException e) {
+                return failedRead(request, snapshot, e, started);
+            }
+            Manifest remote = remoteManifest.orElseGet(() -> Manifest.empty(snapshot));
+            boolean rootMissing = !Files.isDirectory(root);
+            Manifest local = scanFor(request, snapshot, remoteManifest.orElse(null));
+            Plan plan = Planner.plan(local, remote);
+            Guards.check(request, config.engine(), plan, remote, local, rootMissing, service, snapshot);
+            firePlan(service, snapshot, plan, false);
+
+            Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
+            Execution.Outcome outcome;
+            try (Journal journal = Journal.open(journalFile)) {
+                Execution execution = new Execution(service, snapshot, provider, factory.capabilities(), root,
+                        stateDirectory.resolve("tmp"), journal, retry, config.engine().parallelism(), this::fireProgress);
+                outcome = execution.execute(plan);
+            }
+            List<SyncError> errors = new ArrayList<>(outcome.errors());
+            if (errors.isEmpty() && request.commitManifest()) {
+                commit(provider, factory, retry, service, snapshot, local, remoteManifest, plan, errors);
+            }
+            SyncStatus status = errors.isEmpty() ? SyncStatus.SUCCESS
+                    : outcome.uploaded() + outcome.deleted() > 0 ? SyncStatus.PARTIAL : SyncStatus.FAILED;
+            SyncSummary summary = new SyncSummary(status, outcome.uploaded(), outcome.deleted(), plan.skipped().size(),
+                    errors.size(), outcome.bytes(), Duration.ofNanos(System.nanoTime() - started), errors);
+            LOG.atInfo().setMessage("sync.run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
+                    .addKeyValue("status", status.jsonName()).addKeyValue("uploaded", outcome.uploaded())
+                    .addKeyValue("resumed", outcome.resumed()).addKeyValue("deleted", outcome.deleted())
+                    .addKeyValue("failed", errors.size()).addKeyValue("bytes", outcome.bytes())
+                    .addKeyValue("plan_id", plan.id()).addKeyValue("duration_ms", summary.duration().toMillis()).log();
+            fireComplete(service, snapshot, summary);
+            return new SyncResult(service, snapshot, local, plan, summary, remoteManifest.orElse(null),
+                    PlanSource.REMOTE, remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet");
+        }
+    }
+
+    private void commit(Provider provider, ProviderFactory factory, Retry retry, String service, String snapshot,
+                        Manifest local, Optional<Manifest> remoteManifest, Plan plan, List<SyncError> errors) {
+        Manifest refreshed = local.withName(snapshot);
+        boolean remoteCurrent = plan.isEmpty() && remoteManifest.isPresent()
+                && remoteManifest.get().checksum().equals(refreshed.checksum());
+        try {
+            if (!remoteCurrent) {
+                ManifestPrecondition precondition = !factory.capabilities().contains(Capability.CONDITIONAL_MANIFEST_WRITE)
+                        ? ManifestPrecondition.none()
+                        : remoteManifest.map(m -> ManifestPrecondition.ifChecksum(m.checksum()))
+                                .orElse(ManifestPrecondition.ifAbsent());
+                retry.run(() -> provider.writeManifest(snapshot, refreshed, precondition));
+            }
+            cache.write(service, snapshot, refreshed);
+            Journal.open(Journal.fileOf(stateDirectory, service, snapshot)).discard();
+        } catch (ProviderException e) {
+            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, e.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + ": " + e.getMessage()));
+        }
+    }
+
+    private SyncResult failedRead(SyncRequest request, String snapshot, ProviderException e, long started) {
+        Optional<Manifest> cached = cache.read(request.service(), snapshot);
+        Manifest local = scanFor(request, snapshot, cached.orElse(null));
+        Plan plan = Planner.plan(local, cached.orElseGet(() -> Manifest.empty(snapshot)));
+        List<SyncError> errors = List.of(new SyncError(SyncAction.MANIFEST, snapshot,
+                "cannot read the remote manifest, nothing was transferred: " + e.getMessage()));
+        SyncSummary summary = new SyncSummary(SyncStatus.FAILED, 0, 0, 0, 1, 0,
+                Duration.ofNanos(System.nanoTime() - started), errors);
+        LOG.atError().setMessage("sync.run").addKeyValue("service", request.service()).addKeyValue("snapshot", snapshot)
+                .addKeyValue("status", "failed").addKeyValue("error", e.getMessage()).log();
+        fireComplete(request.service(), snapshot, summary);
+        return new SyncResult(request.service(), snapshot, local, plan, summary, cached.orElse(null),
+                cached.isPresent() ? PlanSource.CACHE : PlanSource.NONE, "the remote manifest could not be read: " + e.getMessage());
+    }
+
+    private record Remote(Manifest manifest, PlanSource source, String note) {
+        Manifest manifestOrEmpty(String snapshot) {
+            return manifest != null ? manifest : Manifest.empty(snapshot);
+        }
+    }
+
+    private Remote readRemoteForDryRun(SyncRequest request, String snapshot) {
+        String reason;
+        ServiceSpec spec = serviceSpec(request);
+        Optional<ProviderFactory> factory = providers.find(spec.providerId);
+        if (factory.isEmpty()) {
+            reason = "no provider \"" + spec.providerId + "\" on the class path (found " + providers.ids() + ')';
+        } else {
+            try (Provider provider = factory.get().open(spec.config, secretsFor(request, factory.get()))) {
+                Optional<Manifest> m = new Retry(config.engine(), sleeper).call(() -> provider.readManifest(snapshot));
+                return m.map(x -> new Remote(x, PlanSource.REMOTE, "read from the remote"))
+                        .orElseGet(() -> new Remote(null, PlanSource.REMOTE, "the remote has no manifest yet"));
+            } catch (CloudSyncException e) {
+                reason = "the remote manifest could not be read: " + e.getMessage();
+            }
+        }
+        Optional<Manifest> cached = cache.read(request.service(), snapshot);
+        LOG.atWarn().setMessage("sync.dry_run").addKeyValue("service", request.service()).addKeyValue("snapshot", snapshot)
+                .addKeyValue("event", cached.isPresent() ? "planning_from_cache" : "planning_from_empty")
+                .addKeyValue("reason", reason).log();
+        return cached.map(m -> new Remote(m, PlanSource.CACHE, reason + "; planned against the cached manifest "
+                        + cache.pathOf(request.service(), snapshot)))
+                .orElseGet(() -> new Remote(null, PlanSource.NONE, reason + "; no cached manifest either, so planned against an empty remote"));
+    }
+
+    private record ServiceSpec(String providerId, ProviderConfig config) {
+    }
+
+    private ServiceSpec serviceSpec(SyncRequest request) {
+        Map<String, String> settings = new TreeMap<>(config.service(request.service()));
+        settings.putAll(request.serviceConfig());
+        String providerId = settings.remove(CloudSyncConfig.PROVIDER_KEY);
+        if (providerId == null) {
+            providerId = request.service();
+        }
+        ProviderConfig pc = ProviderConfig.builder().service(request.service()).putAll(settings)
+                .stateDirectory(stateDirectory.resolve("uploads").resolve(request.service())).build();
+        return new ServiceSpec(providerId, pc);
+    }
+
+    private Secrets secretsFor(SyncRequest request, ProviderFactory factory) {
+        if (vault == null) {
+            return Secrets.none();
+        }
+        return vault.scope(request.credentialsKey().orElse(factory.secretsKey()));
+    }
+
+    private String snapshotName(SyncRequest request) {
+        String name = config.snapshotPrefix() + request.snapshot();
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw new io.cloudsync.ConfigurationException("snapshot name \"" + name + "\" (prefix \"" + config.snapshotPrefix()
+                    + "\" from " + config.source() + ") must be 1-128 letters, digits, '.', '_' or '-'");
+        }
+        return name;
+    }
+
+    private Manifest scanFor(SyncRequest request, String snapshot, Manifest previous) {
+        return scan(snapshot, request.include(), request.exclude(), previous).manifest();
+    }
+
+    private ManifestBuilder.Result scan(String name, List<String> include, List<String> exclude, Manifest previous) {
+        if (!Files.isDirectory(root)) {
+            return new ManifestBuilder.Result(Manifest.of(name, root.toString(), clock.instant(), List.<ManifestEntry>of()),
+                    List.of("project root " + root + " does not exist"), List.of(), 0, 0);
+        }
+        List<String> excludes = new ArrayList<>(config.exclude());
+        excludes.addAll(exclude);
+        ManifestBuilder builder = ManifestBuilder.forRoot(root).name(name)
+                .include(include.isEmpty() ? config.include() : include)
+                .exclude(excludes)
+                .clock(clock);
+        if (stateDirectory.startsWith(root)) {
+            builder.excludePath(stateDirectory);
+        }
+        Optional<Manifest> prev = previous != null ? Optional.of(previous) : Optional.empty();
+        prev.ifPresent(builder::previous);
+        return builder.scan();
+    }
+
+    private void requireFlag(String flag, String what) {
+        if (!config.enabled(flag)) {
+            throw new FeatureDisabledException(flag, "cannot " + what + ": feature flag \"" + flag
+                    + "\" is off; set \"features\": {\"" + flag + "\": true} in " + config.source());
+        }
+    }
+
+    private void requireFlags(String service, String what) {
+        requireFlag(CloudSyncConfig.MASTER_FLAG, what);
+        requireFlag(CloudSyncConfig.serviceFlag(service), what + " with service \"" + service + '"');
+    }
+
+    private void firePlan(String service, String snapshot, Plan plan, boolean dryRun) {
+        SyncListener.PlanEvent event = new SyncListener.PlanEvent(service, snapshot, plan.uploads().size(),
+                plan.deletes().size(), plan.uploadBytes(), dryRun);
+        for (SyncListener l : listeners) {
+            safely(() -> l.onPlan(event));
+        }
+    }
+
+    private void fireProgress(SyncListener.ProgressEvent event) {
+        for (SyncListener l : listeners) {
+            safely(() -> l.onProgress(event));
+        }
+    }
+
+    private void fireComplete(String service, String snapshot, SyncSummary summary) {
+        SyncListener.CompleteEvent event = new SyncListener.CompleteEvent(service, snapshot, summary);
+        for (SyncListener l : listeners) {
+            safely(() -> l.onComplete(event));
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.atWarn().setMessage("sync.listener").addKeyValue("error", e.toString()).log();
+        }
+    }
+
+    /** Delete guards and request limits, checked before anything moves. */
+    static final class Guards {
+        private Guards() {
+        }
+
+        static void check(SyncRequest request, EngineSettings settings, Plan plan, Manifest remote, Manifest local,
+                          boolean rootMissing, String service, String snapshot) {
+            String where = "service \"" + service + "\" snapshot \"" + snapshot + '"';
+            if (plan.uploads().size() > request.maxUploads()) {
+                throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " uploads "
+                        + plan.uploads().size() + " files, more than the limit of " + request.maxUploads()
+                        + "; nothing was transferred (raise --max-uploads / maxUploads to allow it)");
+            }
+            if (plan.deletes().size() > request.maxDeletes()) {
+                throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " deletes "
+                        + plan.deletes().size() + " files, more than the limit of " + request.maxDeletes()
+                        + "; nothing was transferred (raise --max-deletes / maxDeletes to allow it)");
+            }
+            if (plan.uploadBytes() > request.maxBytes()) {
+                throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " uploads "
+                        + plan.uploadBytes() + " bytes, more than the limit of " + request.maxBytes()
+                        + "; nothing was transferred (raise --max-bytes / maxBytes to allow it)");
+            }
+            int deletes = plan.deletes().size();
+            if (deletes == 0 || request.allowMassDelete()) {
+                return;
+            }
+            String sample = plan.deletes().stream().limit(5).map(ManifestEntry::path).collect(Collectors.joining(", "))
+                    + (deletes > 5 ? ", ..." : "");
+            String allow = "; nothing was transferred. If this is intended, rerun with --allow-mass-delete "
+                    + "(SyncRequest.allowMassDelete(true))";
+            if (rootMissing) {
+                throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes
+                        + " remote files of " + where + " because the local root is missing (" + sample + ")" + allow);
+            }
+            if (local.entries().isEmpty()) {
+                throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete all " + deletes
+                        + " remote files of " + where + " because the local side is empty (" + sample + ")" + allow);
+            }
+            if (deletes > settings.deleteGuardMaxDeletes()) {
+                throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes
+                        + " remote files of " + where + ", more than sync.delete_guard_max_deletes="
+                        + settings.deleteGuardMaxDeletes() + " (" + sample + ")" + allow + ", or raise that setting");
+            }
+            int remoteFiles = remote.entries().size();
+            if (remoteFiles > settings.deleteGuardMinFiles() && deletes > settings.deleteGuardMaxFraction() * remoteFiles) {
+                throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes + " of "
+                        + remoteFiles + " remote files of " + where + ", more than sync.delete_guard_max_fraction="
+                        + settings.deleteGuardMaxFraction() + " (" + sample + ")" + allow + ", or raise that setting");
+            }
+        }
+
+        private static PlanRefusedException refuse(PlanRefusedException.Reason reason, Plan plan, String message) {
+            LOG.atWarn().setMessage("sync.run").addKeyValue("event", "plan_refused").addKeyValue("reason", reason)
+                    .addKeyValue("detail", message).log();
+            return new PlanRefusedException(reason, plan, message);
+        }
+    }
+
+    /** Builds a {@link CloudSync}. Not thread-safe. */
+    public static final class Builder {
+        private Path root;
+        private Path stateDirectory;
+        private CloudSyncConfig config;
+        private Providers providers;
+        private final List<ProviderFactory> explicit = new ArrayList<>();
+        private Vault vault;
+        private final List<SyncListener> listeners = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+        private Retry.Sleeper sleeper = Retry.THREAD_SLEEP;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the project root.
+         *
+         * @param root the folder whose files are mirrored
+         * @return this builder
+         */
+        public Builder root(Path root) {
+            this.root = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        /**
+         * Sets the state folder.
+         *
+         * @param directory where the manifest cache, journal, locks and resume state live
+         * @return this builder
+         */
+        public Builder stateDirectory(Path directory) {
+            this.stateDirectory = Objects.requireNonNull(directory, "stateDirectory");
+            return this;
+        }
+
+        /**
+         * Sets the configuration.
+         *
+         * @param config flags, sync settings and service settings
+         * @return this builder
+         */
+        public Builder config(CloudSyncConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * Uses exactly these providers instead of discovering them.
+         *
+         * @param providers the registry
+         * @return this builder
+         */
+        public Builder providers(Providers providers) {
+            this.providers = Objects.requireNonNull(providers, "providers");
+            return this;
+        }
+
+        /**
+         * Adds a provider explicitly; it wins over a discovered one with the same id.
+         *
+         * @param factory the factory
+         * @return this builder
+         */
+        public Builder provider(ProviderFactory factory) {
+            explicit.add(Objects.requireNonNull(factory, "factory"));
+            return this;
+        }
+
+        /**
+         * Sets the vault that holds provider credentials.
+         *
+         * @param vault an unlocked vault
+         * @return this builder
+         */
+        public Builder vault(Vault vault) {
+            this.vault = Objects.requireNonNull(vault, "vault");
+            return this;
+        }
+
+        /**
+         * Adds a listener.
+         *
+         * @param listener receives plan, progress and complete events
+         * @return this builder
+         */
+        public Builder listener(SyncListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Sets the clock used for manifest times.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        Builder sleeper(Retry.Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /**
+         * Builds the instance.
+         *
+         * @return the facade
+         */
+        public CloudSync build() {
+            return new CloudSync(this);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.cloudsync.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a run executes: parallelism, retries, delete guards.
+ *
+ * @param parallelism operations in flight at once
+ * @param retryAttempts attempts per operation, the first included
+ * @param retryInitialDelay delay before the first retry; doubled each time, with full jitter
+ * @param retryMaxDelay the longest delay between two attempts
+ * @param deleteGuardMaxFraction the largest share of the remote's files a run may delete
+ * @param deleteGuardMinFiles the share guard applies only to remotes with more files than this
+ * @param deleteGuardMaxDeletes the largest number of files a run may delete
+ */
+public record EngineSettings(int parallelism, int retryAttempts, Duration retryInitialDelay, Duration retryMaxDelay,
+                             double deleteGuardMaxFraction, long deleteGuardMinFiles, long deleteGuardMaxDeletes) {
+
+    /**
+     * Validates the settings.
+     *
+     * @param parallelism see the record component
+     * @param retryAttempts see the record component
+     * @param retryInitialDelay see the record component
+     * @param retryMaxDelay see the record component
+     * @param deleteGuardMaxFraction see the record component
+     * @param deleteGuardMinFiles see the record component
+     * @param deleteGuardMaxDeletes see the record component
+     */
+    public EngineSettings {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+        }
+        if (retryAttempts < 1) {
+            throw new IllegalArgumentException("retryAttempts must be at least 1, was " + retryAttempts);
+        }
+        Objects.requireNonNull(retryInitialDelay, "retryInitialDelay");
+        Objects.requireNonNull(retryMaxDelay, "retryMaxDelay");
+        if (deleteGuardMaxFraction < 0 || deleteGuardMaxFraction > 1) {
+            throw new IllegalArgumentException("deleteGuardMaxFraction must be from 0 to 1, was " + deleteGuardMaxFraction);
+        }
+    }
+
+    /**
+     * Eight operations in flight (many small files are latency-bound, not CPU-bound), five attempts
+     * from 200 ms up to 10 s, and a guard against deleting more than half of a remote of over ten files.
+     *
+     * @return the defaults
+     */
+    public static EngineSettings defaults() {
+        return new EngineSettings(8, 5, Duration.ofMillis(200), Duration.ofSeconds(10), 0.5, 10, Long.MAX_VALUE);
+    }
+
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder(defaults());
+    }
+
+    /**
+     * A builder starting from these settings.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds {@link EngineSettings}. */
+    public static final class Builder {
+        private int parallelism;
+        private int retryAttempts;
+        private Duration retryInitialDelay;
+        private Duration retryMaxDelay;
+        private double deleteGuardMaxFraction;
+        private long deleteGuardMinFiles;
+        private long deleteGuardMaxDeletes;
+
+        private Builder(EngineSettings s) {
+            parallelism = s.parallelism;
+            retryAttempts = s.retryAttempts;
+            retryInitialDelay = s.retryInitialDelay;
+            retryMaxDelay = s.retryMaxDelay;
+            deleteGuardMaxFraction = s.deleteGuardMaxFraction;
+            deleteGuardMinFiles = s.deleteGuardMinFiles;
+            deleteGuardMaxDeletes = s.deleteGuardMaxDeletes;
+        }
+
+        /**
+         * Sets the parallelism.
+         *
+         * @param n operations in flight
+         * @return this builder
+         */
+        public Builder parallelism(int n) {
+            parallelism = n;
+            return this;
+        }
+
+        /**
+         * Sets the attempts per operation.
+         *
+         * @param n attempts, the first included
+         * @return this builder
+         */
+        public Builder retryAttempts(int n) {
+            retryAttempts = n;
+            return this;
+        }
+
+        /**
+         * Sets the first retry delay.
+         *
+         * @param d the delay
+         * @return this builder
+         */
+        public Builder retryInitialDelay(Duration d) {
+            retryInitialDelay = d;
+            return this;
+        }
+
+        /**
+         * Sets the longest retry delay.
+         *
+         * @param d the delay
+         * @return this builder
+         */
+        public Builder retryMaxDelay(Duration d) {
+            retryMaxDelay = d;
+            return this;
+        }
+
+        /**
+         * Sets the delete guard's share.
+         *
+         * @param f from 0 to 1
+         * @return this builder
+         */
+        public Builder deleteGuardMaxFraction(double f) {
+            deleteGuardMaxFraction = f;
+            return this;
+        }
+
+        /**
+         * Sets the remote size below which the share guard does not apply.
+         *
+         * @param n files
+         * @return this builder
+         */
+        public Builder deleteGuardMinFiles(long n) {
+            deleteGuardMinFiles = n;
+            return this;
+        }
+
+        /**
+         * Sets the largest number of deletes.
+         *
+         * @param n files
+         * @return this builder
+         */
+        public Builder deleteGuardMaxDeletes(long n) {
+            deleteGuardMaxDeletes = n;
+            return this;
+        }
+
+        /**
+         * Builds the settings.
+         *
+         * @return the settings
+         */
+        public EngineSettings build() {
+            return new EngineSettings(parallelism, retryAttempts, retryInitialDelay, retryMaxDelay,
+                    deleteGuardMaxFraction, deleteGuardMinFiles, deleteGuardMaxDeletes);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.cloudsync.core;
+
+import io.cloudsync.Manifest;
+import io.cloudsync.Plan;
+import io.cloudsync.SyncSummary;
+import java.util.Objects;
+import java.util.Optional;
+
+/** What a dry-run or run of {@link CloudSync} produced. Immutable. */
+public final class SyncResult {
+
+    private final String service;
+    private final String snapshot;
+    private final Manifest localManifest;
+    private final Plan plan;
+    private final SyncSummary summary;
+    private final Manifest remoteManifest;
+    private final PlanSource planSource;
+    private final String planSourceNote;
+
+    SyncResult(String service, String snapshot, Manifest localManifest, Plan plan, SyncSummary summary,
+               Manifest remoteManifest, PlanSource planSource, String planSourceNote) {
+        this.service = Objects.requireNonNull(service);
+        this.snapshot = Objects.requireNonNull(snapshot);
+        this.localManifest = Objects.requireNonNull(localManifest);
+        this.plan = Objects.requireNonNull(plan);
+        this.summary = Objects.requireNonNull(summary);
+        this.remoteManifest = remoteManifest;
+        this.planSource = Objects.requireNonNull(planSource);
+        this.planSourceNote = Objects.requireNonNull(planSourceNote);
+    }
+
+    /**
+     * The service.
+     *
+     * @return the service name
+     */
+    public String service() {
+        return service;
+    }
+
+    /**
+     * The snapshot, with the configured prefix applied.
+     *
+     * @return the snapshot name
+     */
+    public String snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * The manifest of the local tree.
+     *
+     * @return never {@code null}
+     */
+    public Manifest localManifest() {
+        return localManifest;
+    }
+
+    /**
+     * The plan.
+     *
+     * @return never {@code null}
+     */
+    public Plan plan() {
+        return plan;
+    }
+
+    /**
+     * The outcome.
+     *
+     * @return never {@code null}
+     */
+    public SyncSummary summary() {
+        return summary;
+    }
+
+    /**
+     * The remote side the plan was computed against: the remote's manifest, or the cached one.
+     *
+     * @return the manifest, or empty when the plan assumed an empty remote
+     */
+    public Optional<Manifest> remoteManifest() {
+        return Optional.ofNullable(remoteManifest);
+    }
+
+    /**
+     * Where the remote side came from.
+     *
+     * @return never {@code null}
+     */
+    public PlanSource planSource() {
+        return planSource;
+    }
+
+    /**
+     * Why that source was used, for people (for example the error that made the remote unreadable).
+     *
+     * @return never {@code null}
+     */
+    public String planSourceNote() {
+        return planSourceNote;
+    }
+
+    @Override
+    public String toString() {
+        return "SyncResult[" + service + '/' + snapshot + ", " + summary.status() + ", " + plan + ", source=" + planSource + ']';
+    }
+}

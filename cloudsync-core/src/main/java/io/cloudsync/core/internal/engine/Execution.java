@@ -1,0 +1,267 @@
+package io.cloudsync.core.internal.engine;
+
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.Plan;
+import io.cloudsync.PlannedUpload;
+import io.cloudsync.SyncAction;
+import io.cloudsync.SyncError;
+import io.cloudsync.SyncListener;
+import io.cloudsync.core.internal.hash.Hashing;
+import io.cloudsync.core.internal.journal.Journal;
+import io.cloudsync.spi.Capability;
+import io.cloudsync.spi.Provider;
+import io.cloudsync.spi.ProviderException;
+import io.cloudsync.spi.UploadReceipt;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes one plan: uploads first, then deletes, each with bounded parallelism and a bounded queue
+ * (a semaphore holds submission back, so memory does not grow with the number of files). Every
+ * operation is retried by {@link Retry}, verified, and recorded in the {@link Journal} before it
+ * counts; failures are collected, never thrown. A failure that stops the run (credentials,
+ * configuration, quota) lets operations in flight finish and starts no new ones.
+ */
+public final class Execution {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
+
+    /** The counts of an execution. */
+    public record Outcome(int uploaded, int resumed, int deleted, int failed, long bytes, List<SyncError> errors,
+                          boolean stopped) {
+    }
+
+    private final String service;
+    private final String snapshot;
+    private final Provider provider;
+    private final Set<Capability> capabilities;
+    private final Path root;
+    private final Path tempDir;
+    private final Journal journal;
+    private final Retry retry;
+    private final int parallelism;
+    private final Consumer<SyncListener.ProgressEvent> progress;
+
+    private final List<SyncError> errors = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger uploaded = new AtomicInteger();
+    private final AtomicInteger resumed = new AtomicInteger();
+    private final AtomicInteger deleted = new AtomicInteger();
+    private final AtomicInteger done = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicBoolean stop = new AtomicBoolean();
+
+    /**
+     * Prepares an execution.
+     *
+     * @param service the service
+     * @param snapshot the snapshot
+     * @param provider the open provider
+     * @param capabilities what it declares
+     * @param root the local project root
+     * @param tempDir a folder for read-back checks
+     * @param journal the run journal
+     * @param retry the retry policy
+     * @param parallelism operations in flight
+     * @param progress receives a progress event after each operation
+     */
+    public Execution(String service, String snapshot, Provider provider, Set<Capability> capabilities, Path root,
+                     Path tempDir, Journal journal, Retry retry, int parallelism,
+                     Consumer<SyncListener.ProgressEvent> progress) {
+        this.service = service;
+        this.snapshot = snapshot;
+        this.provider = provider;
+        this.capabilities = capabilities;
+        this.root = root;
+        this.tempDir = tempDir;
+        this.journal = journal;
+        this.retry = retry;
+        this.parallelism = parallelism;
+        this.progress = progress;
+    }
+
+    /**
+     * Runs the plan's uploads and deletes.
+     *
+     * @param plan the plan
+     * @return the counts and every error
+     */
+    public Outcome execute(Plan plan) {
+        int total = plan.uploads().size() + plan.deletes().size();
+        long totalBytes = plan.uploadBytes();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, Math.max(1, total))), r -> {
+            Thread t = new Thread(r, "cloudsync-" + service + "-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        Semaphore inFlight = new Semaphore(parallelism * 2);
+        try {
+            for (PlannedUpload u : plan.uploads()) {
+                submit(pool, inFlight, () -> upload(u, total, totalBytes));
+            }
+            awaitPhase(inFlight);
+            for (ManifestEntry d : plan.deletes()) {
+                submit(pool, inFlight, () -> delete(d, total, totalBytes));
+            }
+            awaitPhase(inFlight);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<SyncError> copy;
+        synchronized (errors) {
+            copy = List.copyOf(errors);
+        }
+        return new Outcome(uploaded.get(), resumed.get(), deleted.get(), copy.size(), bytes.get(), copy, stop.get());
+    }
+
+    private void submit(ExecutorService pool, Semaphore inFlight, Runnable task) {
+        inFlight.acquireUninterruptibly();
+        pool.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    /** Waits until every submitted task of the phase has finished. */
+    private void awaitPhase(Semaphore inFlight) {
+        int permits = parallelism * 2;
+        inFlight.acquireUninterruptibly(permits);
+        inFlight.release(permits);
+    }
+
+    private void upload(PlannedUpload u, int total, long totalBytes) {
+        ManifestEntry entry = u.entry();
+        if (journal.uploaded(entry.path(), entry.sha256(), entry.size())) {
+            resumed.incrementAndGet();
+            uploaded.incrementAndGet();
+            report(SyncAction.UPLOAD, entry.path(), true, 0, total, totalBytes);
+            return;
+        }
+        if (stop.get()) {
+            fail(SyncAction.UPLOAD, entry.path(), "not attempted: the run stopped after an earlier error");
+            report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
+            return;
+        }
+        Path local = root.resolve(entry.path());
+        try {
+            retry.run(() -> {
+                UploadReceipt receipt = provider.upload(snapshot, entry, local);
+                verify(entry, receipt);
+            });
+            journal.recordUpload(entry.path(), entry.sha256(), entry.size());
+            uploaded.incrementAndGet();
+            report(SyncAction.UPLOAD, entry.path(), true, entry.size(), total, totalBytes);
+        } catch (ProviderException e) {
+            failed(SyncAction.UPLOAD, entry.path(), e);
+            report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
+        } catch (RuntimeException e) {
+            fail(SyncAction.UPLOAD, entry.path(), "provider failed unexpectedly: " + e);
+            report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
+        }
+    }
+
+    private void verify(ManifestEntry entry, UploadReceipt receipt) {
+        if (receipt.size() != entry.size()) {
+            throw new ProviderException(ProviderException.Kind.INTEGRITY, "remote stored " + receipt.size()
+                    + " bytes for \"" + entry.path() + "\" but the manifest says " + entry.size(), entry.path(), null);
+        }
+        if (receipt.sha256().isPresent()) {
+            if (!receipt.sha256().get().equals(entry.sha256())) {
+                throw new ProviderException(ProviderException.Kind.INTEGRITY, "remote reports sha256 "
+                        + receipt.sha256().get() + " for \"" + entry.path() + "\" but the manifest says " + entry.sha256(),
+                        entry.path(), null);
+            }
+            if (receipt.serverVerified() || capabilities.contains(Capability.SERVER_SHA256)) {
+                return;
+            }
+        }
+        readBack(entry);
+    }
+
+    private void readBack(ManifestEntry entry) {
+        Path temp = null;
+        try {
+            Files.createDirectories(tempDir);
+            temp = Files.createTempFile(tempDir, "verify-", ".tmp");
+            provider.download(snapshot, entry.path(), temp);
+            String actual = Hashing.sha256(temp);
+            if (!actual.equals(entry.sha256())) {
+                throw new ProviderException(ProviderException.Kind.INTEGRITY, "read-back of \"" + entry.path()
+                        + "\" gives sha256 " + actual + " but the manifest says " + entry.sha256(), entry.path(), null);
+            }
+        } catch (IOException e) {
+            throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "cannot verify \"" + entry.path()
+                    + "\" by reading it back: " + e.getMessage(), entry.path(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // a leftover read-back copy in the state folder's tmp is harmless
+                }
+            }
+        }
+    }
+
+    private void delete(ManifestEntry d, int total, long totalBytes) {
+        if (journal.deleted(d.path())) {
+            deleted.incrementAndGet();
+            report(SyncAction.DELETE, d.path(), true, 0, total, totalBytes);
+            return;
+        }
+        if (stop.get()) {
+            fail(SyncAction.DELETE, d.path(), "not attempted: the run stopped after an earlier error");
+            report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
+            return;
+        }
+        try {
+            retry.run(() -> provider.delete(snapshot, d.path()));
+            journal.recordDelete(d.path());
+            deleted.incrementAndGet();
+            report(SyncAction.DELETE, d.path(), true, 0, total, totalBytes);
+        } catch (ProviderException e) {
+            failed(SyncAction.DELETE, d.path(), e);
+            report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
+        } catch (RuntimeException e) {
+            fail(SyncAction.DELETE, d.path(), "provider failed unexpectedly: " + e);
+            report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
+        }
+    }
+
+    private void failed(SyncAction action, String path, ProviderException e) {
+        if (e.stopsRun() && stop.compareAndSet(false, true)) {
+            LOG.atError().setMessage("sync.run").addKeyValue("event", "stopped").addKeyValue("service", service)
+                    .addKeyValue("snapshot", snapshot).addKeyValue("kind", e.kind()).addKeyValue("error", e.getMessage()).log();
+        }
+        fail(action, path, e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
+    }
+
+    private void fail(SyncAction action, String path, String message) {
+        errors.add(new SyncError(action, path, message));
+        LOG.atWarn().setMessage("sync.run").addKeyValue("event", "operation_failed").addKeyValue("service", service)
+                .addKeyValue("snapshot", snapshot).addKeyValue("action", action.jsonName()).addKeyValue("path", path)
+                .addKeyValue("error", message).log();
+    }
+
+    private void report(SyncAction action, String path, boolean ok, long sent, int total, long totalBytes) {
+        long b = bytes.addAndGet(sent);
+        progress.accept(new SyncListener.ProgressEvent(service, snapshot, action, path, ok, done.incrementAndGet(),
+                total, b, totalBytes));
+    }
+}

@@ -1,0 +1,195 @@
+package io.cloudsync.core.internal.journal;
+
+import io.cloudsync.CloudSyncException;
+import io.cloudsync.core.internal.fs.AtomicFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The durable record of a run in progress: {@code journal/<service>/<snapshot>.journal}, one line per
+ * finished and verified operation, appended and synced before the operation counts as done. A run
+ * killed at any point leaves at worst a torn last line, which is ignored. The next run reuses every
+ * entry that still matches its plan (same path and content for uploads, same path for deletes), so
+ * nothing that already arrived intact is sent again; the journal is removed when the manifest is
+ * committed.
+ *
+ * <p>Line format: {@code U\t<sha256>\t<size>\t<path>\n} or {@code D\t<path>\n} (tab, newline, CR and
+ * {@code %} in paths percent-encoded); a line counts only
+ * when it ends with a newline, so a torn write is never mistaken for a finished operation.
+ */
+public final class Journal implements AutoCloseable {
+
+    private final Path file;
+    private final Set<String> uploaded;
+    private final Set<String> deleted;
+    private final FileChannel channel;
+
+    private Journal(Path file, Set<String> uploaded, Set<String> deleted, FileChannel channel) {
+        this.file = file;
+        this.uploaded = uploaded;
+        this.deleted = deleted;
+        this.channel = channel;
+    }
+
+    /**
+     * The journal file of a service and snapshot.
+     *
+     * @param stateDir the state folder
+     * @param service the service
+     * @param snapshot the snapshot
+     * @return its path
+     */
+    public static Path fileOf(Path stateDir, String service, String snapshot) {
+        return stateDir.resolve("journal").resolve(service).resolve(snapshot + ".journal");
+    }
+
+    /**
+     * Opens (and reads) the journal for appending.
+     *
+     * @param file the journal file
+     * @return the journal
+     */
+    public static Journal open(Path file) {
+        Set<String> uploaded = new HashSet<>();
+        Set<String> deleted = new HashSet<>();
+        try {
+            Files.createDirectories(file.getParent());
+            readInto(file, uploaded, deleted);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            return new Journal(file, uploaded, deleted, channel);
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot open the run journal " + file + ": " + e.getMessage()
+                    + "; check that the state folder is writable", e);
+        }
+    }
+
+    private static void readInto(Path file, Set<String> uploaded, Set<String> deleted) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int lastNewline = text.lastIndexOf('\n');
+        if (lastNewline < 0) {
+            return;
+        }
+        try (BufferedReader reader = new BufferedReader(new java.io.StringReader(text.substring(0, lastNewline + 1)))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                String[] parts = line.split("\t", 4);
+                if (parts.length == 4 && parts[0].equals("U")) {
+                    uploaded.add(uploadKey(unescape(parts[3]), parts[1], Long.parseLong(parts[2])));
+                } else if (parts.length == 2 && parts[0].equals("D")) {
+                    deleted.add(unescape(parts[1]));
+                }
+            }
+        } catch (NumberFormatException e) {
+            // a damaged line: everything before it was read; the rest is re-done
+        }
+    }
+
+    private static String uploadKey(String path, String sha256, long size) {
+        return sha256 + '\t' + size + '\t' + path;
+    }
+
+    /**
+     * Whether this exact content was already uploaded and verified under this path.
+     *
+     * @param path the manifest path
+     * @param sha256 its sha256
+     * @param size its size
+     * @return true when the journal records it
+     */
+    public synchronized boolean uploaded(String path, String sha256, long size) {
+        return uploaded.contains(uploadKey(path, sha256, size));
+    }
+
+    /**
+     * Whether this path was already deleted.
+     *
+     * @param path the manifest path
+     * @return true when the journal records it
+     */
+    public synchronized boolean deleted(String path) {
+        return deleted.contains(path);
+    }
+
+    /**
+     * Records a verified upload durably.
+     *
+     * @param path the manifest path
+     * @param sha256 its sha256
+     * @param size its size
+     */
+    public synchronized void recordUpload(String path, String sha256, long size) {
+        append("U\t" + uploadKey(escape(path), sha256, size) + '\n');
+        uploaded.add(uploadKey(path, sha256, size));
+    }
+
+    /**
+     * Records a delete durably.
+     *
+     * @param path the manifest path
+     */
+    public synchronized void recordDelete(String path) {
+        append("D\t" + escape(path) + '\n');
+        deleted.add(path);
+    }
+
+    /** Paths may hold any character but NUL; keep each record on one line. */
+    private static String escape(String path) {
+        return path.replace("%", "%25").replace("\t", "%09").replace("\n", "%0A").replace("\r", "%0D");
+    }
+
+    private static String unescape(String path) {
+        return path.replace("%0D", "\r").replace("%0A", "\n").replace("%09", "\t").replace("%25", "%");
+    }
+
+    private void append(String line) {
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot write the run journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes the journal after the manifest is committed.
+     */
+    public synchronized void discard() {
+        close();
+        try {
+            Files.deleteIfExists(file);
+            AtomicFiles.syncDirectory(file.getParent());
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot remove the run journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // closing a channel we only appended to and synced
+        }
+    }
+}

@@ -1,0 +1,451 @@
+package io.cloudsync.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cloudsync.FeatureDisabledException;
+import io.cloudsync.LockHeldException;
+import io.cloudsync.Manifest;
+import io.cloudsync.PlanRefusedException;
+import io.cloudsync.ProviderNotFoundException;
+import io.cloudsync.SyncAction;
+import io.cloudsync.SyncListener;
+import io.cloudsync.SyncRequest;
+import io.cloudsync.SyncStatus;
+import io.cloudsync.spi.ProviderException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CloudSyncTest {
+
+    @TempDir
+    Path tmp;
+    Path root;
+    Path remote;
+    final TestProviders.Script script = new TestProviders.Script();
+    final List<Object> events = new CopyOnWriteArrayList<>();
+    final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        root = Files.createDirectories(tmp.resolve("project"));
+        remote = tmp.resolve("remote");
+        Trees.write(root, "a.txt", "alpha");
+        Trees.write(root, "docs/b.txt", "bravo");
+        Trees.write(root, "docs/deep/c.txt", "charlie");
+        Trees.write(root, "cache/ignored.txt", "state is never synced");
+    }
+
+    @AfterEach
+    void tearDown() {
+        pool.shutdownNow();
+    }
+
+    private CloudSyncConfig.Builder config(String... services) {
+        CloudSyncConfig.Builder b = CloudSyncConfig.builder().enable(services)
+                .engine(EngineSettings.builder().retryInitialDelay(Duration.ZERO).retryMaxDelay(Duration.ZERO).build());
+        for (String s : services) {
+            b.service(s, Map.of("directory", remote.toString()));
+        }
+        return b;
+    }
+
+    private CloudSync cloudSync(CloudSyncConfig config) {
+        return CloudSync.builder().root(root).config(config)
+                .provider(new TestProviders.ScriptedFactory("scripted", script))
+                .listener(new SyncListener() {
+                    @Override
+                    public void onPlan(PlanEvent event) {
+                        events.add(event);
+                    }
+
+                    @Override
+                    public void onProgress(ProgressEvent event) {
+                        events.add(event);
+                    }
+
+                    @Override
+                    public void onComplete(CompleteEvent event) {
+                        events.add(event);
+                    }
+                })
+                .build();
+    }
+
+    private CloudSync cloudSync() {
+        return cloudSync(config("local", "scripted").build());
+    }
+
+    @Test
+    void run_onLocalProvider_mirrorsTheTreeAndCommitsTheManifest() {
+        CloudSync cs = cloudSync();
+        SyncResult result = cs.run(SyncRequest.builder("local", "nightly").build());
+
+        assertThat(result.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(result.summary().uploaded()).isEqualTo(3);
+        assertThat(Trees.read(remote.resolve("nightly"))).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "a.txt", "alpha", "docs/b.txt", "bravo", "docs/deep/c.txt", "charlie"));
+        Manifest committed = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        assertThat(committed.checksum()).isEqualTo(result.localManifest().checksum());
+        assertThat(cs.manifestCache().read("local", "nightly")).get().extracting(Manifest::checksum)
+                .isEqualTo(committed.checksum());
+        assertThat(journalFile().toFile()).doesNotExist();
+    }
+
+    private Path journalFile() {
+        return root.resolve("cache/cloud/journal/local/nightly.journal");
+    }
+
+    @Test
+    void run_afterChanges_uploadsChangedAndDeletesRemoved() throws Exception {
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("local", "nightly").build());
+        Trees.write(root, "a.txt", "alpha, edited");
+        Files.delete(root.resolve("docs/b.txt"));
+        Trees.write(root, "new.txt", "new");
+
+        SyncResult result = cs.run(SyncRequest.builder("local", "nightly").build());
+
+        assertThat(result.plan().uploads()).extracting(u -> u.path() + ":" + u.reason())
+                .containsExactly("a.txt:CHANGED", "new.txt:NEW");
+        assertThat(result.plan().deletes()).extracting(e -> e.path()).containsExactly("docs/b.txt");
+        assertThat(result.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(Trees.read(remote.resolve("nightly"))).containsOnlyKeys("a.txt", "docs/deep/c.txt", "new.txt")
+                .containsEntry("a.txt", "alpha, edited");
+    }
+
+    @Test
+    void run_noOpResync_readsTheManifestOnceAndWritesNothing() {
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("scripted", "nightly").build());
+        int writes = script.manifestWrites.get();
+        int reads = script.reads.get();
+
+        SyncResult again = cs.run(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(again.plan().isEmpty()).isTrue();
+        assertThat(script.reads.get() - reads).isEqualTo(1);
+        assertThat(script.manifestWrites.get()).isEqualTo(writes);
+        assertThat(again.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+    }
+
+    @Test
+    void dryRun_neverWritesToTheRemote() {
+        SyncResult result = cloudSync().dryRun(SyncRequest.builder("local", "nightly").build());
+
+        assertThat(result.summary().status()).isEqualTo(SyncStatus.DRY_RUN);
+        assertThat(result.summary().uploaded()).isEqualTo(3);
+        assertThat(result.planSource()).isEqualTo(PlanSource.REMOTE);
+        assertThat(remote).doesNotExist();
+    }
+
+    @Test
+    void dryRun_whenRemoteReadFails_plansAgainstTheCacheAndSaysSo() throws Exception {
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("scripted", "nightly").build());
+        Trees.write(root, "late.txt", "late");
+        script.failRead = true;
+
+        SyncResult result = cs.dryRun(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(result.planSource()).isEqualTo(PlanSource.CACHE);
+        assertThat(result.planSourceNote()).contains("remote unreachable (scripted)").contains("cached manifest");
+        assertThat(result.plan().uploads()).extracting(u -> u.path()).containsExactly("late.txt");
+    }
+
+    @Test
+    void dryRun_whenProviderJarIsAbsent_plansAgainstTheCache() {
+        cloudSync().run(SyncRequest.builder("local", "nightly").build());
+        Trees.write(root, "late.txt", "late");
+        CloudSync withoutProviders = CloudSync.builder().root(root).config(config("local").build())
+                .providers(Providers.of()).build();
+
+        SyncResult result = withoutProviders.dryRun(SyncRequest.builder("local", "nightly").build());
+
+        assertThat(result.planSource()).isEqualTo(PlanSource.CACHE);
+        assertThat(result.planSourceNote()).contains("no provider \"local\"");
+        assertThat(result.plan().uploads()).extracting(u -> u.path()).containsExactly("late.txt");
+    }
+
+    @Test
+    void dryRun_withNeitherRemoteNorCache_plansAgainstAnEmptyRemote() {
+        CloudSync cs = CloudSync.builder().root(root).config(config("local").build()).providers(Providers.of()).build();
+
+        SyncResult result = cs.dryRun(SyncRequest.builder("local", "nightly").build());
+
+        assertThat(result.planSource()).isEqualTo(PlanSource.NONE);
+        assertThat(result.plan().uploads()).hasSize(3);
+    }
+
+    @Test
+    void run_withoutProviderJar_failsNamingTheIdsFound() {
+        CloudSync cs = CloudSync.builder().root(root).config(config("s3").build()).build();
+
+        assertThatThrownBy(() -> cs.run(SyncRequest.builder("s3", "nightly").build()))
+                .isInstanceOf(ProviderNotFoundException.class)
+                .hasMessageContaining("No cloudsync provider with id \"s3\"")
+                .hasMessageContaining("local")
+                .hasMessageContaining("io.cloudsync:cloudsync-provider-s3");
+    }
+
+    @Test
+    void run_partialFailure_keepsTheOldManifestAndReportsEveryError() throws Exception {
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("scripted", "nightly").build());
+        Manifest before = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        Trees.write(root, "x1.txt", "1");
+        Trees.write(root, "x2.txt", "2");
+        Trees.write(root, "ok.txt", "fine");
+        script.failUpload = p -> p.startsWith("x");
+
+        SyncResult result = cs.run(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(result.summary().status()).isEqualTo(SyncStatus.PARTIAL);
+        assertThat(result.summary().errors()).extracting(e -> e.action() + " " + e.path())
+                .containsExactlyInAnyOrder("UPLOAD x1.txt", "UPLOAD x2.txt");
+        assertThat(result.summary().errors()).allSatisfy(e -> assertThat(e.error()).contains("scripted failure"));
+        assertThat(ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json")).checksum())
+                .isEqualTo(before.checksum());
+        assertThat(Trees.read(remote.resolve("nightly"))).containsEntry("ok.txt", "fine");
+    }
+
+    @Test
+    void run_retryableFailure_isRetriedThenSucceeds() {
+        script.failUpload = p -> p.equals("a.txt");
+        script.failKind = ProviderException.Kind.THROTTLED;
+        script.failTimesThenSucceed = 2;
+
+        SyncResult result = cloudSync().run(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(result.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(script.attempts.get("a.txt").get()).isEqualTo(3);
+    }
+
+    @Test
+    void run_nonRetryableFailure_isRecordedAfterOneAttempt() {
+        script.failUpload = p -> p.equals("a.txt");
+        script.failKind = ProviderException.Kind.INTEGRITY;
+
+        SyncResult result = cloudSync().run(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(script.attempts.get("a.txt").get()).isEqualTo(1);
+        assertThat(result.summary().errors()).singleElement().satisfies(e -> assertThat(e.error()).startsWith("integrity:"));
+    }
+
+    @Test
+    void run_quotaExceeded_stopsStartingNewOperations() {
+        for (int i = 0; i < 20; i++) {
+            Trees.write(root, "bulk/f" + i + ".txt", "file " + i);
+        }
+        script.failUpload = p -> true;
+        script.failKind = ProviderException.Kind.QUOTA_EXCEEDED;
+        CloudSync cs = cloudSync(config("scripted").engine(EngineSettings.builder().parallelism(1).build()).build());
+
+        SyncResult result = cs.run(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(result.summary().status()).isEqualTo(SyncStatus.FAILED);
+        assertThat(script.attempts).hasSize(1);
+        assertThat(result.summary().errors()).hasSize(23)
+                .filteredOn(e -> e.error().startsWith("not attempted")).hasSize(22);
+    }
+
+    @Test
+    void run_resumesFromTheJournalWithoutResending() {
+        CloudSync cs = cloudSync();
+        script.failUpload = p -> p.equals("docs/deep/c.txt");
+        SyncResult first = cs.run(SyncRequest.builder("scripted", "nightly").build());
+        assertThat(first.summary().status()).isEqualTo(SyncStatus.PARTIAL);
+        assertThat(script.uploaded).containsExactlyInAnyOrder("a.txt", "docs/b.txt");
+        script.failUpload = p -> false;
+        script.uploaded.clear();
+
+        SyncResult second = cs.run(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(second.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(script.uploaded).containsExactly("docs/deep/c.txt");
+        assertThat(root.resolve("cache/cloud/journal/scripted/nightly.journal")).doesNotExist();
+    }
+
+    @Test
+    void run_commitManifestFalse_leavesTheManifestUnwritten() {
+        SyncResult result = cloudSync().run(SyncRequest.builder("local", "nightly").commitManifest(false).build());
+
+        assertThat(result.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(remote.resolve(".cloudsync/manifests/nightly.json")).doesNotExist();
+        assertThat(Trees.read(remote.resolve("nightly"))).hasSize(3);
+    }
+
+    @Test
+    void run_concurrentRunsOnOneSnapshot_secondFailsNamingTheHolder() throws Exception {
+        script.uploadDelayMillis = 300;
+        CloudSync cs = cloudSync();
+        CountDownLatch planned = new CountDownLatch(1);
+        cs.addListener(new SyncListener() {
+            @Override
+            public void onPlan(PlanEvent event) {
+                planned.countDown();
+            }
+        });
+        Future<SyncResult> first = pool.submit(() -> cs.run(SyncRequest.builder("scripted", "nightly").build()));
+        assertThat(planned.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThatThrownBy(() -> cs.run(SyncRequest.builder("scripted", "nightly").build()))
+                .isInstanceOf(LockHeldException.class)
+                .hasMessageContaining("pid " + ProcessHandle.current().pid());
+        assertThat(first.get(30, TimeUnit.SECONDS).summary().status()).isEqualTo(SyncStatus.SUCCESS);
+    }
+
+    @Test
+    void run_concurrentRunsWithLockWait_secondWaitsThenFindsNothingToDo() throws Exception {
+        script.uploadDelayMillis = 200;
+        CloudSync cs = cloudSync();
+        CountDownLatch planned = new CountDownLatch(1);
+        cs.addListener(new SyncListener() {
+            @Override
+            public void onPlan(PlanEvent event) {
+                planned.countDown();
+            }
+        });
+        Future<SyncResult> first = pool.submit(() -> cs.run(SyncRequest.builder("scripted", "nightly").build()));
+        assertThat(planned.await(10, TimeUnit.SECONDS)).isTrue();
+
+        SyncResult second = cs.run(SyncRequest.builder("scripted", "nightly").lockWait(Duration.ofSeconds(30)).build());
+
+        assertThat(first.get().summary().uploaded()).isEqualTo(3);
+        assertThat(second.plan().isEmpty()).isTrue();
+    }
+
+    @Test
+    void run_deletingMostOfALargeRemote_isRefusedByTheDeleteGuard() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            Trees.write(root, "bulk/f" + i + ".txt", "file " + i);
+        }
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("local", "nightly").build());
+        for (int i = 0; i < 15; i++) {
+            Files.delete(root.resolve("bulk/f" + i + ".txt"));
+        }
+
+        assertThatThrownBy(() -> cs.run(SyncRequest.builder("local", "nightly").build()))
+                .isInstanceOfSatisfying(PlanRefusedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(PlanRefusedException.Reason.DELETE_GUARD);
+                    assertThat(e.plan().deletes()).hasSize(15);
+                })
+                .hasMessageContaining("refusing to delete 15 of 23")
+                .hasMessageContaining("bulk/f0.txt")
+                .hasMessageContaining("--allow-mass-delete")
+                .hasMessageContaining("delete_guard_max_fraction");
+        assertThat(Trees.read(remote.resolve("nightly"))).hasSize(23);
+
+        SyncResult allowed = cs.run(SyncRequest.builder("local", "nightly").allowMassDelete(true).build());
+        assertThat(allowed.summary().deleted()).isEqualTo(15);
+    }
+
+    @Test
+    void run_emptyLocalSide_refusesAnyDelete() throws Exception {
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("local", "nightly").build());
+        for (String p : List.of("a.txt", "docs/b.txt", "docs/deep/c.txt")) {
+            Files.delete(root.resolve(p));
+        }
+
+        assertThatThrownBy(() -> cs.run(SyncRequest.builder("local", "nightly").build()))
+                .isInstanceOf(PlanRefusedException.class)
+                .hasMessageContaining("local side is empty");
+        assertThat(Trees.read(remote.resolve("nightly"))).hasSize(3);
+    }
+
+    @Test
+    void run_missingLocalRoot_refusesAnyDelete() throws Exception {
+        Path state = tmp.resolve("state");
+        CloudSync cs = CloudSync.builder().root(root).stateDirectory(state).config(config("local").build()).build();
+        cs.run(SyncRequest.builder("local", "nightly").build());
+        CloudSync gone = CloudSync.builder().root(tmp.resolve("no-such-root")).stateDirectory(state)
+                .config(config("local").build()).build();
+
+        assertThatThrownBy(() -> gone.run(SyncRequest.builder("local", "nightly").build()))
+                .isInstanceOf(PlanRefusedException.class)
+                .hasMessageContaining("local root is missing");
+    }
+
+    @Test
+    void run_overRequestLimits_isRefusedBeforeAnythingMoves() {
+        CloudSync cs = cloudSync();
+
+        assertThatThrownBy(() -> cs.run(SyncRequest.builder("local", "nightly").maxUploads(2).build()))
+                .isInstanceOfSatisfying(PlanRefusedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(PlanRefusedException.Reason.LIMIT))
+                .hasMessageContaining("uploads 3 files, more than the limit of 2");
+        assertThatThrownBy(() -> cs.run(SyncRequest.builder("local", "nightly").maxBytes(5).build()))
+                .isInstanceOf(PlanRefusedException.class).hasMessageContaining("more than the limit of 5");
+        assertThat(remote).doesNotExist();
+    }
+
+    @Test
+    void operations_withFlagsOff_failFastNamingTheFlag() {
+        CloudSync off = CloudSync.builder().root(root).config(CloudSyncConfig.defaults()).build();
+        assertThatThrownBy(() -> off.dryRun(SyncRequest.builder("local", "nightly").build()))
+                .isInstanceOfSatisfying(FeatureDisabledException.class,
+                        e -> assertThat(e.flag()).isEqualTo("enable_cloud_sync"))
+                .hasMessageContaining("\"enable_cloud_sync\": true");
+
+        CloudSync masterOnly = CloudSync.builder().root(root)
+                .config(CloudSyncConfig.builder().feature("enable_cloud_sync", true).build()).build();
+        assertThatThrownBy(() -> masterOnly.run(SyncRequest.builder("local", "nightly").build()))
+                .isInstanceOfSatisfying(FeatureDisabledException.class,
+                        e -> assertThat(e.flag()).isEqualTo("enable_cloud_sync_local"));
+        assertThat(remote).doesNotExist();
+    }
+
+    @Test
+    void listeners_receivePlanProgressAndCompleteWithPayloads() {
+        cloudSync().run(SyncRequest.builder("local", "nightly").build());
+
+        assertThat(events.get(0)).isEqualTo(new SyncListener.PlanEvent("local", "nightly", 3, 0, 17, false));
+        List<SyncListener.ProgressEvent> progress = events.stream()
+                .filter(SyncListener.ProgressEvent.class::isInstance).map(SyncListener.ProgressEvent.class::cast).toList();
+        assertThat(progress).hasSize(3).allSatisfy(p -> {
+            assertThat(p.action()).isEqualTo(SyncAction.UPLOAD);
+            assertThat(p.succeeded()).isTrue();
+            assertThat(p.filesTotal()).isEqualTo(3);
+        });
+        assertThat(progress).extracting(SyncListener.ProgressEvent::filesDone).containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(SyncListener.CompleteEvent.class, c -> {
+            assertThat(c.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+            assertThat(c.summary().bytes()).isEqualTo(17);
+        });
+    }
+
+    @Test
+    void dryRun_firesPlanMarkedAsDryRun() {
+        cloudSync().dryRun(SyncRequest.builder("local", "nightly").build());
+
+        assertThat(events.get(0)).isEqualTo(new SyncListener.PlanEvent("local", "nightly", 3, 0, 17, true));
+        assertThat(events).noneMatch(SyncListener.ProgressEvent.class::isInstance);
+    }
+
+    @Test
+    void run_serviceNamedApartFromItsProvider_usesTheProviderKey() {
+        CloudSyncConfig config = CloudSyncConfig.builder().enable("mirror")
+                .service("mirror", Map.of("provider", "local", "directory", remote.toString())).build();
+
+        SyncResult result = CloudSync.builder().root(root).config(config).build()
+                .run(SyncRequest.builder("mirror", "nightly").build());
+
+        assertThat(result.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(remote.resolve("nightly/a.txt")).hasContent("alpha");
+    }
+}

@@ -1,0 +1,112 @@
+package io.cloudsync.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudsync.Manifest;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs killed with SIGKILL at random moments, several times in a row, must lose nothing: the next run
+ * resumes without resending what the journal records as verified, and the last one leaves the remote
+ * equal to the local tree with a manifest that claims nothing missing.
+ */
+class CrashResumeTest {
+
+    private static final int FILES = 80;
+    private static final int PARALLELISM = 4;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void run_killedAtRandomPoints_resumesAndConverges() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("project"));
+        Path state = tmp.resolve("state");
+        Path remote = tmp.resolve("remote");
+        for (int i = 0; i < FILES; i++) {
+            Trees.write(root, "dir" + (i % 7) + "/file-" + i + ".bin", "content of file " + i + " ".repeat(i));
+        }
+        Path journal = state.resolve("journal/scripted/nightly.journal");
+        Random random = new Random(42);
+        Set<String> journaledBefore = new HashSet<>();
+        int kills = 0;
+        int totalUploads = 0;
+        for (int round = 0; round < 4; round++) {
+            Path log = tmp.resolve("uploads-" + round + ".log");
+            Process child = start(root, state, remote, log, 60);
+            long killAfter = 700 + random.nextInt(900);
+            boolean finished = child.waitFor(killAfter, TimeUnit.MILLISECONDS);
+            if (!finished) {
+                child.destroyForcibly();                 // SIGKILL on Unix: no shutdown hooks, no finally blocks
+                child.waitFor(30, TimeUnit.SECONDS);
+                kills++;
+            }
+            List<String> sent = readLines(log);
+            totalUploads += sent.size();
+            assertThat(sent).as("round %d resent a file that an earlier run had recorded as verified", round)
+                    .noneMatch(journaledBefore::contains);
+            journaledBefore.addAll(journaledPaths(journal));
+            if (finished) {
+                break;
+            }
+        }
+        assertThat(kills).as("the child must have been killed at least once for this test to mean anything")
+                .isGreaterThan(0);
+
+        Path finalLog = tmp.resolve("uploads-final.log");
+        Process last = start(root, state, remote, finalLog, 0);
+        assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("SUCCESS");
+        List<String> finalSent = readLines(finalLog);
+        assertThat(finalSent).noneMatch(journaledBefore::contains);
+        totalUploads += finalSent.size();
+
+        assertThat(Trees.read(remote.resolve("nightly"))).isEqualTo(Trees.read(root));
+        Manifest committed = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        assertThat(committed.entries()).hasSize(FILES);
+        // Only files in flight at a kill can be sent twice: at most PARALLELISM per kill.
+        assertThat(totalUploads).isLessThanOrEqualTo(FILES + kills * PARALLELISM);
+        assertThat(journal).doesNotExist();
+    }
+
+    private Process start(Path root, Path state, Path remote, Path log, int delayMillis) throws IOException {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, "-Xmx128m",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", KillableRunMain.class.getName(),
+                root.toString(), state.toString(), remote.toString(), log.toString(), Integer.toString(delayMillis)));
+        return new ProcessBuilder(command).redirectError(tmp.resolve("child-stderr.log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
+    private static List<String> readLines(Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+    }
+
+    private static Set<String> journaledPaths(Path journal) throws IOException {
+        Set<String> paths = new HashSet<>();
+        if (!Files.exists(journal)) {
+            return paths;
+        }
+        String text = Files.readString(journal, StandardCharsets.UTF_8);
+        for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
+            String[] parts = line.split("\t", 4);
+            if (parts.length == 4 && parts[0].equals("U")) {
+                paths.add(parts[3]);
+            }
+        }
+        return paths;
+    }
+}

@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param file the vault file
  * @param exists whether the file exists
  * @param formatVersion the format version, or 0 when it could not be read
- * @param kdf the key derivation and its parameters, such as {@code argon2id m=65536KiB t=3 p=4}; empty when unreadable
+ * @param kdf the key derivation and its parameters, such as {@code argon2id m=65536KiB t=2 p=4}; empty when unreadable
  * @param backups how many inline backups the file holds (0 when unreadable)
  * @param problem what is wrong, or empty when the file looks intact (only the passphrase can prove it is)
  * @param detail one sentence for people: the summary, or what is wrong and how to fix it

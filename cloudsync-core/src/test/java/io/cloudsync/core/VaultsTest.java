@@ -31,7 +31,7 @@ class VaultsTest {
 
         VaultStatus status = Vaults.inspect(file);
         assertThat(status.healthy()).isTrue();
-        assertThat(status.kdf()).isEqualTo("argon2id m=65536KiB t=3 p=4");
+        assertThat(status.kdf()).isEqualTo("argon2id m=65536KiB t=2 p=4");
         assertThat(status.backups()).isEqualTo(1);
 
         Vault reopened = Vaults.openOrCreate(file, passphrase);

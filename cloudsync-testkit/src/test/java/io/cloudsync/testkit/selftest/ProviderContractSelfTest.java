@@ -22,6 +22,9 @@ class ProviderContractSelfTest {
     void reset() {
         BrokenProviderRun.current = null;
         BrokenProviderRun.knownViolations = Map.of();
+        BrokenFactoryRun.current = null;
+        FlawedResumeRun.flaw = ResumableMemoryFactory.Flaw.NONE;
+        FlawedResumeRun.withoutInterruption = false;
     }
 
     @ParameterizedTest
@@ -99,5 +102,48 @@ class ProviderContractSelfTest {
         assertThat(events.failed().stream().map(e -> e.getTestDescriptor().getDisplayName().substring(0, 15)).toList())
                 .as("a provider that ignores deletes breaks the delete rules and the listing rule that deletes, nothing else")
                 .containsExactlyInAnyOrder("required_R8_01_", "required_R8_02_", "required_R8_03_", "optional_R7_03_");
+    }
+
+    @ParameterizedTest
+    @EnumSource(BrokenFactoryRun.BrokenFactory.class)
+    void brokenFactory_isCaughtByTheRuleItBreaks(BrokenFactoryRun.BrokenFactory broken) {
+        BrokenFactoryRun.current = broken;
+        ContractRule rule = broken.caughtBy;
+
+        Events events = ContractEvents.run(BrokenFactoryRun.class, rule);
+
+        events.assertThatEvents().haveExactly(1, event(test(rule.methodPrefix()),
+                finishedWithFailure(message(m -> m.startsWith("[" + rule.id() + "] ") && !m.contains("real-token-0123456789")
+                        && !m.contains("c4nAry")))));
+    }
+
+    @Test
+    void resumeThatIgnoresAChangedFile_isCaughtByR6_02() {
+        FlawedResumeRun.flaw = ResumableMemoryFactory.Flaw.RESUMES_CHANGED_FILES;
+
+        Events events = ContractEvents.run(FlawedResumeRun.class, ContractRule.R6_02);
+
+        events.assertThatEvents().haveExactly(1, event(test("optional_R6_02_"),
+                finishedWithFailure(message(m -> m.startsWith("[R6.02] ")))));
+    }
+
+    @Test
+    void resumableUploadThatStartsOverEveryTime_isCaughtByR6_01() {
+        FlawedResumeRun.flaw = ResumableMemoryFactory.Flaw.NEVER_RESUMES;
+
+        Events events = ContractEvents.run(FlawedResumeRun.class, ContractRule.R6_01);
+
+        events.assertThatEvents().haveExactly(1, event(test("optional_R6_01_"),
+                finishedWithFailure(message(m -> m.startsWith("[R6.01] ") && m.contains("should not resend")))));
+    }
+
+    @Test
+    void resumableProviderWithoutInterruptionHook_failsR6WithHowToFixIt() {
+        FlawedResumeRun.withoutInterruption = true;
+
+        Events events = ContractEvents.run(FlawedResumeRun.class, ContractRule.R6_01);
+
+        events.assertThatEvents().haveExactly(1, event(test("optional_R6_01_"),
+                finishedWithFailure(message(m -> m.startsWith("[R6.01] ") && m.contains("override uploadInterruption()")))));
     }
 }

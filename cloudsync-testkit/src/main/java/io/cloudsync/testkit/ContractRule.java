@@ -11,7 +11,7 @@ import java.util.Optional;
  * {@link ProviderContract#knownViolations()}.
  *
  * <p>{@code D1.*} rules are checked by {@link ProviderFactoryContract}, {@code R*.*} rules by
- * {@link ProviderContract}. A rule with a {@link #capability()} applies only to providers that
+ * {@link ProviderContract}, {@code S1.*} rules (the real engine over the provider) by {@link SyncContract}. A rule with a {@link #capability()} applies only to providers that
  * declare that capability; its test method is named {@code optional_...}, the others
  * {@code required_...}.
  *
@@ -110,7 +110,20 @@ public enum ContractRule {
     /** Durability across instances. */
     R9_02("A provider opened again with the same settings sees the same files and manifests", null),
     /** Close. */
-    R9_03("close() is idempotent", null);
+    R9_03("close() is idempotent", null),
+
+    /** Full sync. */
+    S1_01("A first run through the engine mirrors the whole tree and commits a manifest equal to the local one", null),
+    /** No-op resync. */
+    S1_02("A second run over an unchanged tree reads the manifest once and uploads, deletes and writes nothing", null),
+    /** Delta. */
+    S1_03("A run after local changes uploads exactly the new and changed files", null),
+    /** Deletes. */
+    S1_04("A run after local deletions removes exactly those files from the remote", null),
+    /** Partial failure. */
+    S1_05("A run with a failed upload reports it, ends PARTIAL and leaves the previous remote manifest in place", null),
+    /** Resume. */
+    S1_06("A run after an interrupted one resends only what the interrupted run did not confirm, and ends with remote equal to local", null);
 
     private final String text;
     private final Capability capability;

@@ -25,7 +25,8 @@ class ContractRuleTest {
     @ParameterizedTest
     @EnumSource(ContractRule.class)
     void everyRule_hasExactlyOnePublicFinalTestMethod(ContractRule rule) {
-        Class<?> contract = rule.name().startsWith("D") ? ProviderFactoryContract.class : ProviderContract.class;
+        Class<?> contract = rule.name().startsWith("D") ? ProviderFactoryContract.class
+                : rule.name().startsWith("S") ? SyncContract.class : ProviderContract.class;
 
         List<Method> methods = Arrays.stream(contract.getDeclaredMethods())
                 .filter(m -> m.getName().startsWith(rule.methodPrefix())).toList();
@@ -38,7 +39,7 @@ class ContractRuleTest {
 
     @Test
     void everyContractTestMethod_belongsToARule() {
-        for (Class<?> contract : List.of(ProviderContract.class, ProviderFactoryContract.class)) {
+        for (Class<?> contract : List.of(ProviderContract.class, ProviderFactoryContract.class, SyncContract.class)) {
             for (Method m : contract.getDeclaredMethods()) {
                 if (m.isAnnotationPresent(org.junit.jupiter.api.Test.class)) {
                     assertThat(Arrays.stream(ContractRule.values()).anyMatch(r -> m.getName().startsWith(r.methodPrefix())))
@@ -63,7 +64,7 @@ class ContractRuleTest {
 
     @Test
     void providerGuide_hasNoAnchorForAMissingRule() throws IOException {
-        Matcher m = Pattern.compile("<a id=\"([dr]\\d-\\d\\d)\"></a>").matcher(Files.readString(GUIDE, StandardCharsets.UTF_8));
+        Matcher m = Pattern.compile("<a id=\"([drs]\\d-\\d\\d)\"></a>").matcher(Files.readString(GUIDE, StandardCharsets.UTF_8));
         while (m.find()) {
             String anchor = m.group(1);
             assertThat(Arrays.stream(ContractRule.values()).anyMatch(r -> r.anchor().equals(anchor)))

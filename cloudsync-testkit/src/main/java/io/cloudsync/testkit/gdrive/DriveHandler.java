@@ -34,8 +34,23 @@ final class DriveHandler implements HttpHandler {
     private static final int CHUNK_GRANULARITY = 256 * 1024;
     private static final int MAX_PROPERTY_BYTES = 124;
 
-    /** An injected failure for the next matching calls. */
-    record Fault(int status, String domain, String reason, String message, boolean chunksOnly) {
+    /** An injected failure for the next matching call, after letting {@code skip} matching calls through. */
+    static final class Fault {
+        final int status;
+        final String domain;
+        final String reason;
+        final String message;
+        final boolean chunksOnly;
+        int skip;
+
+        Fault(int status, String domain, String reason, String message, boolean chunksOnly, int skip) {
+            this.status = status;
+            this.domain = domain;
+            this.reason = reason;
+            this.message = message;
+            this.chunksOnly = chunksOnly;
+            this.skip = skip;
+        }
     }
 
     /** What a test can see of each API request. */
@@ -175,6 +190,10 @@ final class DriveHandler implements HttpHandler {
         while (it.hasNext()) {
             Fault f = it.next();
             if (!f.chunksOnly || chunk) {
+                if (f.skip > 0) {
+                    f.skip--;
+                    break;
+                }
                 it.remove();
                 return error(f.status, f.domain, f.reason, f.message, null);
             }

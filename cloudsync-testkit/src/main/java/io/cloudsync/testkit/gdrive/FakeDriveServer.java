@@ -299,7 +299,7 @@ public final class FakeDriveServer implements BeforeAllCallback, BeforeEachCallb
     public void failNextCalls(int calls, int status, String domain, String reason, String message) {
         synchronized (store) {
             for (int i = 0; i < calls; i++) {
-                handler.faults.add(new DriveHandler.Fault(status, domain, reason, message, false));
+                handler.faults.add(new DriveHandler.Fault(status, domain, reason, message, false, 0));
             }
         }
     }
@@ -310,9 +310,21 @@ public final class FakeDriveServer implements BeforeAllCallback, BeforeEachCallb
      * @param chunks how many
      */
     public void failNextChunks(int chunks) {
+        failChunksAfter(0, chunks);
+    }
+
+    /**
+     * Lets {@code passing} resumable-upload PUTs through, then answers the following {@code failing}
+     * ones with 503 {@code backendError}, keeping nothing of them: an upload interrupted half-way.
+     *
+     * @param passing how many chunk PUTs succeed first
+     * @param failing how many fail after them
+     */
+    public void failChunksAfter(int passing, int failing) {
         synchronized (store) {
-            for (int i = 0; i < chunks; i++) {
-                handler.faults.add(new DriveHandler.Fault(503, "global", "backendError", "Backend Error", true));
+            for (int i = 0; i < failing; i++) {
+                handler.faults.add(new DriveHandler.Fault(503, "global", "backendError", "Backend Error", true,
+                        i == 0 ? passing : 0));
             }
         }
     }

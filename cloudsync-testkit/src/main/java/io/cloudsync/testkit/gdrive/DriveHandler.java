@@ -488,7 +488,6 @@ final class DriveHandler implements HttpHandler {
         if (!totalPart.equals("*")) {
             session.total = Long.parseLong(totalPart);
         }
-        uploadBytesReceived += r.body.length;
         if (!rangePart.equals("*")) {
             long first = Long.parseLong(rangePart.substring(0, rangePart.indexOf('-')));
             long last = Long.parseLong(rangePart.substring(rangePart.indexOf('-') + 1));
@@ -511,6 +510,7 @@ final class DriveHandler implements HttpHandler {
             if (quota != null) {
                 return quota;
             }
+            uploadBytesReceived += r.body.length;
             session.received.write(r.body, skip, fresh);
         }
         long received = session.received.size();

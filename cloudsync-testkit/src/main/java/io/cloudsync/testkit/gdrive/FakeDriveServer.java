@@ -228,8 +228,8 @@ public final class FakeDriveServer implements BeforeAllCallback, BeforeEachCallb
     }
 
     /**
-     * Bytes of media received by upload requests (chunks, multipart and media bodies), counting
-     * resent bytes again.
+     * Bytes of media taken in by upload requests (chunks, multipart and media bodies), counting
+     * resent bytes again; requests refused by a fault switch or the daily quota do not count.
      *
      * @return the count since start or {@link #reset()}
      */

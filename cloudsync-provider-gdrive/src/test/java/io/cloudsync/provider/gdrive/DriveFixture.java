@@ -47,6 +47,17 @@ final class DriveFixture {
         return b;
     }
 
+    /** The id of folder {@code path} ("snapshot/dir") under parent_id, the oldest if several. */
+    String folder(String path) {
+        String current = parentId;
+        for (String name : path.split("/")) {
+            String parent = current;
+            current = drive.children(parent).stream().filter(f -> f.isFolder() && f.name().equals(name))
+                    .findFirst().orElseThrow(() -> new AssertionError("no folder " + name + " in " + parent)).id();
+        }
+        return current;
+    }
+
     Secrets secrets() {
         return Secrets.of(Map.of("cloud_sync.gdrive.credentials", Secret.of(credentials)));
     }

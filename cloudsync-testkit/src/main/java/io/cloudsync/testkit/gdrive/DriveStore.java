@@ -79,6 +79,7 @@ final class DriveStore {
     final Map<String, java.security.PublicKey> serviceAccounts = new LinkedHashMap<>();
     long seq;
     long listCalls;
+    Instant lastCreated;
     String myDriveRootId;
     String sharedDriveId;
 
@@ -105,7 +106,12 @@ final class DriveStore {
             Item p = items.get(parent);
             item.driveId = p == null ? null : p.driveId;
         }
-        Instant now = Instant.now();
+        // creation times strictly increase at millisecond precision, so "oldest" is always well defined
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        if (lastCreated != null && !now.isAfter(lastCreated)) {
+            now = lastCreated.plusMillis(1);
+        }
+        lastCreated = now;
         item.createdTime = now;
         item.modifiedTime = now;
         items.put(item.id, item);

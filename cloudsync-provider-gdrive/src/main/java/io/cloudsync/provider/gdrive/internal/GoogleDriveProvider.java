@@ -450,6 +450,15 @@ public final class GoogleDriveProvider implements Provider {
         if (candidates.size() == 1) {
             return candidates.get(0);
         }
+        List<String> ids = candidates.stream().map(c -> c.file.getId()).toList();
+        String firstSha = sha256Of(candidates.get(0).file);
+        if (firstSha != null && candidates.stream().allMatch(c -> firstSha.equals(sha256Of(c.file))
+                && size(c.file) == size(candidates.get(0).file))) {
+            // same content in every copy: taking the oldest is not a guess
+            LOG.warn("gdrive.duplicate path={} ids={} using={} reason=identical_content (the next upload of this"
+                    + " path removes the others)", path, ids, candidates.get(0).file.getId());
+            return candidates.get(0);
+        }
         Optional<ManifestEntry> entry = manifestEntry(snapshot, path);
         List<Located> matching = new ArrayList<>();
         if (entry.isPresent()) {
@@ -459,7 +468,6 @@ public final class GoogleDriveProvider implements Provider {
                 }
             }
         }
-        List<String> ids = candidates.stream().map(c -> c.file.getId()).toList();
         if (!matching.isEmpty()) {
             Located chosen = matching.get(0);
             LOG.warn("gdrive.duplicate path={} ids={} using={} reason=matches_manifest (the next upload of this path"

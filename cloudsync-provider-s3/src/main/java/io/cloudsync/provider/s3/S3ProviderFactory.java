@@ -66,9 +66,9 @@ public final class S3ProviderFactory implements ProviderFactory {
             ConfigKey.secret("secret_access_key", "In the vault entry cloud_sync.s3 (JSON)", false),
             ConfigKey.secret("session_token", "In the vault entry cloud_sync.s3 (JSON), for temporary credentials", false));
 
-    // CONDITIONAL_MANIFEST_WRITE: see docs/S3.md ("Manifest writes") for why it is or is not declared.
-    private static final Set<Capability> CAPABILITIES = Set.of(
-            Capability.SERVER_SHA256, Capability.RESUMABLE_UPLOAD, Capability.LISTING);
+    // Why each is declared, and what it rests on, is in docs/S3.md ("Capabilities").
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.SERVER_SHA256,
+            Capability.CONDITIONAL_MANIFEST_WRITE, Capability.RESUMABLE_UPLOAD, Capability.LISTING);
 
     /** Required by {@link java.util.ServiceLoader}. Cheap: no SDK classes, no network. */
     public S3ProviderFactory() {

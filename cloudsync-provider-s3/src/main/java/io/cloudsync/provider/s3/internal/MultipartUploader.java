@@ -209,7 +209,7 @@ final class MultipartUploader {
                 f.get();
             } catch (ExecutionException e) {
                 if (failure == null) {
-                    failure = toProviderException(e.getCause(), "upload a part of", url, path);
+                    failure = toProviderException(e.getCause(), "upload a part of", url, path, settings.bucket());
                     futures.forEach(other -> other.cancel(false));
                 }
             } catch (CancellationException e) {
@@ -294,12 +294,12 @@ final class MultipartUploader {
         }
     }
 
-    private static ProviderException toProviderException(Throwable t, String action, String url, String path) {
+    private static ProviderException toProviderException(Throwable t, String action, String url, String path, String bucket) {
         if (t instanceof ProviderException p) {
             return p;
         }
         if (t instanceof SdkException s) {
-            return S3Errors.map(s, action, url, path, null);
+            return S3Errors.map(s, action, url, path, bucket);
         }
         if (t instanceof java.io.UncheckedIOException u) {
             return S3Errors.mapUnchecked(u, action, url, path);

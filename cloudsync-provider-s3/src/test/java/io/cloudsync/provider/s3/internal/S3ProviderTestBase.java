@@ -365,8 +365,9 @@ abstract class S3ProviderTestBase {
     }
 
     @Test
-    void writeManifest_ifChecksumOfStaleManifest_isConflict() {
-        S3Provider p = open();
+    void writeManifest_ifChecksumOfStaleManifest_isRefusedByTheStoreAsConflict() {
+        Recorder recorder = new Recorder();
+        S3Provider p = open(recorder);
         Manifest first = manifest("snap", "a");
         p.writeManifest("snap", first, ManifestPrecondition.ifAbsent());
         open().writeManifest("snap", manifest("snap", "a", "b"), ManifestPrecondition.none()); // another run
@@ -374,7 +375,40 @@ abstract class S3ProviderTestBase {
         assertThatThrownBy(() -> p.writeManifest("snap", manifest("snap", "c"), ManifestPrecondition.ifChecksum(first.checksum())))
                 .isInstanceOfSatisfying(ProviderException.class,
                         ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFLICT));
+        // no HEAD: the ETag remembered from the first write went out as If-Match and the store refused it
+        assertThat(recorder.attempted).containsExactly("PutObject", "PutObject");
         assertThat(open().readManifest("snap")).contains(manifest("snap", "a", "b"));
+    }
+
+    @Test
+    void writeManifest_ifChecksumNotKnownToThisInstance_checksTheStoredManifestFirst() {
+        open().writeManifest("snap", manifest("snap", "a", "b"), ManifestPrecondition.none());
+
+        assertThatThrownBy(() -> open().writeManifest("snap", manifest("snap", "c"),
+                ManifestPrecondition.ifChecksum(manifest("snap", "a").checksum())))
+                .isInstanceOfSatisfying(ProviderException.class,
+                        ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFLICT));
+        assertThat(open().readManifest("snap")).contains(manifest("snap", "a", "b"));
+    }
+
+    @Test
+    void writeManifest_ifAbsentWhenOneIsStored_isRefusedByTheStoreAsConflict() {
+        open().writeManifest("snap", manifest("snap", "a"), ManifestPrecondition.ifAbsent());
+        Recorder recorder = new Recorder();
+
+        assertThatThrownBy(() -> open(recorder).writeManifest("snap", manifest("snap", "b"), ManifestPrecondition.ifAbsent()))
+                .isInstanceOfSatisfying(ProviderException.class,
+                        ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFLICT));
+        assertThat(recorder.attempted).containsExactly("PutObject");
+        assertThat(open().readManifest("snap")).contains(manifest("snap", "a"));
+    }
+
+    @Test
+    void writeManifest_ifChecksumWhenNoneIsStored_isConflict() {
+        assertThatThrownBy(() -> open().writeManifest("snap", manifest("snap", "b"),
+                ManifestPrecondition.ifChecksum(manifest("snap", "a").checksum())))
+                .isInstanceOfSatisfying(ProviderException.class,
+                        ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFLICT));
     }
 
     @Test

@@ -175,7 +175,9 @@ final class MultipartUploader {
             long offset = (n - 1) * partSize;
             long length = Math.min(partSize, size - offset);
             String partSha = digests.parts().get(n - 1);
-            futures.add(parts.submit(() -> {
+            Future<?> future;
+            try {
+                future = parts.submit(() -> {
                 if (failed.get()) {
                     return null;
                 }
@@ -201,7 +203,14 @@ final class MultipartUploader {
                     failed.set(true);
                     throw e;
                 }
-            }));
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                failed.set(true);
+                futures.forEach(other -> other.cancel(false));
+                throw new ProviderException(Kind.UNAVAILABLE, "cannot upload " + url + ": the provider was closed during"
+                        + " the upload", path, e);
+            }
+            futures.add(future);
         }
         ProviderException failure = null;
         for (Future<?> f : futures) {

@@ -143,7 +143,7 @@ public final class S3Provider implements Provider {
         }
         Manifest manifest;
         try {
-            manifest = ManifestCodec.fromBytes(bytes.asByteArray(), url);
+            manifest = io.cloudsync.core.ManifestJson.fromBytes(bytes.asByteArray(), url);
         } catch (ManifestFormatException e) {
             throw new ProviderException(Kind.INTEGRITY, e.getMessage(), null, e);
         }
@@ -155,7 +155,7 @@ public final class S3Provider implements Provider {
     public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
         String key = layout.manifestKey(snapshot);
         String url = layout.url(key);
-        byte[] bytes = ManifestCodec.toBytes(manifest);
+        byte[] bytes = io.cloudsync.core.ManifestJson.toBytes(manifest);
         PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(settings.bucket()).key(key)
                 .contentType("application/json").contentLength((long) bytes.length)
                 .checksumSHA256(base64(sha256(bytes)))

@@ -251,10 +251,13 @@ public final class BackupArchive implements Closeable {
         if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             return "has a control character in its name";
         }
-        for (String segment : path.split("/", -1)) {
+        String[] segments = path.split("/", -1);
+        for (String segment : segments) {
             if (segment.equals("..")) {
                 return "has a '..' segment that would leave the target";
             }
+        }
+        for (String segment : segments) {
             if (segment.isEmpty() || segment.equals(".")) {
                 return "has an empty or '.' segment";
             }

@@ -73,17 +73,22 @@ public final class RestoreRun {
     public static Backups.RestoreResult restore(Path folder, String name, Path target, boolean replace, Boolean caseInsensitive) {
         Path file = archive(folder, name);
         long started = System.nanoTime();
-        try (BackupArchive a = BackupArchive.open(file, name)) {
-            RestoreRun run = new RestoreRun(target);
-            try {
-                a.checkContent();
-                run.checkTarget(a, name, caseInsensitive);
-            } catch (BackupException e) {
-                LOG.atWarn().setMessage("backup.restore").addKeyValue("name", name).addKeyValue("target", target)
-                        .addKeyValue("outcome", "rejected").addKeyValue("error", e.getMessage()).log();
-                throw new BackupException(e.getMessage() + "; nothing was written to " + target, e);
+        RestoreRun run = new RestoreRun(target);
+        BackupArchive a = null;
+        try {
+            a = BackupArchive.open(file, name);
+            a.checkContent();
+            run.checkTarget(a, name, caseInsensitive);
+        } catch (BackupException e) {
+            if (a != null) {
+                a.close();
             }
-            Backups.RestoreResult result = run.write(a, name, replace);
+            LOG.atWarn().setMessage("backup.restore").addKeyValue("name", name).addKeyValue("target", target)
+                    .addKeyValue("outcome", "rejected").addKeyValue("error", e.getMessage()).log();
+            throw new BackupException(e.getMessage() + "; nothing was written to " + target, e);
+        }
+        try (BackupArchive archive = a) {
+            Backups.RestoreResult result = run.write(archive, name, replace);
             LOG.atInfo().setMessage("backup.restore").addKeyValue("name", name).addKeyValue("target", target)
                     .addKeyValue("restored", result.restored().size()).addKeyValue("skipped", result.skipped().size())
                     .addKeyValue("refused", result.refused().size()).addKeyValue("bytes", result.bytesWritten())

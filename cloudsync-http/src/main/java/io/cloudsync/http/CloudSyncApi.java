@@ -48,6 +48,7 @@ public final class CloudSyncApi {
     private final CloudSync cloudSync;
     private final byte[] token;
     private final String version;
+    private final BackupRoutes backups;
 
     /**
      * Creates the routes.
@@ -61,6 +62,7 @@ public final class CloudSyncApi {
         if (token.length < 16) {
             throw new ConfigurationException("the HTTP bearer token must be at least 16 characters long");
         }
+        this.backups = new BackupRoutes(cloudSync);
         String v = CloudSyncApi.class.getPackage().getImplementationVersion();
         this.version = v != null ? v : "0.1.0-SNAPSHOT";
     }
@@ -109,6 +111,9 @@ public final class CloudSyncApi {
             case "/api/sync/manifest" -> only("GET", method, () -> manifest(query));
             case "/api/sync/dry_run" -> only("POST", method, () -> sync(object(body), true));
             case "/api/sync/run" -> only("POST", method, () -> sync(object(body), false));
+            case "/api/backup/list" -> only("GET", method, backups::list);
+            case "/api/backup/create" -> only("POST", method, () -> backups.create(object(body)));
+            case "/api/backup/restore" -> only("POST", method, () -> backups.restore(object(body)));
             default -> ApiResponse.error(404, "no route " + path + "; see docs/CLOUD_SYNC.md for the routes");
         };
     }

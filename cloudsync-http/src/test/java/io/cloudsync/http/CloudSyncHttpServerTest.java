@@ -272,6 +272,28 @@ class CloudSyncHttpServerTest {
                 "on_cloud_sync_complete");
     }
 
+    @Test
+    void backups_createListRestore_andRefuseNamesWithAPath() throws Exception {
+        HttpResponse<String> created = post("/api/backup/create", "{\"label\":\"before upgrade\",\"paths\":[\"data\"]}");
+        assertThat(created.statusCode()).isEqualTo(200);
+        String name = json(created).path("backup").path("name").asText();
+        assertThat(name).endsWith("-before_upgrade.zip");
+        assertThat(json(created).path("backup").path("files").asInt()).isEqualTo(2);
+
+        JsonNode list = json(get("/api/backup/list", TOKEN));
+        assertThat(list.path("backups").get(0).path("name").asText()).isEqualTo(name);
+
+        Files.delete(root.resolve("data/a.txt"));
+        JsonNode restored = json(post("/api/backup/restore", "{\"name\":\"" + name + "\"}"));
+        assertThat(restored.path("restored").toString()).contains("data/a.txt");
+        assertThat(restored.path("skipped").toString()).contains("data/b.txt");
+        assertThat(root.resolve("data/a.txt")).hasContent("alpha");
+
+        assertThat(post("/api/backup/restore", "{\"name\":\"../" + name + "\"}").statusCode()).isEqualTo(400);
+        assertThat(post("/api/backup/restore", "{\"name\":\"nope.zip\"}").statusCode()).isEqualTo(404);
+        assertThat(post("/api/backup/create", "{\"max_backups\":0}").statusCode()).isEqualTo(400);
+    }
+
     /** The local provider, with test switches: uploads of "fail-*" files are refused, reads can fail. */
     public static final class FlakyFactory implements ProviderFactory {
         private final LocalProviderFactory local = new LocalProviderFactory();

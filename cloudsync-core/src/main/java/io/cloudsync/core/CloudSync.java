@@ -14,6 +14,7 @@ import io.cloudsync.SyncStatus;
 import io.cloudsync.SyncSummary;
 import io.cloudsync.Vault;
 import io.cloudsync.core.internal.engine.Execution;
+import io.cloudsync.core.internal.engine.Guards;
 import io.cloudsync.core.internal.engine.Retry;
 import io.cloudsync.core.internal.journal.Journal;
 import io.cloudsync.core.internal.lock.RunLock;
@@ -35,7 +36,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -425,65 +425,6 @@ public final class CloudSync {
             r.run();
         } catch (RuntimeException e) {
             LOG.atWarn().setMessage("sync.listener").addKeyValue("error", e.toString()).log();
-        }
-    }
-
-    /** Delete guards and request limits, checked before anything moves. */
-    static final class Guards {
-        private Guards() {
-        }
-
-        static void check(SyncRequest request, EngineSettings settings, Plan plan, Manifest remote, Manifest local,
-                          boolean rootMissing, String service, String snapshot) {
-            String where = "service \"" + service + "\" snapshot \"" + snapshot + '"';
-            if (plan.uploads().size() > request.maxUploads()) {
-                throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " uploads "
-                        + plan.uploads().size() + " files, more than the limit of " + request.maxUploads()
-                        + "; nothing was transferred (raise --max-uploads / maxUploads to allow it)");
-            }
-            if (plan.deletes().size() > request.maxDeletes()) {
-                throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " deletes "
-                        + plan.deletes().size() + " files, more than the limit of " + request.maxDeletes()
-                        + "; nothing was transferred (raise --max-deletes / maxDeletes to allow it)");
-            }
-            if (plan.uploadBytes() > request.maxBytes()) {
-                throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " uploads "
-                        + plan.uploadBytes() + " bytes, more than the limit of " + request.maxBytes()
-                        + "; nothing was transferred (raise --max-bytes / maxBytes to allow it)");
-            }
-            int deletes = plan.deletes().size();
-            if (deletes == 0 || request.allowMassDelete()) {
-                return;
-            }
-            String sample = plan.deletes().stream().limit(5).map(ManifestEntry::path).collect(Collectors.joining(", "))
-                    + (deletes > 5 ? ", ..." : "");
-            String allow = "; nothing was transferred. If this is intended, rerun with --allow-mass-delete "
-                    + "(SyncRequest.allowMassDelete(true))";
-            if (rootMissing) {
-                throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes
-                        + " remote files of " + where + " because the local root is missing (" + sample + ")" + allow);
-            }
-            if (local.entries().isEmpty()) {
-                throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete all " + deletes
-                        + " remote files of " + where + " because the local side is empty (" + sample + ")" + allow);
-            }
-            if (deletes > settings.deleteGuardMaxDeletes()) {
-                throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes
-                        + " remote files of " + where + ", more than sync.delete_guard_max_deletes="
-                        + settings.deleteGuardMaxDeletes() + " (" + sample + ")" + allow + ", or raise that setting");
-            }
-            int remoteFiles = remote.entries().size();
-            if (remoteFiles > settings.deleteGuardMinFiles() && deletes > settings.deleteGuardMaxFraction() * remoteFiles) {
-                throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes + " of "
-                        + remoteFiles + " remote files of " + where + ", more than sync.delete_guard_max_fraction="
-                        + settings.deleteGuardMaxFraction() + " (" + sample + ")" + allow + ", or raise that setting");
-            }
-        }
-
-        private static PlanRefusedException refuse(PlanRefusedException.Reason reason, Plan plan, String message) {
-            LOG.atWarn().setMessage("sync.run").addKeyValue("event", "plan_refused").addKeyValue("reason", reason)
-                    .addKeyValue("detail", message).log();
-            return new PlanRefusedException(reason, plan, message);
         }
     }
 

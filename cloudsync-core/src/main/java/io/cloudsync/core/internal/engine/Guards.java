@@ -1,0 +1,86 @@
+package io.cloudsync.core.internal.engine;
+
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.Plan;
+import io.cloudsync.PlanRefusedException;
+import io.cloudsync.SyncRequest;
+import io.cloudsync.core.EngineSettings;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Delete guards and request limits, checked before anything moves. */
+public final class Guards {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Guards.class);
+
+    private Guards() {
+    }
+
+    /**
+     * Refuses a plan that exceeds a limit of the request or trips a delete guard.
+     *
+     * @param request the request, with its limits and {@code allowMassDelete}
+     * @param settings the guard settings
+     * @param plan the plan
+     * @param remote the remote manifest the plan was computed against
+     * @param local the local manifest
+     * @param rootMissing whether the local root does not exist
+     * @param service the service, for messages
+     * @param snapshot the snapshot, for messages
+     * @throws PlanRefusedException saying what the plan would do and which setting allows it
+     */
+    public static void check(SyncRequest request, EngineSettings settings, Plan plan, Manifest remote, Manifest local,
+                             boolean rootMissing, String service, String snapshot) {
+        String where = "service \"" + service + "\" snapshot \"" + snapshot + '"';
+        if (plan.uploads().size() > request.maxUploads()) {
+            throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " uploads "
+                    + plan.uploads().size() + " files, more than the limit of " + request.maxUploads()
+                    + "; nothing was transferred (raise --max-uploads / maxUploads to allow it)");
+        }
+        if (plan.deletes().size() > request.maxDeletes()) {
+            throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " deletes "
+                    + plan.deletes().size() + " files, more than the limit of " + request.maxDeletes()
+                    + "; nothing was transferred (raise --max-deletes / maxDeletes to allow it)");
+        }
+        if (plan.uploadBytes() > request.maxBytes()) {
+            throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " uploads "
+                    + plan.uploadBytes() + " bytes, more than the limit of " + request.maxBytes()
+                    + "; nothing was transferred (raise --max-bytes / maxBytes to allow it)");
+        }
+        int deletes = plan.deletes().size();
+        if (deletes == 0 || request.allowMassDelete()) {
+            return;
+        }
+        String sample = plan.deletes().stream().limit(5).map(ManifestEntry::path).collect(Collectors.joining(", "))
+                + (deletes > 5 ? ", ..." : "");
+        String allow = "; nothing was transferred. If this is intended, rerun with --allow-mass-delete "
+                + "(SyncRequest.allowMassDelete(true))";
+        if (rootMissing) {
+            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes
+                    + " remote files of " + where + " because the local root is missing (" + sample + ")" + allow);
+        }
+        if (local.entries().isEmpty()) {
+            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete all " + deletes
+                    + " remote files of " + where + " because the local side is empty (" + sample + ")" + allow);
+        }
+        if (deletes > settings.deleteGuardMaxDeletes()) {
+            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes
+                    + " remote files of " + where + ", more than sync.delete_guard_max_deletes="
+                    + settings.deleteGuardMaxDeletes() + " (" + sample + ")" + allow + ", or raise that setting");
+        }
+        int remoteFiles = remote.entries().size();
+        if (remoteFiles > settings.deleteGuardMinFiles() && deletes > settings.deleteGuardMaxFraction() * remoteFiles) {
+            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes + " of "
+                    + remoteFiles + " remote files of " + where + ", more than sync.delete_guard_max_fraction="
+                    + settings.deleteGuardMaxFraction() + " (" + sample + ")" + allow + ", or raise that setting");
+        }
+    }
+
+    private static PlanRefusedException refuse(PlanRefusedException.Reason reason, Plan plan, String message) {
+        LOG.atWarn().setMessage("sync.run").addKeyValue("event", "plan_refused").addKeyValue("reason", reason)
+                .addKeyValue("detail", message).log();
+        return new PlanRefusedException(reason, plan, message);
+    }
+}

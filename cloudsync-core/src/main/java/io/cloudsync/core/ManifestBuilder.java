@@ -227,7 +227,7 @@ public final class ManifestBuilder {
     }
 
     /**
-     * Sets how many threads hash files.
+     * Sets how many threads walk folders and hash files.
      *
      * @param threads at least 1; default the number of processors
      * @return this builder

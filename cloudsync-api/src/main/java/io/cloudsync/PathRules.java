@@ -25,6 +25,9 @@ public final class PathRules {
      * @throws IllegalArgumentException naming the path and the rule it breaks
      */
     public static String requireCanonical(String path) {
+        if (isPlainCanonical(path)) {
+            return path;
+        }
         if (path == null) {
             throw new IllegalArgumentException("path must not be null");
         }
@@ -59,6 +62,36 @@ public final class PathRules {
             start = slash + 1;
         }
         return nfc;
+    }
+
+    /**
+     * A quick yes for the common case, checked once per manifest entry: an ASCII path (ASCII is
+     * always NFC) that breaks none of the rules below. {@code false} means "check the slow way",
+     * which also builds the message.
+     */
+    private static boolean isPlainCanonical(String path) {
+        int n = path == null ? 0 : path.length();
+        if (n == 0 || path.charAt(0) == '/') {
+            return false;
+        }
+        if (n >= 2 && path.charAt(1) == ':' && Character.isLetter(path.charAt(0))) {
+            return false;
+        }
+        int segmentStart = 0;
+        for (int i = 0; i <= n; i++) {
+            char c = i == n ? '/' : path.charAt(i);
+            if (c >= 0x80 || c == '\\' || c == '\0') {
+                return false;
+            }
+            if (c == '/') {
+                int len = i - segmentStart;
+                if (len == 0 || (path.charAt(segmentStart) == '.' && (len == 1 || (len == 2 && path.charAt(i - 1) == '.')))) {
+                    return false;
+                }
+                segmentStart = i + 1;
+            }
+        }
+        return true;
     }
 
     /**

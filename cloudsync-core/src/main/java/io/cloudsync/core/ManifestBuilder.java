@@ -106,6 +106,7 @@ public final class ManifestBuilder {
     private final List<Glob> excludes = new ArrayList<>();
     private final List<Path> excludedPaths = new ArrayList<>();
     private Manifest previous;
+    private Path previousFile;
     private int parallelism = Runtime.getRuntime().availableProcessors();
     private Clock clock = Clock.systemUTC();
     private BiConsumer<Path, Integer> afterHash = (file, attempt) -> { };
@@ -204,11 +205,29 @@ public final class ManifestBuilder {
      */
     public ManifestBuilder previous(Manifest previous) {
         this.previous = previous;
+        this.previousFile = null;
         return this;
     }
 
     /**
-     * Sets how many threads hash files.
+     * Enables the hash cache with an earlier manifest still in its file (as {@link ManifestJson}
+     * wrote it), read on a thread of its own while the tree is walked, so that reading it costs no
+     * time of its own unless it takes longer than the walk. A file that does not exist means no
+     * hash cache (a first scan). A file that cannot be read or is not a valid manifest is logged
+     * ({@code sync.manifest previous_unusable}, WARN) and also means no hash cache: every file is
+     * then hashed, so a damaged cache file costs time, never a wrong digest.
+     *
+     * @param manifestFile the earlier manifest's file, or {@code null} for none
+     * @return this builder
+     */
+    public ManifestBuilder previousFile(Path manifestFile) {
+        this.previousFile = manifestFile;
+        this.previous = null;
+        return this;
+    }
+
+    /**
+     * Sets how many threads walk folders and hash files.
      *
      * @param threads at least 1; default the number of processors
      * @return this builder
@@ -246,8 +265,8 @@ public final class ManifestBuilder {
      * @throws CloudSyncException when the root is not a readable folder or the scan is interrupted
      */
     public Result scan() {
-        return new TreeScan(root, name, includes, excludes, excludedPaths, previous, RACY_WINDOW, MAX_ATTEMPTS,
-                parallelism, clock, afterHash).run();
+        return new TreeScan(root, name, includes, excludes, excludedPaths, previous, previousFile, RACY_WINDOW,
+                MAX_ATTEMPTS, parallelism, clock, afterHash).run();
     }
 
     /**

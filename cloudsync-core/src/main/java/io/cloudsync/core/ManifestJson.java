@@ -6,12 +6,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.ManifestFormatException;
 import io.cloudsync.PathRules;
-import io.cloudsync.core.internal.json.Json;
 import io.cloudsync.core.internal.manifest.ManifestPrettyPrinter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,8 +26,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Reads and writes the canonical JSON form of a {@link Manifest} (format {@value #FORMAT}, version
@@ -50,6 +52,15 @@ public final class ManifestJson {
 
     /** The version this class writes and the only one it reads. */
     public static final int VERSION = 1;
+
+    /**
+     * A plain streaming factory, not {@code Json.mapper()}'s: building an ObjectMapper loads the
+     * whole data-binding layer (~0.2 s in a fresh JVM) that manifests never use. Same limits as the
+     * mapper; duplicate fields are detected by {@link Reader}.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 * 1024 * 1024).build())
+            .build();
 
     private ManifestJson() {
     }
@@ -80,8 +91,7 @@ public final class ManifestJson {
     public static void write(Manifest m, OutputStream out) throws IOException {
         Objects.requireNonNull(m, "manifest");
         Objects.requireNonNull(out, "out");
-        JsonFactory factory = Json.mapper().getFactory();
-        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.setPrettyPrinter(new ManifestPrettyPrinter());
             g.writeStartObject();
@@ -150,7 +160,7 @@ public final class ManifestJson {
     public static Manifest read(InputStream in, String source) {
         Objects.requireNonNull(in, "in");
         String where = source == null ? "manifest" : "manifest " + source;
-        try (JsonParser p = Json.mapper().getFactory().createParser(in)) {
+        try (JsonParser p = FACTORY.createParser(in)) {
             p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
             Manifest m = new Reader(p, where).manifest();
             if (p.nextToken() != null) {
@@ -169,14 +179,25 @@ public final class ManifestJson {
         }
     }
 
-    /** Pulls one manifest out of a parser, checking as it goes. */
+    /**
+     * Pulls one manifest out of a parser, checking as it goes. The parser's own duplicate-field
+     * detection (a hash set per JSON object, so one per entry) is switched off and replaced by a
+     * bit mask for the known fields; a set is only made for an object with unknown fields.
+     * Messages for a bad entry are built only when one is found.
+     */
     private static final class Reader {
+        private static final int PATH = 1;
+        private static final int SIZE = 2;
+        private static final int MTIME = 4;
+        private static final int SHA256 = 8;
+
         private final JsonParser p;
         private final String where;
 
         Reader(JsonParser p, String where) {
             this.p = p;
             this.where = where;
+            p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         }
 
         Manifest manifest() throws IOException {
@@ -190,11 +211,15 @@ public final class ManifestJson {
             Instant createdAt = null;
             String checksum = null;
             List<ManifestEntry> entries = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
+            Set<String> seen = new HashSet<>();
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                if (!seen.add(field)) {
+                    throw duplicate(field, -1);
+                }
                 JsonToken value = p.nextToken();
                 switch (field) {
-                    case "format" -> format = text(value, "format", "");
+                    case "format" -> format = text(value, "format", -1);
                     case "version" -> {
                         if (value != JsonToken.VALUE_NUMBER_INT) {
                             throw problem("has a \"version\" that is not an integer");
@@ -202,10 +227,10 @@ public final class ManifestJson {
                         version = p.getIntValue();
                         requireVersion(format, version);
                     }
-                    case "name" -> name = text(value, "name", "");
-                    case "root" -> root = text(value, "root", "");
-                    case "created_at" -> createdAt = instant(value, "created_at", "");
-                    case "checksum" -> checksum = text(value, "checksum", "");
+                    case "name" -> name = text(value, "name", -1);
+                    case "root" -> root = text(value, "root", -1);
+                    case "created_at" -> createdAt = instant(value, "created_at", -1);
+                    case "checksum" -> checksum = text(value, "checksum", -1);
                     case "entries" -> {
                         requireVersion(format, version);
                         entries = entries(value);
@@ -272,27 +297,51 @@ public final class ManifestJson {
 
         private ManifestEntry entry(int index) throws IOException {
             String path = null;
-            Long size = null;
+            long size = 0;
             Instant mtime = null;
             String sha256 = null;
-            String at = " of entry #" + index;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
+            int seen = 0;
+            Set<String> others = null;
+            String field;
+            while ((field = p.nextFieldName()) != null) {
                 JsonToken value = p.nextToken();
-                switch (field) {
-                    case "path" -> path = text(value, "path", at);
+                int bit = switch (field) {
+                    case "path" -> {
+                        path = text(value, "path", index);
+                        yield PATH;
+                    }
                     case "size" -> {
                         if (value != JsonToken.VALUE_NUMBER_INT) {
-                            throw problem("has a \"size\"" + at + " that is not an integer");
+                            throw problem("has a \"size\"" + at(index) + " that is not an integer");
                         }
                         size = p.getLongValue();
+                        yield SIZE;
                     }
-                    case "mtime" -> mtime = instant(value, "mtime", at);
-                    case "sha256" -> sha256 = text(value, "sha256", at);
-                    default -> p.skipChildren();
+                    case "mtime" -> {
+                        mtime = instant(value, "mtime", index);
+                        yield MTIME;
+                    }
+                    case "sha256" -> {
+                        sha256 = text(value, "sha256", index);
+                        yield SHA256;
+                    }
+                    default -> {
+                        if (others == null) {
+                            others = new HashSet<>();
+                        }
+                        if (!others.add(field)) {
+                            throw duplicate(field, index);
+                        }
+                        p.skipChildren();
+                        yield 0;
+                    }
+                };
+                if ((seen & bit) != 0) {
+                    throw duplicate(field, index);
                 }
+                seen |= bit;
             }
-            if (path == null || size == null || mtime == null || sha256 == null) {
+            if (seen != (PATH | SIZE | MTIME | SHA256)) {
                 throw problem("has entry #" + index + " without one of \"path\", \"size\", \"mtime\", \"sha256\"");
             }
             ManifestEntry entry;
@@ -302,25 +351,34 @@ public final class ManifestJson {
                 throw problem("has a bad entry #" + index + ": " + e.getMessage());
             }
             if (!entry.path().equals(path)) { // the entry holds the NFC form
-                throw problem("has path \"" + path + "\"" + at + " that is not in Unicode NFC form");
+                throw problem("has path \"" + path + "\"" + at(index) + " that is not in Unicode NFC form");
             }
             return entry;
         }
 
-        private String text(JsonToken value, String field, String at) throws IOException {
+        private static String at(int index) {
+            return index < 0 ? "" : " of entry #" + index;
+        }
+
+        private ManifestFormatException duplicate(String field, int index) {
+            return problem("has the field \"" + field + "\"" + at(index) + " twice at line "
+                    + p.currentLocation().getLineNr() + "; the file is damaged or was edited by hand");
+        }
+
+        private String text(JsonToken value, String field, int index) throws IOException {
             if (value != JsonToken.VALUE_STRING) {
-                throw problem("has a \"" + field + "\"" + at + " that is not a string");
+                throw problem("has a \"" + field + "\"" + at(index) + " that is not a string");
             }
             return p.getText();
         }
 
-        private Instant instant(JsonToken value, String field, String at) throws IOException {
-            String text = text(value, field, at);
+        private Instant instant(JsonToken value, String field, int index) throws IOException {
+            String text = text(value, field, index);
             try {
                 Instant fast = parseCanonicalInstant(text);
                 return fast != null ? fast : Instant.parse(text);
             } catch (DateTimeParseException e) {
-                throw problem("has \"" + field + "\"" + at + " = \"" + text
+                throw problem("has \"" + field + "\"" + at(index) + " = \"" + text
                         + "\", which is not an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.123456789Z");
             }
         }

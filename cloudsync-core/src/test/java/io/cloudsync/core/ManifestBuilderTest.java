@@ -244,6 +244,56 @@ class ManifestBuilderTest {
     }
 
     @Test
+    void scan_previousFromFile_readsNoContentAndGivesSameManifest() throws IOException {
+        Path a = write("a.txt", "aaaa");
+        write("b/b.txt", "bbbb");
+        Manifest first = builder().build();
+        Path file = Files.createTempFile("previous", ".json");
+        Files.write(file, ManifestJson.toBytes(first));
+        Files.writeString(a, "AAAA"); // same size, mtime restored: only a content read could notice
+        Files.setLastModifiedTime(a, FileTime.from(OLD));
+
+        ManifestBuilder.Result second = builder().previousFile(file).scan();
+
+        assertThat(second.filesHashed()).isZero();
+        assertThat(second.filesReused()).isEqualTo(2);
+        assertThat(second.manifest().checksum()).isEqualTo(first.checksum());
+        Files.delete(file);
+    }
+
+    @Test
+    void scan_previousFileDamagedOrMissing_hashesEverything() throws IOException {
+        write("a.txt", "aaaa");
+        Manifest first = builder().build();
+        Path damaged = Files.createTempFile("previous", ".json");
+        Files.write(damaged, ManifestJson.toBytes(first));
+        Files.writeString(damaged, "{", StandardOpenOption.APPEND);
+
+        ManifestBuilder.Result fromDamaged = builder().previousFile(damaged).scan();
+        ManifestBuilder.Result fromMissing = builder().previousFile(damaged.resolveSibling("absent.json")).scan();
+
+        assertThat(fromDamaged.filesHashed()).isEqualTo(1);
+        assertThat(fromDamaged.manifest().checksum()).isEqualTo(first.checksum());
+        assertThat(fromMissing.filesHashed()).isEqualTo(1);
+        Files.delete(damaged);
+    }
+
+    @Test
+    void scan_manyFoldersOnSeveralThreads_sameManifestAsOneThread() throws IOException {
+        for (int i = 0; i < 300; i++) {
+            write("d" + (i % 7) + "/s" + (i % 13) + "/f" + i + ".txt", "content " + i);
+        }
+        write("d0.txt", "sorts before d0/ by UTF-8 bytes");
+
+        Manifest one = builder().parallelism(1).build();
+        Manifest four = builder().parallelism(4).build();
+
+        assertThat(four.entries()).isEqualTo(one.entries());
+        assertThat(four.checksum()).isEqualTo(one.checksum());
+        assertThat(one.entries()).hasSize(301);
+    }
+
+    @Test
     void scan_changedSizeOrMtime_isHashedAgain() throws IOException {
         Path a = write("a.txt", "aaaa");
         Path b = write("b.txt", "bbbb");

@@ -134,6 +134,33 @@ class ManifestJsonTest {
     }
 
     @Test
+    void fromBytes_withFieldTwiceInEntry_saysTwice() {
+        String text = json(manifest(entry("a", "1")));
+        String dup = text.replace("\"path\": \"a\",", "\"path\": \"a\", \"path\": \"a\",");
+
+        assertThatThrownBy(() -> parse(dup)).isInstanceOf(ManifestFormatException.class)
+                .hasMessageContaining("test.json").hasMessageContaining("\"path\" of entry #0 twice");
+    }
+
+    @Test
+    void fromBytes_withUnknownFieldTwice_saysTwice() {
+        String text = json(manifest(entry("a", "1")));
+        String dup = text.replace("\"path\": \"a\",", "\"path\": \"a\", \"x\": 1, \"x\": 2,");
+
+        assertThatThrownBy(() -> parse(dup)).isInstanceOf(ManifestFormatException.class)
+                .hasMessageContaining("\"x\" of entry #0 twice");
+    }
+
+    @Test
+    void fromBytes_withTopLevelFieldTwice_saysTwice() {
+        String text = json(manifest(entry("a", "1")));
+        String dup = text.replaceFirst("\"name\": ", "\"name\": \"other\", \"name\": ");
+
+        assertThatThrownBy(() -> parse(dup)).isInstanceOf(ManifestFormatException.class)
+                .hasMessageContaining("\"name\" twice");
+    }
+
+    @Test
     void fromBytes_withNfdPath_isRejected() {
         String text = json(manifest(entry("caf\u00e9", "1")));
         String nfd = text.replace("caf\u00e9", "cafe\u0301");

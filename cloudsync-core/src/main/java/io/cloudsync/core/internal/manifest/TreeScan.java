@@ -5,26 +5,23 @@ import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.PathRules;
 import io.cloudsync.core.ManifestBuilder;
-import java.io.File;
+import io.cloudsync.core.ManifestJson;
 import java.io.IOException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.text.Normalizer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -32,7 +29,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -45,9 +46,9 @@ public final class TreeScan {
     private static final Logger LOG = LoggerFactory.getLogger(ManifestBuilder.class);
 
     /** A regular file found by the walk, with the attributes it had then. */
-    private record Candidate(Path file, String path, long size, Instant mtime, Object fileKey) {
+    private record Candidate(Path file, String raw, String path, long size, Instant mtime, Object fileKey) {
         Candidate with(BasicFileAttributes a) {
-            return new Candidate(file, path, a.size(), a.lastModifiedTime().toInstant(), a.fileKey());
+            return new Candidate(file, raw, path, a.size(), a.lastModifiedTime().toInstant(), a.fileKey());
         }
     }
 
@@ -56,7 +57,8 @@ public final class TreeScan {
     private final List<String> includes;
     private final List<Glob> excludes;
     private final List<Path> excludedPaths;
-    private final Manifest previous;
+    private Manifest previous;
+    private final Path previousFile;
     private final Duration racyWindow;
     private final int maxAttempts;
     private final int parallelism;
@@ -68,8 +70,7 @@ public final class TreeScan {
     private final ConcurrentLinkedQueue<String> skipped = new ConcurrentLinkedQueue<>();
     private final List<String> missing = new ArrayList<>();
     private final List<Candidate> found = new ArrayList<>();
-    private boolean mayCollide;
-    private final Set<String> collisions = new HashSet<>();
+    private volatile boolean mayCollide;
     private final AtomicLong hashed = new AtomicLong();
 
     /**
@@ -81,6 +82,7 @@ public final class TreeScan {
      * @param excludes exclude patterns
      * @param excludedPaths excluded folders
      * @param previous the previous manifest or null
+     * @param previousFile the previous manifest's file, read while walking, or null
      * @param racyWindow see ManifestBuilder.RACY_WINDOW
      * @param maxAttempts see ManifestBuilder.MAX_ATTEMPTS
      * @param parallelism hashing threads
@@ -88,7 +90,7 @@ public final class TreeScan {
      * @param afterHash test hook
      */
     public TreeScan(Path root, String name, List<String> includes, List<Glob> excludes, List<Path> excludedPaths,
-                    Manifest previous, Duration racyWindow, int maxAttempts, int parallelism, Clock clock,
+                    Manifest previous, Path previousFile, Duration racyWindow, int maxAttempts, int parallelism, Clock clock,
                     BiConsumer<Path, Integer> afterHash) {
         this.givenRoot = root;
         this.name = name;
@@ -96,6 +98,7 @@ public final class TreeScan {
         this.excludes = List.copyOf(excludes);
         this.excludedPaths = List.copyOf(excludedPaths);
         this.previous = previous;
+        this.previousFile = previousFile;
         this.racyWindow = racyWindow;
         this.maxAttempts = maxAttempts;
         this.parallelism = parallelism;
@@ -128,20 +131,24 @@ public final class TreeScan {
             }
             excludedReal.add(abs);
         }
+        FutureTask<Manifest> reading = null;
+        if (previousFile != null) {
+            reading = new FutureTask<>(() -> readPrevious(previousFile));
+            Thread reader = new Thread(reading, "cloudsync-read-previous");
+            reader.setDaemon(true);
+            reader.start();
+        }
         walkAll();
+        if (reading != null) {
+            previous = await(reading);
+        }
+        // One order for everything after the walk, whatever order the walker threads found files in:
+        // by manifest path (the manifest's order), then by the name on disk (NFC twins).
+        found.sort(CANDIDATE_ORDER);
         List<Candidate> candidates = mayCollide || includes.size() > 1 ? dedupe(found) : found;
         ManifestEntry[] entries = new ManifestEntry[candidates.size()];
         List<Integer> toHash = new ArrayList<>();
-        long reused = 0;
-        for (int i = 0; i < candidates.size(); i++) {
-            ManifestEntry cached = reusable(candidates.get(i));
-            if (cached != null) {
-                entries[i] = cached;
-                reused++;
-            } else {
-                toHash.add(i);
-            }
-        }
+        long reused = reuse(candidates, entries, toHash);
         hashAll(candidates, toHash, entries);
         List<ManifestEntry> list = new ArrayList<>(entries.length);
         for (ManifestEntry e : entries) {
@@ -149,7 +156,8 @@ public final class TreeScan {
                 list.add(e);
             }
         }
-        Manifest manifest = Manifest.of(name, root.toString(), createdAt, list);
+        // list is sorted already (candidates are); the constructor checks the order again
+        Manifest manifest = new Manifest(name, root.toString(), createdAt, list, Manifest.checksumOf(list));
         List<String> report = new ArrayList<>(new HashSet<>(skipped));
         report.sort(PathRules.ORDER);
         long ms = (System.nanoTime() - started) / 1_000_000;
@@ -161,29 +169,140 @@ public final class TreeScan {
         return new ManifestBuilder.Result(manifest, report, missing, hashed.get(), reused);
     }
 
+    /** The previous manifest in a file, or null when there is none or it cannot be used. */
+    private static Manifest readPrevious(Path file) {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            return ManifestJson.read(file);
+        } catch (CloudSyncException e) { // includes ManifestFormatException
+            LOG.warn("sync.manifest previous_unusable file={}: {}; hashing every file instead", file, e.getMessage());
+            return null;
+        }
+    }
+
+    private Manifest await(FutureTask<Manifest> reading) {
+        try {
+            return reading.get();
+        } catch (InterruptedException e) {
+            reading.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CloudSyncException("manifest scan of " + root + " was interrupted", e);
+        } catch (ExecutionException e) {
+            throw unexpected(e.getCause());
+        }
+    }
+
     private void walkAll() {
         List<String> starts = includes.isEmpty() ? List.of("") : includes;
-        for (String include : starts) {
-            Path start = include.isEmpty() ? root : root.resolve(include);
-            if (!Files.exists(start, LinkOption.NOFOLLOW_LINKS)) {
-                missing.add(include);
-                continue;
+        ForkJoinPool pool = null;
+        try {
+            for (String include : starts) {
+                Path start = include.isEmpty() ? root : root.resolve(include);
+                BasicFileAttributes attrs;
+                try {
+                    attrs = Files.readAttributes(start, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    missing.add(include);
+                    continue;
+                } catch (IOException e) {
+                    if (!Files.exists(start, LinkOption.NOFOLLOW_LINKS)) {
+                        missing.add(include);
+                    } else {
+                        failed(start, include, e);
+                    }
+                    continue;
+                }
+                if (!attrs.isDirectory()) {
+                    visitFile(start, include, attrs, found);
+                    continue;
+                }
+                if (excludedFolder(start, nfc(include))) {
+                    continue;
+                }
+                if (parallelism == 1) {
+                    found.addAll(new WalkFolder(start, include).compute());
+                } else {
+                    if (pool == null) {
+                        pool = new ForkJoinPool(parallelism, WALKERS, null, false);
+                    }
+                    found.addAll(pool.invoke(new WalkFolder(start, include)));
+                }
             }
-            try {
-                Files.walkFileTree(start, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new Visitor());
-            } catch (IOException e) {
-                throw new CloudSyncException("cannot scan " + start + ": " + e, e);
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
             }
         }
     }
 
-    private String relative(Path file) {
-        String rel = root.relativize(file).toString();
-        return File.separatorChar == '/' ? rel : rel.replace(File.separatorChar, '/');
+    private static final ForkJoinPool.ForkJoinWorkerThreadFactory WALKERS = pool -> {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setName("cloudsync-walk-" + t.getPoolIndex());
+        t.setDaemon(true);
+        return t;
+    };
+
+    /**
+     * Lists one folder: one lstat per entry ({@link Files#readAttributes} without following links,
+     * so a link is seen as a link), files recorded, sub-folders forked as their own tasks. Relative
+     * paths are built by appending names, never by relativising a full path.
+     */
+    private final class WalkFolder extends RecursiveTask<List<Candidate>> {
+        private static final long serialVersionUID = 1L;
+        private final transient Path dir;
+        private final String raw;
+
+        WalkFolder(Path dir, String raw) {
+            this.dir = dir;
+            this.raw = raw;
+        }
+
+        @Override
+        protected List<Candidate> compute() {
+            List<Candidate> out = new ArrayList<>();
+            List<WalkFolder> subs = new ArrayList<>();
+            String prefix = raw.isEmpty() ? "" : raw + '/';
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+                for (Path child : children) {
+                    String childRaw = prefix + child.getFileName().toString();
+                    BasicFileAttributes attrs;
+                    try {
+                        attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (IOException e) {
+                        failed(child, childRaw, e);
+                        continue;
+                    }
+                    if (attrs.isDirectory()) {
+                        if (!excludedFolder(child, nfc(childRaw))) {
+                            subs.add(new WalkFolder(child, childRaw));
+                        }
+                    } else {
+                        visitFile(child, childRaw, attrs, out);
+                    }
+                }
+            } catch (DirectoryIteratorException e) {
+                skipped.add((raw.isEmpty() ? "." : raw) + ": folder could not be listed completely (" + e.getCause() + ')');
+            } catch (IOException e) {
+                failed(dir, raw, e);
+                return out;
+            }
+            if (subs.isEmpty()) {
+                return out;
+            }
+            if (getPool() == null) { // parallelism 1: in the caller's thread
+                subs.forEach(w -> out.addAll(w.compute()));
+                return out;
+            }
+            invokeAll(subs);
+            subs.forEach(w -> out.addAll(w.join()));
+            return out;
+        }
     }
 
     private boolean excludedFolder(Path dir, String nfc) {
-        if (excludedReal.contains(dir)) {
+        if (!excludedReal.isEmpty() && excludedReal.contains(dir)) {
             return true;
         }
         if (nfc.isEmpty()) {
@@ -198,7 +317,7 @@ public final class TreeScan {
     }
 
     private boolean excludedFile(Path file, String nfc) {
-        if (excludedReal.contains(file)) {
+        if (!excludedReal.isEmpty() && excludedReal.contains(file)) {
             return true;
         }
         for (Glob g : excludes) {
@@ -213,96 +332,103 @@ public final class TreeScan {
         return Normalizer.isNormalized(raw, Normalizer.Form.NFC) ? raw : Normalizer.normalize(raw, Normalizer.Form.NFC);
     }
 
-    private final class Visitor extends SimpleFileVisitor<Path> {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            return excludedFolder(dir, nfc(relative(dir))) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+    private void visitFile(Path file, String raw, BasicFileAttributes attrs, List<Candidate> out) {
+        String path = nfc(raw);
+        if (excludedFile(file, path)) {
+            return;
         }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            String raw = relative(file);
-            String path = nfc(raw);
-            if (excludedFile(file, path)) {
-                return FileVisitResult.CONTINUE;
-            }
-            if (attrs.isSymbolicLink()) {
-                skipped.add(raw + ": symbolic link, not followed");
-            } else if (!attrs.isRegularFile()) {
-                skipped.add(raw + ": not a regular file (device, FIFO or socket)");
-            } else {
-                add(file, raw, path, attrs);
-            }
-            return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException exc) {
-            String raw = relative(file);
-            if (!excludedFile(file, nfc(raw)) && !excludedFolder(file, nfc(raw))) {
-                skipped.add((raw.isEmpty() ? "." : raw) + ": cannot be read (" + exc + ')');
-            }
-            return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException exc) {
-            if (exc != null) {
-                String raw = relative(dir);
-                skipped.add((raw.isEmpty() ? "." : raw) + ": folder could not be listed completely (" + exc + ')');
-            }
-            return FileVisitResult.CONTINUE;
+        if (attrs.isSymbolicLink()) {
+            skipped.add(raw + ": symbolic link, not followed");
+        } else if (!attrs.isRegularFile()) {
+            skipped.add(raw + ": not a regular file (device, FIFO or socket)");
+        } else {
+            add(file, raw, path, attrs, out);
         }
     }
 
-    private void add(Path file, String raw, String path, BasicFileAttributes attrs) {
+    private void failed(Path file, String raw, IOException exc) {
+        if (!excludedFile(file, nfc(raw)) && !excludedFolder(file, nfc(raw))) {
+            skipped.add((raw.isEmpty() ? "." : raw) + ": cannot be read (" + exc + ')');
+        }
+    }
+
+    private void add(Path file, String raw, String path, BasicFileAttributes attrs, List<Candidate> out) {
         try {
             PathRules.requireCanonical(path);
         } catch (IllegalArgumentException e) {
             skipped.add(raw + ": name cannot be recorded (" + e.getMessage() + ')');
             return;
         }
-        mayCollide |= !raw.equals(path);
-        found.add(new Candidate(file, path, attrs.size(), attrs.lastModifiedTime().toInstant(), attrs.fileKey()));
+        if (!raw.equals(path)) {
+            mayCollide = true; // volatile: written by walker threads, read after they are joined
+        }
+        out.add(new Candidate(file, raw, path, attrs.size(), attrs.lastModifiedTime().toInstant(), attrs.fileKey()));
     }
 
-    /** Drops a file seen twice (overlapping includes) and reports names equal only after NFC. */
-    private List<Candidate> dedupe(List<Candidate> all) {
-        Map<String, Candidate> byPath = new HashMap<>(all.size() * 2);
-        for (Candidate c : all) {
-            Candidate other = byPath.putIfAbsent(c.path(), c);
-            if (other != null && !other.file().equals(c.file())) {
-                // same NFC path, different names on disk: never merge them
-                String raw = relative(c.file());
-                if (collisions.add(c.path())) {
-                    skipped.add(relative(other.file()) + ": name differs from \"" + raw
+    private static final Comparator<Candidate> CANDIDATE_ORDER = (a, b) -> {
+        int order = PathRules.compare(a.path(), b.path());
+        return order != 0 ? order : a.raw().compareTo(b.raw());
+    };
+
+    /**
+     * Drops a file seen twice (overlapping includes) and reports names equal only after NFC.
+     * Candidates are sorted by path, so both kinds sit next to each other.
+     */
+    private List<Candidate> dedupe(List<Candidate> sorted) {
+        List<Candidate> out = new ArrayList<>(sorted.size());
+        int i = 0;
+        while (i < sorted.size()) {
+            Candidate first = sorted.get(i);
+            int j = i + 1;
+            boolean collides = false;
+            while (j < sorted.size() && sorted.get(j).path().equals(first.path())) {
+                Candidate c = sorted.get(j);
+                if (!c.file().equals(first.file())) {
+                    // same NFC path, different names on disk: never merge them
+                    if (!collides) {
+                        skipped.add(first.raw() + ": name differs from \"" + c.raw()
+                                + "\" only by Unicode normalisation (NFC/NFD); rename one of them");
+                        collides = true;
+                    }
+                    skipped.add(c.raw() + ": name differs from \"" + first.raw()
                             + "\" only by Unicode normalisation (NFC/NFD); rename one of them");
                 }
-                skipped.add(raw + ": name differs from \"" + relative(other.file())
-                        + "\" only by Unicode normalisation (NFC/NFD); rename one of them");
+                j++;
             }
-        }
-        List<Candidate> out = new ArrayList<>(byPath.size());
-        for (Candidate c : byPath.values()) {
-            if (!collisions.contains(c.path())) {
-                out.add(c);
+            if (!collides) {
+                out.add(first);
             }
+            i = j;
         }
         return out;
     }
 
-    private ManifestEntry reusable(Candidate c) {
-        if (previous == null) {
-            return null;
+    /**
+     * Fills {@code entries[i]} with the previous entry of every candidate that may keep its sha256,
+     * and lists the others in {@code toHash}: one merge pass, both lists being sorted by path.
+     */
+    private long reuse(List<Candidate> candidates, ManifestEntry[] entries, List<Integer> toHash) {
+        List<ManifestEntry> before = previous == null ? List.of() : previous.entries();
+        Instant racyFrom = previous == null ? null : previous.createdAt().minus(racyWindow);
+        long reused = 0;
+        int k = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate c = candidates.get(i);
+            int order = -1;
+            while (k < before.size() && (order = PathRules.compare(before.get(k).path(), c.path())) < 0) {
+                k++;
+            }
+            ManifestEntry cached = k < before.size() && order == 0 ? before.get(k) : null;
+            if (cached != null && cached.size() == c.size() && cached.mtime().equals(c.mtime())
+                    // racily clean when not before racyFrom: it may have changed within the same tick
+                    && c.mtime().isBefore(racyFrom)) {
+                entries[i] = cached; // same path, size and mtime: the very same entry
+                reused++;
+            } else {
+                toHash.add(i);
+            }
         }
-        ManifestEntry before = previous.find(c.path()).orElse(null);
-        if (before == null || before.size() != c.size() || !before.mtime().equals(c.mtime())) {
-            return null;
-        }
-        if (!c.mtime().isBefore(previous.createdAt().minus(racyWindow))) {
-            return null; // racily clean: it may have changed within the same timestamp tick
-        }
-        return before; // same path, size and mtime: the very same entry
+        return reused;
     }
 
     private void hashAll(List<Candidate> candidates, List<Integer> toHash, ManifestEntry[] entries) {
@@ -364,7 +490,7 @@ public final class TreeScan {
     /** Hashes one file until it holds still, or reports it; returns null when it is left out. */
     private ManifestEntry hashOne(Candidate first) {
         Candidate c = first;
-        String raw = relative(c.file());
+        String raw = c.raw();
         hashed.incrementAndGet();
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             FileHasher.Digest digest;

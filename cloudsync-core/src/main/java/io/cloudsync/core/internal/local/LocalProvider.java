@@ -78,6 +78,10 @@ final class LocalProvider implements Provider {
         return file;
     }
 
+    private static Path tempOf(Path target) {
+        return target.resolveSibling("." + target.getFileName() + AtomicFiles.TEMP_SUFFIX);
+    }
+
     @Override
     public Optional<Manifest> readManifest(String snapshot) {
         Path file = manifestFile(snapshot);
@@ -142,11 +146,14 @@ final class LocalProvider implements Provider {
         Path temp = null;
         try {
             Files.createDirectories(target.getParent());
-            temp = AtomicFiles.prepareTemp(target, false);
+            // One fixed temporary name per target: the engine never uploads one path twice at once, and
+            // a leftover of an upload killed halfway is simply overwritten by the next attempt.
+            temp = tempOf(target);
             MessageDigest digest = Digests.sha256();
             long copied;
             try (InputStream in = new DigestInputStream(Files.newInputStream(localFile), digest);
-                 OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
+                 OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                         StandardOpenOption.TRUNCATE_EXISTING)) {
                 copied = in.transferTo(out);
             }
             String actual = Digests.hex(digest.digest());
@@ -189,6 +196,7 @@ final class LocalProvider implements Provider {
         Path base = snapshotDir(snapshot);
         try {
             Files.deleteIfExists(file);
+            Files.deleteIfExists(tempOf(file));
             for (Path dir = file.getParent(); dir != null && !dir.equals(base) && dir.startsWith(base); dir = dir.getParent()) {
                 try {
                     Files.delete(dir);

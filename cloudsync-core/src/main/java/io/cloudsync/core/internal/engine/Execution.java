@@ -158,7 +158,7 @@ public final class Execution {
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
             return;
         }
-        Path local = root.resolve(entry.path());
+        Path local = io.cloudsync.core.ManifestBuilder.localPathOf(root, entry.path());
         try {
             retry.run(() -> {
                 UploadReceipt receipt = provider.upload(snapshot, entry, local);
@@ -170,7 +170,8 @@ public final class Execution {
         } catch (ProviderException e) {
             failed(SyncAction.UPLOAD, entry.path(), e);
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Even an Error must never let the manifest be committed over a file that did not arrive.
             fail(SyncAction.UPLOAD, entry.path(), "provider failed unexpectedly: " + e);
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
         }
@@ -238,7 +239,7 @@ public final class Execution {
         } catch (ProviderException e) {
             failed(SyncAction.DELETE, d.path(), e);
             report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             fail(SyncAction.DELETE, d.path(), "provider failed unexpectedly: " + e);
             report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
         }

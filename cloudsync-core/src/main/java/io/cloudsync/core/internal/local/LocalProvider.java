@@ -42,6 +42,8 @@ import java.util.stream.Stream;
 final class LocalProvider implements Provider {
 
     private static final String MANIFESTS = ".cloudsync/manifests";
+    private static final java.util.concurrent.ConcurrentMap<Path, Object> MANIFEST_LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Path directory;
 
@@ -98,10 +100,14 @@ final class LocalProvider implements Provider {
         try {
             Files.createDirectories(file.getParent());
             Path lockFile = file.resolveSibling(snapshot + ".json.lock");
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                checkPrecondition(snapshot, file, precondition);
-                AtomicFiles.write(file, ManifestJson.toBytes(manifest));
+            // The file lock keeps other processes out; it cannot be taken twice in one JVM, so threads
+            // of this process queue on a monitor first.
+            synchronized (MANIFEST_LOCKS.computeIfAbsent(lockFile, k -> new Object())) {
+                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock ignored = channel.lock()) {
+                    checkPrecondition(snapshot, file, precondition);
+                    AtomicFiles.write(file, ManifestJson.toBytes(manifest));
+                }
             }
         } catch (IOException e) {
             throw map(e, null, "write the manifest of snapshot \"" + snapshot + '"');

@@ -15,9 +15,17 @@ public final class Glob {
     private final String text;
     private final Pattern pattern;
     private final Pattern folder;
+    // Fast paths for the common shapes, which the walk tests against every file:
+    // "literal/**" (a folder) and "**/*literal" (a suffix).
+    private final String literalFolder;
+    private final String literalSuffix;
 
     private Glob(String text) {
         this.text = text;
+        String head = text.endsWith("/**") ? text.substring(0, text.length() - 3) : null;
+        this.literalFolder = head != null && isLiteral(head) ? head : null;
+        String tail = text.startsWith("**/*") ? text.substring(4) : null;
+        this.literalSuffix = tail != null && isLiteral(tail) && tail.indexOf('/') < 0 ? tail : null;
         this.pattern = Pattern.compile(toRegex(text));
         this.folder = text.endsWith("/**") ? Pattern.compile(toRegex(text.substring(0, text.length() - 3))) : null;
     }
@@ -42,6 +50,10 @@ public final class Glob {
             throw new IllegalArgumentException("exclude pattern \"" + text + "\" must use '/' as separator, not '\\'");
         }
         return new Glob(text);
+    }
+
+    private static boolean isLiteral(String s) {
+        return s.indexOf('*') < 0 && s.indexOf('?') < 0;
     }
 
     private static String toRegex(String glob) {
@@ -73,6 +85,14 @@ public final class Glob {
      * @return true when the file is excluded by this pattern
      */
     public boolean matchesFile(String path) {
+        if (literalFolder != null) {
+            return path.length() > literalFolder.length() + 1 && path.startsWith(literalFolder)
+                    && path.charAt(literalFolder.length()) == '/';
+        }
+        if (literalSuffix != null) {
+            int slash = path.lastIndexOf('/');
+            return path.endsWith(literalSuffix) && path.length() - slash - 1 >= literalSuffix.length();
+        }
         return pattern.matcher(path).matches();
     }
 
@@ -83,6 +103,12 @@ public final class Glob {
      * @return true when the pattern matches the folder, or is {@code <folder>/**}
      */
     public boolean matchesFolder(String path) {
+        if (literalFolder != null) {
+            return path.equals(literalFolder) || matchesFile(path);
+        }
+        if (literalSuffix != null) {
+            return matchesFile(path);
+        }
         return pattern.matcher(path).matches() || (folder != null && folder.matcher(path).matches());
     }
 

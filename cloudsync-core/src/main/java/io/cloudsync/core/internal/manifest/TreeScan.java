@@ -67,7 +67,8 @@ public final class TreeScan {
     private final Set<Path> excludedReal = new HashSet<>();
     private final ConcurrentLinkedQueue<String> skipped = new ConcurrentLinkedQueue<>();
     private final List<String> missing = new ArrayList<>();
-    private final Map<String, Candidate> byPath = new HashMap<>();
+    private final List<Candidate> found = new ArrayList<>();
+    private boolean mayCollide;
     private final Set<String> collisions = new HashSet<>();
     private final AtomicLong hashed = new AtomicLong();
 
@@ -128,13 +129,7 @@ public final class TreeScan {
             excludedReal.add(abs);
         }
         walkAll();
-        List<Candidate> candidates = new ArrayList<>(byPath.size());
-        for (Candidate c : byPath.values()) {
-            if (!collisions.contains(c.path())) {
-                candidates.add(c);
-            }
-        }
-        byPath.clear();
+        List<Candidate> candidates = mayCollide || includes.size() > 1 ? dedupe(found) : found;
         ManifestEntry[] entries = new ManifestEntry[candidates.size()];
         List<Integer> toHash = new ArrayList<>();
         long reused = 0;
@@ -267,17 +262,33 @@ public final class TreeScan {
             skipped.add(raw + ": name cannot be recorded (" + e.getMessage() + ')');
             return;
         }
-        Candidate c = new Candidate(file, path, attrs.size(), attrs.lastModifiedTime().toInstant(), attrs.fileKey());
-        Candidate other = byPath.putIfAbsent(path, c);
-        if (other != null && !other.file().equals(file)) {
-            // same NFC path, different names on disk: never merge them
-            if (collisions.add(path)) {
-                skipped.add(relative(other.file()) + ": name differs from \"" + raw
+        mayCollide |= !raw.equals(path);
+        found.add(new Candidate(file, path, attrs.size(), attrs.lastModifiedTime().toInstant(), attrs.fileKey()));
+    }
+
+    /** Drops a file seen twice (overlapping includes) and reports names equal only after NFC. */
+    private List<Candidate> dedupe(List<Candidate> all) {
+        Map<String, Candidate> byPath = new HashMap<>(all.size() * 2);
+        for (Candidate c : all) {
+            Candidate other = byPath.putIfAbsent(c.path(), c);
+            if (other != null && !other.file().equals(c.file())) {
+                // same NFC path, different names on disk: never merge them
+                String raw = relative(c.file());
+                if (collisions.add(c.path())) {
+                    skipped.add(relative(other.file()) + ": name differs from \"" + raw
+                            + "\" only by Unicode normalisation (NFC/NFD); rename one of them");
+                }
+                skipped.add(raw + ": name differs from \"" + relative(other.file())
                         + "\" only by Unicode normalisation (NFC/NFD); rename one of them");
             }
-            skipped.add(raw + ": name differs from \"" + relative(other.file())
-                    + "\" only by Unicode normalisation (NFC/NFD); rename one of them");
         }
+        List<Candidate> out = new ArrayList<>(byPath.size());
+        for (Candidate c : byPath.values()) {
+            if (!collisions.contains(c.path())) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     private ManifestEntry reusable(Candidate c) {
@@ -291,7 +302,7 @@ public final class TreeScan {
         if (!c.mtime().isBefore(previous.createdAt().minus(racyWindow))) {
             return null; // racily clean: it may have changed within the same timestamp tick
         }
-        return new ManifestEntry(c.path(), c.size(), c.mtime(), before.sha256());
+        return before; // same path, size and mtime: the very same entry
     }
 
     private void hashAll(List<Candidate> candidates, List<Integer> toHash, ManifestEntry[] entries) {

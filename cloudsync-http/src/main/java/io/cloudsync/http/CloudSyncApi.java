@@ -1,0 +1,297 @@
+package io.cloudsync.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudsync.CloudSyncException;
+import io.cloudsync.ConfigurationException;
+import io.cloudsync.FeatureDisabledException;
+import io.cloudsync.LockHeldException;
+import io.cloudsync.PlanRefusedException;
+import io.cloudsync.SyncRequest;
+import io.cloudsync.core.CloudSync;
+import io.cloudsync.core.CloudSyncConfig;
+import io.cloudsync.core.ManifestBuilder;
+import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.core.internal.json.ResultJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes, independent of any HTTP server: give it the method, path, query, Authorization header
+ * and body; it answers with a status and a JSON document. {@link CloudSyncHttpServer} adapts it to the
+ * JDK's server; a host with its own framework calls {@link #handle} from its handler the same way.
+ * Thread-safe.
+ */
+public final class CloudSyncApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CloudSyncApi.class);
+
+    /** The largest request body accepted, in bytes. */
+    public static final int MAX_BODY_BYTES = 1 << 20;
+
+    private static final Set<String> SYNC_FIELDS = Set.of("service", "snapshot", "paths", "credentials_key",
+            "service_config", "commit_manifest", "allow_mass_delete");
+
+    private final CloudSync cloudSync;
+    private final byte[] token;
+    private final String version;
+
+    /**
+     * Creates the routes.
+     *
+     * @param cloudSync the instance to serve
+     * @param bearerToken the token every request must present; never logged
+     */
+    public CloudSyncApi(CloudSync cloudSync, io.cloudsync.Secret bearerToken) {
+        this.cloudSync = Objects.requireNonNull(cloudSync, "cloudSync");
+        this.token = bearerToken.revealString().getBytes(StandardCharsets.UTF_8);
+        if (token.length < 16) {
+            throw new ConfigurationException("the HTTP bearer token must be at least 16 characters long");
+        }
+        String v = CloudSyncApi.class.getPackage().getImplementationVersion();
+        this.version = v != null ? v : "0.1.0-SNAPSHOT";
+    }
+
+    /**
+     * Answers one request.
+     *
+     * @param method the HTTP method
+     * @param path the path, without the query
+     * @param query the decoded query parameters
+     * @param authorization the Authorization header, or {@code null}
+     * @param body the request body (empty for GET)
+     * @return the response
+     */
+    public ApiResponse handle(String method, String path, Map<String, String> query, String authorization, byte[] body) {
+        if (!authorized(authorization)) {
+            return ApiResponse.error(401, "missing or wrong bearer token; send 'Authorization: Bearer <token>' "
+                    + "(the token is in the state folder's http/token file, or the one the host configured)");
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            return ApiResponse.error(413, "request body of " + body.length + " bytes is over the limit of " + MAX_BODY_BYTES);
+        }
+        try {
+            return route(method, path, query, body);
+        } catch (BadRequest e) {
+            return ApiResponse.error(400, e.getMessage());
+        } catch (FeatureDisabledException e) {
+            return ApiResponse.error(403, e.getMessage());
+        } catch (LockHeldException e) {
+            return ApiResponse.error(409, e.getMessage());
+        } catch (PlanRefusedException e) {
+            ApiResponse r = ApiResponse.error(422, e.getMessage());
+            ((ObjectNode) r.body()).put("reason", e.reason().name().toLowerCase(java.util.Locale.ROOT));
+            return r;
+        } catch (ConfigurationException | IllegalArgumentException e) {
+            return ApiResponse.error(400, e.getMessage());
+        } catch (CloudSyncException e) {
+            LOG.atWarn().setMessage("http.error").addKeyValue("path", path).addKeyValue("error", e.getMessage()).log();
+            return ApiResponse.error(500, e.getMessage());
+        }
+    }
+
+    private ApiResponse route(String method, String path, Map<String, String> query, byte[] body) {
+        return switch (path) {
+            case "/api/health" -> only("GET", method, () -> health());
+            case "/api/sync/manifest" -> only("GET", method, () -> manifest(query));
+            case "/api/sync/dry_run" -> only("POST", method, () -> sync(object(body), true));
+            case "/api/sync/run" -> only("POST", method, () -> sync(object(body), false));
+            default -> ApiResponse.error(404, "no route " + path + "; see docs/CLOUD_SYNC.md for the routes");
+        };
+    }
+
+    private static ApiResponse only(String expected, String method, java.util.function.Supplier<ApiResponse> route) {
+        if (!expected.equals(method)) {
+            return ApiResponse.error(405, "use " + expected + " for this route, not " + method);
+        }
+        return route.get();
+    }
+
+    private boolean authorized(String header) {
+        if (header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        return MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private ApiResponse health() {
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("status", "ok");
+        o.put("version", version);
+        ObjectNode flags = o.putObject("features");
+        flags.put(CloudSyncConfig.MASTER_FLAG, cloudSync.config().enabled(CloudSyncConfig.MASTER_FLAG));
+        cloudSync.config().features().forEach(flags::put);
+        ArrayNode providers = o.putArray("providers");
+        cloudSync.providers().ids().forEach(providers::add);
+        ArrayNode problems = o.putArray("provider_problems");
+        cloudSync.providers().problems().forEach(problems::add);
+        ArrayNode services = o.putArray("services");
+        cloudSync.config().services().forEach(services::add);
+        return ApiResponse.ok(o);
+    }
+
+    private ApiResponse manifest(Map<String, String> query) {
+        String snapshot = query.getOrDefault("snapshot", "manifest");
+        List<String> include = csv(query.get("include"));
+        List<String> exclude = csv(query.get("exclude"));
+        ManifestBuilder.Result result = cloudSync.manifest(snapshot, include, exclude);
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.set("manifest", ResultJson.manifest(result.manifest()));
+        ArrayNode inc = o.putArray("include");
+        (include.isEmpty() ? cloudSync.config().include() : include).forEach(inc::add);
+        ArrayNode exc = o.putArray("exclude");
+        ManifestBuilder.DEFAULT_EXCLUDES.forEach(exc::add);
+        cloudSync.config().exclude().forEach(exc::add);
+        exclude.forEach(exc::add);
+        o.put("checksum", result.manifest().checksum());
+        ArrayNode skipped = o.putArray("skipped");
+        result.skipped().forEach(skipped::add);
+        return ApiResponse.ok(o);
+    }
+
+    private static List<String> csv(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private ApiResponse sync(ObjectNode body, boolean dryRun) {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!SYNC_FIELDS.contains(field)) {
+                throw new BadRequest("unknown field \"" + field + "\"; expected some of " + new TreeMap<>(
+                        SYNC_FIELDS.stream().collect(java.util.stream.Collectors.toMap(f -> f, f -> 1))).keySet());
+            }
+        }
+        String service = text(body, "service", true);
+        String snapshot = text(body, "snapshot", true);
+        if (!cloudSync.config().services().contains(service) && cloudSync.providers().find(service).isEmpty()) {
+            throw new BadRequest("unknown service \"" + service + "\": it has no section in "
+                    + cloudSync.config().source() + " and no provider has that id (found " + cloudSync.providers().ids() + ')');
+        }
+        SyncRequest.Builder request;
+        try {
+            request = SyncRequest.builder(service, snapshot);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
+        request.include(stringList(body, "paths"));
+        String credentialsKey = text(body, "credentials_key", false);
+        if (credentialsKey != null) {
+            request.credentialsKey(credentialsKey);
+        }
+        JsonNode config = body.path("service_config");
+        if (!config.isMissingNode() && !config.isNull()) {
+            if (!config.isObject()) {
+                throw new BadRequest("\"service_config\" must be an object of settings");
+            }
+            Map<String, String> settings = new TreeMap<>();
+            config.properties().forEach(kv -> {
+                if (!kv.getValue().isValueNode() || kv.getValue().isNull()) {
+                    throw new BadRequest("\"service_config." + kv.getKey() + "\" must be a string, number or boolean");
+                }
+                settings.put(kv.getKey(), kv.getValue().asText());
+            });
+            request.serviceConfig(settings);
+        }
+        request.commitManifest(bool(body, "commit_manifest", true));
+        request.allowMassDelete(bool(body, "allow_mass_delete", false));
+        SyncRequest built = request.build();
+        return ApiResponse.ok(ResultJson.result(dryRun ? cloudSync.dryRun(built) : cloudSync.run(built)));
+    }
+
+    static ObjectNode object(byte[] body) {
+        if (body.length == 0) {
+            throw new BadRequest("the request needs a JSON object body");
+        }
+        JsonNode node;
+        try {
+            node = Json.mapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new BadRequest("the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadRequest("the body could not be read: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new BadRequest("the body must be a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    static String text(ObjectNode body, String field, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new BadRequest("field \"" + field + "\" is required");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new BadRequest("field \"" + field + "\" must be a string, found " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return v.asText();
+    }
+
+    static boolean bool(ObjectNode body, String field, boolean fallback) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            throw new BadRequest("field \"" + field + "\" must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    static int integer(ObjectNode body, String field, int fallback, int min) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.intValue() < min) {
+            throw new BadRequest("field \"" + field + "\" must be a whole number of at least " + min);
+        }
+        return v.intValue();
+    }
+
+    static List<String> stringList(ObjectNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw new BadRequest("field \"" + field + "\" must be an array of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual()) {
+                throw new BadRequest("field \"" + field + "\" must hold only strings");
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+
+    /** A request the client must fix: answered with 400. */
+    static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+}

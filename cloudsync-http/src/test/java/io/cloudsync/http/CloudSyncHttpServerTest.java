@@ -1,0 +1,353 @@
+package io.cloudsync.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.Secret;
+import io.cloudsync.core.CloudSync;
+import io.cloudsync.core.CloudSyncConfig;
+import io.cloudsync.core.EngineSettings;
+import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.core.internal.local.LocalProviderFactory;
+import io.cloudsync.spi.Capability;
+import io.cloudsync.spi.ConfigKey;
+import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.Provider;
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderException;
+import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.spi.Secrets;
+import io.cloudsync.spi.SpiVersion;
+import io.cloudsync.spi.UploadReceipt;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CloudSyncHttpServerTest {
+
+    static final String TOKEN = "test-token-0123456789abcdef";
+
+    @TempDir
+    Path tmp;
+    Path root;
+    Path remote;
+    CloudSyncHttpServer server;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static volatile long uploadDelayMillis;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        uploadDelayMillis = 0;
+        root = Files.createDirectories(tmp.resolve("project"));
+        remote = tmp.resolve("remote");
+        write("data/a.txt", "alpha");
+        write("data/b.txt", "bravo");
+        CloudSyncConfig config = CloudSyncConfig.builder().enable("local", "flaky")
+                .service("local", Map.of("directory", remote.toString()))
+                .service("flaky", Map.of("directory", tmp.resolve("flaky-remote").toString()))
+                .service("disabled", Map.of("provider", "local", "directory", remote.toString()))
+                .engine(EngineSettings.builder().retryAttempts(1).build())
+                .build();
+        CloudSync cs = CloudSync.builder().root(root).config(config).provider(new FlakyFactory()).build();
+        server = CloudSyncHttpServer.builder(cs).token(Secret.of(TOKEN)).start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    private void write(String path, String content) throws Exception {
+        Path file = root.resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.baseUri().resolve(path)).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.baseUri().resolve(path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Json.mapper().readTree(r.body());
+    }
+
+    @Test
+    void everyRoute_withoutToken_is401AndRunsNothing() throws Exception {
+        for (String path : List.of("/api/health", "/api/sync/manifest", "/api/modder/hooks", "/api/backup/list")) {
+            assertThat(get(path, null).statusCode()).as(path).isEqualTo(401);
+            assertThat(get(path, "wrong-token-wrong-token").statusCode()).as(path).isEqualTo(401);
+        }
+        HttpResponse<String> run = http.send(HttpRequest.newBuilder(server.baseUri().resolve("/api/sync/run"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"service\":\"local\",\"snapshot\":\"s\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(run.statusCode()).isEqualTo(401);
+        assertThat(remote).doesNotExist();
+    }
+
+    @Test
+    void server_bindsToLoopbackByDefault() {
+        assertThat(server.baseUri().getHost()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void health_reportsFlagsProvidersAndVersion() throws Exception {
+        JsonNode body = json(get("/api/health", TOKEN));
+
+        assertThat(body.path("status").asText()).isEqualTo("ok");
+        assertThat(body.path("features").path("enable_cloud_sync").asBoolean()).isTrue();
+        assertThat(body.path("features").path("enable_cloud_sync_disabled").asBoolean()).isFalse();
+        assertThat(body.path("providers").toString()).contains("\"local\"", "\"flaky\"");
+    }
+
+    @Test
+    void manifest_returnsTheOriginalShape() throws Exception {
+        HttpResponse<String> r = get("/api/sync/manifest?snapshot=nightly&include=data", TOKEN);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.path("manifest").path("name").asText()).isEqualTo("nightly");
+        assertThat(body.path("manifest").path("entries")).hasSize(2);
+        assertThat(body.path("include").toString()).isEqualTo("[\"data\"]");
+        assertThat(body.path("checksum").asText()).isEqualTo(body.path("manifest").path("checksum").asText());
+    }
+
+    @Test
+    void dryRunThenRun_succeedAndWriteOnlyOnRun() throws Exception {
+        HttpResponse<String> dry = post("/api/sync/dry_run", "{\"service\":\"local\",\"snapshot\":\"nightly\"}");
+        assertThat(dry.statusCode()).isEqualTo(200);
+        assertThat(json(dry).path("summary").path("status").asText()).isEqualTo("dry_run");
+        assertThat(json(dry).path("plan").path("uploads").get(0).path("reason").asText()).isEqualTo("new");
+        assertThat(remote).doesNotExist();
+
+        HttpResponse<String> run = post("/api/sync/run", "{\"service\":\"local\",\"snapshot\":\"nightly\"}");
+        JsonNode body = json(run);
+        assertThat(run.statusCode()).isEqualTo(200);
+        assertThat(body.path("summary").path("status").asText()).isEqualTo("success");
+        assertThat(body.path("summary").path("uploaded").asInt()).isEqualTo(2);
+        assertThat(remote.resolve("nightly/data/a.txt")).hasContent("alpha");
+    }
+
+    @Test
+    void dryRun_whenRemoteUnreadable_plansFromCache() throws Exception {
+        post("/api/sync/run", "{\"service\":\"flaky\",\"snapshot\":\"nightly\"}");
+        write("data/c.txt", "charlie");
+
+        JsonNode body = json(post("/api/sync/dry_run", "{\"service\":\"flaky\",\"snapshot\":\"nightly\","
+                + "\"service_config\":{\"fail_read\":\"true\"}}"));
+
+        assertThat(body.path("plan_source").asText()).isEqualTo("cache");
+        assertThat(body.path("plan").path("uploads")).hasSize(1);
+        assertThat(body.path("plan").path("uploads").get(0).path("path").asText()).isEqualTo("data/c.txt");
+    }
+
+    @Test
+    void run_partialFailure_reportsErrorsAsActionPathError() throws Exception {
+        write("data/fail-me.txt", "x");
+
+        JsonNode body = json(post("/api/sync/run", "{\"service\":\"flaky\",\"snapshot\":\"nightly\"}"));
+
+        assertThat(body.path("summary").path("status").asText()).isEqualTo("partial");
+        JsonNode error = body.path("summary").path("errors").get(0);
+        assertThat(error.path("action").asText()).isEqualTo("upload");
+        assertThat(error.path("path").asText()).isEqualTo("data/fail-me.txt");
+        assertThat(error.path("error").asText()).contains("refused by the test provider");
+    }
+
+    @Test
+    void badRequests_are400WithAMessage() throws Exception {
+        assertThat(post("/api/sync/run", "{not json").statusCode()).isEqualTo(400);
+        assertThat(json(post("/api/sync/run", "{\"service\":\"local\"}")).path("error").asText())
+                .contains("\"snapshot\" is required");
+        assertThat(json(post("/api/sync/run", "{\"service\":42,\"snapshot\":\"s\"}")).path("error").asText())
+                .contains("\"service\" must be a string");
+        assertThat(json(post("/api/sync/run", "{\"service\":\"local\",\"snapshot\":\"s\",\"bogus\":1}"))
+                .path("error").asText()).contains("unknown field \"bogus\"");
+        HttpResponse<String> unknown = post("/api/sync/dry_run", "{\"service\":\"nope\",\"snapshot\":\"s\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json(unknown).path("error").asText()).contains("unknown service \"nope\"");
+        assertThat(post("/api/sync/run", "{\"service\":\"local\",\"snapshot\":\"../x\"}").statusCode()).isEqualTo(400);
+        assertThat(post("/api/sync/run", "[1]").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void disabledService_is403NamingTheFlag() throws Exception {
+        HttpResponse<String> r = post("/api/sync/run", "{\"service\":\"disabled\",\"snapshot\":\"s\"}");
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(json(r).path("error").asText()).contains("enable_cloud_sync_disabled");
+    }
+
+    @Test
+    void oversizedBody_is413() throws Exception {
+        String big = "{\"service\":\"local\",\"snapshot\":\"s\",\"paths\":[\"" + "x".repeat(CloudSyncApi.MAX_BODY_BYTES) + "\"]}";
+        assertThat(post("/api/sync/run", big).statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void runAlreadyInProgress_is409() throws Exception {
+        uploadDelayMillis = 1500;
+        try (HookStream.Subscription events = server.hooks().subscribe()) {
+            CompletableFuture<HttpResponse<String>> first = http.sendAsync(HttpRequest.newBuilder(server.baseUri()
+                            .resolve("/api/sync/run")).header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"service\":\"flaky\",\"snapshot\":\"nightly\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HookStream.Hook planned = events.poll(10_000);
+            assertThat(planned).isNotNull();
+            assertThat(planned.name()).isEqualTo("on_cloud_sync_plan");
+
+            HttpResponse<String> second = post("/api/sync/run", "{\"service\":\"flaky\",\"snapshot\":\"nightly\"}");
+
+            assertThat(second.statusCode()).isEqualTo(409);
+            assertThat(json(second).path("error").asText()).contains("another run");
+            assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void hooks_streamPlanProgressAndCompleteInOrder() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(server.baseUri().resolve("/api/modder/hooks"))
+                .header("Authorization", "Bearer " + TOKEN).GET().build();
+        HttpResponse<java.io.InputStream> stream = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        List<String> events = new ArrayList<>();
+        CountDownLatch complete = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("event: ")) {
+                        events.add(line.substring(7));
+                        if (line.endsWith("on_cloud_sync_complete")) {
+                            complete.countDown();
+                            return;
+                        }
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // stream closed
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.hooks().subscribers() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+
+        post("/api/sync/run", "{\"service\":\"local\",\"snapshot\":\"nightly\"}");
+
+        assertThat(complete.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(events).containsExactly("on_cloud_sync_plan", "on_cloud_sync_progress", "on_cloud_sync_progress",
+                "on_cloud_sync_complete");
+    }
+
+    /** The local provider, with test switches: uploads of "fail-*" files are refused, reads can fail. */
+    public static final class FlakyFactory implements ProviderFactory {
+        private final LocalProviderFactory local = new LocalProviderFactory();
+
+        @Override
+        public String id() {
+            return "flaky";
+        }
+
+        @Override
+        public int spiVersion() {
+            return SpiVersion.CURRENT;
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return local.capabilities();
+        }
+
+        @Override
+        public List<ConfigKey> configKeys() {
+            return List.of(LocalProviderFactory.DIRECTORY, ConfigKey.optional("fail_read", "test switch"));
+        }
+
+        @Override
+        public Provider open(ProviderConfig config, Secrets secrets) {
+            config.requireValid(configKeys());
+            boolean failRead = config.getBoolean("fail_read", false);
+            Provider delegate = local.open(config.toBuilder().build().values().containsKey("fail_read")
+                    ? ProviderConfig.builder().service(config.service()).put("directory", config.require("directory")).build()
+                    : config, secrets);
+            return new Provider() {
+                @Override
+                public Optional<Manifest> readManifest(String snapshot) {
+                    if (failRead) {
+                        throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "remote down (test)");
+                    }
+                    return delegate.readManifest(snapshot);
+                }
+
+                @Override
+                public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
+                    delegate.writeManifest(snapshot, manifest, precondition);
+                }
+
+                @Override
+                public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+                    if (entry.path().contains("fail-")) {
+                        throw new ProviderException(ProviderException.Kind.PERMANENT, "refused by the test provider",
+                                entry.path(), null);
+                    }
+                    if (uploadDelayMillis > 0) {
+                        try {
+                            Thread.sleep(uploadDelayMillis);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return delegate.upload(snapshot, entry, localFile);
+                }
+
+                @Override
+                public void download(String snapshot, String path, Path target) {
+                    delegate.download(snapshot, path, target);
+                }
+
+                @Override
+                public void delete(String snapshot, String path) {
+                    delegate.delete(snapshot, path);
+                }
+
+                @Override
+                public void close() {
+                    delegate.close();
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.cloudsync.provider.gdrive.internal;
+
+import com.google.api.services.drive.model.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drive has names, not paths: this walks {@code <root>/<a>/<b>} level by level and caches what it
+ * learns. Each folder's children are listed once (every page) and then kept up to date with what
+ * this provider creates and deletes, so a sync of thousands of files does not look each folder up
+ * again. Folders this provider creates are known to be empty, which also sidesteps Drive's lagging
+ * listings for new folders. Several folders with one name are possible on Drive: lookups return all
+ * of them (a file may sit in any), creation goes into the oldest, and the duplicates are logged.
+ * Thread-safe; concurrent uploads into one folder create each missing level once.
+ */
+final class FolderTree {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FolderTree.class);
+
+    /** The known children of one folder. */
+    private static final class Children {
+        final Map<String, List<File>> byName = new HashMap<>();
+        boolean loaded;
+    }
+
+    private final DriveApi api;
+    private final Map<String, Children> folders = new ConcurrentHashMap<>();
+    /** path from the root ("snapshot/a/b") to the folder chosen for new content. */
+    private final Map<String, String> chosen = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
+
+    FolderTree(DriveApi api) {
+        this.api = api;
+    }
+
+    /** The children of {@code folderId} named {@code name} (files and folders), listing the folder once. */
+    List<File> childrenNamed(String folderId, String name) throws IOException {
+        Children c = load(folderId);
+        synchronized (c) {
+            return List.copyOf(c.byName.getOrDefault(name, List.of()));
+        }
+    }
+
+    /** All known children of a folder, freshly listed. */
+    List<File> refresh(String folderId) throws IOException {
+        List<File> listed = api.children(folderId, null);
+        Children c = folders.computeIfAbsent(folderId, k -> new Children());
+        synchronized (c) {
+            c.byName.clear();
+            for (File f : listed) {
+                c.byName.computeIfAbsent(f.getName(), k -> new ArrayList<>()).add(f);
+            }
+            c.loaded = true;
+        }
+        return listed;
+    }
+
+    /** Every folder matching {@code segments} under {@code rootId}, duplicates included; empty when missing. */
+    List<String> find(String rootId, List<String> segments) throws IOException {
+        List<String> level = List.of(rootId);
+        StringBuilder path = new StringBuilder();
+        for (String segment : segments) {
+            path.append(path.length() == 0 ? "" : "/").append(segment);
+            List<File> matches = new ArrayList<>();
+            for (String parent : level) {
+                for (File f : childrenNamed(parent, segment)) {
+                    if (DriveApi.isFolder(f)) {
+                        matches.add(f);
+                    }
+                }
+            }
+            if (matches.isEmpty()) {
+                return List.of();
+            }
+            matches.sort(DriveApi.OLDEST_FIRST);
+            reportDuplicates(path.toString(), matches);
+            level = matches.stream().map(File::getId).toList();
+        }
+        return level;
+    }
+
+    /** The folder for {@code segments} under {@code rootId}, creating missing levels; the oldest among duplicates. */
+    String ensure(String rootId, List<String> segments) throws IOException {
+        String key = String.join("/", segments);
+        String known = chosen.get(key);
+        if (known != null) {
+            return known;
+        }
+        String current = rootId;
+        StringBuilder path = new StringBuilder();
+        for (String segment : segments) {
+            path.append(path.length() == 0 ? "" : "/").append(segment);
+            String cached = chosen.get(path.toString());
+            if (cached != null) {
+                current = cached;
+                continue;
+            }
+            Children c = load(current);
+            String next;
+            synchronized (c) {
+                List<File> matches = new ArrayList<>();
+                for (File f : c.byName.getOrDefault(segment, List.of())) {
+                    if (DriveApi.isFolder(f)) {
+                        matches.add(f);
+                    }
+                }
+                if (matches.isEmpty()) {
+                    File created = api.createFolder(current, segment);
+                    LOG.debug("gdrive.folder.create path={} id={}", path, created.getId());
+                    c.byName.computeIfAbsent(segment, k -> new ArrayList<>()).add(created);
+                    Children fresh = new Children();
+                    fresh.loaded = true;
+                    folders.put(created.getId(), fresh);
+                    next = created.getId();
+                } else {
+                    matches.sort(DriveApi.OLDEST_FIRST);
+                    reportDuplicates(path.toString(), matches);
+                    next = matches.get(0).getId();
+                }
+            }
+            chosen.put(path.toString(), next);
+            current = next;
+        }
+        return current;
+    }
+
+    void added(String folderId, File file) {
+        Children c = folders.get(folderId);
+        if (c != null) {
+            synchronized (c) {
+                c.byName.computeIfAbsent(file.getName(), k -> new ArrayList<>()).add(file);
+            }
+        }
+    }
+
+    void removed(String folderId, File file) {
+        Children c = folders.get(folderId);
+        if (c != null) {
+            synchronized (c) {
+                List<File> same = c.byName.get(file.getName());
+                if (same != null) {
+                    same.removeIf(f -> f.getId().equals(file.getId()));
+                }
+            }
+        }
+    }
+
+    private Children load(String folderId) throws IOException {
+        Children c = folders.computeIfAbsent(folderId, k -> new Children());
+        synchronized (c) {
+            if (!c.loaded) {
+                for (File f : api.children(folderId, null)) {
+                    c.byName.computeIfAbsent(f.getName(), k -> new ArrayList<>()).add(f);
+                }
+                c.loaded = true;
+            }
+        }
+        return c;
+    }
+
+    private void reportDuplicates(String path, List<File> folders) {
+        if (folders.size() > 1 && reported.putIfAbsent(path, Boolean.TRUE) == null) {
+            LOG.warn("gdrive.duplicate_folder path={} ids={} using={} (files are looked up in all of them; merge them in"
+                    + " Drive to silence this)", path, folders.stream().map(File::getId).toList(), folders.get(0).getId());
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.cloudsync.provider.gdrive.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudsync.Digests;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.core.internal.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resumable sessions in progress, kept under {@code <state>/uploads/gdrive/} (one small JSON file
+ * per snapshot and path, owner-only, written atomically) so that a restarted process continues an
+ * interrupted upload. A state belongs to one version of a file: size, mtime and sha256 must match,
+ * or the upload starts over. Without a state folder the states live in memory for the provider's life.
+ * The session URI lets anyone holding it add bytes, so it never appears in a log or a message.
+ */
+final class UploadStates {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadStates.class);
+
+    /**
+     * One session.
+     *
+     * @param sessionUri the resumable session URI
+     * @param offset bytes Drive confirmed
+     */
+    record State(String sessionUri, long offset) {
+    }
+
+    private final Path folder;
+    private final Map<String, ObjectNode> memory = new ConcurrentHashMap<>();
+
+    UploadStates(Optional<Path> stateDirectory) {
+        this.folder = stateDirectory.map(d -> d.resolve("uploads").resolve("gdrive")).orElse(null);
+    }
+
+    Optional<State> load(String snapshot, ManifestEntry entry) {
+        ObjectNode node = read(key(snapshot, entry.path()));
+        if (node == null) {
+            return Optional.empty();
+        }
+        boolean same = node.path("size").asLong(-1) == entry.size()
+                && entry.mtime().toString().equals(node.path("mtime").asText())
+                && entry.sha256().equals(node.path("sha256").asText())
+                && node.hasNonNull("session_uri");
+        if (!same) {
+            LOG.info("gdrive.upload.restart path={} reason=file_changed", entry.path());
+            clear(snapshot, entry.path());
+            return Optional.empty();
+        }
+        return Optional.of(new State(node.get("session_uri").asText(), node.path("offset").asLong(0)));
+    }
+
+    void save(String snapshot, ManifestEntry entry, State state) throws IOException {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put("snapshot", snapshot);
+        node.put("path", entry.path());
+        node.put("size", entry.size());
+        node.put("mtime", entry.mtime().toString());
+        node.put("sha256", entry.sha256());
+        node.put("session_uri", state.sessionUri());
+        node.put("offset", state.offset());
+        String key = key(snapshot, entry.path());
+        if (folder == null) {
+            memory.put(key, node);
+            return;
+        }
+        byte[] bytes = Json.mapper().writeValueAsBytes(node);
+        AtomicFiles.write(folder.resolve(key + ".json"), out -> out.write(bytes), true);
+    }
+
+    void clear(String snapshot, String path) {
+        String key = key(snapshot, path);
+        memory.remove(key);
+        if (folder != null) {
+            try {
+                Files.deleteIfExists(folder.resolve(key + ".json"));
+            } catch (IOException e) {
+                LOG.warn("gdrive.upload.state_not_deleted path={} error={}", path, e.toString());
+            }
+        }
+    }
+
+    private ObjectNode read(String key) {
+        if (folder == null) {
+            return memory.get(key);
+        }
+        Path file = folder.resolve(key + ".json");
+        try {
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+            JsonNode node = Json.mapper().readTree(Files.readAllBytes(file));
+            return node instanceof ObjectNode o ? o : null;
+        } catch (IOException e) {
+            LOG.warn("gdrive.upload.state_unreadable file={} error={}", file.getFileName(), e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    private static String key(String snapshot, String path) {
+        return Digests.hex(Digests.sha256().digest((snapshot + '\0' + path).getBytes(StandardCharsets.UTF_8)));
+    }
+}

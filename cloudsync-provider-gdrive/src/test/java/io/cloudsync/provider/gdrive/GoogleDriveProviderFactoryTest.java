@@ -1,0 +1,70 @@
+package io.cloudsync.provider.gdrive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cloudsync.ProviderConfigurationException;
+import io.cloudsync.Secret;
+import io.cloudsync.spi.Capability;
+import io.cloudsync.spi.ConfigKey;
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.spi.Secrets;
+import io.cloudsync.spi.SpiVersion;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+class GoogleDriveProviderFactoryTest {
+
+    private final GoogleDriveProviderFactory factory = new GoogleDriveProviderFactory();
+    private final ProviderConfig.Builder minimal = ProviderConfig.builder().put("parent_id", "p").put("manifest_parent_id", "m");
+
+    @Test
+    void serviceLoader_findsTheFactoryUnderIdGdrive() {
+        assertThat(ServiceLoader.load(ProviderFactory.class).stream().map(ServiceLoader.Provider::type))
+                .contains(GoogleDriveProviderFactory.class);
+        assertThat(factory.id()).isEqualTo("gdrive");
+        assertThat(factory.spiVersion()).isEqualTo(SpiVersion.CURRENT);
+        assertThat(factory.capabilities()).containsExactlyInAnyOrder(Capability.SERVER_SHA256,
+                Capability.RESUMABLE_UPLOAD, Capability.LISTING);
+        assertThat(factory.configKeys()).extracting(ConfigKey::name).contains("parent_id", "manifest_parent_id",
+                "scopes", "root_url", "supports_all_drives", "credentials");
+    }
+
+    @Test
+    void open_withoutParentId_namesTheSetting() {
+        ProviderConfig config = ProviderConfig.builder().put("manifest_parent_id", "m").build();
+        assertThatThrownBy(() -> factory.open(config, Secrets.none()))
+                .isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("parent_id");
+    }
+
+    @Test
+    void open_withoutCredentials_namesTheVaultKey() {
+        assertThatThrownBy(() -> factory.open(minimal.build(), Secrets.none()))
+                .isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("cloud_sync.gdrive.credentials");
+    }
+
+    @Test
+    void open_credentialsNotAKeyFile_saysWhatIsExpectedWithoutEchoingTheValue() {
+        String secretValue = "{\"type\":\"service_account\",\"private_key\":\"TOPSECRETVALUE\"}";
+        Secrets secrets = Secrets.of(Map.of("cloud_sync.gdrive.credentials", Secret.of(secretValue)));
+        assertThatThrownBy(() -> factory.open(minimal.build(), secrets))
+                .isInstanceOf(ProviderConfigurationException.class)
+                .hasMessageContaining("service-account key file")
+                .hasMessageNotContaining("TOPSECRETVALUE")
+                .hasNoCause();
+    }
+
+    @Test
+    void open_badSettings_areRejectedWithTheValue() {
+        Secrets none = Secrets.none();
+        assertThatThrownBy(() -> factory.open(minimal.put("chunk_size", "1000000").build(), none))
+                .isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("262144");
+        assertThatThrownBy(() -> factory.open(minimal.put("chunk_size", "262144").put("root_url", "ftp://x").build(), none))
+                .isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("root_url");
+        assertThatThrownBy(() -> factory.open(ProviderConfig.builder().put("parent_id", "p").put("manifest_parent_id", "m")
+                        .put("bucket", "b").build(), none))
+                .isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("bucket");
+    }
+}

@@ -1,0 +1,189 @@
+package io.cloudsync.testkit;
+
+import io.cloudsync.spi.Capability;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every rule of the provider contract, stated once. The contract classes stamp each failure with
+ * the rule's id, {@code docs/PROVIDERS.md} has an anchor for each rule (checked by the kit's own
+ * tests), and a provider may list a rule it knows it breaks in
+ * {@link ProviderContract#knownViolations()}.
+ *
+ * <p>{@code D1.*} rules are checked by {@link ProviderFactoryContract}, {@code R*.*} rules by
+ * {@link ProviderContract}, {@code S1.*} rules (the real engine over the provider) by {@link SyncContract}. A rule with a {@link #capability()} applies only to providers that
+ * declare that capability; its test method is named {@code optional_...}, the others
+ * {@code required_...}.
+ *
+ * @since 0.1.0
+ */
+public enum ContractRule {
+
+    /** Discovery. */
+    D1_01("The factory is found by java.util.ServiceLoader", null),
+    /** Id format. */
+    D1_02("The id matches [a-z][a-z0-9-]* and is stable between calls", null),
+    /** SPI version. */
+    D1_03("spiVersion() is a version this cloudsync supports", null),
+    /** Self-description. */
+    D1_04("Description, capabilities and every config key are described: no null, no blank text, no duplicate key", null),
+    /** Missing keys. */
+    D1_05("open() without a required setting or secret fails naming that key", null),
+    /** Secret redaction. */
+    D1_06("No secret value appears in any exception message or toString the provider produces", null),
+    /** Unknown keys. */
+    D1_07("open() with an unknown setting fails naming it", null),
+
+    /** Absent manifest. */
+    R1_01("readManifest of a snapshot never written is empty", null),
+    /** Manifest round trip. */
+    R1_02("A written manifest reads back equal, to the nanosecond", null),
+    /** Manifest overwrite. */
+    R1_03("Writing a manifest again replaces the previous one", null),
+    /** Snapshots are separate. */
+    R1_04("Snapshots are independent: files and manifests of one are never seen in another", null),
+    /** Files and manifests never collide. */
+    R1_05("No file path, whatever its name, can replace or hide the snapshot's manifest", null),
+
+    /** Small file round trip. */
+    R2_01("Upload then download returns the same bytes", null),
+    /** Tiny files. */
+    R2_02("Empty and one-byte files round-trip exactly", null),
+    /** Failed uploads are atomic. */
+    R2_03("A failed upload throws ProviderException and leaves nothing new readable under the final name", null),
+    /** Large file round trip. */
+    R2_04("A file of a few megabytes round-trips exactly", null),
+    /** Multipart. */
+    R2_05("A file larger than the declared multipart or chunk threshold round-trips exactly", null),
+    /** Receipts. */
+    R2_06("The upload receipt names the path and size stored, and any digest it reports is the stored bytes' SHA-256", null),
+    /** File overwrite. */
+    R2_07("Uploading over an existing file replaces it entirely", null),
+    /** Missing downloads. */
+    R2_08("Downloading a missing file fails with NOT_FOUND and does not create the target", null),
+
+    /** Special characters. */
+    R3_01("Names with spaces, Unicode, #, %, +, ? and other punctuation round-trip", null),
+    /** Deep folders. */
+    R3_02("Files in deeply nested folders round-trip", null),
+    /** No name folding. */
+    R3_03("Names that differ only by encoding-like text (a b, a+b, a%20b, a%2Fb) stay distinct files", null),
+
+    /** Server-side check. */
+    R4_01("An upload whose bytes do not match the entry's SHA-256 fails with INTEGRITY and leaves nothing new readable",
+            Capability.SERVER_SHA256),
+    /** Verified receipts. */
+    R4_02("The upload receipt is verified and carries the stored bytes' SHA-256", Capability.SERVER_SHA256),
+
+    /** If-absent writes. */
+    R5_01("A manifest write with ifAbsent fails with CONFLICT when a manifest exists, leaving it unchanged",
+            Capability.CONDITIONAL_MANIFEST_WRITE),
+    /** If-checksum writes. */
+    R5_02("A manifest write with ifChecksum succeeds only when the stored checksum matches; otherwise CONFLICT and unchanged",
+            Capability.CONDITIONAL_MANIFEST_WRITE),
+    /** Atomic compare-and-set. */
+    R5_03("Of several writers racing with the same precondition exactly one succeeds", Capability.CONDITIONAL_MANIFEST_WRITE),
+
+    /** Resume. */
+    R6_01("An upload interrupted midway resumes in a new provider instance and completes with the exact bytes",
+            Capability.RESUMABLE_UPLOAD),
+    /** Resume of a changed file. */
+    R6_02("Resuming after the local file changed starts over and stores only the new bytes", Capability.RESUMABLE_UPLOAD),
+
+    /** Empty listing. */
+    R7_01("Listing a snapshot with no files returns an empty stream", Capability.LISTING),
+    /** Exact listing. */
+    R7_02("Listing reports exactly the stored files with their sizes, and correct digests where it reports them",
+            Capability.LISTING),
+    /** Fresh listing. */
+    R7_03("Listing reflects deletes and overwrites", Capability.LISTING),
+
+    /** Delete. */
+    R8_01("A deleted file can no longer be downloaded", null),
+    /** Idempotent delete. */
+    R8_02("Deleting a missing file succeeds, as often as asked", null),
+    /** Precise delete. */
+    R8_03("Delete removes only the named file: siblings, look-alike names and the manifest stay", null),
+
+    /** Concurrency. */
+    R9_01("Concurrent uploads and downloads from several threads all store and return the right bytes", null),
+    /** Durability across instances. */
+    R9_02("A provider opened again with the same settings sees the same files and manifests", null),
+    /** Close. */
+    R9_03("close() is idempotent", null),
+
+    /** Full sync. */
+    S1_01("A first run through the engine mirrors the whole tree and commits a manifest equal to the local one", null),
+    /** No-op resync. */
+    S1_02("A second run over an unchanged tree reads the manifest once and uploads, deletes and writes nothing", null),
+    /** Delta. */
+    S1_03("A run after local changes uploads exactly the new and changed files", null),
+    /** Deletes. */
+    S1_04("A run after local deletions removes exactly those files from the remote", null),
+    /** Partial failure. */
+    S1_05("A run with a failed upload reports it, ends PARTIAL and leaves the previous remote manifest in place", null),
+    /** Resume. */
+    S1_06("A run after an interrupted one resends only what the interrupted run did not confirm, and ends with remote equal to local", null);
+
+    private final String text;
+    private final Capability capability;
+
+    ContractRule(String text, Capability capability) {
+        this.text = text;
+        this.capability = capability;
+    }
+
+    /**
+     * The rule's id as printed in failures and docs, such as {@code R2.01}.
+     *
+     * @return never {@code null}
+     */
+    public String id() {
+        return name().replace('_', '.');
+    }
+
+    /**
+     * The rule in one line.
+     *
+     * @return never {@code null}
+     */
+    public String text() {
+        return text;
+    }
+
+    /**
+     * The anchor of the rule in {@code docs/PROVIDERS.md}, such as {@code r2-01}.
+     *
+     * @return never {@code null}
+     */
+    public String anchor() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * The capability a provider must declare for this rule to apply.
+     *
+     * @return the capability, or empty for rules every provider must keep
+     */
+    public Optional<Capability> capability() {
+        return Optional.ofNullable(capability);
+    }
+
+    /**
+     * The prefix of the contract test method that checks this rule, such as {@code required_R2_01_}.
+     *
+     * @return never {@code null}
+     */
+    public String methodPrefix() {
+        return (capability == null ? "required_" : "optional_") + name() + '_';
+    }
+
+    /**
+     * Where the rule is explained.
+     *
+     * @return a path relative to the project root with the anchor, such as {@code docs/PROVIDERS.md#r2-01}
+     */
+    public String docs() {
+        return "docs/PROVIDERS.md#" + anchor();
+    }
+}

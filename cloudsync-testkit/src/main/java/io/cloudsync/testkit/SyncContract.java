@@ -1,0 +1,419 @@
+package io.cloudsync.testkit;
+
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.SyncError;
+import io.cloudsync.SyncRequest;
+import io.cloudsync.SyncStatus;
+import io.cloudsync.core.CloudSync;
+import io.cloudsync.core.CloudSyncConfig;
+import io.cloudsync.core.EngineSettings;
+import io.cloudsync.core.Providers;
+import io.cloudsync.core.SyncResult;
+import io.cloudsync.spi.Capability;
+import io.cloudsync.spi.ConfigKey;
+import io.cloudsync.spi.Provider;
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderException;
+import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.spi.Secrets;
+import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.testkit.internal.Rules;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sync-level contract: the real {@link CloudSync} engine over your provider, as a user runs it.
+ * Extend it like {@link ProviderContract} (same two methods); the kit wraps your provider to count
+ * calls and to inject faults. Rules {@code S1.*}, documented in {@code docs/PROVIDERS.md}.
+ *
+ * @since 0.1.0
+ */
+public abstract class SyncContract {
+
+    private static final String SERVICE = "contract";
+    private static final String SNAPSHOT = "sync-contract";
+
+    /** Required by JUnit. */
+    protected SyncContract() {
+    }
+
+    /**
+     * The factory under test.
+     *
+     * @return the factory, never {@code null}
+     */
+    protected abstract ProviderFactory factory();
+
+    /**
+     * Settings of an empty remote location used only by this test.
+     *
+     * @param test the running test
+     * @return the settings, never {@code null}
+     */
+    protected abstract ProviderConfig freshRemote(TestInfo test);
+
+    /**
+     * Secrets for {@link #freshRemote}.
+     *
+     * @return none by default
+     */
+    protected Secrets secrets() {
+        return Secrets.none();
+    }
+
+    /**
+     * Rules this provider is known to break, with the reason.
+     *
+     * @return none by default
+     */
+    protected Map<ContractRule, String> knownViolations() {
+        return Map.of();
+    }
+
+    /** Counts what the engine asks of the provider. */
+    private static final class Calls {
+        final AtomicInteger reads = new AtomicInteger();
+        final AtomicInteger manifestWrites = new AtomicInteger();
+        final List<String> uploads = new CopyOnWriteArrayList<>();
+        final List<String> deletes = new CopyOnWriteArrayList<>();
+
+        void clear() {
+            reads.set(0);
+            manifestWrites.set(0);
+            uploads.clear();
+            deletes.clear();
+        }
+    }
+
+    /** One test's world: a local tree, a state folder, the remote, and the engine over a wrapped provider. */
+    private final class World {
+        final Path root;
+        final Path state;
+        final ProviderConfig remote;
+        final Calls calls = new Calls();
+        volatile UnaryOperator<Provider> faults = UnaryOperator.identity();
+
+        World(Path dir, TestInfo test) throws IOException {
+            this.root = Files.createDirectories(dir.resolve("project"));
+            this.state = dir.resolve("state");
+            this.remote = freshRemote(test);
+            write("readme.txt", "hello");
+            write("docs/guide.md", "# guide\n".repeat(40));
+            write("docs/deep/er/notes.txt", "deep");
+            write("data/empty.bin", "");
+            write("data/caf\u00e9 & co.txt", "unicode name");
+            for (int i = 0; i < 10; i++) {
+                write("bulk/file-" + i + ".txt", "bulk file " + i);
+            }
+        }
+
+        void write(String path, String content) throws IOException {
+            Path file = root.resolve(path);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+        }
+
+        SyncResult run() {
+            calls.clear();
+            ProviderFactory wrapped = new CountingFactory(factory(), secrets(), calls, this);
+            Map<String, String> settings = new TreeMap<>(remote.values());
+            settings.put(CloudSyncConfig.PROVIDER_KEY, wrapped.id());
+            CloudSyncConfig config = CloudSyncConfig.builder().enable(SERVICE).service(SERVICE, settings)
+                    .engine(EngineSettings.builder().parallelism(4).retryAttempts(2).retryInitialDelay(Duration.ZERO)
+                            .retryMaxDelay(Duration.ZERO).build())
+                    .build();
+            CloudSync cs = CloudSync.builder().root(root).stateDirectory(state).config(config)
+                    .providers(Providers.of(wrapped)).build();
+            return cs.run(SyncRequest.builder(SERVICE, SNAPSHOT).build());
+        }
+
+        /** Checks that the remote holds exactly the local tree, byte for byte, under a matching manifest. */
+        void assertMirrors(SyncResult result, Rules.Body onFailure) throws Exception {
+            try (Provider p = factory().open(remote, secrets())) {
+                Optional<Manifest> m = p.readManifest(SNAPSHOT);
+                Manifest local = result.localManifest();
+                check(m.isPresent(), "no manifest on the remote after a successful run");
+                check(m.get().checksum().equals(local.checksum()), "remote manifest checksum %s, local %s",
+                        m.get().checksum(), local.checksum());
+                Path copy = Files.createTempFile(state, "check-", ".bin");
+                try {
+                    for (ManifestEntry e : local.entries()) {
+                        p.download(SNAPSHOT, e.path(), copy);
+                        long mismatch = Files.mismatch(copy, root.resolve(e.path()));
+                        check(mismatch == -1, "remote \"%s\" differs from the local file at byte %d", e.path(), mismatch);
+                    }
+                } finally {
+                    Files.deleteIfExists(copy);
+                }
+            }
+            onFailure.run();
+        }
+    }
+
+    private static void check(boolean holds, String detail, Object... args) {
+        if (!holds) {
+            throw new AssertionError(detail.formatted(args));
+        }
+    }
+
+    private void verify(ContractRule rule, Rules.Body body) {
+        Rules.verify(rule, factory().id(), knownViolations(), body);
+    }
+
+    /**
+     * S1.01.
+     *
+     * @param test the running test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_S1_01_firstRunMirrorsTheTree(TestInfo test, @TempDir Path dir) {
+        verify(ContractRule.S1_01, () -> {
+            World w = new World(dir, test);
+            SyncResult r = w.run();
+            check(r.summary().status() == SyncStatus.SUCCESS, "status %s, errors %s", r.summary().status(), r.summary().errors());
+            check(r.summary().uploaded() == r.localManifest().entries().size(), "uploaded %d of %d files",
+                    r.summary().uploaded(), r.localManifest().entries().size());
+            w.assertMirrors(r, () -> { });
+        });
+    }
+
+    /**
+     * S1.02.
+     *
+     * @param test the running test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_S1_02_noOpResyncReadsOnlyTheManifest(TestInfo test, @TempDir Path dir) {
+        verify(ContractRule.S1_02, () -> {
+            World w = new World(dir, test);
+            w.run();
+            SyncResult again = w.run();
+            check(again.summary().status() == SyncStatus.SUCCESS, "status %s", again.summary().status());
+            check(w.calls.reads.get() == 1, "the no-op run read the manifest %d times", w.calls.reads.get());
+            check(w.calls.uploads.isEmpty() && w.calls.deletes.isEmpty(), "the no-op run uploaded %s and deleted %s",
+                    w.calls.uploads, w.calls.deletes);
+            check(w.calls.manifestWrites.get() == 0, "the no-op run wrote the manifest %d times", w.calls.manifestWrites.get());
+        });
+    }
+
+    /**
+     * S1.03.
+     *
+     * @param test the running test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_S1_03_runAfterChangesSendsTheDelta(TestInfo test, @TempDir Path dir) {
+        verify(ContractRule.S1_03, () -> {
+            World w = new World(dir, test);
+            w.run();
+            w.write("readme.txt", "hello, changed");
+            w.write("bulk/file-3.txt", "bulk file 3, changed");
+            w.write("new/one.txt", "new");
+            SyncResult r = w.run();
+            check(r.summary().status() == SyncStatus.SUCCESS, "status %s, errors %s", r.summary().status(), r.summary().errors());
+            check(new HashSet<>(w.calls.uploads).equals(Set.of("readme.txt", "bulk/file-3.txt", "new/one.txt")),
+                    "uploaded %s", w.calls.uploads);
+            w.assertMirrors(r, () -> { });
+        });
+    }
+
+    /**
+     * S1.04.
+     *
+     * @param test the running test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_S1_04_runAfterDeletionsRemovesThem(TestInfo test, @TempDir Path dir) {
+        verify(ContractRule.S1_04, () -> {
+            World w = new World(dir, test);
+            w.run();
+            Files.delete(w.root.resolve("docs/deep/er/notes.txt"));
+            Files.delete(w.root.resolve("bulk/file-0.txt"));
+            SyncResult r = w.run();
+            check(new HashSet<>(w.calls.deletes).equals(Set.of("docs/deep/er/notes.txt", "bulk/file-0.txt")),
+                    "deleted %s", w.calls.deletes);
+            w.assertMirrors(r, () -> {
+                try (Provider p = factory().open(w.remote, secrets())) {
+                    Path target = Files.createTempFile(w.state, "gone-", ".bin");
+                    try {
+                        p.download(SNAPSHOT, "bulk/file-0.txt", target);
+                        throw new AssertionError("bulk/file-0.txt can still be downloaded after its delete");
+                    } catch (ProviderException expected) {
+                        check(expected.kind() == ProviderException.Kind.NOT_FOUND,
+                                "download of a deleted file failed with %s, not NOT_FOUND", expected.kind());
+                    } finally {
+                        Files.deleteIfExists(target);
+                    }
+                }
+            });
+        });
+    }
+
+    /**
+     * S1.05.
+     *
+     * @param test the running test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_S1_05_partialFailureKeepsThePreviousManifest(TestInfo test, @TempDir Path dir) {
+        verify(ContractRule.S1_05, () -> {
+            World w = new World(dir, test);
+            SyncResult first = w.run();
+            w.write("readme.txt", "hello, changed");
+            w.write("bulk/file-5.txt", "bulk file 5, changed");
+            w.faults = p -> FaultInjectingProvider.wrap(p)
+                    .fail(FaultInjectingProvider.Operation.UPLOAD, "bulk/file-5.txt", ProviderException.Kind.PERMANENT, 10)
+                    .build();
+            SyncResult r = w.run();
+            check(r.summary().status() == SyncStatus.PARTIAL, "status %s", r.summary().status());
+            List<String> failed = r.summary().errors().stream().map(SyncError::path).toList();
+            check(failed.equals(List.of("bulk/file-5.txt")), "errors name %s", failed);
+            try (Provider p = factory().open(w.remote, secrets())) {
+                String stored = p.readManifest(SNAPSHOT).map(Manifest::checksum).orElse("none");
+                check(stored.equals(first.localManifest().checksum()),
+                        "the remote manifest changed after a partial run: %s, previous %s", stored,
+                        first.localManifest().checksum());
+            }
+        });
+    }
+
+    /**
+     * S1.06.
+     *
+     * @param test the running test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_S1_06_resumeResendsOnlyWhatWasNotConfirmed(TestInfo test, @TempDir Path dir) {
+        verify(ContractRule.S1_06, () -> {
+            World w = new World(dir, test);
+            w.faults = p -> FaultInjectingProvider.wrap(p)
+                    .crashAfter(FaultInjectingProvider.Operation.UPLOAD, "bulk/file-7.txt")
+                    .tear("docs/guide.md")
+                    .build();
+            SyncResult interrupted = w.run();
+            check(interrupted.summary().status() != SyncStatus.SUCCESS, "a run with a crash reported %s",
+                    interrupted.summary().status());
+            Set<String> unconfirmed = new HashSet<>();
+            interrupted.summary().errors().forEach(e -> unconfirmed.add(e.path()));
+            w.faults = UnaryOperator.identity();
+            SyncResult resumed = w.run();
+            check(resumed.summary().status() == SyncStatus.SUCCESS, "resumed run: %s %s", resumed.summary().status(),
+                    resumed.summary().errors());
+            check(unconfirmed.containsAll(w.calls.uploads), "the resumed run sent %s, but only %s were unconfirmed",
+                    w.calls.uploads, unconfirmed);
+            w.assertMirrors(resumed, () -> { });
+        });
+    }
+
+    /** The author's factory, wrapped to count calls and apply the test's faults; uses the author's secrets. */
+    private static final class CountingFactory implements ProviderFactory {
+        private final ProviderFactory delegate;
+        private final Secrets secrets;
+        private final Calls calls;
+        private final World world;
+
+        CountingFactory(ProviderFactory delegate, Secrets secrets, Calls calls, World world) {
+            this.delegate = delegate;
+            this.secrets = secrets;
+            this.calls = calls;
+            this.world = world;
+        }
+
+        @Override
+        public String id() {
+            return "contract-" + delegate.id();
+        }
+
+        @Override
+        public int spiVersion() {
+            return delegate.spiVersion();
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return delegate.capabilities();
+        }
+
+        @Override
+        public List<ConfigKey> configKeys() {
+            return delegate.configKeys();
+        }
+
+        @Override
+        public Provider open(ProviderConfig config, Secrets ignored) {
+            Provider counted = new Counting(delegate.open(config, secrets), calls);
+            return world.faults.apply(counted);
+        }
+    }
+
+    private static final class Counting implements Provider {
+        private final Provider delegate;
+        private final Calls calls;
+
+        Counting(Provider delegate, Calls calls) {
+            this.delegate = delegate;
+            this.calls = calls;
+        }
+
+        @Override
+        public Optional<Manifest> readManifest(String snapshot) {
+            calls.reads.incrementAndGet();
+            return delegate.readManifest(snapshot);
+        }
+
+        @Override
+        public void writeManifest(String snapshot, Manifest manifest, io.cloudsync.spi.ManifestPrecondition precondition) {
+            calls.manifestWrites.incrementAndGet();
+            delegate.writeManifest(snapshot, manifest, precondition);
+        }
+
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            calls.uploads.add(entry.path());
+            return delegate.upload(snapshot, entry, localFile);
+        }
+
+        @Override
+        public void download(String snapshot, String path, Path target) {
+            delegate.download(snapshot, path, target);
+        }
+
+        @Override
+        public void delete(String snapshot, String path) {
+            calls.deletes.add(path);
+            delegate.delete(snapshot, path);
+        }
+
+        @Override
+        public java.util.stream.Stream<io.cloudsync.spi.RemoteEntry> list(String snapshot) {
+            return delegate.list(snapshot);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}

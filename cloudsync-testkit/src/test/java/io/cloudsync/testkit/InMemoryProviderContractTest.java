@@ -1,0 +1,36 @@
+package io.cloudsync.testkit;
+
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderFactory;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.TestInfo;
+
+/** The memory provider keeps the whole contract, with no known violation. */
+class InMemoryProviderContractTest extends ProviderContract {
+
+    private String store;
+
+    @Override
+    protected ProviderFactory factory() {
+        return new InMemoryProviderFactory();
+    }
+
+    @Override
+    protected ProviderConfig freshRemote(TestInfo test) {
+        store = "contract-" + UUID.randomUUID();
+        return InMemoryProviderFactory.config(store);
+    }
+
+    @Override
+    protected ContractSettings settings() {
+        return ContractSettings.defaults().withListingReportsSha256(true);
+    }
+
+    @AfterEach
+    void dropStore() {
+        if (store != null) {
+            InMemoryProviderFactory.dropStore(store);
+        }
+    }
+}

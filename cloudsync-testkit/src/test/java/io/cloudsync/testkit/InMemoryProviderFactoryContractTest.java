@@ -1,0 +1,29 @@
+package io.cloudsync.testkit;
+
+import io.cloudsync.Secret;
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.spi.Secrets;
+import java.util.Map;
+import java.util.UUID;
+
+/** The memory provider's factory keeps the factory contract, secrets included. */
+class InMemoryProviderFactoryContractTest extends ProviderFactoryContract {
+
+    private final String store = "factory-contract-" + UUID.randomUUID();
+
+    @Override
+    protected ProviderFactory factory() {
+        return new InMemoryProviderFactory();
+    }
+
+    @Override
+    protected ProviderConfig validConfig() {
+        return InMemoryProviderFactory.config(store);
+    }
+
+    @Override
+    protected Secrets secrets() {
+        return Secrets.of(Map.of("cloud_sync.memory.token", Secret.of("real-token-value-123")));
+    }
+}

@@ -1,0 +1,20 @@
+package io.cloudsync.testkit;
+
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderFactory;
+import java.util.UUID;
+import org.junit.jupiter.api.TestInfo;
+
+/** The engine over the {@code memory} provider keeps the sync contract. */
+class InMemorySyncContractTest extends SyncContract {
+
+    @Override
+    protected ProviderFactory factory() {
+        return new InMemoryProviderFactory();
+    }
+
+    @Override
+    protected ProviderConfig freshRemote(TestInfo test) {
+        return InMemoryProviderFactory.config("sync-" + UUID.randomUUID());
+    }
+}

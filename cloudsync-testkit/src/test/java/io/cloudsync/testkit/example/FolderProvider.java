@@ -1,0 +1,187 @@
+package io.cloudsync.testkit.example;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudsync.Digests;
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.Provider;
+import io.cloudsync.spi.ProviderException;
+import io.cloudsync.spi.ProviderException.Kind;
+import io.cloudsync.spi.RemoteEntry;
+import io.cloudsync.spi.UploadReceipt;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Files at {@code <directory>/<snapshot>/<path>}, manifests at
+ * {@code <directory>/.cloudsync/manifests/<snapshot>.json}, uploads staged in
+ * {@code <directory>/.cloudsync/tmp} and moved into place atomically.
+ */
+final class FolderProvider implements Provider {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path root;
+
+    FolderProvider(Path root) {
+        this.root = root;
+    }
+
+    @Override
+    public Optional<Manifest> readManifest(String snapshot) {
+        Path file = manifestFile(snapshot);
+        try {
+            JsonNode json = JSON.readTree(file.toFile());
+            List<ManifestEntry> entries = new ArrayList<>();
+            for (JsonNode e : json.get("entries")) {
+                entries.add(new ManifestEntry(e.get("path").asText(), e.get("size").asLong(),
+                        Instant.parse(e.get("mtime").asText()), e.get("sha256").asText()));
+            }
+            return Optional.of(new Manifest(json.get("name").asText(), json.get("root").asText(),
+                    Instant.parse(json.get("createdAt").asText()), entries, json.get("checksum").asText()));
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            throw new ProviderException(Kind.INTEGRITY, "manifest " + file + " is damaged: " + e.getMessage(), null, e);
+        }
+    }
+
+    @Override
+    public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
+        ObjectNode json = JSON.createObjectNode().put("name", manifest.name()).put("root", manifest.root())
+                .put("createdAt", manifest.createdAt().toString()).put("checksum", manifest.checksum());
+        ArrayNode entries = json.putArray("entries");
+        for (ManifestEntry e : manifest.entries()) {
+            entries.addObject().put("path", e.path()).put("size", e.size()).put("mtime", e.mtime().toString())
+                    .put("sha256", e.sha256());
+        }
+        try {
+            Path temp = tempFile();
+            JSON.writeValue(temp.toFile(), json);
+            moveIntoPlace(temp, manifestFile(snapshot));
+        } catch (IOException e) {
+            throw new ProviderException(Kind.UNAVAILABLE, "cannot write the manifest of " + snapshot + ": " + e, null, e);
+        }
+    }
+
+    @Override
+    public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+        Path temp = null;
+        try {
+            temp = tempFile();
+            MessageDigest sha = Digests.sha256();
+            try (InputStream in = new DigestInputStream(Files.newInputStream(localFile), sha)) {
+                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            String actual = Digests.hex(sha.digest());
+            if (!actual.equals(entry.sha256())) {
+                throw new ProviderException(Kind.INTEGRITY, entry.path() + ": the bytes hash to " + actual
+                        + " but the entry says " + entry.sha256() + "; the local file changed", entry.path(), null);
+            }
+            long size = Files.size(temp);
+            moveIntoPlace(temp, file(snapshot, entry.path()));
+            return UploadReceipt.verified(entry.path(), size, actual);
+        } catch (IOException e) {
+            throw new ProviderException(Kind.PERMANENT, "cannot upload " + entry.path() + " from " + localFile + ": " + e,
+                    entry.path(), e);
+        } finally {
+            deleteQuietly(temp); // after a failure nothing is left; after success the move took it
+        }
+    }
+
+    @Override
+    public void download(String snapshot, String path, Path target) {
+        Path source = file(snapshot, path);
+        if (!Files.isRegularFile(source)) {
+            throw new ProviderException(Kind.NOT_FOUND, "no file " + path + " in snapshot " + snapshot, path, null);
+        }
+        try {
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ProviderException(Kind.PERMANENT, "cannot download " + path + " to " + target + ": " + e, path, e);
+        }
+    }
+
+    @Override
+    public void delete(String snapshot, String path) {
+        Path file = file(snapshot, path);
+        if (!Files.isRegularFile(file)) {
+            return; // idempotent, also when a parent is a file ("a.txt/child")
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new ProviderException(Kind.UNAVAILABLE, "cannot delete " + path + ": " + e, path, e);
+        }
+    }
+
+    @Override
+    public Stream<RemoteEntry> list(String snapshot) {
+        Path base = root.resolve(snapshot);
+        if (!Files.isDirectory(base)) {
+            return Stream.empty();
+        }
+        try (Stream<Path> walk = Files.walk(base)) {
+            List<RemoteEntry> entries = new ArrayList<>();
+            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                entries.add(RemoteEntry.of(base.relativize(p).toString().replace('\\', '/'), Files.size(p)));
+            }
+            return entries.stream();
+        } catch (IOException e) {
+            throw new ProviderException(Kind.UNAVAILABLE, "cannot list snapshot " + snapshot + ": " + e, null, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+
+    @Override
+    public String toString() {
+        return "FolderProvider[" + root + ']';
+    }
+
+    private Path file(String snapshot, String path) {
+        return root.resolve(snapshot).resolve(path); // paths are canonical: relative, no "..", '/'-separated
+    }
+
+    private Path manifestFile(String snapshot) {
+        return root.resolve(".cloudsync").resolve("manifests").resolve(snapshot + ".json");
+    }
+
+    private Path tempFile() throws IOException {
+        Path dir = Files.createDirectories(root.resolve(".cloudsync").resolve("tmp"));
+        return Files.createTempFile(dir, "upload-", ".tmp");
+    }
+
+    private static void moveIntoPlace(Path temp, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // a stray temp file in .cloudsync/tmp is harmless
+        }
+    }
+}

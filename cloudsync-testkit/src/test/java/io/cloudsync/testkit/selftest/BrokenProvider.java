@@ -1,0 +1,400 @@
+package io.cloudsync.testkit.selftest;
+
+import io.cloudsync.Digests;
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.spi.Capability;
+import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.Provider;
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderException;
+import io.cloudsync.spi.RemoteEntry;
+import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.testkit.ContractRule;
+import io.cloudsync.testkit.ContractSettings;
+import io.cloudsync.testkit.InMemoryProviderFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Deliberately broken providers, each built on the memory provider with one realistic defect, and
+ * the rule that must catch it.
+ */
+enum BrokenProvider {
+
+    TRUNCATES_UPLOADS(ContractRule.R2_01, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            byte[] bytes = read(localFile);
+            byte[] cut = java.util.Arrays.copyOf(bytes, Math.max(0, bytes.length - 1));
+            Path temp = write(cut);
+            delegate.upload(snapshot, entryFor(entry.path(), cut), temp);
+            return UploadReceipt.unverified(entry.path(), entry.size());
+        }
+    }),
+    DROPS_EMPTY_FILES(ContractRule.R2_02, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            return entry.size() == 0 ? UploadReceipt.unverified(entry.path(), 0) : delegate.upload(snapshot, entry, localFile);
+        }
+    }),
+    LEAVES_PARTIAL_FILES_VISIBLE(ContractRule.R2_03, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            // writes straight to the final name, then fills it: a failure leaves the placeholder
+            delegate.upload(snapshot, entryFor(entry.path(), new byte[0]), write(new byte[0]));
+            return delegate.upload(snapshot, entry, localFile);
+        }
+    }),
+    CORRUPTS_LARGE_FILES(ContractRule.R2_04, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            byte[] bytes = read(localFile);
+            if (bytes.length > 100_000) {
+                bytes[100_000] ^= 1;
+            }
+            delegate.upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
+            return UploadReceipt.unverified(entry.path(), entry.size());
+        }
+    }),
+    LOSES_LAST_PART(ContractRule.R2_05, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            byte[] bytes = read(localFile);
+            if (bytes.length > THRESHOLD) {
+                bytes = java.util.Arrays.copyOf(bytes, (int) (bytes.length / THRESHOLD * THRESHOLD));
+            }
+            delegate.upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
+            return UploadReceipt.unverified(entry.path(), entry.size());
+        }
+    }),
+    RECEIPT_WITHOUT_FOLDERS(ContractRule.R2_06, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            UploadReceipt r = delegate.upload(snapshot, entry, localFile);
+            return UploadReceipt.verified(entry.path().substring(entry.path().lastIndexOf('/') + 1), r.size(), r.sha256().orElseThrow());
+        }
+    }),
+    OVERWRITE_KEEPS_OLD_TAIL(ContractRule.R2_07, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            byte[] fresh = read(localFile);
+            byte[] old = tryDownload(delegate, snapshot, entry.path());
+            if (old != null && old.length > fresh.length) {
+                byte[] merged = old.clone();
+                System.arraycopy(fresh, 0, merged, 0, fresh.length);
+                fresh = merged;
+            }
+            delegate.upload(snapshot, entryFor(entry.path(), fresh), write(fresh));
+            return UploadReceipt.unverified(entry.path(), entry.size());
+        }
+    }),
+    EMPTY_FILE_FOR_MISSING_DOWNLOAD(ContractRule.R2_08, p -> new DelegatingProvider(p) {
+        @Override
+        public void download(String snapshot, String path, Path target) {
+            try {
+                delegate.download(snapshot, path, target);
+            } catch (ProviderException e) {
+                writeTo(target, new byte[0]);
+            }
+        }
+    }),
+    URL_DECODES_NAMES(ContractRule.R3_03, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            ManifestEntry mapped = new ManifestEntry(decode(entry.path()), entry.size(), entry.mtime(), entry.sha256());
+            delegate.upload(snapshot, mapped, localFile);
+            return UploadReceipt.unverified(entry.path(), entry.size());
+        }
+
+        @Override
+        public void download(String snapshot, String path, Path target) {
+            delegate.download(snapshot, decode(path), target);
+        }
+    }),
+    LIMITS_FOLDER_DEPTH(ContractRule.R3_02, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            if (entry.path().split("/").length > 10) {
+                throw new ProviderException(ProviderException.Kind.PERMANENT, "too deep: " + entry.path());
+            }
+            return delegate.upload(snapshot, entry, localFile);
+        }
+    }),
+    REJECTS_SPECIAL_CHARACTERS(ContractRule.R3_01, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            if (entry.path().matches(".*[#?%].*")) {
+                throw new ProviderException(ProviderException.Kind.PERMANENT, "bad name: " + entry.path());
+            }
+            return delegate.upload(snapshot, entry, localFile);
+        }
+    }),
+    ACCEPTS_WRONG_SHA256(ContractRule.R4_01, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            byte[] bytes = read(localFile);
+            delegate.upload(snapshot, entryFor(entry.path(), bytes), localFile);
+            return UploadReceipt.verified(entry.path(), entry.size(), entry.sha256());
+        }
+    }),
+    UNVERIFIED_RECEIPTS(ContractRule.R4_02, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            UploadReceipt r = delegate.upload(snapshot, entry, localFile);
+            return UploadReceipt.unverified(r.path(), r.size());
+        }
+    }),
+    IGNORES_IF_ABSENT(ContractRule.R5_01, p -> new DelegatingProvider(p) {
+        @Override
+        public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
+            delegate.writeManifest(snapshot, manifest, precondition.kind() == ManifestPrecondition.Kind.ABSENT
+                    ? ManifestPrecondition.none() : precondition);
+        }
+    }),
+    IGNORES_IF_CHECKSUM(ContractRule.R5_02, p -> new DelegatingProvider(p) {
+        @Override
+        public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
+            delegate.writeManifest(snapshot, manifest, precondition.kind() == ManifestPrecondition.Kind.CHECKSUM
+                    ? ManifestPrecondition.none() : precondition);
+        }
+    }),
+    CHECK_THEN_WRITE_MANIFEST(ContractRule.R5_03, p -> new DelegatingProvider(p) {
+        @Override
+        public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
+            Optional<Manifest> current = delegate.readManifest(snapshot);
+            boolean holds = switch (precondition.kind()) {
+                case NONE -> true;
+                case ABSENT -> current.isEmpty();
+                case CHECKSUM -> current.isPresent() && current.get().checksum().equals(precondition.checksum().orElseThrow());
+            };
+            if (!holds) {
+                throw new ProviderException(ProviderException.Kind.CONFLICT, "precondition failed");
+            }
+            pause(); // the window a non-atomic compare-and-set leaves open
+            delegate.writeManifest(snapshot, manifest, ManifestPrecondition.none());
+        }
+    }),
+    EMPTY_LISTING_FAILS(ContractRule.R7_01, p -> new DelegatingProvider(p) {
+        @Override
+        public Stream<RemoteEntry> list(String snapshot) {
+            List<RemoteEntry> all;
+            try (Stream<RemoteEntry> s = delegate.list(snapshot)) {
+                all = s.toList();
+            }
+            if (all.isEmpty()) {
+                throw new ProviderException(ProviderException.Kind.NOT_FOUND, "no such snapshot " + snapshot);
+            }
+            return all.stream();
+        }
+    }),
+    LISTS_WRONG_SIZES(ContractRule.R7_02, p -> new DelegatingProvider(p) {
+        @Override
+        public Stream<RemoteEntry> list(String snapshot) {
+            return delegate.list(snapshot).map(e -> RemoteEntry.of(e.path(), 0));
+        }
+    }),
+    LISTS_STALE_DATA(ContractRule.R7_03, p -> new DelegatingProvider(p) {
+        private final Map<String, List<RemoteEntry>> cache = new ConcurrentHashMap<>();
+
+        @Override
+        public Stream<RemoteEntry> list(String snapshot) {
+            List<RemoteEntry> entries = cache.computeIfAbsent(snapshot, s -> {
+                try (Stream<RemoteEntry> all = delegate.list(s)) {
+                    return all.toList();
+                }
+            });
+            return entries.isEmpty() ? delegate.list(snapshot) : entries.stream();
+        }
+    }),
+    IGNORES_DELETES(ContractRule.R8_01, p -> new DelegatingProvider(p) {
+        @Override
+        public void delete(String snapshot, String path) {
+            // "deleted"
+        }
+    }),
+    DELETE_OF_MISSING_FAILS(ContractRule.R8_02, p -> new DelegatingProvider(p) {
+        @Override
+        public void delete(String snapshot, String path) {
+            if (tryDownload(delegate, snapshot, path) == null) {
+                throw new ProviderException(ProviderException.Kind.NOT_FOUND, "no such file " + path);
+            }
+            delegate.delete(snapshot, path);
+        }
+    }),
+    DELETES_BY_PREFIX(ContractRule.R8_03, p -> new DelegatingProvider(p) {
+        @Override
+        public void delete(String snapshot, String path) {
+            try (Stream<RemoteEntry> all = delegate.list(snapshot)) {
+                all.map(RemoteEntry::path).filter(q -> q.startsWith(path)).toList().forEach(q -> delegate.delete(snapshot, q));
+            }
+        }
+    }),
+    SHARED_UPLOAD_BUFFER(ContractRule.R9_01, p -> new DelegatingProvider(p) {
+        private volatile byte[] staging;
+
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            staging = read(localFile);
+            pause();
+            byte[] bytes = staging; // another thread may have replaced it meanwhile
+            delegate.upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
+            return UploadReceipt.unverified(entry.path(), entry.size());
+        }
+    }),
+    CLOSE_TWICE_FAILS(ContractRule.R9_03, p -> new DelegatingProvider(p) {
+        private boolean closed;
+
+        @Override
+        public void close() {
+            if (closed) {
+                throw new IllegalStateException("already closed");
+            }
+            closed = true;
+            delegate.close();
+        }
+    }),
+    KEEPS_FIRST_MANIFEST(ContractRule.R1_03, p -> new DelegatingProvider(p) {
+        @Override
+        public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
+            if (delegate.readManifest(snapshot).isEmpty()) {
+                delegate.writeManifest(snapshot, manifest, precondition);
+            }
+        }
+    }),
+    MILLISECOND_MANIFESTS(ContractRule.R1_02, p -> new DelegatingProvider(p) {
+        @Override
+        public void writeManifest(String snapshot, Manifest m, ManifestPrecondition precondition) {
+            delegate.writeManifest(snapshot, new Manifest(m.name(), m.root(), m.createdAt().truncatedTo(ChronoUnit.MILLIS),
+                    m.entries(), m.checksum()), precondition);
+        }
+    }),
+    IGNORES_SNAPSHOT(ContractRule.R1_04, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            return delegate.upload("all", entry, localFile);
+        }
+
+        @Override
+        public void download(String snapshot, String path, Path target) {
+            delegate.download("all", path, target);
+        }
+
+        @Override
+        public void delete(String snapshot, String path) {
+            delegate.delete("all", path);
+        }
+
+        @Override
+        public Stream<RemoteEntry> list(String snapshot) {
+            return delegate.list("all");
+        }
+    }),
+    MANIFEST_STORED_AS_FILE(ContractRule.R1_05, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            if (entry.path().equals("manifest.json")) { // the manifest lives at <snapshot>/manifest.json too
+                delegate.writeManifest(snapshot, Manifest.empty(snapshot), ManifestPrecondition.none());
+            }
+            return delegate.upload(snapshot, entry, localFile);
+        }
+    }),
+    FORGETS_ON_REOPEN(ContractRule.R9_02, null);
+
+    /** Threshold declared by the run of {@link #LOSES_LAST_PART}. */
+    static final long THRESHOLD = 64 * 1024;
+
+    private final ContractRule caughtBy;
+    private final Function<Provider, Provider> breaker;
+
+    BrokenProvider(ContractRule caughtBy, Function<Provider, Provider> breaker) {
+        this.caughtBy = caughtBy;
+        this.breaker = breaker;
+    }
+
+    ContractRule caughtBy() {
+        return caughtBy;
+    }
+
+    Set<Capability> capabilities() {
+        return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_MANIFEST_WRITE, Capability.LISTING);
+    }
+
+    ContractSettings settings() {
+        ContractSettings s = ContractSettings.defaults().withLargeFileBytes(256 * 1024);
+        return this == LOSES_LAST_PART ? s.withMultipartThresholdBytes(THRESHOLD) : s;
+    }
+
+    Provider open(ProviderConfig config) {
+        if (this == FORGETS_ON_REOPEN) {
+            return new InMemoryProviderFactory().open(InMemoryProviderFactory.config("forgetful-" + UUID.randomUUID()),
+                    io.cloudsync.spi.Secrets.none());
+        }
+        return breaker.apply(new InMemoryProviderFactory().open(config, io.cloudsync.spi.Secrets.none()));
+    }
+
+    static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ProviderException(ProviderException.Kind.PERMANENT, "cannot read " + file, null, e);
+        }
+    }
+
+    static Path write(byte[] bytes) {
+        try {
+            Path temp = Files.createTempFile("broken", ".bin");
+            temp.toFile().deleteOnExit();
+            return Files.write(temp, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void writeTo(Path target, byte[] bytes) {
+        try {
+            Files.write(target, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ManifestEntry entryFor(String path, byte[] bytes) {
+        return new ManifestEntry(path, bytes.length, java.time.Instant.EPOCH, Digests.hex(Digests.sha256().digest(bytes)));
+    }
+
+    static byte[] tryDownload(Provider p, String snapshot, String path) {
+        Path temp = write(new byte[0]);
+        try {
+            p.download(snapshot, path, temp);
+            return read(temp);
+        } catch (ProviderException e) {
+            return null;
+        }
+    }
+
+    static String decode(String path) {
+        return URLDecoder.decode(path, StandardCharsets.UTF_8);
+    }
+
+    static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.cloudsync.testkit.selftest;
+
+import io.cloudsync.spi.Capability;
+import io.cloudsync.spi.ConfigKey;
+import io.cloudsync.spi.Provider;
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.spi.Secrets;
+import io.cloudsync.spi.SpiVersion;
+import io.cloudsync.testkit.ContractRule;
+import io.cloudsync.testkit.ContractSettings;
+import io.cloudsync.testkit.InMemoryProviderFactory;
+import io.cloudsync.testkit.ProviderContract;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The contract over {@link #current} broken provider. Run only through {@code EngineTestKit} by
+ * {@link ProviderContractSelfTest}, which sets the fields first (the name keeps surefire away).
+ */
+public class BrokenProviderRun extends ProviderContract {
+
+    static volatile BrokenProvider current;
+    static volatile Map<ContractRule, String> knownViolations = Map.of();
+
+    @Override
+    protected ProviderFactory factory() {
+        BrokenProvider broken = current;
+        return new ProviderFactory() {
+            @Override
+            public String id() {
+                return "broken-" + broken.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            }
+
+            @Override
+            public int spiVersion() {
+                return SpiVersion.CURRENT;
+            }
+
+            @Override
+            public Set<Capability> capabilities() {
+                return broken.capabilities();
+            }
+
+            @Override
+            public List<ConfigKey> configKeys() {
+                return List.of(InMemoryProviderFactory.STORE);
+            }
+
+            @Override
+            public Provider open(ProviderConfig config, Secrets secrets) {
+                return broken.open(config);
+            }
+        };
+    }
+
+    @Override
+    protected ProviderConfig freshRemote(TestInfo test) {
+        return InMemoryProviderFactory.config("broken-" + UUID.randomUUID());
+    }
+
+    @Override
+    protected ContractSettings settings() {
+        return current.settings();
+    }
+
+    @Override
+    protected Map<ContractRule, String> knownViolations() {
+        return knownViolations;
+    }
+}

@@ -1,0 +1,149 @@
+package io.cloudsync.testkit.selftest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.testkit.engine.EventConditions.abortedWithReason;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import io.cloudsync.testkit.ContractRule;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.platform.testkit.engine.Events;
+
+/** Quis custodiet: every deliberately broken provider is caught by the rule it breaks. */
+class ProviderContractSelfTest {
+
+    @AfterEach
+    void reset() {
+        BrokenProviderRun.current = null;
+        BrokenProviderRun.knownViolations = Map.of();
+        BrokenFactoryRun.current = null;
+        FlawedResumeRun.flaw = ResumableMemoryFactory.Flaw.NONE;
+        FlawedResumeRun.withoutInterruption = false;
+    }
+
+    @ParameterizedTest
+    @EnumSource(BrokenProvider.class)
+    void brokenProvider_isCaughtByTheRuleItBreaks(BrokenProvider broken) {
+        BrokenProviderRun.current = broken;
+        ContractRule rule = broken.caughtBy();
+
+        Events events = ContractEvents.run(BrokenProviderRun.class, rule);
+
+        events.assertThatEvents().haveExactly(1, event(test(rule.methodPrefix()),
+                finishedWithFailure(message(m -> m.startsWith("[" + rule.id() + "] ") && m.contains(rule.docs())))));
+    }
+
+    @Test
+    void knownViolation_isReportedAsAbortedWithItsReason() {
+        BrokenProviderRun.current = BrokenProvider.IGNORES_DELETES;
+        BrokenProviderRun.knownViolations = Map.of(ContractRule.R8_01, "the backend keeps deleted files for a day");
+
+        Events events = ContractEvents.run(BrokenProviderRun.class, ContractRule.R8_01);
+
+        events.assertThatEvents().haveExactly(1, event(test("required_R8_01_"), abortedWithReason(message(m ->
+                m.startsWith("KNOWN VIOLATION of [R8.01]") && m.contains("the backend keeps deleted files for a day")))));
+    }
+
+    @Test
+    void knownViolationThatNoLongerOccurs_fails() {
+        BrokenProviderRun.current = BrokenProvider.IGNORES_DELETES;
+        BrokenProviderRun.knownViolations = Map.of(ContractRule.R2_01, "was broken once");
+
+        Events events = ContractEvents.run(BrokenProviderRun.class, ContractRule.R2_01);
+
+        events.assertThatEvents().haveExactly(1, event(test("required_R2_01_"), finishedWithFailure(message(m ->
+                m.startsWith("[R2.01] ") && m.contains("remove it from knownViolations()")))));
+    }
+
+    @Test
+    void knownViolationWithoutReason_fails() {
+        BrokenProviderRun.current = BrokenProvider.IGNORES_DELETES;
+        BrokenProviderRun.knownViolations = Map.of(ContractRule.R8_01, " ");
+
+        Events events = ContractEvents.run(BrokenProviderRun.class, ContractRule.R8_01);
+
+        events.assertThatEvents().haveExactly(1, event(test("required_R8_01_"),
+                finishedWithFailure(message(m -> m.startsWith("[R8.01] ") && m.contains("blank reason")))));
+    }
+
+    @Test
+    void undeclaredCapability_skipsWithHowToEnableIt() {
+        BrokenProviderRun.current = BrokenProvider.IGNORES_DELETES;
+
+        Events events = ContractEvents.run(BrokenProviderRun.class, ContractRule.R6_01);
+
+        events.assertThatEvents().haveExactly(1, event(test("optional_R6_01_"), abortedWithReason(message(m ->
+                m.startsWith("Skipped [R6.01]") && m.contains("does not declare Capability.RESUMABLE_UPLOAD")
+                        && m.contains("Add it to ProviderFactory#capabilities()")))));
+    }
+
+    @Test
+    void undeclaredThreshold_skipsR2_05WithHowToEnableIt() {
+        BrokenProviderRun.current = BrokenProvider.IGNORES_DELETES;
+
+        Events events = ContractEvents.run(BrokenProviderRun.class, ContractRule.R2_05);
+
+        events.assertThatEvents().haveExactly(1, event(test("required_R2_05_"),
+                abortedWithReason(message(m -> m.contains("withMultipartThresholdBytes")))));
+    }
+
+    @Test
+    void brokenProvider_failsOnlyRulesItCanBreak() {
+        BrokenProviderRun.current = BrokenProvider.IGNORES_DELETES;
+
+        Events events = ContractEvents.runAll(BrokenProviderRun.class);
+
+        assertThat(events.failed().stream().map(e -> e.getTestDescriptor().getDisplayName().substring(0, 15)).toList())
+                .as("a provider that ignores deletes breaks the delete rules and the listing rule that deletes, nothing else")
+                .containsExactlyInAnyOrder("required_R8_01_", "required_R8_02_", "required_R8_03_", "optional_R7_03_");
+    }
+
+    @ParameterizedTest
+    @EnumSource(BrokenFactoryRun.BrokenFactory.class)
+    void brokenFactory_isCaughtByTheRuleItBreaks(BrokenFactoryRun.BrokenFactory broken) {
+        BrokenFactoryRun.current = broken;
+        ContractRule rule = broken.caughtBy;
+
+        Events events = ContractEvents.run(BrokenFactoryRun.class, rule);
+
+        events.assertThatEvents().haveExactly(1, event(test(rule.methodPrefix()),
+                finishedWithFailure(message(m -> m.startsWith("[" + rule.id() + "] ") && !m.contains("real-token-0123456789")
+                        && !m.contains("c4nAry")))));
+    }
+
+    @Test
+    void resumeThatIgnoresAChangedFile_isCaughtByR6_02() {
+        FlawedResumeRun.flaw = ResumableMemoryFactory.Flaw.RESUMES_CHANGED_FILES;
+
+        Events events = ContractEvents.run(FlawedResumeRun.class, ContractRule.R6_02);
+
+        events.assertThatEvents().haveExactly(1, event(test("optional_R6_02_"),
+                finishedWithFailure(message(m -> m.startsWith("[R6.02] ")))));
+    }
+
+    @Test
+    void resumableUploadThatStartsOverEveryTime_isCaughtByR6_01() {
+        FlawedResumeRun.flaw = ResumableMemoryFactory.Flaw.NEVER_RESUMES;
+
+        Events events = ContractEvents.run(FlawedResumeRun.class, ContractRule.R6_01);
+
+        events.assertThatEvents().haveExactly(1, event(test("optional_R6_01_"),
+                finishedWithFailure(message(m -> m.startsWith("[R6.01] ") && m.contains("should not resend")))));
+    }
+
+    @Test
+    void resumableProviderWithoutInterruptionHook_failsR6WithHowToFixIt() {
+        FlawedResumeRun.withoutInterruption = true;
+
+        Events events = ContractEvents.run(FlawedResumeRun.class, ContractRule.R6_01);
+
+        events.assertThatEvents().haveExactly(1, event(test("optional_R6_01_"),
+                finishedWithFailure(message(m -> m.startsWith("[R6.01] ") && m.contains("override uploadInterruption()")))));
+    }
+}

@@ -1,0 +1,40 @@
+package io.cloudsync.testkit.selftest;
+
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.testkit.ContractSettings;
+import io.cloudsync.testkit.InMemoryProviderFactory;
+import io.cloudsync.testkit.ProviderContract;
+import io.cloudsync.testkit.UploadInterruption;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.TestInfo;
+
+/** A correct resumable provider keeps every rule, R6.* included, with a chunk threshold declared. */
+class ResumableMemoryContractTest extends ProviderContract {
+
+    private final ResumableMemoryFactory factory = new ResumableMemoryFactory(ResumableMemoryFactory.Flaw.NONE);
+    private String store;
+
+    @Override
+    protected ProviderFactory factory() {
+        return factory;
+    }
+
+    @Override
+    protected ProviderConfig freshRemote(TestInfo test) {
+        store = "resumable-" + UUID.randomUUID();
+        return InMemoryProviderFactory.config(store);
+    }
+
+    @Override
+    protected ContractSettings settings() {
+        return ContractSettings.defaults().withLargeFileBytes(512 * 1024)
+                .withMultipartThresholdBytes(ResumableMemoryFactory.CHUNK).withListingReportsSha256(true);
+    }
+
+    @Override
+    protected Optional<UploadInterruption> uploadInterruption() {
+        return Optional.of(ResumableMemoryFactory.interruption(factory, store));
+    }
+}

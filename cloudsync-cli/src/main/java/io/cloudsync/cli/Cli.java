@@ -5,6 +5,7 @@ import io.cloudsync.ConfigurationException;
 import io.cloudsync.FeatureDisabledException;
 import io.cloudsync.LockHeldException;
 import io.cloudsync.PlanRefusedException;
+import io.cloudsync.VaultException;
 import io.cloudsync.spi.ProviderException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -93,6 +94,12 @@ final class Cli {
                 || ex instanceof CommandLine.ParameterException) {
             return ExitCodes.USAGE;
         }
+        if (ex instanceof VaultException v) {
+            return switch (v.reason()) {
+                case NO_PASSPHRASE, WRONG_PASSPHRASE, UNKNOWN_FORMAT -> ExitCodes.USAGE;
+                default -> ExitCodes.FAILED;
+            };
+        }
         if (ex instanceof ProviderException p && (p.kind() == ProviderException.Kind.CONFIGURATION
                 || p.kind() == ProviderException.Kind.AUTHENTICATION)) {
             return ExitCodes.USAGE;
@@ -109,6 +116,9 @@ final class Cli {
         }
         if (ex instanceof FeatureDisabledException) {
             return "feature_disabled";
+        }
+        if (ex instanceof VaultException v) {
+            return "vault_" + v.reason().name().toLowerCase(Locale.ROOT);
         }
         if (ex instanceof ConfigurationException || ex instanceof IllegalArgumentException) {
             return "configuration";
@@ -129,6 +139,10 @@ final class Cli {
         }
         if (ex instanceof FeatureDisabledException) {
             return m + System.lineSeparator() + "See docs/SYNC.md for the configuration file, or run \"cloudsync doctor\".";
+        }
+        if (ex instanceof VaultException v && v.reason() == VaultException.Reason.NO_PASSPHRASE) {
+            return m + System.lineSeparator() + "Set CLOUDSYNC_SECRETS_KEY, or pass --passphrase-file FILE or"
+                    + " --passphrase-command CMD.";
         }
         if (ex instanceof io.cloudsync.CloudSyncException || ex instanceof IllegalArgumentException) {
             return m;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.Providers;
+import io.cloudsync.core.VaultStatus;
+import io.cloudsync.core.Vaults;
 import io.cloudsync.spi.ConfigKey;
 import io.cloudsync.spi.ProviderFactory;
 import java.io.PrintWriter;
@@ -26,13 +28,10 @@ import picocli.CommandLine.ParentCommand;
                 "state folder, and say what is missing. Exit 0 when nothing is missing, 2 otherwise."})
 final class DoctorCommand implements Callable<Integer> {
 
-    /** Where the vault lives, relative to the root (DESIGN.md). */
-    static final String VAULT_FILE = "config/cloudsync.secrets.json";
-
     @ParentCommand
     RootCommand root;
 
-    enum Status { OK, WARN, MISSING }
+    enum Status { OK, WARN, MISSING, ERROR }
 
     record Check(String name, Status status, String detail) {
     }
@@ -55,7 +54,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (s != null) {
             examine(s, providers, checks);
         }
-        boolean ok = checks.stream().noneMatch(c -> c.status() == Status.MISSING);
+        boolean ok = checks.stream().noneMatch(c -> c.status() == Status.MISSING || c.status() == Status.ERROR);
         if (root.json) {
             ObjectNode doc = JsonOut.object();
             ObjectNode d = doc.putObject("doctor");
@@ -69,7 +68,7 @@ final class DoctorCommand implements Callable<Integer> {
             for (Check c : checks) {
                 out.printf("%-8s %-22s %s%n", c.status().name().toLowerCase(Locale.ROOT), c.name(), c.detail());
             }
-            out.println(ok ? "Nothing is missing." : "Something is missing: see the lines marked \"missing\".");
+            out.println(ok ? "Nothing is missing." : "Something is missing or broken: see the lines marked \"missing\" or \"error\".");
         }
         return ok ? ExitCodes.OK : ExitCodes.USAGE;
     }
@@ -92,10 +91,28 @@ final class DoctorCommand implements Callable<Integer> {
         for (String service : config.services()) {
             checks.addAll(serviceChecks(s, providers, service));
         }
-        Path vault = s.root().resolve(VAULT_FILE);
-        boolean key = s.terminal().env().containsKey("CLOUDSYNC_SECRETS_KEY");
-        checks.add(new Check("vault", Status.OK, (Files.isRegularFile(vault) ? vault + " exists" : "no vault at " + vault
-                + " (only needed for provider credentials)") + "; CLOUDSYNC_SECRETS_KEY is " + (key ? "set" : "not set")));
+        checks.add(vaultCheck(s));
+    }
+
+    private static Check vaultCheck(Session s) {
+        VaultStatus status = Vaults.inspect(s.vaultFile());
+        if (!status.exists()) {
+            return new Check("vault", Status.OK, "no vault at " + s.vaultFile() + " (only needed for provider"
+                    + " credentials; \"cloudsync vault set KEY\" creates it)");
+        }
+        if (!status.healthy()) {
+            return new Check("vault", Status.ERROR, status.detail());
+        }
+        if (!s.passphraseGiven()) {
+            return new Check("vault", Status.WARN, status.detail() + "; no passphrase given (" + Vaults.PASSPHRASE_ENV
+                    + ", --passphrase-file or --passphrase-command), so runs cannot read its secrets");
+        }
+        try {
+            int keys = s.openVault().list().size();
+            return new Check("vault", Status.OK, status.detail() + "; opens with the passphrase given, " + keys + " key(s)");
+        } catch (CloudSyncException e) {
+            return new Check("vault", Status.ERROR, e.getMessage());
+        }
     }
 
     private static Check stateCheck(Path state) {

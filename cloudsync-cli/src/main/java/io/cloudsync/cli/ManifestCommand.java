@@ -27,7 +27,7 @@ final class ManifestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Session s = new Session(root);
-        ManifestBuilder.Result result = s.cloudSync().manifest(snapshot, filters.include, filters.exclude);
+        ManifestBuilder.Result result = s.cloudSync(false).manifest(snapshot, filters.include, filters.exclude);
         for (String skipped : result.skipped()) {
             s.warn("left out: " + skipped);
         }

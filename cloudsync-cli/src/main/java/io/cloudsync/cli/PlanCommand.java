@@ -36,7 +36,7 @@ final class PlanCommand implements Callable<Integer> {
         String service = s.service(target.service, spec.commandLine());
         SyncRequest request = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
                 .include(filters.include).exclude(filters.exclude).build();
-        SyncResult result = s.cloudSync().dryRun(request);
+        SyncResult result = s.cloudSync(true).dryRun(request);
         Report.planSourceWarning(s, result);
         if (s.json()) {
             JsonOut.print(s.terminal(), JsonOut.result(result));

@@ -37,7 +37,7 @@ final class PullCommand implements Callable<Integer> {
     public Integer call() {
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
-        PullResult r = s.cloudSync().pull(service, target.snapshot, s.terminal().resolve(into.toString()), replaceExisting);
+        PullResult r = s.cloudSync(true).pull(service, target.snapshot, s.terminal().resolve(into.toString()), replaceExisting);
         if (s.json()) {
             JsonOut.print(s.terminal(), JsonOut.pull(r));
         } else {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
         description = {"Mirror a project's files to S3, Google Drive, a local folder or any plug-in backend,",
                 "with deterministic manifests and resumable delta plans. See docs/CLI.md."},
         subcommands = {DemoCommand.class, ManifestCommand.class, PlanCommand.class, SyncCommand.class,
-                PullCommand.class, VerifyCommand.class, ProvidersCommand.class, DoctorCommand.class},
+                PullCommand.class, VerifyCommand.class, VaultCommand.class, ProvidersCommand.class,
+                DoctorCommand.class},
         footer = {"", "Exit codes: 0 success or dry-run, 1 failed, 2 usage or configuration error, 3 partial,",
                 "4 a --max-* threshold refused the plan, 5 a delete guard refused the plan, 6 another run holds the lock."})
 final class RootCommand implements Runnable {
@@ -38,6 +39,15 @@ final class RootCommand implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "Log lines at info level, every file, and stack traces of errors.")
     boolean verbose;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Read the vault passphrase from this file (default: the CLOUDSYNC_SECRETS_KEY environment variable).")
+    Path passphraseFile;
+
+    @Option(names = "--passphrase-command", paramLabel = "CMD", scope = ScopeType.INHERIT,
+            description = "Read the vault passphrase from the output of this command, such as 'pass show cloudsync'"
+                    + " (split at spaces; quotes group words).")
+    String passphraseCommand;
 
     @Option(names = "--json", scope = ScopeType.INHERIT,
             description = "Print exactly one JSON document on stdout (progress and logs stay on stderr).")

@@ -1,11 +1,16 @@
 package io.cloudsync.cli;
 
 import io.cloudsync.ConfigurationException;
+import io.cloudsync.Secret;
+import io.cloudsync.Vault;
 import io.cloudsync.SyncListener;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
+import io.cloudsync.core.Vaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -79,9 +84,97 @@ final class Session {
         return stateDir;
     }
 
-    /** A facade over this session's root, configuration and state folder. */
-    CloudSync cloudSync(SyncListener... listeners) {
+    /** The vault file: {@code <root>/config/cloudsync.secrets.json}. */
+    Path vaultFile() {
+        return root.resolve(Vaults.DEFAULT_FILE);
+    }
+
+    /** Whether a passphrase source was given: an option, or the environment variable. */
+    boolean passphraseGiven() {
+        String env = terminal.env().get(Vaults.PASSPHRASE_ENV);
+        return globals.passphraseFile != null || globals.passphraseCommand != null || (env != null && !env.isEmpty());
+    }
+
+    /** The vault passphrase from --passphrase-file, --passphrase-command or CLOUDSYNC_SECRETS_KEY. */
+    Secret passphrase() {
+        Path file = globals.passphraseFile == null ? null : terminal.resolve(globals.passphraseFile.toString());
+        List<String> command = globals.passphraseCommand == null ? List.of() : words(globals.passphraseCommand);
+        if (globals.passphraseCommand != null && command.isEmpty()) {
+            throw new ConfigurationException("--passphrase-command is empty; give a program such as 'pass show cloudsync'");
+        }
+        return Vaults.passphraseFrom(terminal.env(), file, command);
+    }
+
+    /**
+     * Opens the existing vault.
+     *
+     * @throws ConfigurationException when there is none, saying how to create one
+     */
+    Vault openVault() {
+        if (!Vaults.exists(vaultFile())) {
+            throw new ConfigurationException("there is no vault at " + vaultFile() + "; create it by storing a first"
+                    + " secret with \"cloudsync vault set KEY\"");
+        }
+        Secret passphrase = passphrase();
+        try {
+            return Vaults.open(vaultFile(), passphrase);
+        } finally {
+            passphrase.destroy();
+        }
+    }
+
+    /** Splits a command line at spaces; single or double quotes group words. */
+    static List<String> words(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        char quote = 0;
+        boolean inWord = false;
+        for (char c : line.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    out.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (quote != 0) {
+            throw new ConfigurationException("--passphrase-command has an unclosed quote; close it or drop it");
+        }
+        if (inWord) {
+            out.add(word.toString());
+        }
+        return out;
+    }
+
+    /**
+     * A facade over this session's root, configuration and state folder. With {@code withVault}, the
+     * vault is opened when it exists, so that providers get their credentials; without a passphrase
+     * source the run goes on without it, and says so.
+     */
+    CloudSync cloudSync(boolean withVault, SyncListener... listeners) {
         CloudSync.Builder b = CloudSync.builder().root(root).stateDirectory(stateDir).config(config);
+        if (withVault && Vaults.exists(vaultFile())) {
+            if (passphraseGiven()) {
+                b.vault(openVault());
+            } else {
+                warn("the vault " + vaultFile() + " is not opened because no passphrase was given ("
+                        + Vaults.PASSPHRASE_ENV + ", --passphrase-file or --passphrase-command); providers get no"
+                        + " secrets from it");
+            }
+        }
         for (SyncListener l : listeners) {
             b.listener(l);
         }

@@ -78,7 +78,7 @@ final class SyncCommand implements Callable<Integer> {
             b.lockWait(waitLock);
         }
         SyncRequest request = b.build();
-        SyncResult result = s.cloudSync(new Progress(s.terminal().err(), s.terminal().interactive(), s.verbose())).run(request);
+        SyncResult result = s.cloudSync(true, new Progress(s.terminal().err(), s.terminal().interactive(), s.verbose())).run(request);
         if (s.json()) {
             JsonOut.print(s.terminal(), JsonOut.result(result));
         } else {

@@ -38,7 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
-        VerifyResult r = s.cloudSync().verify(service, target.snapshot, sample);
+        VerifyResult r = s.cloudSync(true).verify(service, target.snapshot, sample);
         if (s.json()) {
             JsonOut.print(s.terminal(), JsonOut.verify(r));
         } else {

@@ -109,7 +109,7 @@ public final class GoogleDriveProvider implements Provider {
             }
         });
         try {
-            Manifest manifest = ManifestCodec.fromBytes(bytes, "Drive file '" + name + "' (id " + chosen.getId() + ")");
+            Manifest manifest = io.cloudsync.core.ManifestJson.fromBytes(bytes, "Drive file '" + name + "' (id " + chosen.getId() + ")");
             manifests.put(snapshot, Optional.of(manifest));
             manifestIds.put(snapshot, chosen.getId());
             return Optional.of(manifest);
@@ -148,7 +148,7 @@ public final class GoogleDriveProvider implements Provider {
             case NONE -> target = found.isEmpty() ? null : found.get(0);
             default -> throw new IllegalStateException(precondition.toString());
         }
-        byte[] bytes = ManifestCodec.toBytes(manifest);
+        byte[] bytes = io.cloudsync.core.ManifestJson.toBytes(manifest);
         String sha256 = Digests.hex(Digests.sha256().digest(bytes));
         Map<String, String> props = new LinkedHashMap<>();
         props.put(PROP_MARKER, "manifest");
@@ -216,7 +216,7 @@ public final class GoogleDriveProvider implements Provider {
             }
         });
         try {
-            return ManifestCodec.fromBytes(bytes, name).checksum();
+            return io.cloudsync.core.ManifestJson.fromBytes(bytes, name).checksum();
         } catch (ManifestFormatException e) {
             return null;
         }

@@ -1,0 +1,78 @@
+package io.cloudsync.provider.gdrive;
+
+import io.cloudsync.spi.Provider;
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.spi.Secrets;
+import io.cloudsync.testkit.ContractSettings;
+import io.cloudsync.testkit.ProviderContract;
+import io.cloudsync.testkit.UploadInterruption;
+import io.cloudsync.testkit.gdrive.FakeDriveServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Drive provider keeps the whole provider contract against the Drive v3-compatible fake. */
+class DriveProviderContractTest extends ProviderContract {
+
+    @RegisterExtension
+    static final FakeDriveServer DRIVE = FakeDriveServer.create();
+
+    @TempDir
+    static Path states;
+
+    private DriveFixture fixture;
+
+    @Override
+    protected ProviderFactory factory() {
+        return new GoogleDriveProviderFactory();
+    }
+
+    @Override
+    protected ProviderConfig freshRemote(TestInfo test) {
+        fixture = new DriveFixture(DRIVE);
+        try {
+            return fixture.config(Files.createTempDirectory(states, "state-")).build();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected Secrets secrets() {
+        return fixture.secrets();
+    }
+
+    @Override
+    protected ContractSettings settings() {
+        return ContractSettings.defaults().withMultipartThresholdBytes(DriveFixture.CHUNK)
+                .withLargeFileBytes(3L * DriveFixture.CHUNK + 1234).withListingReportsSha256(true);
+    }
+
+    @Override
+    protected Optional<UploadInterruption> uploadInterruption() {
+        return Optional.of(new UploadInterruption() {
+            @Override
+            public Provider openDyingAfter(ProviderConfig config, Secrets secrets, long afterBytes) {
+                int passing = (int) Math.max(1, afterBytes / DriveFixture.CHUNK);
+                DRIVE.failChunksAfter(passing, 1);
+                return new GoogleDriveProviderFactory().open(config, secrets);
+            }
+
+            @Override
+            public long bytesReceivedByRemote() {
+                return DRIVE.uploadBytesReceived();
+            }
+        });
+    }
+
+    @AfterEach
+    void resetFaults() {
+        DRIVE.resetFaults();
+    }
+}

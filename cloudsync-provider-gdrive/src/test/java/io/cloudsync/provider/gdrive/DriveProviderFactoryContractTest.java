@@ -1,0 +1,36 @@
+package io.cloudsync.provider.gdrive;
+
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.spi.Secrets;
+import io.cloudsync.testkit.ProviderFactoryContract;
+import io.cloudsync.testkit.gdrive.FakeDriveServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The Drive factory keeps the discovery rules. */
+class DriveProviderFactoryContractTest extends ProviderFactoryContract {
+
+    @RegisterExtension
+    static final FakeDriveServer DRIVE = FakeDriveServer.create();
+
+    private DriveFixture fixture;
+
+    @Override
+    protected ProviderFactory factory() {
+        return new GoogleDriveProviderFactory();
+    }
+
+    @Override
+    protected ProviderConfig validConfig() {
+        fixture = new DriveFixture(DRIVE);
+        return fixture.config(null).build();
+    }
+
+    @Override
+    protected Secrets secrets() {
+        if (fixture == null) {
+            fixture = new DriveFixture(DRIVE);
+        }
+        return fixture.secrets();
+    }
+}

@@ -1,0 +1,34 @@
+package io.cloudsync.provider.gdrive;
+
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.spi.Secrets;
+import io.cloudsync.testkit.SyncContract;
+import io.cloudsync.testkit.gdrive.FakeDriveServer;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The engine over the Drive provider keeps the sync contract against the fake. */
+class DriveSyncContractTest extends SyncContract {
+
+    @RegisterExtension
+    static final FakeDriveServer DRIVE = FakeDriveServer.create();
+
+    private DriveFixture fixture;
+
+    @Override
+    protected ProviderFactory factory() {
+        return new GoogleDriveProviderFactory();
+    }
+
+    @Override
+    protected ProviderConfig freshRemote(TestInfo test) {
+        fixture = new DriveFixture(DRIVE);
+        return fixture.config(null).build();
+    }
+
+    @Override
+    protected Secrets secrets() {
+        return fixture.secrets();
+    }
+}

@@ -1,0 +1,31 @@
+package io.cloudsync.provider.s3.internal;
+
+import io.cloudsync.provider.s3.S3ProviderFactory;
+import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.spi.Secrets;
+import io.cloudsync.testkit.ProviderFactoryContract;
+import io.cloudsync.testkit.s3.EmbeddedS3Server;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The S3 factory keeps the discovery rules (on S3Proxy, which checks the credentials it is given). */
+class S3ProviderFactoryContractTest extends ProviderFactoryContract {
+
+    @RegisterExtension
+    static final EmbeddedS3Server S3 = EmbeddedS3Server.create(EmbeddedS3Server.Backend.S3PROXY);
+
+    @Override
+    protected ProviderFactory factory() {
+        return new S3ProviderFactory();
+    }
+
+    @Override
+    protected ProviderConfig validConfig() {
+        return S3Contracts.remote(S3, S3Contracts.stateRoot());
+    }
+
+    @Override
+    protected Secrets secrets() {
+        return S3.credentials();
+    }
+}

@@ -126,6 +126,9 @@ final class Cli {
         if (ex instanceof ProviderException p) {
             return "provider_" + p.kind().name().toLowerCase(Locale.ROOT);
         }
+        if (ex instanceof io.cloudsync.BackupException) {
+            return "backup";
+        }
         if (ex instanceof io.cloudsync.CloudSyncException) {
             return "failed";
         }

@@ -62,18 +62,21 @@ final class Fixture {
 
     /** The project's files, without the config and state folders. */
     Map<String, String> projectFiles() {
-        Map<String, String> all = read(root);
-        all.keySet().removeIf(k -> k.startsWith("cache/") || k.startsWith("config/"));
-        return all;
+        return read(root, k -> !k.startsWith("cache/") && !k.startsWith("config/") && !k.startsWith("backups/"));
     }
 
     static Map<String, String> read(Path dir) {
+        return read(dir, k -> true);
+    }
+
+    static Map<String, String> read(Path dir, java.util.function.Predicate<String> keep) {
         Map<String, String> out = new TreeMap<>();
         if (!Files.isDirectory(dir)) {
             return out;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).forEach(p -> {
+            walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> keep.test(dir.relativize(p).toString().replace('\\', '/'))).forEach(p -> {
                 try {
                     out.put(dir.relativize(p).toString().replace('\\', '/'), Files.readString(p, StandardCharsets.UTF_8));
                 } catch (IOException e) {

@@ -15,7 +15,9 @@ import io.cloudsync.SyncSummary;
 import io.cloudsync.Vault;
 import io.cloudsync.core.internal.engine.Execution;
 import io.cloudsync.core.internal.engine.Guards;
+import io.cloudsync.core.internal.engine.Pull;
 import io.cloudsync.core.internal.engine.Retry;
+import io.cloudsync.core.internal.engine.Verify;
 import io.cloudsync.core.internal.journal.Journal;
 import io.cloudsync.core.internal.lock.RunLock;
 import io.cloudsync.spi.Capability;
@@ -264,6 +266,65 @@ public final class CloudSync {
             fireComplete(service, snapshot, summary);
             return new SyncResult(service, snapshot, local, plan, summary, remoteManifest.orElse(null),
                     PlanSource.REMOTE, remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet");
+        }
+    }
+
+    /**
+     * Restores a snapshot from the remote into a folder. Every file of the remote manifest is
+     * downloaded to a temporary file, checked against the manifest's size and sha256, and moved into
+     * place atomically with the manifest's mtime; nothing is ever written outside {@code target} or
+     * through a symbolic link inside it. Per-file failures are collected in the result, not thrown.
+     *
+     * @param service the service to read from
+     * @param snapshot the snapshot (the configured prefix is applied)
+     * @param target the folder to write into; created when missing
+     * @param replaceExisting whether files already in {@code target} are replaced; when {@code false}
+     *     they are left alone and counted as skipped
+     * @return what was written, skipped and failed
+     * @throws FeatureDisabledException when a flag is off
+     * @throws io.cloudsync.ProviderNotFoundException when no provider serves the service
+     * @throws io.cloudsync.ConfigurationException when {@code target} is not a folder
+     * @throws CloudSyncException when the remote has no manifest for the snapshot
+     * @throws ProviderException when the remote manifest cannot be read
+     */
+    public PullResult pull(String service, String snapshot, Path target, boolean replaceExisting) {
+        Objects.requireNonNull(target, "target");
+        SyncRequest request = SyncRequest.builder(service, snapshot).build();
+        String name = snapshotName(request);
+        requireFlags(service, "pull a snapshot");
+        ServiceSpec spec = serviceSpec(request);
+        ProviderFactory factory = providers.require(spec.providerId);
+        try (Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
+            return new Pull(service, name, provider, new Retry(config.engine(), sleeper), config.engine().parallelism())
+                    .run(target, replaceExisting);
+        }
+    }
+
+    /**
+     * Checks that what the remote holds matches the snapshot's manifest, without changing anything.
+     * Where the provider declares {@link Capability#LISTING}, every file is checked against the
+     * listing (presence, size, and sha256 where listed); files without a listed digest, and every file
+     * of a provider that cannot list, are checked by downloading a random sample and hashing it.
+     *
+     * @param service the service to check
+     * @param snapshot the snapshot (the configured prefix is applied)
+     * @param samplePercent 0 to 100: the share of files without a listed digest to download
+     * @return what was checked and what is wrong
+     * @throws FeatureDisabledException when a flag is off
+     * @throws IllegalArgumentException when {@code samplePercent} is out of range
+     * @throws io.cloudsync.ProviderNotFoundException when no provider serves the service
+     * @throws CloudSyncException when the remote has no manifest for the snapshot
+     * @throws ProviderException when the manifest or the listing cannot be read
+     */
+    public VerifyResult verify(String service, String snapshot, int samplePercent) {
+        SyncRequest request = SyncRequest.builder(service, snapshot).build();
+        String name = snapshotName(request);
+        requireFlags(service, "verify a snapshot");
+        ServiceSpec spec = serviceSpec(request);
+        ProviderFactory factory = providers.require(spec.providerId);
+        try (Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
+            return new Verify(service, name, provider, factory.capabilities(), new Retry(config.engine(), sleeper),
+                    config.engine().parallelism(), stateDirectory.resolve("tmp")).run(samplePercent);
         }
     }
 

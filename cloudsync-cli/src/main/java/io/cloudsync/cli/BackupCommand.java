@@ -1,0 +1,215 @@
+package io.cloudsync.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudsync.core.Backups;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cloudsync backup ...}: local zip backups under {@code <root>/backups/cloud} (see docs/BACKUPS.md). */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = {"Make, list, check and restore local zip backups of the project under <root>/"
+                + Backups.FOLDER + " (see docs/BACKUPS.md)."},
+        subcommands = {BackupCommand.Create.class, BackupCommand.ListArchives.class, BackupCommand.Restore.class,
+                BackupCommand.Verify.class})
+final class BackupCommand implements Runnable {
+
+    @ParentCommand
+    RootCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing a backup command: create, list, restore or verify.");
+    }
+
+    private Session session() {
+        return new Session(root);
+    }
+
+    private static ObjectNode doc(String action) {
+        ObjectNode doc = JsonOut.object();
+        doc.putObject("backup").put("action", action);
+        return doc;
+    }
+
+    private static void strings(ObjectNode into, String field, List<String> values) {
+        ArrayNode a = into.putArray(field);
+        values.forEach(a::add);
+    }
+
+    /** {@code backup create}. */
+    @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Archive project files into a new zip with its manifest, then keep only the newest --keep archives.",
+                    "Never archived: cache/, logs/, tmp/, backups/, .git/ and symbolic links."})
+    static final class Create implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand backup;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--label", paramLabel = "TEXT", defaultValue = "backup",
+                description = "Label kept in the manifest and, made safe, in the file name (default: ${DEFAULT-VALUE}).")
+        String label;
+
+        @Option(names = "--path", paramLabel = "PATH",
+                description = "File or folder under the root to archive (repeatable; default: data, data/scenes, assets, config).")
+        List<String> paths = new ArrayList<>();
+
+        @Option(names = "--keep", paramLabel = "N", defaultValue = "" + Backups.DEFAULT_MAX_BACKUPS,
+                description = "How many archives to keep; older ones are deleted (default: ${DEFAULT-VALUE}).")
+        int keep;
+
+        @Override
+        public Integer call() {
+            if (keep < 1) {
+                throw new ParameterException(spec.commandLine(), "--keep must be 1 or more, was " + keep);
+            }
+            Session s = backup.session();
+            Backups.CreateResult r = Backups.of(s.root()).create(label, paths, keep);
+            r.missingPaths().forEach(p -> s.warn("path not found, not archived: " + p));
+            r.skipped().forEach(p -> s.warn("left out: " + p));
+            if (s.json()) {
+                ObjectNode doc = doc("create");
+                ObjectNode b = (ObjectNode) doc.get("backup");
+                b.put("name", r.name()).put("archive", r.archive().toString()).put("label", r.label())
+                        .put("files", r.files()).put("folders", r.folders()).put("bytes", r.totalBytes())
+                        .put("archive_bytes", r.archiveSize()).put("manifest_checksum", r.manifestChecksum());
+                strings(b, "missing_paths", r.missingPaths());
+                strings(b, "skipped", r.skipped());
+                strings(b, "rotated", r.rotated());
+                JsonOut.print(s.terminal(), doc);
+            } else {
+                s.say("Created " + r.archive() + ": " + r.files() + " files (" + Units.bytes(r.totalBytes())
+                        + "), archive " + Units.bytes(r.archiveSize()) + ".");
+                r.rotated().forEach(n -> s.say("  deleted the older backup " + n + " (--keep " + keep + ")"));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code backup list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the backups, newest first.")
+    static final class ListArchives implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand backup;
+
+        @Override
+        public Integer call() {
+            Session s = backup.session();
+            Backups backups = Backups.of(s.root());
+            List<Backups.BackupInfo> list = backups.list();
+            if (s.json()) {
+                ObjectNode doc = doc("list");
+                ObjectNode b = (ObjectNode) doc.get("backup");
+                b.put("folder", backups.folder().toString());
+                ArrayNode a = b.putArray("backups");
+                for (Backups.BackupInfo i : list) {
+                    a.addObject().put("name", i.name()).put("label", i.label()).put("created_at", i.createdAt().toString())
+                            .put("archive_bytes", i.size()).put("files", i.entryCount()).put("bytes", i.totalBytes())
+                            .put("manifest_checksum", i.manifestChecksum());
+                }
+                JsonOut.print(s.terminal(), doc);
+                return ExitCodes.OK;
+            }
+            PrintWriter out = s.terminal().out();
+            for (Backups.BackupInfo i : list) {
+                out.printf("%-48s %s  %6d files  %10s  %s%n", i.name(), i.createdAt(), i.entryCount(),
+                        Units.bytes(i.totalBytes()), i.label());
+            }
+            if (list.isEmpty()) {
+                s.terminal().err().println("cloudsync: no backups in " + backups.folder()
+                        + "; \"cloudsync backup create\" makes one");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code backup restore NAME}. */
+    @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Restore a backup after checking the whole archive (every file's sha256): nothing is written",
+                    "unless all of it is intact, nothing outside the target, never through a symbolic link.",
+                    "Exit 3 when some files were refused because something in the target is in the way."})
+    static final class Restore implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand backup;
+
+        @Parameters(paramLabel = "NAME", description = "The archive's file name, as \"cloudsync backup list\" shows it.")
+        String name;
+
+        @Option(names = "--target", paramLabel = "DIR", description = "Folder to restore into (default: the project root).")
+        Path target;
+
+        @Option(names = "--replace-existing", description = "Replace files that already exist (default: leave them).")
+        boolean replaceExisting;
+
+        @Override
+        public Integer call() {
+            Session s = backup.session();
+            Path into = target == null ? null : s.terminal().resolve(target.toString());
+            Backups.RestoreResult r = Backups.of(s.root()).restore(name, into, replaceExisting);
+            if (s.json()) {
+                ObjectNode doc = doc("restore");
+                ObjectNode b = (ObjectNode) doc.get("backup");
+                b.put("name", r.name()).put("target", r.target().toString()).put("bytes", r.bytesWritten());
+                strings(b, "restored", r.restored());
+                strings(b, "skipped", r.skipped());
+                strings(b, "refused", r.refused());
+                strings(b, "folders_created", r.foldersCreated());
+                JsonOut.print(s.terminal(), doc);
+            } else {
+                s.say("Restored " + r.name() + " into " + r.target() + ": " + r.restored().size() + " files ("
+                        + Units.bytes(r.bytesWritten()) + "), " + r.skipped().size() + " already there"
+                        + (r.skipped().isEmpty() || replaceExisting ? "" : " (left alone; --replace-existing replaces them)")
+                        + ", " + r.refused().size() + " refused.");
+                r.refused().forEach(x -> s.say("  refused " + x));
+            }
+            if (r.refused().isEmpty()) {
+                return ExitCodes.OK;
+            }
+            return r.restored().isEmpty() ? ExitCodes.FAILED : ExitCodes.PARTIAL;
+        }
+    }
+
+    /** {@code backup verify NAME}. */
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check a backup completely (structure, manifest, every file's sha256) without writing anything.")
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand backup;
+
+        @Parameters(paramLabel = "NAME", description = "The archive's file name, as \"cloudsync backup list\" shows it.")
+        String name;
+
+        @Override
+        public Integer call() {
+            Session s = backup.session();
+            Backups.VerifyResult r = Backups.of(s.root()).verify(name);
+            if (s.json()) {
+                ObjectNode doc = doc("verify");
+                ((ObjectNode) doc.get("backup")).put("name", r.name()).put("ok", true).put("label", r.label())
+                        .put("created_at", r.createdAt().toString()).put("files", r.entryCount()).put("folders", r.folders())
+                        .put("bytes", r.totalBytes()).put("archive_bytes", r.archiveSize())
+                        .put("manifest_checksum", r.manifestChecksum());
+                JsonOut.print(s.terminal(), doc);
+            } else {
+                s.say("Backup " + r.name() + " is intact: " + r.entryCount() + " files (" + Units.bytes(r.totalBytes())
+                        + "), every sha256 matches its manifest (" + r.manifestChecksum() + ").");
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

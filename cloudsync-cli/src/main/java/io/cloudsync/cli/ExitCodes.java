@@ -1,0 +1,23 @@
+package io.cloudsync.cli;
+
+/** The exit codes of {@code cloudsync}, documented in docs/CLI.md. */
+final class ExitCodes {
+
+    /** Success, or a dry-run. */
+    static final int OK = 0;
+    /** The operation failed. */
+    static final int FAILED = 1;
+    /** A usage or configuration error: nothing was done. */
+    static final int USAGE = 2;
+    /** Some operations succeeded and some failed. */
+    static final int PARTIAL = 3;
+    /** A {@code --max-*} threshold refused the plan: nothing was transferred. */
+    static final int LIMIT = 4;
+    /** A delete guard refused the plan: nothing was transferred. */
+    static final int DELETE_GUARD = 5;
+    /** Another run holds the lock of the service and snapshot. */
+    static final int LOCKED = 6;
+
+    private ExitCodes() {
+    }
+}

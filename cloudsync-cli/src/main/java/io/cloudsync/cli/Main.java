@@ -1,0 +1,25 @@
+package io.cloudsync.cli;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of the runnable jar. Exit codes: 0 success or dry-run, 1 failed, 2 usage or
+ * configuration error, 3 partial, 4 a {@code --max-*} threshold refused the plan, 5 a delete guard
+ * refused it, 6 another run holds the lock (see {@code docs/CLI.md}).
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /**
+     * Runs the command and exits the JVM with its exit code.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        Logging.configure(Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
+        int code = Cli.run(Terminal.system(), args);
+        System.exit(code);
+    }
+}

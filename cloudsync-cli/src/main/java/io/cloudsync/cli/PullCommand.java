@@ -1,0 +1,54 @@
+package io.cloudsync.cli;
+
+import io.cloudsync.core.PullResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cloudsync pull}: restore a snapshot from the remote. */
+@Command(name = "pull", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Restore a snapshot from the remote into a folder. Every file is checked against the remote",
+                "manifest's sha256 before it is moved into place; nothing is written outside the target."})
+final class PullCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RootCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Options.Target target;
+
+    @Option(names = "--target", paramLabel = "DIR", required = true,
+            description = "Folder to write the files into; created when missing.")
+    Path into;
+
+    @Option(names = "--replace-existing", description = "Replace files that already exist in the target (default: leave them).")
+    boolean replaceExisting;
+
+    @Override
+    public Integer call() {
+        Session s = new Session(root);
+        String service = s.service(target.service, spec.commandLine());
+        PullResult r = s.cloudSync(true).pull(service, target.snapshot, s.terminal().resolve(into.toString()), replaceExisting);
+        if (s.json()) {
+            JsonOut.print(s.terminal(), JsonOut.pull(r));
+        } else {
+            PrintWriter out = s.terminal().out();
+            out.println("Pulled service \"" + r.service() + "\", snapshot \"" + r.snapshot() + "\" into " + r.target() + ": "
+                    + r.status().jsonName() + ". " + r.written() + " written (" + Units.bytes(r.bytes()) + "), "
+                    + r.skippedExisting() + " already there" + (r.skippedExisting() > 0 && !replaceExisting
+                    ? " (left alone; --replace-existing replaces them)" : "") + ", " + r.failed() + " failed, in "
+                    + Units.duration(r.duration()) + ".");
+            r.errors().forEach(e -> out.println("  failed " + e.path() + ": " + e.error()));
+        }
+        return SyncCommand.codeOf(r.status());
+    }
+}

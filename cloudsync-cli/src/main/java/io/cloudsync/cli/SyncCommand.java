@@ -1,0 +1,107 @@
+package io.cloudsync.cli;
+
+import io.cloudsync.SyncRequest;
+import io.cloudsync.SyncStatus;
+import io.cloudsync.core.SyncResult;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cloudsync sync}: the run. */
+@Command(name = "sync", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Bring the remote in line with the project root: upload new and changed files, delete removed",
+                "ones, then commit the manifest. An interrupted run is resumed by the next one.",
+                "The --max-* thresholds turn the plan into a gate: when the plan exceeds one, nothing is",
+                "transferred and the exit code is 4."})
+final class SyncCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RootCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Options.Target target;
+
+    @Mixin
+    Options.Settings settings;
+
+    @Mixin
+    Options.Filters filters;
+
+    @Option(names = "--no-commit-manifest",
+            description = "Transfer the files but leave the remote manifest (and the cache) as they were.")
+    boolean noCommitManifest;
+
+    @Option(names = "--max-uploads", paramLabel = "N", description = "Refuse the plan (exit 4) when it uploads more than N files.")
+    Long maxUploads;
+
+    @Option(names = "--max-deletes", paramLabel = "N", description = "Refuse the plan (exit 4) when it deletes more than N files.")
+    Long maxDeletes;
+
+    @Option(names = "--max-bytes", paramLabel = "SIZE", converter = Units.SizeConverter.class,
+            description = "Refuse the plan (exit 4) when it uploads more than SIZE, such as 500MB, 2GB or 1GiB.")
+    Long maxBytes;
+
+    @Option(names = "--allow-mass-delete",
+            description = "Let a plan through that a delete guard would refuse (exit 5), such as deleting most of the remote.")
+    boolean allowMassDelete;
+
+    @Option(names = "--wait-lock", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+            description = "When another run holds the lock, wait up to DURATION (such as 30s or 5m) instead of failing (exit 6).")
+    Duration waitLock;
+
+    @Override
+    public Integer call() {
+        Session s = new Session(root);
+        String service = s.service(target.service, spec.commandLine());
+        SyncRequest.Builder b = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
+                .include(filters.include).exclude(filters.exclude).commitManifest(!noCommitManifest)
+                .allowMassDelete(allowMassDelete);
+        if (maxUploads != null) {
+            b.maxUploads(nonNegative(maxUploads, "--max-uploads"));
+        }
+        if (maxDeletes != null) {
+            b.maxDeletes(nonNegative(maxDeletes, "--max-deletes"));
+        }
+        if (maxBytes != null) {
+            b.maxBytes(maxBytes);
+        }
+        if (waitLock != null) {
+            b.lockWait(waitLock);
+        }
+        SyncRequest request = b.build();
+        SyncResult result = s.cloudSync(true, new Progress(s.terminal().err(), s.terminal().interactive(), s.verbose())).run(request);
+        if (s.json()) {
+            JsonOut.print(s.terminal(), JsonOut.result(result));
+        } else {
+            Report.summary(s.terminal().out(), result);
+            if (noCommitManifest && result.summary().status() == SyncStatus.SUCCESS) {
+                s.say("The remote manifest was left as it was (--no-commit-manifest).");
+            }
+        }
+        return codeOf(result.summary().status());
+    }
+
+    static int codeOf(SyncStatus status) {
+        return switch (status) {
+            case SUCCESS, DRY_RUN -> ExitCodes.OK;
+            case PARTIAL -> ExitCodes.PARTIAL;
+            case FAILED -> ExitCodes.FAILED;
+        };
+    }
+
+    private long nonNegative(long value, String option) {
+        if (value < 0) {
+            throw new ParameterException(spec.commandLine(), option + " must be 0 or more, was " + value);
+        }
+        return value;
+    }
+}

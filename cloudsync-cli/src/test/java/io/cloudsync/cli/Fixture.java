@@ -1,0 +1,121 @@
+package io.cloudsync.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** A project, its config and a local remote, plus helpers to run the CLI in-process. */
+final class Fixture {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    final Path root;
+    final Path remote;
+
+    Fixture(Path tmp) {
+        this.root = tmp.resolve("project");
+        this.remote = tmp.resolve("remote");
+        write("a.txt", "alpha");
+        write("docs/b.txt", "bravo");
+        write("docs/deep/c.txt", "charlie");
+        config(true, true);
+    }
+
+    /** Writes config/cloudsync.json with the local service pointing at the remote folder. */
+    void config(boolean master, boolean service) {
+        write("config/cloudsync.json", "{\"features\": {\"enable_cloud_sync\": " + master + ", \"enable_cloud_sync_local\": "
+                + service + "}, \"services\": {\"local\": {\"directory\": " + quote(remote.toString()) + "}}}");
+    }
+
+    static String quote(String s) {
+        try {
+            return MAPPER.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path write(String path, String content) {
+        return write(root, path, content);
+    }
+
+    static Path write(Path dir, String path, String content) {
+        try {
+            Path file = dir.resolve(path);
+            Files.createDirectories(file.getParent());
+            return Files.writeString(file, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The project's files, without the config and state folders. */
+    Map<String, String> projectFiles() {
+        return read(root, k -> !k.startsWith("cache/") && !k.startsWith("config/") && !k.startsWith("backups/"));
+    }
+
+    static Map<String, String> read(Path dir) {
+        return read(dir, k -> true);
+    }
+
+    static Map<String, String> read(Path dir, java.util.function.Predicate<String> keep) {
+        Map<String, String> out = new TreeMap<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> keep.test(dir.relativize(p).toString().replace('\\', '/'))).forEach(p -> {
+                try {
+                    out.put(dir.relativize(p).toString().replace('\\', '/'), Files.readString(p, StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** What one in-process run printed and returned. */
+    record Run(int code, String out, String err) {
+        JsonNode json() {
+            try {
+                return MAPPER.readTree(out);
+            } catch (IOException e) {
+                throw new AssertionError("stdout is not one JSON document: " + out, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** Runs the CLI in-process in the project root, as if from a pipe (no console). */
+    Run run(String... args) {
+        return runIn(root, Map.of(), "", args);
+    }
+
+    static Run runIn(Path workDir, Map<String, String> env, String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Terminal t = new Terminal(new PrintWriter(out, true), new PrintWriter(err, true),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env, workDir, null);
+        int code = Cli.run(t, args);
+        return new Run(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,198 @@
+package io.cloudsync.core.internal.engine;
+
+import io.cloudsync.CloudSyncException;
+import io.cloudsync.ConfigurationException;
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.PathRules;
+import io.cloudsync.SyncStatus;
+import io.cloudsync.core.PullResult;
+import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.core.internal.hash.Hashing;
+import io.cloudsync.spi.Provider;
+import io.cloudsync.spi.ProviderException;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a snapshot from the remote into a folder. Every file is downloaded to a temporary file
+ * beside its destination, checked against the size and sha256 of the remote manifest, given the
+ * manifest's mtime, and only then moved into place atomically; a file that fails any check never
+ * appears under its final name. Nothing is written outside the target folder, nor through a
+ * symbolic link inside it. Existing files are left alone unless {@code replaceExisting}.
+ */
+public final class Pull {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pull.class);
+
+    private final String service;
+    private final String snapshot;
+    private final Provider provider;
+    private final Retry retry;
+    private final int parallelism;
+
+    private final AtomicInteger written = new AtomicInteger();
+    private final AtomicInteger skipped = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
+    private final List<PullResult.FileError> errors = new ArrayList<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+
+    /**
+     * Prepares a pull.
+     *
+     * @param service the service name, for messages and logs
+     * @param snapshot the snapshot name (prefix applied)
+     * @param provider an open provider; not closed here
+     * @param retry the retry policy for provider calls
+     * @param parallelism downloads in flight
+     */
+    public Pull(String service, String snapshot, Provider provider, Retry retry, int parallelism) {
+        this.service = service;
+        this.snapshot = snapshot;
+        this.provider = provider;
+        this.retry = retry;
+        this.parallelism = parallelism;
+    }
+
+    /**
+     * Runs the pull.
+     *
+     * @param target the folder to write into; created when missing
+     * @param replaceExisting whether a file already in the target is replaced
+     * @return the outcome
+     * @throws ConfigurationException when the target is not a folder
+     * @throws CloudSyncException when the remote has no manifest for the snapshot
+     * @throws ProviderException when the manifest cannot be read
+     */
+    public PullResult run(Path target, boolean replaceExisting) {
+        long started = System.nanoTime();
+        Path base = target.toAbsolutePath().normalize();
+        if (Files.exists(base) && !Files.isDirectory(base)) {
+            throw new ConfigurationException("pull target " + base + " is not a folder; give a folder (it is created when missing)");
+        }
+        Manifest manifest = retry.call(() -> provider.readManifest(snapshot))
+                .orElseThrow(() -> new CloudSyncException("service \"" + service + "\" has no manifest for snapshot \""
+                        + snapshot + "\", so there is nothing to pull; check the snapshot name, or run a sync first"));
+        try {
+            Files.createDirectories(base);
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot create pull target " + base + ": " + e
+                    + "; choose a folder you can write to", e);
+        }
+        Workers.forEach(manifest.entries(), parallelism, "cloudsync-pull", e -> pullOne(base, e, replaceExisting));
+        List<PullResult.FileError> sorted = new ArrayList<>(errors);
+        sorted.sort(Comparator.comparing(PullResult.FileError::path, PathRules::compare));
+        int failed = sorted.size();
+        SyncStatus status = failed == 0 ? SyncStatus.SUCCESS : written.get() > 0 ? SyncStatus.PARTIAL : SyncStatus.FAILED;
+        Duration duration = Duration.ofNanos(System.nanoTime() - started);
+        LOG.atInfo().setMessage("sync.pull").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
+                .addKeyValue("status", status.jsonName()).addKeyValue("written", written.get())
+                .addKeyValue("skipped", skipped.get()).addKeyValue("failed", failed).addKeyValue("bytes", bytes.get())
+                .addKeyValue("duration_ms", duration.toMillis()).log();
+        return new PullResult(service, snapshot, base, manifest, status, written.get(), skipped.get(), failed,
+                bytes.get(), duration, sorted);
+    }
+
+    private void pullOne(Path base, ManifestEntry entry, boolean replaceExisting) {
+        if (stop.get()) {
+            fail(entry.path(), "not attempted: the pull stopped after an earlier error");
+            return;
+        }
+        Path dest;
+        try {
+            dest = destination(base, entry.path());
+        } catch (IllegalArgumentException e) {
+            fail(entry.path(), e.getMessage());
+            return;
+        }
+        if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+                fail(entry.path(), "the target has a folder at " + dest + " where the snapshot has a file; move it away");
+                return;
+            }
+            if (!replaceExisting) {
+                skipped.incrementAndGet();
+                return;
+            }
+        }
+        Path temp = null;
+        try {
+            temp = AtomicFiles.prepareTemp(dest, false);
+            Path into = temp;
+            retry.run(() -> provider.download(snapshot, entry.path(), into));
+            long size = Files.size(temp);
+            String sha256 = Hashing.sha256(temp);
+            if (size != entry.size() || !sha256.equals(entry.sha256())) {
+                fail(entry.path(), "integrity: the remote copy (" + size + " bytes, sha256 " + sha256
+                        + ") does not match the manifest (" + entry.size() + " bytes, sha256 " + entry.sha256()
+                        + "); nothing was written. The remote is damaged or was changed behind cloudsync's back:"
+                        + " run verify, then sync from a good copy");
+                return;
+            }
+            Files.setLastModifiedTime(temp, FileTime.from(entry.mtime()));
+            AtomicFiles.commit(temp, dest);
+            temp = null;
+            written.incrementAndGet();
+            bytes.addAndGet(size);
+        } catch (ProviderException e) {
+            if (e.stopsRun() && stop.compareAndSet(false, true)) {
+                LOG.atError().setMessage("sync.pull").addKeyValue("event", "stopped").addKeyValue("service", service)
+                        .addKeyValue("snapshot", snapshot).addKeyValue("kind", e.kind()).log();
+            }
+            fail(entry.path(), e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
+        } catch (FileSystemException e) {
+            fail(entry.path(), "cannot write " + dest + ": " + e.getMessage());
+        } catch (IOException e) {
+            fail(entry.path(), "cannot write " + dest + ": " + e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // a stray temp file carries the temp suffix and is never taken for a real file
+                }
+            }
+        }
+    }
+
+    /** Where a manifest path goes under the target, refusing anything that would leave it. */
+    static Path destination(Path base, String path) {
+        String canonical = PathRules.requireCanonical(path);
+        Path dest = base.resolve(canonical).normalize();
+        if (!dest.startsWith(base) || dest.equals(base)) {
+            throw new IllegalArgumentException("path \"" + path + "\" would leave the target folder; it was not written");
+        }
+        for (Path p = dest.getParent(); p != null && !p.equals(base) && p.startsWith(base); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                throw new IllegalArgumentException("the target has a symbolic link at " + p
+                        + "; cloudsync does not write through links, so \"" + path + "\" was not written");
+            }
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException("the target has a file at " + p + " where \"" + path
+                        + "\" needs a folder; move it away");
+            }
+        }
+        return dest;
+    }
+
+    private void fail(String path, String error) {
+        synchronized (errors) {
+            errors.add(new PullResult.FileError(path, error));
+        }
+        LOG.atWarn().setMessage("sync.pull").addKeyValue("event", "file_failed").addKeyValue("service", service)
+                .addKeyValue("snapshot", snapshot).addKeyValue("path", path).addKeyValue("error", error).log();
+    }
+}

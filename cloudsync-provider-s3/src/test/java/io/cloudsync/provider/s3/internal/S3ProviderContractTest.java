@@ -1,6 +1,5 @@
 package io.cloudsync.provider.s3.internal;
 
-import io.cloudsync.provider.s3.S3ProviderFactory;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
@@ -20,7 +19,7 @@ class S3ProviderContractTest extends ProviderContract {
 
     @Override
     protected ProviderFactory factory() {
-        return new S3ProviderFactory();
+        return S3Contracts.withoutConditionalWrites();
     }
 
     @Override

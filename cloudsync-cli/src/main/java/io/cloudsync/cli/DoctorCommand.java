@@ -31,6 +31,15 @@ final class DoctorCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
 
+    @picocli.CommandLine.Option(names = "--base", paramLabel = "URL",
+            description = "Also smoke-check a running 'cloudsync serve' at this address, such as http://127.0.0.1:8765:"
+                    + " flags off unless configured, every route answers, the token is required, the docs exist.")
+    java.net.URI base;
+
+    @picocli.CommandLine.Option(names = "--token-file", paramLabel = "FILE",
+            description = "Bearer token for --base (default: <state>/http/token).")
+    Path tokenFile;
+
     enum Status { OK, WARN, MISSING, ERROR }
 
     record Check(String name, Status status, String detail) {
@@ -53,6 +62,9 @@ final class DoctorCommand implements Callable<Integer> {
         providers.problems().forEach(p -> checks.add(new Check("providers", Status.WARN, p)));
         if (s != null) {
             examine(s, providers, checks);
+            if (base != null) {
+                checks.addAll(smoke(s));
+            }
         }
         boolean ok = checks.stream().noneMatch(c -> c.status() == Status.MISSING || c.status() == Status.ERROR);
         if (root.json) {
@@ -71,6 +83,18 @@ final class DoctorCommand implements Callable<Integer> {
             out.println(ok ? "Nothing is missing." : "Something is missing or broken: see the lines marked \"missing\" or \"error\".");
         }
         return ok ? ExitCodes.OK : ExitCodes.USAGE;
+    }
+
+    private List<Check> smoke(Session s) {
+        Path file = tokenFile != null ? s.terminal().resolve(tokenFile.toString()) : s.stateDir().resolve("http/token");
+        String token;
+        try {
+            token = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).trim();
+        } catch (java.io.IOException e) {
+            return List.of(new Check("http token", Status.MISSING, "cannot read the token " + file + " (" + e.getMessage()
+                    + "); pass --token-file FILE or --state-dir of the server"));
+        }
+        return new SmokeCheck(base, token).run(s.config(), s.root());
     }
 
     private static void examine(Session s, Providers providers, List<Check> checks) {

@@ -7,17 +7,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.Manifest;
-import io.cloudsync.ManifestEntry;
 import io.cloudsync.Plan;
-import io.cloudsync.PlannedUpload;
-import io.cloudsync.SyncError;
-import io.cloudsync.SyncSummary;
 import io.cloudsync.core.PullResult;
 import io.cloudsync.core.SyncResult;
 import io.cloudsync.core.VerifyResult;
 import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.core.internal.json.ResultJson;
 import java.io.UncheckedIOException;
-import java.util.Locale;
 
 /** The JSON documents of {@code --json}, in the shape of the original design (see docs/CLI.md). */
 final class JsonOut {
@@ -41,67 +37,16 @@ final class JsonOut {
     }
 
     static JsonNode manifest(Manifest m) {
-        if (m == null) {
-            return NullNode.getInstance();
-        }
-        ObjectNode o = F.objectNode();
-        o.put("name", m.name());
-        o.put("root", m.root());
-        o.put("created_at", m.createdAt().toString());
-        ArrayNode entries = o.putArray("entries");
-        for (ManifestEntry e : m.entries()) {
-            entries.addObject().put("path", e.path()).put("size", e.size()).put("mtime", e.mtime().toString())
-                    .put("sha256", e.sha256());
-        }
-        o.put("checksum", m.checksum());
-        return o;
+        return m == null ? NullNode.getInstance() : ResultJson.manifest(m);
     }
 
     static ObjectNode plan(Plan plan) {
-        ObjectNode o = F.objectNode();
-        o.put("id", plan.id());
-        ArrayNode uploads = o.putArray("uploads");
-        for (PlannedUpload u : plan.uploads()) {
-            item(uploads, u.entry(), u.reason().name().toLowerCase(Locale.ROOT));
-        }
-        ArrayNode deletes = o.putArray("deletes");
-        plan.deletes().forEach(e -> item(deletes, e, "removed"));
-        ArrayNode skipped = o.putArray("skipped");
-        plan.skipped().forEach(e -> item(skipped, e, "unchanged"));
-        o.put("bytes", plan.uploadBytes());
-        return o;
+        return ResultJson.plan(plan);
     }
 
-    private static void item(ArrayNode into, ManifestEntry e, String reason) {
-        into.addObject().put("path", e.path()).put("size", e.size()).put("sha256", e.sha256()).put("reason", reason);
-    }
-
-    static ObjectNode summary(SyncSummary s) {
-        ObjectNode o = F.objectNode();
-        o.put("status", s.status().jsonName());
-        o.put("uploaded", s.uploaded());
-        o.put("deleted", s.deleted());
-        o.put("skipped", s.skipped());
-        o.put("failed", s.failed());
-        o.put("bytes", s.bytes());
-        o.put("duration_ms", s.duration().toMillis());
-        ArrayNode errors = o.putArray("errors");
-        for (SyncError e : s.errors()) {
-            errors.addObject().put("action", e.action().jsonName()).put("path", e.path()).put("error", e.error());
-        }
-        return o;
-    }
-
-    /** The document of {@code plan} and {@code sync}. */
+    /** The document of {@code plan} and {@code sync}: the same shape as the HTTP routes. */
     static ObjectNode result(SyncResult r) {
-        ObjectNode o = F.objectNode();
-        o.set("manifest", manifest(r.localManifest()));
-        o.set("plan", plan(r.plan()));
-        o.set("summary", summary(r.summary()));
-        o.set("remote_manifest", manifest(r.remoteManifest().orElse(null)));
-        o.put("plan_source", r.planSource().jsonName());
-        o.put("plan_source_note", r.planSourceNote());
-        return o;
+        return ResultJson.result(r);
     }
 
     static ObjectNode pull(PullResult r) {

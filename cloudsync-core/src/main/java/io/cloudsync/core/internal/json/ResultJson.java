@@ -60,7 +60,7 @@ public final class ResultJson {
             item(uploads, u.entry(), u.reason().name().toLowerCase(java.util.Locale.ROOT));
         }
         ArrayNode deletes = o.putArray("deletes");
-        plan.deletes().forEach(e -> item(deletes, e, "deleted"));
+        plan.deletes().forEach(e -> item(deletes, e, "removed"));
         ArrayNode skipped = o.putArray("skipped");
         plan.skipped().forEach(e -> item(skipped, e, "unchanged"));
         o.put("bytes", plan.uploadBytes());
@@ -110,8 +110,6 @@ public final class ResultJson {
      */
     public static ObjectNode result(SyncResult r) {
         ObjectNode o = NODES.objectNode();
-        o.put("service", r.service());
-        o.put("snapshot", r.snapshot());
         o.set("manifest", manifest(r.localManifest()));
         o.set("plan", plan(r.plan()));
         o.set("summary", summary(r.summary()));

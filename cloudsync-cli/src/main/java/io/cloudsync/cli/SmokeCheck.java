@@ -1,0 +1,117 @@
+package io.cloudsync.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudsync.core.CloudSyncConfig;
+import io.cloudsync.core.internal.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code cloudsync doctor --base URL}: the original design's smoke check of a running server. The flags
+ * are off unless configured, every route answers (without running anything), requests without the token
+ * are refused, and the documentation exists.
+ */
+final class SmokeCheck {
+
+    private static final List<String> DOCS = List.of("README.md", "docs/CLOUD_SYNC.md", "docs/BACKUPS.md", "CHANGELOG.md");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI base;
+    private final String token;
+
+    SmokeCheck(URI base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** A route, how to call it so that it runs nothing, and the statuses that mean "it answers". */
+    private record Probe(String method, String path, String body, Set<Integer> expected) {
+    }
+
+    List<DoctorCommand.Check> run(CloudSyncConfig config, Path root) {
+        List<DoctorCommand.Check> checks = new ArrayList<>();
+        try {
+            int unauthenticated = send("GET", "/api/health", null, false).statusCode();
+            checks.add(check("http token", unauthenticated == 401, "a request without the token got " + unauthenticated
+                    + (unauthenticated == 401 ? " (refused, as it must be)" : "; it must be 401")));
+            HttpResponse<String> health = send("GET", "/api/health", null, true);
+            if (health.statusCode() != 200) {
+                checks.add(new DoctorCommand.Check("http health", DoctorCommand.Status.ERROR, "GET /api/health answered "
+                        + health.statusCode() + ": " + health.body().trim() + " (is the token right? see --token-file)"));
+                return checks;
+            }
+            JsonNode body = Json.mapper().readTree(health.body());
+            checks.add(new DoctorCommand.Check("http health", DoctorCommand.Status.OK, "version "
+                    + body.path("version").asText() + ", providers " + body.path("providers")));
+            body.path("features").properties().forEach(f -> {
+                boolean on = f.getValue().asBoolean();
+                boolean configured = config.enabled(f.getKey());
+                checks.add(check("flag " + f.getKey(), !on || configured, on == configured
+                        ? (on ? "on, as configured" : "off")
+                        : "the server says " + (on ? "on" : "off") + " but " + config.source() + " says "
+                                + (configured ? "on" : "off (flags are off unless configured)")));
+            });
+            for (Probe p : List.of(
+                    new Probe("GET", "/api/sync/manifest?snapshot=doctor", null, Set.of(200, 403)),
+                    new Probe("POST", "/api/sync/dry_run", "{}", Set.of(400)),
+                    new Probe("POST", "/api/sync/run", "{}", Set.of(400)),
+                    new Probe("GET", "/api/backup/list", null, Set.of(200)),
+                    new Probe("POST", "/api/backup/create", "{\"max_backups\": 0}", Set.of(400)),
+                    new Probe("POST", "/api/backup/restore", "{}", Set.of(400)))) {
+                int status = send(p.method(), p.path(), p.body(), true).statusCode();
+                checks.add(check("route " + p.path().replaceAll("\\?.*", ""), p.expected().contains(status),
+                        p.method() + " answered " + status + (p.expected().contains(status) ? "" : ", expected " + p.expected())));
+            }
+            checks.add(hooks());
+        } catch (IOException e) {
+            checks.add(new DoctorCommand.Check("http", DoctorCommand.Status.ERROR, "cannot reach " + base + ": " + e
+                    + "; is 'cloudsync serve' running there?"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (String doc : DOCS) {
+            boolean exists = Files.isRegularFile(root.resolve(doc));
+            checks.add(new DoctorCommand.Check("doc " + doc, exists ? DoctorCommand.Status.OK : DoctorCommand.Status.MISSING,
+                    root.resolve(doc) + (exists ? "" : " does not exist")));
+        }
+        return checks;
+    }
+
+    private DoctorCommand.Check hooks() throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/modder/hooks")).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token).GET().build();
+        HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            boolean ok = r.statusCode() == 200 && type.startsWith("text/event-stream");
+            return check("route /api/modder/hooks", ok, "GET answered " + r.statusCode() + " " + type);
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, boolean withToken)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (withToken) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static DoctorCommand.Check check(String name, boolean ok, String detail) {
+        return new DoctorCommand.Check(name, ok ? DoctorCommand.Status.OK : DoctorCommand.Status.ERROR, detail);
+    }
+}

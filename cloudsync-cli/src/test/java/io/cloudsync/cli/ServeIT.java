@@ -1,0 +1,75 @@
+package io.cloudsync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cloudsync serve} as a real process, smoke-checked by {@code cloudsync doctor --base}. */
+class ServeIT {
+
+    private static final Pattern URL = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+)");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void serve_thenDoctorBase_passesTheSmokeCheck() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("project"));
+        Files.createDirectories(root.resolve("data"));
+        Files.writeString(root.resolve("data/a.txt"), "alpha");
+        Files.createDirectories(root.resolve("config"));
+        Files.writeString(root.resolve("config/cloudsync.json"), "{\"features\": {\"enable_cloud_sync\": true,"
+                + " \"enable_cloud_sync_local\": true}, \"services\": {\"local\": {\"directory\": \""
+                + tmp.resolve("mirror") + "\"}}}");
+        for (String doc : List.of("README.md", "docs/CLOUD_SYNC.md", "docs/BACKUPS.md", "CHANGELOG.md")) {
+            Files.createDirectories(root.resolve(doc).getParent());
+            Files.copy(Jar.REPO.resolve(doc), root.resolve(doc));
+        }
+        List<String> command = new ArrayList<>(List.of(Jar.JAVA.toString(), "-jar", Jar.JAR.toString(),
+                "--root", root.toString(), "serve", "--port", "0"));
+        Process server = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String base = null;
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while (base == null && (line = err.readLine()) != null) {
+                    Matcher m = URL.matcher(line);
+                    if (m.find()) {
+                        base = m.group(1);
+                    }
+                }
+                assertThat(base).as("serve prints where it listens").isNotNull();
+                assertThat(root.resolve("cache/cloud/http/token")).exists();
+
+                Jar.Proc doctor = Jar.cloudsync(root, "--root", root.toString(), "--json", "doctor", "--base", base);
+
+                JsonNode checks = doctor.json().path("doctor").path("checks");
+                List<String> failing = new ArrayList<>();
+                checks.forEach(c -> {
+                    if (!c.path("status").asText().equals("ok") && !c.path("status").asText().equals("warn")) {
+                        failing.add(c.toString());
+                    }
+                });
+                assertThat(failing).as(doctor.toString()).isEmpty();
+                assertThat(checks.toString()).contains("route /api/modder/hooks", "route /api/backup/restore",
+                        "http token", "doc docs/CLOUD_SYNC.md", "flag enable_cloud_sync");
+                assertThat(doctor.code()).isZero();
+            }
+        } finally {
+            server.destroy();
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("serve stops on SIGTERM").isTrue();
+        }
+    }
+}

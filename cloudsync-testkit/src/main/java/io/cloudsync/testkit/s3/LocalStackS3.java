@@ -21,8 +21,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * An instance field works too (the bucket is then created before the first test of each instance).
  *
  * <p>When no Docker engine is reachable (Testcontainers' usual lookup: {@code DOCKER_HOST},
- * {@code ~/.testcontainers.properties}, the local socket), the class's tests are <em>aborted</em>
- * (reported as skipped, not failed) with a message saying to start Docker. The check runs once per
+ * {@code ~/.testcontainers.properties}, the local socket), every test of the class is
+ * <em>aborted</em> before it runs (reported as skipped, not failed) with a message saying to start
+ * Docker; so is a {@code @BeforeAll} method that asks the fixture for its endpoint or bucket. The check runs once per
  * JVM and is given at most {@link #DOCKER_CHECK_TIMEOUT}; with no engine at all it takes about a
  * second. When Docker is there but the container cannot start, the tests fail.
  *
@@ -53,6 +54,7 @@ public final class LocalStackS3 implements S3Fixture, BeforeAllCallback, BeforeE
     private final String image;
     private volatile RunningLocalStack server;
     private volatile String bucket;
+    private volatile String skipReason;
 
     private LocalStackS3(String image) {
         this.image = Objects.requireNonNull(image, "image");
@@ -88,15 +90,26 @@ public final class LocalStackS3 implements S3Fixture, BeforeAllCallback, BeforeE
         start(context);
     }
 
+    /**
+     * Aborts the test when no Docker engine is reachable. The abort happens here, per test, rather
+     * than once in {@code beforeAll}, because Maven Surefire reports a class aborted in
+     * {@code beforeAll} as "Tests run: 0, Skipped: 0"; this way every test shows as skipped.
+     */
     @Override
     public void beforeEach(ExtensionContext context) {
-        if (bucket == null) {
+        if (bucket == null && skipReason == null) {
             start(context);
+        }
+        if (skipReason != null) {
+            Assumptions.abort(skipReason);
         }
     }
 
     private synchronized void start(ExtensionContext context) {
-        requireDocker();
+        skipReason = noDockerReason();
+        if (skipReason != null) {
+            return;
+        }
         RunningLocalStack running = context.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(image, RunningLocalStack::start, RunningLocalStack.class);
         String name = BucketNames.forTestClass(context.getRequiredTestClass());
@@ -105,19 +118,18 @@ public final class LocalStackS3 implements S3Fixture, BeforeAllCallback, BeforeE
         this.bucket = name;
     }
 
-    private static void requireDocker() {
-        switch (DockerCheck.await(DOCKER_CHECK_TIMEOUT)) {
-            case AVAILABLE -> {
-            }
-            case ABSENT -> Assumptions.abort("Skipped: no Docker engine is reachable (Testcontainers looked at DOCKER_HOST,"
+    /** Null when an engine answered; else why the tests are skipped and what to do. */
+    private static String noDockerReason() {
+        return switch (DockerCheck.await(DOCKER_CHECK_TIMEOUT)) {
+            case AVAILABLE -> null;
+            case ABSENT -> "Skipped: no Docker engine is reachable (Testcontainers looked at DOCKER_HOST,"
                     + " ~/.testcontainers.properties and the local Docker socket). Install and start Docker, or point"
-                    + " DOCKER_HOST at a running engine, to run the LocalStack S3 fixture");
-            case TIMED_OUT -> Assumptions.abort("Skipped: no Docker engine answered within "
-                    + DOCKER_CHECK_TIMEOUT.toSeconds() + " s. Start Docker (or check DOCKER_HOST) to run the LocalStack S3 fixture");
-            case LIBRARY_MISSING -> throw new IllegalStateException("LocalStackS3 needs Testcontainers on the test class path:"
-                    + " add org.testcontainers:testcontainers-localstack as a test dependency");
-            default -> throw new IllegalStateException("unknown Docker check outcome");
-        }
+                    + " DOCKER_HOST at a running engine, to run the LocalStack S3 fixture";
+            case TIMED_OUT -> "Skipped: no Docker engine answered within " + DOCKER_CHECK_TIMEOUT.toSeconds()
+                    + " s. Start Docker (or check DOCKER_HOST) to run the LocalStack S3 fixture";
+            case LIBRARY_MISSING -> throw new IllegalStateException("LocalStackS3 needs Testcontainers on the test class"
+                    + " path: add org.testcontainers:testcontainers-localstack as a test dependency");
+        };
     }
 
     /**
@@ -213,6 +225,9 @@ public final class LocalStackS3 implements S3Fixture, BeforeAllCallback, BeforeE
 
     private RunningLocalStack running() {
         RunningLocalStack s = server;
+        if (s == null && skipReason != null) {
+            Assumptions.abort(skipReason);
+        }
         if (s == null) {
             throw new IllegalStateException("LocalStackS3 has not started: register it with @RegisterExtension on a static"
                     + " field (or an instance field) of the test class");

@@ -1,12 +1,8 @@
 package io.cloudsync.testkit.s3;
 
-import io.cloudsync.Secret;
 import io.cloudsync.spi.Secrets;
 import java.net.URI;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -43,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Thread-safe after the class's {@code beforeAll}.
  */
-public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCallback {
+public final class EmbeddedS3Server implements S3Fixture, BeforeAllCallback, BeforeEachCallback {
 
     /** The S3-compatible server implementation to run. */
     public enum Backend {
@@ -54,7 +50,7 @@ public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCall
     }
 
     /** The vault key the fixture's {@link #credentials()} uses, as the {@code s3} provider expects. */
-    public static final String SECRETS_KEY = "cloud_sync.s3";
+    public static final String SECRETS_KEY = S3Fixture.SECRETS_KEY;
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EmbeddedS3Server.class);
     private static final String ACCESS_KEY_ID = "cloudsync-test";
@@ -103,9 +99,7 @@ public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCall
         RunningServer running = context.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(backend, b -> RunningServer.start(b, ACCESS_KEY_ID, SECRET_ACCESS_KEY),
                         RunningServer.class);
-        String name = "cloudsync-" + context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9]", "");
-        name = (name.length() > 40 ? name.substring(0, 40) : name) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = BucketNames.forTestClass(context.getRequiredTestClass());
         running.createBucket(name);
         this.server = running;
         this.bucket = name;
@@ -127,6 +121,7 @@ public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCall
      * @return the endpoint
      * @throws IllegalStateException before the extension has started
      */
+    @Override
     public URI endpoint() {
         return running().endpoint();
     }
@@ -137,6 +132,7 @@ public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCall
      * @return the bucket name
      * @throws IllegalStateException before the extension has started
      */
+    @Override
     public String bucket() {
         running();
         return bucket;
@@ -147,6 +143,7 @@ public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCall
      *
      * @return {@code us-east-1}
      */
+    @Override
     public String region() {
         return "us-east-1";
     }
@@ -156,6 +153,7 @@ public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCall
      *
      * @return the access key id
      */
+    @Override
     public String accessKeyId() {
         return ACCESS_KEY_ID;
     }
@@ -165,6 +163,7 @@ public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCall
      *
      * @return the secret access key
      */
+    @Override
     public String secretAccessKey() {
         return SECRET_ACCESS_KEY;
     }
@@ -175,6 +174,7 @@ public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCall
      *
      * @return the secrets
      */
+    @Override
     public Secrets credentials() {
         return credentials(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
     }
@@ -187,9 +187,7 @@ public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCall
      * @return the secrets
      */
     public static Secrets credentials(String accessKeyId, String secretAccessKey) {
-        String json = "{\"access_key_id\":\"" + jsonEscape(accessKeyId) + "\",\"secret_access_key\":\""
-                + jsonEscape(secretAccessKey) + "\"}";
-        return Secrets.of(Map.of(SECRETS_KEY, Secret.of(json)));
+        return S3Fixture.credentials(accessKeyId, secretAccessKey);
     }
 
     /**
@@ -197,6 +195,7 @@ public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCall
      *
      * @return true for S3Proxy
      */
+    @Override
     public boolean checksSignatures() {
         return backend == Backend.S3PROXY;
     }
@@ -206,6 +205,7 @@ public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCall
      *
      * @return true for S3Mock
      */
+    @Override
     public boolean returnsChecksums() {
         return backend == Backend.S3MOCK;
     }
@@ -222,19 +222,5 @@ public final class EmbeddedS3Server implements BeforeAllCallback, BeforeEachCall
                     + " on a static field (or an instance field) of the test class");
         }
         return s;
-    }
-
-    private static String jsonEscape(String value) {
-        StringBuilder b = new StringBuilder(value.length());
-        for (char c : value.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 }

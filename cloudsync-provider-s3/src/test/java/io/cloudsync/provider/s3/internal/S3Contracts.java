@@ -9,7 +9,7 @@ import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.UploadInterruption;
-import io.cloudsync.testkit.s3.EmbeddedS3Server;
+import io.cloudsync.testkit.s3.S3Fixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,9 +22,9 @@ import java.util.UUID;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
- * The testkit's contracts run on the S3 provider against both embedded servers: S3Mock (returns and
- * verifies checksums) and S3Proxy (checks SigV4 signatures but echoes no checksums), so that neither
- * server's gaps hide a bug.
+ * The testkit's contracts run on the S3 provider against every fixture: S3Mock (returns and verifies
+ * checksums), S3Proxy (checks SigV4 signatures but echoes no checksums) and, when Docker is there,
+ * LocalStack, so that no server's gaps hide a bug.
  */
 final class S3Contracts {
 
@@ -33,7 +33,7 @@ final class S3Contracts {
     private S3Contracts() {
     }
 
-    static ProviderConfig remote(EmbeddedS3Server s3, Path stateRoot) {
+    static ProviderConfig remote(S3Fixture s3, Path stateRoot) {
         try {
             return ProviderConfig.builder().service("s3")
                     .put("bucket", s3.bucket())
@@ -54,7 +54,7 @@ final class S3Contracts {
 
     /** Uploads die once enough parts have gone out, as if the process had been killed there. */
     static UploadInterruption interruption() {
-        return (config, secrets, afterBytes) -> S3Provider.open(config, secrets, EmbeddedS3Server.SECRETS_KEY,
+        return (config, secrets, afterBytes) -> S3Provider.open(config, secrets, S3Fixture.SECRETS_KEY,
                 List.of(Recorder.failingAfter(UploadPartRequest.class, (int) Math.max(1, afterBytes / (5 * MIB)))),
                 Clock.systemUTC());
     }

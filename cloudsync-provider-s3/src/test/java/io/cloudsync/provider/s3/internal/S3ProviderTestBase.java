@@ -13,7 +13,7 @@ import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.RemoteEntry;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.spi.UploadReceipt;
-import io.cloudsync.testkit.s3.EmbeddedS3Server;
+import io.cloudsync.testkit.s3.S3Fixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
-/** Behaviour every S3-compatible server must show through the provider; one subclass per embedded server. */
+/** Behaviour every S3-compatible server must show through the provider; one subclass per fixture. */
 abstract class S3ProviderTestBase {
 
     static final int MIB = 1024 * 1024;
@@ -52,12 +52,12 @@ abstract class S3ProviderTestBase {
     S3Client raw;
     private final java.util.List<AutoCloseable> open = new java.util.ArrayList<>();
 
-    abstract EmbeddedS3Server server();
+    abstract S3Fixture server();
 
     @BeforeEach
     void setUp() {
         prefix = "t/" + UUID.randomUUID();
-        raw = S3Client.builder().endpointOverride(server().endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
+        raw = S3Client.builder().endpointOverride(server().endpoint()).region(Region.of(server().region())).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(server().accessKeyId(), server().secretAccessKey())))
                 .build();
@@ -86,7 +86,7 @@ abstract class S3ProviderTestBase {
     }
 
     S3Provider open(ProviderConfig config, Secrets secrets, Clock clock, ExecutionInterceptor... interceptors) {
-        S3Provider p = S3Provider.open(config, secrets, EmbeddedS3Server.SECRETS_KEY, List.of(interceptors), clock);
+        S3Provider p = S3Provider.open(config, secrets, S3Fixture.SECRETS_KEY, List.of(interceptors), clock);
         open.add(p);
         return p;
     }

@@ -6,7 +6,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.TestInfo;
 
-/** The memory provider keeps the whole contract, with no known violation. */
+/** The memory provider keeps the whole contract, with no known violation. The assertions are the contract's own rules; this class supplies the fixture. */
 class InMemoryProviderContractTest extends ProviderContract {
 
     private String store;

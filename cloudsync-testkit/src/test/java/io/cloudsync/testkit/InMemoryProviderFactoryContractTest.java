@@ -7,7 +7,7 @@ import io.cloudsync.spi.Secrets;
 import java.util.Map;
 import java.util.UUID;
 
-/** The memory provider's factory keeps the factory contract, secrets included. */
+/** The memory provider's factory keeps the factory contract, secrets included. The assertions are the contract's own rules; this class supplies the fixture. */
 class InMemoryProviderFactoryContractTest extends ProviderFactoryContract {
 
     private final String store = "factory-contract-" + UUID.randomUUID();

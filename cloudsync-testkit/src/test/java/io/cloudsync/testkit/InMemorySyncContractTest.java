@@ -5,7 +5,7 @@ import io.cloudsync.spi.ProviderFactory;
 import java.util.UUID;
 import org.junit.jupiter.api.TestInfo;
 
-/** The engine over the {@code memory} provider keeps the sync contract. */
+/** The engine over the {@code memory} provider keeps the sync contract. The assertions are the contract's own rules; this class supplies the fixture. */
 class InMemorySyncContractTest extends SyncContract {
 
     @Override

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The built-in {@code local} provider keeps the whole provider contract, with no known violation. */
+/** The built-in {@code local} provider keeps the whole provider contract, with no known violation. The assertions are the contract's own rules; this class supplies the fixture. */
 class LocalProviderContractTest extends ProviderContract {
 
     @TempDir

@@ -6,7 +6,7 @@ import io.cloudsync.spi.ProviderFactory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The built-in {@code local} factory keeps the discovery rules. */
+/** The built-in {@code local} factory keeps the discovery rules. The assertions are the contract's own rules; this class supplies the fixture. */
 class LocalProviderFactoryContractTest extends ProviderFactoryContract {
 
     @TempDir

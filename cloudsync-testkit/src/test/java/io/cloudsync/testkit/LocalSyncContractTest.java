@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The engine over the built-in {@code local} provider keeps the sync contract. */
+/** The engine over the built-in {@code local} provider keeps the sync contract. The assertions are the contract's own rules; this class supplies the fixture. */
 class LocalSyncContractTest extends SyncContract {
 
     @TempDir

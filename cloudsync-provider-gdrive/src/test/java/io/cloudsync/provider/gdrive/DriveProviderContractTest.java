@@ -17,7 +17,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Drive provider keeps the whole provider contract against the Drive v3-compatible fake. */
+/** The Drive provider keeps the whole provider contract against the Drive v3-compatible fake. The assertions are the contract's own rules; this class supplies the fixture. */
 class DriveProviderContractTest extends ProviderContract {
 
     @RegisterExtension

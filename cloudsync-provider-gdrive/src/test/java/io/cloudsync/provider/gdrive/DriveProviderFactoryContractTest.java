@@ -7,7 +7,7 @@ import io.cloudsync.testkit.ProviderFactoryContract;
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The Drive factory keeps the discovery rules. */
+/** The Drive factory keeps the discovery rules. The assertions are the contract's own rules; this class supplies the fixture. */
 class DriveProviderFactoryContractTest extends ProviderFactoryContract {
 
     @RegisterExtension

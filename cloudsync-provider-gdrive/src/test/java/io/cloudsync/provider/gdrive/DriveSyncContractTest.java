@@ -8,7 +8,7 @@ import io.cloudsync.testkit.gdrive.FakeDriveServer;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The engine over the Drive provider keeps the sync contract against the fake. */
+/** The engine over the Drive provider keeps the sync contract against the fake. The assertions are the contract's own rules; this class supplies the fixture. */
 class DriveSyncContractTest extends SyncContract {
 
     @RegisterExtension

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.TestInfo;
 
-/** A correct resumable provider keeps every rule, R6.* included, with a chunk threshold declared. */
+/** A correct resumable provider keeps every rule, R6.* included, with a chunk threshold declared. The assertions are the contract's own rules; this class supplies the fixture. */
 class ResumableMemoryContractTest extends ProviderContract {
 
     private final ResumableMemoryFactory factory = new ResumableMemoryFactory(ResumableMemoryFactory.Flaw.NONE);

@@ -8,6 +8,8 @@ import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.ContractSettings;
+import io.cloudsync.testkit.ProviderContract;
+import io.cloudsync.testkit.SyncContract;
 import io.cloudsync.testkit.UploadInterruption;
 import io.cloudsync.testkit.s3.S3Fixture;
 import java.io.IOException;
@@ -17,8 +19,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.TestInfo;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
@@ -105,5 +109,68 @@ final class S3Contracts {
                 return s3.open(config, secrets);
             }
         };
+    }
+
+    /**
+     * The provider contract over one S3 fixture. Subclasses register the fixture and return it; the
+     * assertions are the contract's own rules in {@link ProviderContract}.
+     */
+    abstract static class ProviderOn extends ProviderContract {
+
+        abstract S3Fixture s3();
+
+        /** Whether the fixture decides racing conditional writes atomically, so R5 can run on it. */
+        boolean atomicConditionalWrites() {
+            return false;
+        }
+
+        @Override
+        protected ProviderFactory factory() {
+            return atomicConditionalWrites() ? new S3ProviderFactory() : withoutConditionalWrites();
+        }
+
+        @Override
+        protected ProviderConfig freshRemote(TestInfo test) {
+            return remote(s3(), stateRoot());
+        }
+
+        @Override
+        protected Secrets secrets() {
+            return s3().credentials();
+        }
+
+        @Override
+        protected ContractSettings settings() {
+            return S3Contracts.settings();
+        }
+
+        @Override
+        protected Optional<UploadInterruption> uploadInterruption() {
+            return Optional.of(interruption());
+        }
+    }
+
+    /**
+     * The sync contract (the real engine) over one S3 fixture; the assertions are the contract's own
+     * rules in {@link SyncContract}.
+     */
+    abstract static class SyncOn extends SyncContract {
+
+        abstract S3Fixture s3();
+
+        @Override
+        protected ProviderFactory factory() {
+            return new S3ProviderFactory();
+        }
+
+        @Override
+        protected ProviderConfig freshRemote(TestInfo test) {
+            return remote(s3(), stateRoot());
+        }
+
+        @Override
+        protected Secrets secrets() {
+            return s3().credentials();
+        }
     }
 }

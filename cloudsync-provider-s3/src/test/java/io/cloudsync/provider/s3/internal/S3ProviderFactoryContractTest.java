@@ -8,7 +8,7 @@ import io.cloudsync.testkit.ProviderFactoryContract;
 import io.cloudsync.testkit.s3.EmbeddedS3Server;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The S3 factory keeps the discovery rules (on S3Proxy, which checks the credentials it is given). */
+/** The S3 factory keeps the discovery rules (on S3Proxy, which checks the credentials it is given). The assertions are the contract's own rules; this class supplies the fixture. */
 class S3ProviderFactoryContractTest extends ProviderFactoryContract {
 
     @RegisterExtension

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The provider against LocalStack's S3 in Docker (accepts any credentials, returns checksums).
  * Skipped, with the reason, when no Docker engine is reachable.
+ * The assertions are in S3ProviderTestBase; this class supplies the fixture.
  */
 class S3ProviderOnLocalStackTest extends S3ProviderTestBase {
 

@@ -1,32 +1,19 @@
 package io.cloudsync.provider.s3.internal;
 
-import io.cloudsync.provider.s3.S3ProviderFactory;
-import io.cloudsync.spi.ProviderConfig;
-import io.cloudsync.spi.ProviderFactory;
-import io.cloudsync.spi.Secrets;
-import io.cloudsync.testkit.SyncContract;
 import io.cloudsync.testkit.s3.EmbeddedS3Server;
-import org.junit.jupiter.api.TestInfo;
+import io.cloudsync.testkit.s3.S3Fixture;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The engine over the S3 provider keeps the sync contract on S3Mock. */
-class S3SyncContractTest extends SyncContract {
+/**
+ * The engine over the S3 provider keeps the sync contract on S3Mock. The assertions are the contract's own rules; this class only supplies the fixture.
+ */
+class S3SyncContractTest extends S3Contracts.SyncOn {
 
     @RegisterExtension
     static final EmbeddedS3Server S3 = EmbeddedS3Server.create(EmbeddedS3Server.Backend.S3MOCK);
 
     @Override
-    protected ProviderFactory factory() {
-        return new S3ProviderFactory();
-    }
-
-    @Override
-    protected ProviderConfig freshRemote(TestInfo test) {
-        return S3Contracts.remote(S3, S3Contracts.stateRoot());
-    }
-
-    @Override
-    protected Secrets secrets() {
-        return S3.credentials();
+    S3Fixture s3() {
+        return S3;
     }
 }

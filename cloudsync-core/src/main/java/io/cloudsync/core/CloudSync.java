@@ -236,14 +236,14 @@ public final class CloudSync {
             } catch (ProviderException e) {
                 return failedRead(request, snapshot, e, started);
             }
-            Manifest remote = remoteManifest.orElseGet(() -> Manifest.empty(snapshot));
+            Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
             boolean rootMissing = !Files.isDirectory(root);
             Manifest local = scanFor(request, snapshot, remoteManifest.orElse(null));
+            Manifest remote = withOrphans(remoteManifest.orElseGet(() -> Manifest.empty(snapshot)), local, journalFile);
             Plan plan = Planner.plan(local, remote);
             Guards.check(request, config.engine(), plan, remote, local, rootMissing, service, snapshot);
             firePlan(service, snapshot, plan, false);
 
-            Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
             Execution.Outcome outcome;
             try (Journal journal = Journal.open(journalFile)) {
                 Execution execution = new Execution(service, snapshot, provider, factory.capabilities(), root,
@@ -326,6 +326,25 @@ public final class CloudSync {
             return new Verify(service, name, provider, factory.capabilities(), new Retry(config.engine(), sleeper),
                     config.engine().parallelism(), stateDirectory.resolve("tmp")).run(samplePercent);
         }
+    }
+
+    /**
+     * The remote manifest plus every file an unfinished earlier run uploaded that neither manifest
+     * names any more (the local file was deleted before this run): the remote really holds those, so
+     * the plan must delete them, or they would stay behind unlisted.
+     */
+    private static Manifest withOrphans(Manifest remote, Manifest local, Path journalFile) {
+        List<ManifestEntry> orphans = new ArrayList<>();
+        for (Journal.Upload u : Journal.recordedUploads(journalFile)) {
+            if (remote.find(u.path()).isEmpty() && local.find(u.path()).isEmpty()) {
+                orphans.add(new ManifestEntry(u.path(), u.size(), java.time.Instant.EPOCH, u.sha256()));
+            }
+        }
+        if (orphans.isEmpty()) {
+            return remote;
+        }
+        orphans.addAll(remote.entries());
+        return Manifest.of(remote.name(), remote.root(), remote.createdAt(), orphans);
     }
 
     private void commit(Provider provider, ProviderFactory factory, Retry retry, String service, String snapshot,

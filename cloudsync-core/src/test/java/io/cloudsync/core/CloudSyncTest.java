@@ -280,6 +280,26 @@ class CloudSyncTest {
     }
 
     @Test
+    void run_afterAPartialRun_deletesWhatItUploadedIfTheLocalFileIsGoneSince() throws Exception {
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("scripted", "nightly").build());
+        Trees.write(root, "temp/x.txt", "briefly here");
+        Trees.write(root, "fails.txt", "never arrives");
+        script.failUpload = p -> p.equals("fails.txt");
+        assertThat(cs.run(SyncRequest.builder("scripted", "nightly").build()).summary().status())
+                .isEqualTo(SyncStatus.PARTIAL);
+        assertThat(remote.resolve("nightly/temp/x.txt")).exists();
+        Files.delete(root.resolve("temp/x.txt"));
+        script.failUpload = p -> false;
+
+        SyncResult result = cs.run(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(result.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(result.plan().deletes()).extracting(e -> e.path()).containsExactly("temp/x.txt");
+        assertThat(Trees.read(remote.resolve("nightly"))).doesNotContainKey("temp/x.txt").containsKey("fails.txt");
+    }
+
+    @Test
     void run_commitManifestFalse_leavesTheManifestUnwritten() {
         SyncResult result = cloudSync().run(SyncRequest.builder("local", "nightly").commitManifest(false).build());
 

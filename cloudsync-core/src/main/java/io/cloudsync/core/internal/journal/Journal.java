@@ -73,6 +73,31 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** One upload the journal records as verified. */
+    public record Upload(String path, String sha256, long size) {
+    }
+
+    /**
+     * The uploads a journal file records, without opening it for writing.
+     *
+     * @param file the journal file; absent means none
+     * @return the recorded uploads
+     */
+    public static java.util.List<Upload> recordedUploads(Path file) {
+        Set<String> uploaded = new HashSet<>();
+        try {
+            readInto(file, uploaded, new HashSet<>());
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot read the run journal " + file + ": " + e.getMessage(), e);
+        }
+        java.util.List<Upload> out = new java.util.ArrayList<>();
+        for (String key : uploaded) {
+            String[] parts = key.split("\t", 3);
+            out.add(new Upload(parts[2], parts[0], Long.parseLong(parts[1])));
+        }
+        return out;
+    }
+
     private static void readInto(Path file, Set<String> uploaded, Set<String> deleted) throws IOException {
         byte[] bytes;
         try {

@@ -196,7 +196,8 @@ public final class CloudSync {
         requireFlags(service, "plan a sync");
         Remote remote = readRemoteForDryRun(request, snapshot);
         Manifest local = scanFor(request, snapshot, remote.manifest);
-        Plan plan = Planner.plan(local, remote.manifestOrEmpty(snapshot));
+        Plan plan = Planner.plan(local, withOrphans(remote.manifestOrEmpty(snapshot), local,
+                Journal.fileOf(stateDirectory, service, snapshot)));
         firePlan(service, snapshot, plan, true);
         SyncSummary summary = new SyncSummary(SyncStatus.DRY_RUN, plan.uploads().size(), plan.deletes().size(),
                 plan.skipped().size(), 0, plan.uploadBytes(), Duration.ofNanos(System.nanoTime() - started), List.of());

@@ -292,6 +292,8 @@ class CloudSyncTest {
         Files.delete(root.resolve("temp/x.txt"));
         script.failUpload = p -> false;
 
+        assertThat(cs.dryRun(SyncRequest.builder("scripted", "nightly").build()).plan().deletes())
+                .extracting(e -> e.path()).containsExactly("temp/x.txt");
         SyncResult result = cs.run(SyncRequest.builder("scripted", "nightly").build());
 
         assertThat(result.summary().status()).isEqualTo(SyncStatus.SUCCESS);

@@ -32,6 +32,12 @@ public final class Journal implements AutoCloseable {
     private final Set<String> uploaded;
     private final Set<String> deleted;
     private final FileChannel channel;
+    /** Guards {@link #forced} and serialises fsync calls; never held together with {@code this}. */
+    private final Object forceLock = new Object();
+    /** Records written to the channel so far (guarded by {@code this}). */
+    private long written;
+    /** Records known durable: every record up to this number was synced (guarded by {@link #forceLock}). */
+    private long forced;
 
     private Journal(Path file, Set<String> uploaded, Set<String> deleted, FileChannel channel) {
         this.file = file;
@@ -158,9 +164,11 @@ public final class Journal implements AutoCloseable {
      * @param sha256 its sha256
      * @param size its size
      */
-    public synchronized void recordUpload(String path, String sha256, long size) {
-        append("U\t" + uploadKey(escape(path), sha256, size) + '\n');
-        uploaded.add(uploadKey(path, sha256, size));
+    public void recordUpload(String path, String sha256, long size) {
+        awaitDurable(append("U\t" + uploadKey(escape(path), sha256, size) + '\n'));
+        synchronized (this) {
+            uploaded.add(uploadKey(path, sha256, size));
+        }
     }
 
     /**
@@ -168,9 +176,11 @@ public final class Journal implements AutoCloseable {
      *
      * @param path the manifest path
      */
-    public synchronized void recordDelete(String path) {
-        append("D\t" + escape(path) + '\n');
-        deleted.add(path);
+    public void recordDelete(String path) {
+        awaitDurable(append("D\t" + escape(path) + '\n'));
+        synchronized (this) {
+            deleted.add(path);
+        }
     }
 
     /** Paths may hold any character but NUL; keep each record on one line. */
@@ -182,15 +192,40 @@ public final class Journal implements AutoCloseable {
         return path.replace("%0D", "\r").replace("%0A", "\n").replace("%09", "\t").replace("%25", "%");
     }
 
-    private void append(String line) {
+    /** Writes one record (not yet synced) and returns its number. */
+    private synchronized long append(String line) {
         try {
             ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(false);
         } catch (IOException e) {
             throw new CloudSyncException("cannot write the run journal " + file + ": " + e.getMessage(), e);
+        }
+        return ++written;
+    }
+
+    private synchronized long writtenSoFar() {
+        return written;
+    }
+
+    /**
+     * Returns once record {@code record} is on disk. Group commit: one fsync makes every record
+     * written before it durable, so a thread whose record was covered by another thread's fsync
+     * returns without one of its own; writers are not blocked while an fsync runs.
+     */
+    private void awaitDurable(long record) {
+        synchronized (forceLock) {
+            if (forced >= record) {
+                return;
+            }
+            long upTo = writtenSoFar(); // every record up to here is fully written to the channel
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                throw new CloudSyncException("cannot write the run journal " + file + ": " + e.getMessage(), e);
+            }
+            forced = upTo;
         }
     }
 

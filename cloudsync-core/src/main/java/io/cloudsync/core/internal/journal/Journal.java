@@ -32,7 +32,7 @@ public final class Journal implements AutoCloseable {
     private final Set<String> uploaded;
     private final Set<String> deleted;
     private final FileChannel channel;
-    /** Guards {@link #forced} and serialises fsync calls; never held together with {@code this}. */
+    /** Guards {@link #forced} and serialises fsync calls; taken before {@code this}, never while holding it. */
     private final Object forceLock = new Object();
     /** Records written to the channel so far (guarded by {@code this}). */
     private long written;
@@ -70,8 +70,10 @@ public final class Journal implements AutoCloseable {
         try {
             Files.createDirectories(file.getParent());
             readInto(file, uploaded, deleted);
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // Drop a record torn by a crash, so the next record starts on a line of its own.
+            channel.truncate(completeLength(file));
+            channel.position(channel.size());
             return new Journal(file, uploaded, deleted, channel);
         } catch (IOException e) {
             throw new CloudSyncException("cannot open the run journal " + file + ": " + e.getMessage()
@@ -102,6 +104,16 @@ public final class Journal implements AutoCloseable {
             out.add(new Upload(parts[2], parts[0], Long.parseLong(parts[1])));
         }
         return out;
+    }
+
+    /** The length of the file up to and including its last newline. */
+    private static long completeLength(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        return end;
     }
 
     private static void readInto(Path file, Set<String> uploaded, Set<String> deleted) throws IOException {

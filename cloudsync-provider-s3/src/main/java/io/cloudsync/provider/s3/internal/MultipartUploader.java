@@ -212,6 +212,9 @@ final class MultipartUploader {
             }
             futures.add(future);
         }
+        // Wait for every part task, even after a failure: tasks not yet started see the flag and return
+        // at once, and one still sending must not save the record after this upload has been given up
+        // (and perhaps aborted or swept by then).
         ProviderException failure = null;
         for (Future<?> f : futures) {
             try {
@@ -219,10 +222,9 @@ final class MultipartUploader {
             } catch (ExecutionException e) {
                 if (failure == null) {
                     failure = toProviderException(e.getCause(), "upload a part of", url, path, settings.bucket());
-                    futures.forEach(other -> other.cancel(false));
                 }
             } catch (CancellationException e) {
-                // cancelled after the first failure
+                // cancelled by close()
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failed.set(true);

@@ -322,9 +322,8 @@ class CloudSyncHttpServerTest {
         public Provider open(ProviderConfig config, Secrets secrets) {
             config.requireValid(configKeys());
             boolean failRead = config.getBoolean("fail_read", false);
-            Provider delegate = local.open(config.toBuilder().build().values().containsKey("fail_read")
-                    ? ProviderConfig.builder().service(config.service()).put("directory", config.require("directory")).build()
-                    : config, secrets);
+            Provider delegate = local.open(ProviderConfig.builder().service(config.service())
+                    .put("directory", config.require("directory")).build(), secrets);
             return new Provider() {
                 @Override
                 public Optional<Manifest> readManifest(String snapshot) {

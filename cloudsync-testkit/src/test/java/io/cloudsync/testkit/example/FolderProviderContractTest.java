@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The example provider keeps the whole contract. */
+/** The example provider keeps the whole contract; the assertions are the contract's own rules. */
 class FolderProviderContractTest extends ProviderContract {
 
     @TempDir

@@ -6,7 +6,7 @@ import io.cloudsync.testkit.ProviderFactoryContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The example factory keeps the factory contract. */
+/** The example factory keeps the factory contract; the assertions are the contract's own rules. */
 class FolderProviderFactoryContractTest extends ProviderFactoryContract {
 
     @TempDir

@@ -69,10 +69,10 @@ public final class Journal implements AutoCloseable {
         Set<String> deleted = new HashSet<>();
         try {
             Files.createDirectories(file.getParent());
-            readInto(file, uploaded, deleted);
+            long complete = readInto(file, uploaded, deleted);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             // Drop a record torn by a crash, so the next record starts on a line of its own.
-            channel.truncate(completeLength(file));
+            channel.truncate(complete);
             channel.position(channel.size());
             return new Journal(file, uploaded, deleted, channel);
         } catch (IOException e) {
@@ -106,29 +106,27 @@ public final class Journal implements AutoCloseable {
         return out;
     }
 
-    /** The length of the file up to and including its last newline. */
-    private static long completeLength(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        int end = bytes.length;
-        while (end > 0 && bytes[end - 1] != '\n') {
-            end--;
-        }
-        return end;
-    }
-
-    private static void readInto(Path file, Set<String> uploaded, Set<String> deleted) throws IOException {
+    /**
+     * Reads the complete records of a journal file.
+     *
+     * @return the length of the file up to and including its last newline (0 when absent)
+     */
+    private static long readInto(Path file, Set<String> uploaded, Set<String> deleted) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return;
+            return 0;
         }
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        int lastNewline = text.lastIndexOf('\n');
-        if (lastNewline < 0) {
-            return;
+        int complete = bytes.length;
+        while (complete > 0 && bytes[complete - 1] != '\n') {
+            complete--;
         }
-        try (BufferedReader reader = new BufferedReader(new java.io.StringReader(text.substring(0, lastNewline + 1)))) {
+        if (complete == 0) {
+            return 0;
+        }
+        String text = new String(bytes, 0, complete, StandardCharsets.UTF_8);
+        try (BufferedReader reader = new BufferedReader(new java.io.StringReader(text))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 String[] parts = line.split("\t", 4);
@@ -141,6 +139,7 @@ public final class Journal implements AutoCloseable {
         } catch (NumberFormatException e) {
             // a damaged line: everything before it was read; the rest is re-done
         }
+        return complete;
     }
 
     private static String uploadKey(String path, String sha256, long size) {

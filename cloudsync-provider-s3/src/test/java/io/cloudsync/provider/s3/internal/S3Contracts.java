@@ -63,9 +63,10 @@ final class S3Contracts {
                 Clock.systemUTC());
     }
 
+    /** Provider state folders go under the module's {@code target/}, so that {@code mvn clean} removes them. */
     static Path stateRoot() {
         try {
-            return Files.createTempDirectory("cloudsync-s3-contract-");
+            return Files.createDirectories(Path.of("target", "contract-state"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

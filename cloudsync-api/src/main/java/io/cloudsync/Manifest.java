@@ -91,18 +91,64 @@ public record Manifest(String name, String root, Instant createdAt, List<Manifes
      * @return lower-case hex SHA-256
      */
     public static String checksumOf(List<ManifestEntry> sortedEntries) {
+        // The canonical bytes go through one buffer, digested in large blocks, without a byte array
+        // per field: every manifest is checked when it is made or read, so this runs once per entry
+        // on every scan and every read, where per-field getBytes calls were most of the cost.
         MessageDigest digest = Digests.sha256();
-        byte[] nul = {0};
-        byte[] newline = {'\n'};
+        byte[] buffer = new byte[32 * 1024];
+        int n = 0;
         for (ManifestEntry e : sortedEntries) {
-            digest.update(e.path().getBytes(StandardCharsets.UTF_8));
-            digest.update(nul);
-            digest.update(Long.toString(e.size()).getBytes(StandardCharsets.US_ASCII));
-            digest.update(nul);
-            digest.update(e.sha256().getBytes(StandardCharsets.US_ASCII));
-            digest.update(newline);
+            String path = e.path();
+            String sha256 = e.sha256();
+            // 3 bytes per UTF-16 unit is the most UTF-8 needs; 19 digits for a long
+            int most = path.length() * 3 + 1 + 19 + 1 + sha256.length() + 1;
+            if (n + most > buffer.length) {
+                digest.update(buffer, 0, n);
+                n = 0;
+                if (most > buffer.length) {
+                    buffer = new byte[most];
+                }
+            }
+            n = putUtf8(path, buffer, n);
+            buffer[n++] = 0;
+            n = putDecimal(e.size(), buffer, n);
+            buffer[n++] = 0;
+            for (int i = 0; i < sha256.length(); i++) {
+                buffer[n++] = (byte) sha256.charAt(i); // lower-case hex, checked by ManifestEntry
+            }
+            buffer[n++] = '\n';
         }
+        digest.update(buffer, 0, n);
         return Digests.hex(digest.digest());
+    }
+
+    /** Writes {@code s} as UTF-8 at {@code at}; returns the index after it. */
+    private static int putUtf8(String s, byte[] into, int at) {
+        int n = at;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) { // not plain ASCII: let the JDK encode it (paths are valid UTF-16)
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(utf8, 0, into, at, utf8.length);
+                return at + utf8.length;
+            }
+            into[n++] = (byte) c;
+        }
+        return n;
+    }
+
+    /** Writes a non-negative long in decimal ASCII at {@code at}; returns the index after it. */
+    private static int putDecimal(long value, byte[] into, int at) {
+        int digits = 1;
+        for (long v = value; v >= 10; v /= 10) {
+            digits++;
+        }
+        long v = value;
+        for (int i = at + digits - 1; i >= at; i--) {
+            into[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return at + digits;
     }
 
     /**

@@ -294,6 +294,25 @@ class ManifestBuilderTest {
     }
 
     @Test
+    void scan_namesWhereFolderOrderAndPathOrderDiffer_comeOutInUtf8PathOrder() throws IOException {
+        // '-' (0x2D) and '.' (0x2E) sort before '/' (0x2F), '0' after it; U+E000 is EFxxxx in UTF-8 but
+        // sorts after a surrogate pair (U+1F600, F0xxxxxx) in UTF-16: the walk must follow UTF-8
+        List<String> names = List.of("a/b.txt", "a/c/d.txt", "a-b.txt", "a.txt", "a0", "ab/x", "a/b-c/e.txt",
+                "a/b/f.txt", "z/\ue000.txt", "z/\ud83d\ude00.txt", "z/\ue000/g.txt", "zz");
+        for (String name : names) {
+            write(name, name);
+        }
+        List<String> expected = names.stream().sorted(io.cloudsync.PathRules.ORDER).toList();
+
+        for (int threads : new int[] {1, 2, 4}) {
+            ManifestBuilder.Result result = builder().parallelism(threads).scan();
+            assertThat(paths(result.manifest())).as("parallelism " + threads).containsExactlyElementsOf(expected);
+        }
+        assertThat(expected.indexOf("z/\ue000.txt")).isLessThan(expected.indexOf("z/\ud83d\ude00.txt"));
+        assertThat(expected.indexOf("a-b.txt")).isLessThan(expected.indexOf("a/b.txt"));
+    }
+
+    @Test
     void scan_changedSizeOrMtime_isHashedAgain() throws IOException {
         Path a = write("a.txt", "aaaa");
         Path b = write("b.txt", "bbbb");

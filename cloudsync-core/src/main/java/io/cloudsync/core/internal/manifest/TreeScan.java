@@ -142,8 +142,9 @@ public final class TreeScan {
         if (reading != null) {
             previous = await(reading);
         }
-        // One order for everything after the walk, whatever order the walker threads found files in:
-        // by manifest path (the manifest's order), then by the name on disk (NFC twins).
+        // One order for everything after the walk: by manifest path (the manifest's order), then by
+        // the name on disk (NFC twins). Each walk returns its files in this order already, so this
+        // costs one comparison per file, unless several include paths were walked.
         found.sort(CANDIDATE_ORDER);
         List<Candidate> candidates = mayCollide || includes.size() > 1 ? dedupe(found) : found;
         ManifestEntry[] entries = new ManifestEntry[candidates.size()];
@@ -156,8 +157,8 @@ public final class TreeScan {
                 list.add(e);
             }
         }
-        // list is sorted already (candidates are); the constructor checks the order again
-        Manifest manifest = new Manifest(name, root.toString(), createdAt, list, Manifest.checksumOf(list));
+        // list is sorted already (candidates are); the constructor checks the order and the checksum
+        Manifest manifest = new Manifest(name, root.toString(), createdAt, list, checksum(list));
         List<String> report = new ArrayList<>(new HashSet<>(skipped));
         report.sort(PathRules.ORDER);
         long ms = (System.nanoTime() - started) / 1_000_000;
@@ -167,6 +168,24 @@ public final class TreeScan {
             report.forEach(s -> LOG.debug("sync.manifest skipped {}", s));
         }
         return new ManifestBuilder.Result(manifest, report, missing, hashed.get(), reused);
+    }
+
+    /**
+     * The checksum of the new entries: the previous manifest's when they are its very entries (an
+     * unchanged tree), so that a rescan computes it only once, in the constructor that checks it.
+     */
+    private String checksum(List<ManifestEntry> entries) {
+        if (previous != null && previous.entries().size() == entries.size()) {
+            List<ManifestEntry> before = previous.entries();
+            boolean same = true;
+            for (int i = 0; i < entries.size() && same; i++) {
+                same = entries.get(i) == before.get(i);
+            }
+            if (same) {
+                return previous.checksum();
+            }
+        }
+        return Manifest.checksumOf(entries);
     }
 
     /** The previous manifest in a file, or null when there is none or it cannot be used. */
@@ -215,7 +234,10 @@ public final class TreeScan {
                     continue;
                 }
                 if (!attrs.isDirectory()) {
-                    visitFile(start, include, attrs, found);
+                    Candidate file = visitFile(start, include, attrs);
+                    if (file != null) {
+                        found.add(file);
+                    }
                     continue;
                 }
                 if (excludedFolder(start, nfc(include))) {
@@ -248,6 +270,13 @@ public final class TreeScan {
      * Lists one folder: one lstat per entry ({@link Files#readAttributes} without following links,
      * so a link is seen as a link), files recorded, sub-folders forked as their own tasks. Relative
      * paths are built by appending names, never by relativising a full path.
+     *
+     * <p>Returns its files in manifest order, so that the final sort finds the list sorted already:
+     * the children of a folder are sorted by their NFC name, a folder's name with a {@code /}
+     * appended, which puts every file of a sub-folder exactly where the UTF-8 order of whole paths
+     * puts it. (A name and a {@code name/…} path first differ within the key; a name that is a
+     * prefix of another sorts first either way.) Sorting a hundred names per folder costs far less
+     * than sorting every path, whose long shared prefixes make each comparison long.
      */
     private final class WalkFolder extends RecursiveTask<List<Candidate>> {
         private static final long serialVersionUID = 1L;
@@ -259,14 +288,24 @@ public final class TreeScan {
             this.raw = raw;
         }
 
+        /** A file found ({@code file}) or a sub-folder to walk ({@code folder}), with its sort key. */
+        private record Child(String key, String name, Candidate file, WalkFolder folder) {
+        }
+
+        private static final Comparator<Child> CHILD_ORDER = (a, b) -> {
+            int order = PathRules.compare(a.key(), b.key());
+            return order != 0 ? order : a.name().compareTo(b.name());
+        };
+
         @Override
         protected List<Candidate> compute() {
-            List<Candidate> out = new ArrayList<>();
+            List<Child> children = new ArrayList<>();
             List<WalkFolder> subs = new ArrayList<>();
             String prefix = raw.isEmpty() ? "" : raw + '/';
-            try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-                for (Path child : children) {
-                    String childRaw = prefix + child.getFileName().toString();
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+                for (Path child : stream) {
+                    String childName = child.getFileName().toString();
+                    String childRaw = prefix + childName;
                     BasicFileAttributes attrs;
                     try {
                         attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -276,27 +315,39 @@ public final class TreeScan {
                     }
                     if (attrs.isDirectory()) {
                         if (!excludedFolder(child, nfc(childRaw))) {
-                            subs.add(new WalkFolder(child, childRaw));
+                            WalkFolder sub = new WalkFolder(child, childRaw);
+                            subs.add(sub);
+                            children.add(new Child(nfc(childName) + '/', childName, null, sub));
                         }
                     } else {
-                        visitFile(child, childRaw, attrs, out);
+                        Candidate file = visitFile(child, childRaw, attrs);
+                        if (file != null) {
+                            children.add(new Child(nfc(childName), childName, file, null));
+                        }
                     }
                 }
             } catch (DirectoryIteratorException e) {
                 skipped.add((raw.isEmpty() ? "." : raw) + ": folder could not be listed completely (" + e.getCause() + ')');
             } catch (IOException e) {
                 failed(dir, raw, e);
-                return out;
+                return new ArrayList<>();
             }
-            if (subs.isEmpty()) {
-                return out;
+            children.sort(CHILD_ORDER);
+            if (!subs.isEmpty()) {
+                if (getPool() == null) { // parallelism 1: in the caller's thread
+                    subs.forEach(WalkFolder::invoke);
+                } else {
+                    invokeAll(subs);
+                }
             }
-            if (getPool() == null) { // parallelism 1: in the caller's thread
-                subs.forEach(w -> out.addAll(w.compute()));
-                return out;
+            List<Candidate> out = new ArrayList<>(children.size());
+            for (Child c : children) {
+                if (c.file() != null) {
+                    out.add(c.file());
+                } else {
+                    out.addAll(c.folder().join());
+                }
             }
-            invokeAll(subs);
-            subs.forEach(w -> out.addAll(w.join()));
             return out;
         }
     }
@@ -329,21 +380,35 @@ public final class TreeScan {
     }
 
     private static String nfc(String raw) {
+        if (isAscii(raw)) {
+            return raw; // ASCII text is always NFC, and far cheaper to check
+        }
         return Normalizer.isNormalized(raw, Normalizer.Form.NFC) ? raw : Normalizer.normalize(raw, Normalizer.Form.NFC);
     }
 
-    private void visitFile(Path file, String raw, BasicFileAttributes attrs, List<Candidate> out) {
+    /** The candidate for a file the walk found, or null when it is excluded or left out (and reported). */
+    private Candidate visitFile(Path file, String raw, BasicFileAttributes attrs) {
         String path = nfc(raw);
         if (excludedFile(file, path)) {
-            return;
+            return null;
         }
         if (attrs.isSymbolicLink()) {
             skipped.add(raw + ": symbolic link, not followed");
         } else if (!attrs.isRegularFile()) {
             skipped.add(raw + ": not a regular file (device, FIFO or socket)");
         } else {
-            add(file, raw, path, attrs, out);
+            return candidate(file, raw, path, attrs);
         }
+        return null;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void failed(Path file, String raw, IOException exc) {
@@ -352,17 +417,17 @@ public final class TreeScan {
         }
     }
 
-    private void add(Path file, String raw, String path, BasicFileAttributes attrs, List<Candidate> out) {
+    private Candidate candidate(Path file, String raw, String path, BasicFileAttributes attrs) {
         try {
             PathRules.requireCanonical(path);
         } catch (IllegalArgumentException e) {
             skipped.add(raw + ": name cannot be recorded (" + e.getMessage() + ')');
-            return;
+            return null;
         }
         if (!raw.equals(path)) {
             mayCollide = true; // volatile: written by walker threads, read after they are joined
         }
-        out.add(new Candidate(file, raw, path, attrs.size(), attrs.lastModifiedTime().toInstant(), attrs.fileKey()));
+        return new Candidate(file, raw, path, attrs.size(), attrs.lastModifiedTime().toInstant(), attrs.fileKey());
     }
 
     private static final Comparator<Candidate> CANDIDATE_ORDER = (a, b) -> {
@@ -414,11 +479,19 @@ public final class TreeScan {
         int k = 0;
         for (int i = 0; i < candidates.size(); i++) {
             Candidate c = candidates.get(i);
-            int order = -1;
-            while (k < before.size() && (order = PathRules.compare(before.get(k).path(), c.path())) < 0) {
+            ManifestEntry cached = null;
+            while (k < before.size()) {
+                String path = before.get(k).path();
+                // equals first: in a rescan nearly every path is unchanged, and equals is much cheaper
+                if (path.equals(c.path())) {
+                    cached = before.get(k);
+                    break;
+                }
+                if (PathRules.compare(path, c.path()) > 0) {
+                    break;
+                }
                 k++;
             }
-            ManifestEntry cached = k < before.size() && order == 0 ? before.get(k) : null;
             if (cached != null && cached.size() == c.size() && cached.mtime().equals(c.mtime())
                     // racily clean when not before racyFrom: it may have changed within the same tick
                     && c.mtime().isBefore(racyFrom)) {

@@ -1,8 +1,6 @@
 package io.cloudsync.bench;
 
-import io.cloudsync.Digests;
 import io.cloudsync.Manifest;
-import io.cloudsync.ManifestEntry;
 import io.cloudsync.Plan;
 import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.ManifestJson;
@@ -17,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -136,8 +133,8 @@ public final class ManifestBench {
 
     private static void plan(int count, int changedPerMille) throws IOException {
         long t0 = System.nanoTime();
-        Manifest local = Manifest.of("local", "/bench", Instant.EPOCH, entries(count, 0, 1));
-        Manifest remote = Manifest.of("remote", "/bench", Instant.EPOCH, entries(count, changedPerMille, 2));
+        Manifest local = Manifest.of("local", "/bench", Instant.EPOCH, SyntheticManifests.entries(count, 0, 1));
+        Manifest remote = Manifest.of("remote", "/bench", Instant.EPOCH, SyntheticManifests.entries(count, changedPerMille, 2));
         long built = System.nanoTime();
         Path json = Files.createTempFile("cloudsync-plan-bench", ".json");
         try {
@@ -172,21 +169,6 @@ public final class ManifestBench {
         } finally {
             Files.deleteIfExists(json);
         }
-    }
-
-    /** Entries d%03d/s%02d/file%07d.txt; every (1000 / perMille)-th one gets other content when perMille > 0. */
-    private static List<ManifestEntry> entries(int count, int changedPerMille, int variant) {
-        List<ManifestEntry> out = new ArrayList<>(count);
-        int every = changedPerMille == 0 ? Integer.MAX_VALUE : 1000 / changedPerMille;
-        for (int i = 0; i < count; i++) {
-            boolean changed = changedPerMille > 0 && i % every == 0;
-            String path = String.format(Locale.ROOT, "d%03d/s%02d/file%07d.txt", i / 10_000, (i / 100) % 100, i);
-            long size = 1000 + i % 50_000 + (changed ? variant : 0);
-            String content = path + (changed ? "#" + variant : "");
-            out.add(new ManifestEntry(path, size, MTIME.plusSeconds(i),
-                    Digests.hex(Digests.sha256().digest(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
-        }
-        return out;
     }
 
     private static List<MemoryPoolMXBean> heapPools() {

@@ -37,7 +37,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,8 +197,11 @@ public final class CloudSync {
         String service = request.service();
         String snapshot = snapshotName(request);
         requireFlags(service, "plan a sync");
-        Remote remote = readRemoteForDryRun(request, snapshot);
-        Manifest local = scanFor(request, snapshot, remote.manifest);
+        // the remote manifest is read while the tree is walked; the scan awaits it before hashing
+        CompletableFuture<Remote> reading = inBackground("cloudsync-read-manifest", () -> readRemoteForDryRun(request, snapshot));
+        Manifest local = scan(snapshot, request.include(), request.exclude(),
+                reading.thenApply(r -> Optional.ofNullable(r.manifest))).manifest();
+        Remote remote = join(reading);
         Plan plan = Planner.plan(local, withOrphans(remote.manifestOrEmpty(snapshot), local,
                 Journal.fileOf(stateDirectory, service, snapshot)));
         firePlan(service, snapshot, plan, true);
@@ -231,15 +237,22 @@ public final class CloudSync {
         try (RunLock ignored = RunLock.acquire(stateDirectory, service, snapshot, request.lockWait());
              Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
             Retry retry = new Retry(config.engine(), sleeper);
-            Optional<Manifest> remoteManifest;
-            try {
-                remoteManifest = retry.call(() -> provider.readManifest(snapshot));
-            } catch (ProviderException e) {
-                return failedRead(request, snapshot, e, started);
-            }
             Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
             boolean rootMissing = !Files.isDirectory(root);
-            Manifest local = scanFor(request, snapshot, remoteManifest.orElse(null));
+            // the remote manifest is read while the tree is walked; the scan awaits it before hashing,
+            // and a failed read fails the scan before any file is hashed
+            CompletableFuture<Optional<Manifest>> reading = inBackground("cloudsync-read-manifest",
+                    () -> retry.call(() -> provider.readManifest(snapshot)));
+            Optional<Manifest> remoteManifest;
+            Manifest local;
+            try {
+                local = scan(snapshot, request.include(), request.exclude(), reading).manifest();
+                remoteManifest = join(reading);
+            } catch (ProviderException e) {
+                return failedRead(request, snapshot, e, started);
+            } finally {
+                reading.cancel(false); // no effect once done; otherwise its result is no longer wanted
+            }
             Manifest remote = withOrphans(remoteManifest.orElseGet(() -> Manifest.empty(snapshot)), local, journalFile);
             Plan plan = Planner.plan(local, remote);
             Guards.check(request, config.engine(), plan, remote, local, rootMissing, service, snapshot);
@@ -446,10 +459,36 @@ public final class CloudSync {
     }
 
     private Manifest scanFor(SyncRequest request, String snapshot, Manifest previous) {
-        return scan(snapshot, request.include(), request.exclude(), previous).manifest();
+        return scan(snapshot, request.include(), request.exclude(), CompletableFuture.completedFuture(Optional.ofNullable(previous)))
+                .manifest();
     }
 
-    private ManifestBuilder.Result scan(String name, List<String> include, List<String> exclude, Manifest previous) {
+    /** Runs {@code task} on a daemon thread of its own. */
+    private static <T> CompletableFuture<T> inBackground(String threadName, java.util.function.Supplier<T> task) {
+        return CompletableFuture.supplyAsync(task, r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** The result of a background task, its own exception rethrown as it was thrown. */
+    private static <T> T join(CompletableFuture<T> task) {
+        try {
+            return task.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private ManifestBuilder.Result scan(String name, List<String> include, List<String> exclude,
+                                        Future<Optional<Manifest>> previous) {
         if (!Files.isDirectory(root)) {
             return new ManifestBuilder.Result(Manifest.of(name, root.toString(), clock.instant(), List.<ManifestEntry>of()),
                     List.of("project root " + root + " does not exist"), List.of(), 0, 0);
@@ -463,8 +502,7 @@ public final class CloudSync {
         if (stateDirectory.startsWith(root)) {
             builder.excludePath(stateDirectory);
         }
-        Optional<Manifest> prev = previous != null ? Optional.of(previous) : Optional.empty();
-        prev.ifPresent(builder::previous);
+        builder.previous(previous);
         return builder.scan();
     }
 

@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 
 /**
@@ -107,6 +109,7 @@ public final class ManifestBuilder {
     private final List<Path> excludedPaths = new ArrayList<>();
     private Manifest previous;
     private Path previousFile;
+    private Future<Optional<Manifest>> pendingPrevious;
     private int parallelism = Runtime.getRuntime().availableProcessors();
     private Clock clock = Clock.systemUTC();
     private BiConsumer<Path, Integer> afterHash = (file, attempt) -> { };
@@ -206,6 +209,25 @@ public final class ManifestBuilder {
     public ManifestBuilder previous(Manifest previous) {
         this.previous = previous;
         this.previousFile = null;
+        this.pendingPrevious = null;
+        return this;
+    }
+
+    /**
+     * Enables the hash cache with a manifest that is still being fetched, such as the remote
+     * manifest a sync reads from its provider: the tree is walked meanwhile, and the result is
+     * awaited only once the walk is done, before any file is hashed. An empty result means no hash
+     * cache. When the fetch fails, the scan fails with the fetch's own exception (a
+     * {@link RuntimeException} as it was thrown, anything else wrapped in a {@link CloudSyncException})
+     * and hashes nothing.
+     *
+     * @param pending the fetch, run by the caller; {@code null} for none
+     * @return this builder
+     */
+    public ManifestBuilder previous(Future<Optional<Manifest>> pending) {
+        this.pendingPrevious = pending;
+        this.previous = null;
+        this.previousFile = null;
         return this;
     }
 
@@ -223,6 +245,7 @@ public final class ManifestBuilder {
     public ManifestBuilder previousFile(Path manifestFile) {
         this.previousFile = manifestFile;
         this.previous = null;
+        this.pendingPrevious = null;
         return this;
     }
 
@@ -262,11 +285,12 @@ public final class ManifestBuilder {
      * Scans the tree.
      *
      * @return the manifest and what was left out
-     * @throws CloudSyncException when the root is not a readable folder or the scan is interrupted
+     * @throws CloudSyncException when the root is not a readable folder or the scan is interrupted,
+     *     or the failure of a {@linkplain #previous(Future) pending previous manifest}
      */
     public Result scan() {
-        return new TreeScan(root, name, includes, excludes, excludedPaths, previous, previousFile, RACY_WINDOW,
-                MAX_ATTEMPTS, parallelism, clock, afterHash).run();
+        return new TreeScan(root, name, includes, excludes, excludedPaths, previous, previousFile, pendingPrevious,
+                RACY_WINDOW, MAX_ATTEMPTS, parallelism, clock, afterHash).run();
     }
 
     /**

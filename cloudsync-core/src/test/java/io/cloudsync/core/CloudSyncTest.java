@@ -16,6 +16,7 @@ import io.cloudsync.spi.ProviderException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -164,6 +165,25 @@ class CloudSyncTest {
         assertThat(result.planSource()).isEqualTo(PlanSource.CACHE);
         assertThat(result.planSourceNote()).contains("remote unreachable (scripted)").contains("cached manifest");
         assertThat(result.plan().uploads()).extracting(u -> u.path()).containsExactly("late.txt");
+    }
+
+    @Test
+    void run_whenRemoteReadFails_transfersNothingAndPlansAgainstTheCache() throws Exception {
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("scripted", "nightly").build());
+        Trees.write(root, "late.txt", "late");
+        script.failRead = true;
+        int attemptsBefore = script.attempts.size();
+
+        SyncResult result = cs.run(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(result.summary().status()).isEqualTo(SyncStatus.FAILED);
+        assertThat(result.summary().errors()).singleElement().satisfies(e ->
+                assertThat(e.error()).contains("cannot read the remote manifest").contains("remote unreachable (scripted)"));
+        assertThat(result.planSource()).isEqualTo(PlanSource.CACHE);
+        assertThat(result.plan().uploads()).extracting(u -> u.path()).containsExactly("late.txt");
+        assertThat(script.attempts).hasSize(attemptsBefore); // no upload was tried
+        assertThat(script.manifestWrites).hasValue(1); // only the first run's
     }
 
     @Test

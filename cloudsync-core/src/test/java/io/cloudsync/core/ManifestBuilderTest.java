@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -259,6 +261,43 @@ class ManifestBuilderTest {
         assertThat(second.filesReused()).isEqualTo(2);
         assertThat(second.manifest().checksum()).isEqualTo(first.checksum());
         Files.delete(file);
+    }
+
+    @Test
+    void scan_pendingPrevious_isAwaitedAfterTheWalkAndUsed() throws IOException {
+        write("a.txt", "aaaa");
+        write("b/b.txt", "bbbb");
+        Manifest first = builder().build();
+        CompletableFuture<Optional<Manifest>> pending = new CompletableFuture<>();
+        Thread late = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            pending.complete(Optional.of(first));
+        });
+        late.start();
+
+        ManifestBuilder.Result second = builder().previous(pending).scan();
+
+        assertThat(second.filesHashed()).isZero();
+        assertThat(second.filesReused()).isEqualTo(2);
+        assertThat(second.manifest().checksum()).isEqualTo(first.checksum());
+        assertThat(builder().previous(CompletableFuture.completedFuture(Optional.<Manifest>empty())).scan().filesHashed())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void scan_pendingPreviousFails_failsWithItsExceptionAndHashesNothing() throws IOException {
+        write("a.txt", "aaaa");
+        AtomicInteger hashes = new AtomicInteger();
+        CompletableFuture<Optional<Manifest>> failed =
+                CompletableFuture.failedFuture(new CloudSyncException("remote manifest unreadable"));
+
+        assertThatThrownBy(() -> builder().afterHash((f, attempt) -> hashes.incrementAndGet()).previous(failed).scan())
+                .isInstanceOf(CloudSyncException.class).hasMessage("remote manifest unreadable");
+        assertThat(hashes).hasValue(0);
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -59,6 +60,7 @@ public final class TreeScan {
     private final List<Path> excludedPaths;
     private Manifest previous;
     private final Path previousFile;
+    private final Future<Optional<Manifest>> pendingPrevious;
     private final Duration racyWindow;
     private final int maxAttempts;
     private final int parallelism;
@@ -83,6 +85,7 @@ public final class TreeScan {
      * @param excludedPaths excluded folders
      * @param previous the previous manifest or null
      * @param previousFile the previous manifest's file, read while walking, or null
+     * @param pendingPrevious the previous manifest still being fetched by the caller, awaited after the walk, or null
      * @param racyWindow see ManifestBuilder.RACY_WINDOW
      * @param maxAttempts see ManifestBuilder.MAX_ATTEMPTS
      * @param parallelism hashing threads
@@ -90,8 +93,8 @@ public final class TreeScan {
      * @param afterHash test hook
      */
     public TreeScan(Path root, String name, List<String> includes, List<Glob> excludes, List<Path> excludedPaths,
-                    Manifest previous, Path previousFile, Duration racyWindow, int maxAttempts, int parallelism, Clock clock,
-                    BiConsumer<Path, Integer> afterHash) {
+                    Manifest previous, Path previousFile, Future<Optional<Manifest>> pendingPrevious, Duration racyWindow,
+                    int maxAttempts, int parallelism, Clock clock, BiConsumer<Path, Integer> afterHash) {
         this.givenRoot = root;
         this.name = name;
         this.includes = List.copyOf(includes);
@@ -99,6 +102,7 @@ public final class TreeScan {
         this.excludedPaths = List.copyOf(excludedPaths);
         this.previous = previous;
         this.previousFile = previousFile;
+        this.pendingPrevious = pendingPrevious;
         this.racyWindow = racyWindow;
         this.maxAttempts = maxAttempts;
         this.parallelism = parallelism;
@@ -131,16 +135,17 @@ public final class TreeScan {
             }
             excludedReal.add(abs);
         }
-        FutureTask<Manifest> reading = null;
+        Future<Optional<Manifest>> reading = pendingPrevious;
         if (previousFile != null) {
-            reading = new FutureTask<>(() -> readPrevious(previousFile));
-            Thread reader = new Thread(reading, "cloudsync-read-previous");
+            FutureTask<Optional<Manifest>> task = new FutureTask<>(() -> Optional.ofNullable(readPrevious(previousFile)));
+            Thread reader = new Thread(task, "cloudsync-read-previous");
             reader.setDaemon(true);
             reader.start();
+            reading = task;
         }
         walkAll();
         if (reading != null) {
-            previous = await(reading);
+            previous = await(reading).orElse(null);
         }
         // One order for everything after the walk: by manifest path (the manifest's order), then by
         // the name on disk (NFC twins). Each walk returns its files in this order already, so this
@@ -201,9 +206,9 @@ public final class TreeScan {
         }
     }
 
-    private Manifest await(FutureTask<Manifest> reading) {
+    private Optional<Manifest> await(Future<Optional<Manifest>> reading) {
         try {
-            return reading.get();
+            return Objects.requireNonNull(reading.get(), "the pending previous manifest");
         } catch (InterruptedException e) {
             reading.cancel(true);
             Thread.currentThread().interrupt();

@@ -364,8 +364,11 @@ public final class CloudSync {
     private void commit(Provider provider, ProviderFactory factory, Retry retry, String service, String snapshot,
                         Manifest local, Optional<Manifest> remoteManifest, Plan plan, List<SyncError> errors) {
         Manifest refreshed = local.withName(snapshot);
+        // Entries, not only the checksum: the checksum leaves mtimes out, and the remote manifest is
+        // the next scan's hash cache, so a file touched without a change of content must reach it once,
+        // or every later run would read that file again.
         boolean remoteCurrent = plan.isEmpty() && remoteManifest.isPresent()
-                && remoteManifest.get().checksum().equals(refreshed.checksum());
+                && remoteManifest.get().entries().equals(refreshed.entries());
         try {
             if (!remoteCurrent) {
                 ManifestPrecondition precondition = !factory.capabilities().contains(Capability.CONDITIONAL_MANIFEST_WRITE)

@@ -144,6 +144,26 @@ class CloudSyncTest {
     }
 
     @Test
+    void run_touchedButUnchangedFile_rewritesTheManifestOnceSoItIsNotHashedOnEveryRun() throws Exception {
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("scripted", "nightly").build());
+        Instant touched = Instant.parse("2021-04-05T06:07:08.123456789Z");
+        Files.setLastModifiedTime(root.resolve("a.txt"), java.nio.file.attribute.FileTime.from(touched));
+        int writes = script.manifestWrites.get();
+
+        SyncResult second = cs.run(SyncRequest.builder("scripted", "nightly").build());
+        SyncResult third = cs.run(SyncRequest.builder("scripted", "nightly").build());
+
+        // same content, so nothing to transfer; but the remote manifest (the next run's hash cache)
+        // must learn the new mtime, or a.txt would be read again by every later run
+        assertThat(second.plan().isEmpty()).isTrue();
+        assertThat(script.manifestWrites.get()).isEqualTo(writes + 1);
+        assertThat(third.remoteManifest().orElseThrow().find("a.txt").orElseThrow().mtime()).isEqualTo(touched);
+        assertThat(third.plan().isEmpty()).isTrue();
+        assertThat(script.manifestWrites.get()).isEqualTo(writes + 1);
+    }
+
+    @Test
     void dryRun_neverWritesToTheRemote() {
         SyncResult result = cloudSync().dryRun(SyncRequest.builder("local", "nightly").build());
 

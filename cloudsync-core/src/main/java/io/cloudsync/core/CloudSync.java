@@ -166,7 +166,9 @@ public final class CloudSync {
     }
 
     /**
-     * Builds the manifest of the local tree.
+     * Builds the manifest of the local tree. The newest cached manifest that a sync of this root
+     * committed ({@link ManifestCache#newestFor}) serves as the hash cache, so files unchanged since
+     * then are not read; without one, every file is hashed. Writes nothing.
      *
      * @param name the manifest's name
      * @param include paths to include; empty means the configured default
@@ -176,7 +178,9 @@ public final class CloudSync {
      */
     public ManifestBuilder.Result manifest(String name, List<String> include, List<String> exclude) {
         requireFlag(CloudSyncConfig.MASTER_FLAG, "build a manifest");
-        ManifestBuilder.Result result = scan(name, include, exclude, null);
+        // the newest manifest a sync of this root committed is the hash cache: unchanged files are not read
+        ManifestBuilder.Result result = scan(name, include, exclude,
+                CompletableFuture.completedFuture(Files.isDirectory(root) ? cache.newestFor(root) : Optional.empty()));
         LOG.atInfo().setMessage("sync.manifest").addKeyValue("name", name).addKeyValue("entries", result.manifest().entries().size())
                 .addKeyValue("bytes", result.manifest().totalBytes()).addKeyValue("checksum", result.manifest().checksum())
                 .addKeyValue("hashed", result.filesHashed()).addKeyValue("reused", result.filesReused()).log();

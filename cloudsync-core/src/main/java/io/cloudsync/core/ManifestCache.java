@@ -7,9 +7,14 @@ import io.cloudsync.ManifestFormatException;
 import io.cloudsync.core.internal.fs.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -77,6 +82,56 @@ public final class ManifestCache {
             LOG.warn("sync.manifest cache_unreadable service={} snapshot={} file={}: {}; ignoring it",
                     service, snapshot, file, e.toString());
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The most recently written cached manifest, of any service and snapshot, that was made from
+     * {@code root}: a hash cache for a scan that has no remote manifest of its own, such as
+     * {@code cloudsync manifest}. Manifests of other roots are passed over (the same paths there
+     * may hold other content); damaged ones are logged and passed over.
+     *
+     * @param root the scanned root, compared by its real path
+     * @return the manifest, or empty when none was made from this root
+     */
+    public Optional<Manifest> newestFor(Path root) {
+        String real;
+        try {
+            real = root.toRealPath().toString();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        Path manifests = stateDir.resolve("manifests");
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> services = Files.newDirectoryStream(manifests, Files::isDirectory)) {
+            for (Path service : services) {
+                try (DirectoryStream<Path> snapshots = Files.newDirectoryStream(service, "*.json")) {
+                    snapshots.forEach(files::add);
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty(); // no cache yet, or unreadable: no hash cache, never an error
+        }
+        files.sort(Comparator.comparing(ManifestCache::modified).reversed());
+        for (Path file : files) {
+            String snapshot = file.getFileName().toString().replaceFirst("\\.json$", "");
+            String service = file.getParent().getFileName().toString();
+            if (!NAME.matcher(service).matches() || !NAME.matcher(snapshot).matches()) {
+                continue;
+            }
+            Optional<Manifest> m = read(service, snapshot);
+            if (m.isPresent() && m.get().root().equals(real)) {
+                return m;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
         }
     }
 

@@ -164,6 +164,24 @@ class CloudSyncTest {
     }
 
     @Test
+    void manifest_afterASync_readsNoUnchangedFile() throws Exception {
+        for (String path : List.of("a.txt", "docs/b.txt", "docs/deep/c.txt")) { // not racily clean
+            Files.setLastModifiedTime(root.resolve(path), java.nio.file.attribute.FileTime.from(Instant.parse("2022-02-02T02:02:02Z")));
+        }
+        CloudSync cs = cloudSync();
+        ManifestBuilder.Result before = cs.manifest("m", List.of(), List.of());
+        cs.run(SyncRequest.builder("local", "nightly").build());
+        Trees.write(root, "new.txt", "new");
+
+        ManifestBuilder.Result after = cs.manifest("m", List.of(), List.of());
+
+        assertThat(before.filesHashed()).isEqualTo(3);
+        assertThat(after.filesReused()).isEqualTo(3);
+        assertThat(after.filesHashed()).isEqualTo(1);
+        assertThat(after.manifest().find("a.txt")).isEqualTo(before.manifest().find("a.txt"));
+    }
+
+    @Test
     void dryRun_neverWritesToTheRemote() {
         SyncResult result = cloudSync().dryRun(SyncRequest.builder("local", "nightly").build());
 

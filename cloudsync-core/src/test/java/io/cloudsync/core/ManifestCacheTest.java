@@ -31,6 +31,33 @@ class ManifestCacheTest {
     }
 
     @Test
+    void newestFor_picksTheNewestManifestOfThatRootAndPassesOverOthers(@TempDir Path root, @TempDir Path elsewhere)
+            throws IOException {
+        ManifestCache cache = new ManifestCache(state);
+        String real = root.toRealPath().toString();
+        Manifest older = Manifest.of("older", real, TestManifests.T0, m.entries());
+        Manifest newer = Manifest.of("newer", real, TestManifests.T0, m.entries());
+        Manifest otherRoot = Manifest.of("other", elsewhere.toRealPath().toString(), TestManifests.T0, m.entries());
+        cache.write("s3", "older", older);
+        cache.write("gdrive", "newer", newer);
+        cache.write("local", "other", otherRoot);
+        Files.setLastModifiedTime(cache.pathOf("s3", "older"), java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+        Files.setLastModifiedTime(cache.pathOf("gdrive", "newer"), java.nio.file.attribute.FileTime.fromMillis(2_000_000));
+        Files.setLastModifiedTime(cache.pathOf("local", "other"), java.nio.file.attribute.FileTime.fromMillis(3_000_000));
+
+        assertThat(cache.newestFor(root)).hasValue(newer);
+        assertThat(cache.newestFor(elsewhere)).hasValue(otherRoot);
+        Files.writeString(cache.pathOf("gdrive", "newer"), "{ damaged");
+        assertThat(cache.newestFor(root)).hasValue(older);
+    }
+
+    @Test
+    void newestFor_withoutACache_isEmpty(@TempDir Path root) {
+        assertThat(new ManifestCache(state).newestFor(root)).isEmpty();
+        assertThat(new ManifestCache(state).newestFor(root.resolve("missing"))).isEmpty();
+    }
+
+    @Test
     void read_whenNothingWritten_isEmpty() {
         assertThat(new ManifestCache(state).read("s3", "nightly")).isEmpty();
     }

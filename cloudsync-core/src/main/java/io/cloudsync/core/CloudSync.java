@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -368,11 +369,13 @@ public final class CloudSync {
     private void commit(Provider provider, ProviderFactory factory, Retry retry, String service, String snapshot,
                         Manifest local, Optional<Manifest> remoteManifest, Plan plan, List<SyncError> errors) {
         Manifest refreshed = local.withName(snapshot);
-        // Entries, not only the checksum: the checksum leaves mtimes out, and the remote manifest is
-        // the next scan's hash cache, so a file touched without a change of content must reach it once,
-        // or every later run would read that file again.
+        // The remote manifest is the next scan's hash cache, so it is rewritten even when no content
+        // changed if a file's mtime changed (the checksum leaves mtimes out), or if a file was racily
+        // clean against its time and no longer is against the new one: otherwise every later run would
+        // read those files again.
         boolean remoteCurrent = plan.isEmpty() && remoteManifest.isPresent()
-                && remoteManifest.get().entries().equals(refreshed.entries());
+                && remoteManifest.get().entries().equals(refreshed.entries())
+                && !settlesRacyEntries(remoteManifest.get(), refreshed);
         try {
             if (!remoteCurrent) {
                 ManifestPrecondition precondition = !factory.capabilities().contains(Capability.CONDITIONAL_MANIFEST_WRITE)
@@ -387,6 +390,21 @@ public final class CloudSync {
             errors.add(new SyncError(SyncAction.MANIFEST, snapshot, e.kind().name().toLowerCase(java.util.Locale.ROOT)
                     + ": " + e.getMessage()));
         }
+    }
+
+    /**
+     * Whether an entry is racily clean against {@code remote}'s time (so a scan with it as the hash
+     * cache reads that file again) but not against {@code refreshed}'s.
+     */
+    private static boolean settlesRacyEntries(Manifest remote, Manifest refreshed) {
+        Instant racyBefore = remote.createdAt().minus(ManifestBuilder.RACY_WINDOW);
+        Instant racyAfter = refreshed.createdAt().minus(ManifestBuilder.RACY_WINDOW);
+        for (ManifestEntry e : refreshed.entries()) {
+            if (!e.mtime().isBefore(racyBefore) && e.mtime().isBefore(racyAfter)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private SyncResult failedRead(SyncRequest request, String snapshot, ProviderException e, long started) {

@@ -15,8 +15,11 @@ import io.cloudsync.SyncStatus;
 import io.cloudsync.spi.ProviderException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -179,6 +182,45 @@ class CloudSyncTest {
         assertThat(after.filesReused()).isEqualTo(3);
         assertThat(after.filesHashed()).isEqualTo(1);
         assertThat(after.manifest().find("a.txt")).isEqualTo(before.manifest().find("a.txt"));
+    }
+
+    @Test
+    void run_fileWrittenJustBeforeASync_isSettledByTheNextRunNotHashedForever() throws Exception {
+        Instant t0 = Instant.parse("2025-01-01T00:00:00Z");
+        Files.setLastModifiedTime(root.resolve("a.txt"), java.nio.file.attribute.FileTime.from(t0.minusSeconds(1)));
+        Instant[] now = {t0};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        CloudSync cs = CloudSync.builder().root(root).config(config("scripted").build()).clock(clock)
+                .provider(new TestProviders.ScriptedFactory("scripted", script)).build();
+        cs.run(SyncRequest.builder("scripted", "nightly").build()); // a.txt is racily clean against t0
+        int writes = script.manifestWrites.get();
+
+        now[0] = t0.plusSeconds(60);
+        SyncResult second = cs.run(SyncRequest.builder("scripted", "nightly").build());
+        now[0] = t0.plusSeconds(120);
+        SyncResult third = cs.run(SyncRequest.builder("scripted", "nightly").build());
+
+        // the second run rewrites the manifest with its own time, against which a.txt is clean, so
+        // the third run can trust its digest; nothing is transferred either time
+        assertThat(second.plan().isEmpty()).isTrue();
+        assertThat(third.plan().isEmpty()).isTrue();
+        assertThat(third.remoteManifest().orElseThrow().createdAt()).isEqualTo(t0.plusSeconds(60));
+        assertThat(script.manifestWrites.get()).isEqualTo(writes + 1);
     }
 
     @Test

@@ -23,7 +23,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +123,15 @@ public abstract class SyncContract {
             write("data/caf\u00e9 & co.txt", "unicode name");
             for (int i = 0; i < 10; i++) {
                 write("bulk/file-" + i + ".txt", "bulk file " + i);
+            }
+            // an hour old, as a tree that has not just been written: a file modified within two
+            // seconds of a run is racily clean, and the next run rewrites the manifest once to settle
+            // it, which S1.02's "writes nothing" is not about
+            FileTime anHourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Files.setLastModifiedTime(f, anHourAgo);
+                }
             }
         }
 

@@ -13,6 +13,7 @@ import io.cloudsync.ManifestEntry;
 import io.cloudsync.ManifestFormatException;
 import io.cloudsync.PathRules;
 import io.cloudsync.core.internal.manifest.ManifestPrettyPrinter;
+import io.cloudsync.core.internal.manifest.Timestamps;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.CharConversionException;
@@ -99,14 +100,14 @@ public final class ManifestJson {
             g.writeNumberField("version", VERSION);
             g.writeStringField("name", m.name());
             g.writeStringField("root", m.root());
-            g.writeStringField("created_at", m.createdAt().toString());
+            g.writeStringField("created_at", Timestamps.format(m.createdAt()));
             g.writeStringField("checksum", m.checksum());
             g.writeArrayFieldStart("entries");
             for (ManifestEntry e : m.entries()) {
                 g.writeStartObject();
                 g.writeStringField("path", e.path());
                 g.writeNumberField("size", e.size());
-                g.writeStringField("mtime", e.mtime().toString());
+                g.writeStringField("mtime", Timestamps.format(e.mtime()));
                 g.writeStringField("sha256", e.sha256());
                 g.writeEndObject();
             }
@@ -375,65 +376,12 @@ public final class ManifestJson {
         private Instant instant(JsonToken value, String field, int index) throws IOException {
             String text = text(value, field, index);
             try {
-                Instant fast = parseCanonicalInstant(text);
+                Instant fast = Timestamps.parse(text);
                 return fast != null ? fast : Instant.parse(text);
             } catch (DateTimeParseException e) {
                 throw problem("has \"" + field + "\"" + at(index) + " = \"" + text
                         + "\", which is not an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.123456789Z");
             }
-        }
-
-        /**
-         * Parses the canonical {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} form without the general
-         * formatter (a large share of reading time otherwise); null for anything else.
-         */
-        private static Instant parseCanonicalInstant(String t) {
-            int n = t.length();
-            if (n < 20 || t.charAt(n - 1) != 'Z' || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
-                    || t.charAt(13) != ':' || t.charAt(16) != ':') {
-                return null;
-            }
-            int year = digits(t, 0, 4);
-            int month = digits(t, 5, 7);
-            int day = digits(t, 8, 10);
-            int hour = digits(t, 11, 13);
-            int minute = digits(t, 14, 16);
-            int second = digits(t, 17, 19);
-            if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23
-                    || minute < 0 || minute > 59 || second < 0 || second > 59) {
-                return null;
-            }
-            int nanos = 0;
-            if (n > 20) {
-                int fraction = n - 21;
-                if (t.charAt(19) != '.' || fraction < 1 || fraction > 9) {
-                    return null;
-                }
-                nanos = digits(t, 20, n - 1);
-                if (nanos < 0) {
-                    return null;
-                }
-                for (int i = fraction; i < 9; i++) {
-                    nanos *= 10;
-                }
-            }
-            if (day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
-                return null;
-            }
-            long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-            return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second, nanos);
-        }
-
-        private static int digits(String t, int from, int to) {
-            int v = 0;
-            for (int i = from; i < to; i++) {
-                char c = t.charAt(i);
-                if (c < '0' || c > '9') {
-                    return -1;
-                }
-                v = v * 10 + (c - '0');
-            }
-            return v;
         }
 
         private ManifestFormatException problem(String what) {

@@ -384,7 +384,17 @@ public final class CloudSync {
                                 .orElse(ManifestPrecondition.ifAbsent());
                 retry.run(() -> provider.writeManifest(snapshot, refreshed, precondition));
             }
-            cache.write(service, snapshot, refreshed);
+            if (!remoteCurrent) {
+                cache.write(service, snapshot, refreshed);
+            } else {
+                // the cache keeps a copy of what the remote holds: this run's entries under the remote
+                // manifest's time, so that a run of no-op syncs leaves the cached file as it is
+                Manifest current = new Manifest(snapshot, refreshed.root(), remoteManifest.get().createdAt(),
+                        refreshed.entries(), refreshed.checksum());
+                if (!cache.holds(service, snapshot, current)) {
+                    cache.write(service, snapshot, current);
+                }
+            }
             Journal.open(Journal.fileOf(stateDirectory, service, snapshot)).discard();
         } catch (ProviderException e) {
             errors.add(new SyncError(SyncAction.MANIFEST, snapshot, e.kind().name().toLowerCase(java.util.Locale.ROOT)

@@ -5,14 +5,17 @@ import io.cloudsync.ConfigurationException;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestFormatException;
 import io.cloudsync.core.internal.fs.AtomicFiles;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -154,6 +157,68 @@ public final class ManifestCache {
         }
         LOG.debug("sync.manifest cache_write service={} snapshot={} entries={} checksum={}",
                 service, snapshot, m.entries().size(), m.checksum());
+    }
+
+    /**
+     * Whether the cache holds exactly the canonical form of {@code m}, so that writing it again
+     * would change nothing. Compares while serialising, without holding either form in memory.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @param m the manifest; never {@code null}
+     * @return true when the cached file has these bytes; false when it differs, is missing or cannot be read
+     */
+    public boolean holds(String service, String snapshot, Manifest m) {
+        Objects.requireNonNull(m, "manifest");
+        Path file = pathOf(service, snapshot);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            SameBytes same = new SameBytes(in);
+            ManifestJson.write(m, same);
+            return in.read() < 0;
+        } catch (SameBytes.Differs | NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            LOG.debug("sync.manifest cache_compare service={} snapshot={} file={}: {}", service, snapshot, file, e.toString());
+            return false;
+        }
+    }
+
+    /** An output stream that checks what is written against an input stream, and stops at the first difference. */
+    private static final class SameBytes extends OutputStream {
+        /** Thrown to stop writing at the first byte that differs. */
+        static final class Differs extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            Differs() {
+                super("differs", null);
+            }
+        }
+
+        private final InputStream expected;
+        private final byte[] buffer = new byte[1 << 16];
+
+        SameBytes(InputStream expected) {
+            this.expected = expected;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (expected.read() != (b & 0xff)) {
+                throw new Differs();
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            int done = 0;
+            while (done < len) {
+                int n = expected.readNBytes(buffer, 0, Math.min(buffer.length, len - done));
+                if (n == 0 || !Arrays.equals(buffer, 0, n, b, off + done, off + done + n)) {
+                    throw new Differs();
+                }
+                done += n;
+            }
+        }
     }
 
     /**

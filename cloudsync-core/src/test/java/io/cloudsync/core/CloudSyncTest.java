@@ -152,6 +152,25 @@ class CloudSyncTest {
     }
 
     @Test
+    void run_noOpResyncs_leaveTheCachedManifestFileAsItIs() throws Exception {
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("scripted", "nightly").build());
+        cs.run(SyncRequest.builder("scripted", "nightly").build()); // the cache now copies the remote
+        Path cached = cs.manifestCache().pathOf("scripted", "nightly");
+        byte[] before = Files.readAllBytes(cached);
+        java.nio.file.attribute.FileTime marker = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000L);
+        Files.setLastModifiedTime(cached, marker);
+
+        cs.run(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(Files.getLastModifiedTime(cached)).as("not rewritten").isEqualTo(marker);
+        assertThat(Files.readAllBytes(cached)).isEqualTo(before);
+        Trees.write(root, "new.txt", "new");
+        cs.run(SyncRequest.builder("scripted", "nightly").build());
+        assertThat(cs.manifestCache().read("scripted", "nightly").orElseThrow().find("new.txt")).isPresent();
+    }
+
+    @Test
     void run_touchedButUnchangedFile_rewritesTheManifestOnceSoItIsNotHashedOnEveryRun() throws Exception {
         CloudSync cs = cloudSync();
         cs.run(SyncRequest.builder("scripted", "nightly").build());

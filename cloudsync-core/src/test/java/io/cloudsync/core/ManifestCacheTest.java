@@ -58,6 +58,24 @@ class ManifestCacheTest {
     }
 
     @Test
+    void holds_onlyTheExactBytesOfTheManifest() throws IOException {
+        ManifestCache cache = new ManifestCache(state);
+        Path file = cache.pathOf("s3", "nightly");
+        assertThat(cache.holds("s3", "nightly", m)).isFalse();
+
+        cache.write("s3", "nightly", m);
+        assertThat(cache.holds("s3", "nightly", m)).isTrue();
+        assertThat(cache.holds("s3", "nightly", manifest(entry("a.txt", "a"), entry("b/c.txt", "C")))).isFalse();
+        assertThat(cache.holds("s3", "nightly", m.withName("other"))).isFalse();
+
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 1));
+        assertThat(cache.holds("s3", "nightly", m)).as("truncated").isFalse();
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length + 1));
+        assertThat(cache.holds("s3", "nightly", m)).as("one byte more").isFalse();
+    }
+
+    @Test
     void read_whenNothingWritten_isEmpty() {
         assertThat(new ManifestCache(state).read("s3", "nightly")).isEmpty();
     }

@@ -537,7 +537,7 @@ public final class CloudSync {
         if (stateDirectory.startsWith(root)) {
             builder.excludePath(stateDirectory);
         }
-        builder.previous(previous);
+        builder.previousFuture(previous);
         return builder.scan();
     }
 

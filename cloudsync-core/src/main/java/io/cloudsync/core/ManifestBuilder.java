@@ -224,7 +224,7 @@ public final class ManifestBuilder {
      * @param pending the fetch, run by the caller; {@code null} for none
      * @return this builder
      */
-    public ManifestBuilder previous(Future<Optional<Manifest>> pending) {
+    public ManifestBuilder previousFuture(Future<Optional<Manifest>> pending) {
         this.pendingPrevious = pending;
         this.previous = null;
         this.previousFile = null;
@@ -286,7 +286,7 @@ public final class ManifestBuilder {
      *
      * @return the manifest and what was left out
      * @throws CloudSyncException when the root is not a readable folder or the scan is interrupted,
-     *     or the failure of a {@linkplain #previous(Future) pending previous manifest}
+     *     or the failure of a {@linkplain #previousFuture pending previous manifest}
      */
     public Result scan() {
         return new TreeScan(root, name, includes, excludes, excludedPaths, previous, previousFile, pendingPrevious,

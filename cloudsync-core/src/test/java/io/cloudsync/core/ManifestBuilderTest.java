@@ -279,12 +279,12 @@ class ManifestBuilderTest {
         });
         late.start();
 
-        ManifestBuilder.Result second = builder().previous(pending).scan();
+        ManifestBuilder.Result second = builder().previousFuture(pending).scan();
 
         assertThat(second.filesHashed()).isZero();
         assertThat(second.filesReused()).isEqualTo(2);
         assertThat(second.manifest().checksum()).isEqualTo(first.checksum());
-        assertThat(builder().previous(CompletableFuture.completedFuture(Optional.<Manifest>empty())).scan().filesHashed())
+        assertThat(builder().previousFuture(CompletableFuture.completedFuture(Optional.<Manifest>empty())).scan().filesHashed())
                 .isEqualTo(2);
     }
 
@@ -295,7 +295,7 @@ class ManifestBuilderTest {
         CompletableFuture<Optional<Manifest>> failed =
                 CompletableFuture.failedFuture(new CloudSyncException("remote manifest unreadable"));
 
-        assertThatThrownBy(() -> builder().afterHash((f, attempt) -> hashes.incrementAndGet()).previous(failed).scan())
+        assertThatThrownBy(() -> builder().afterHash((f, attempt) -> hashes.incrementAndGet()).previousFuture(failed).scan())
                 .isInstanceOf(CloudSyncException.class).hasMessage("remote manifest unreadable");
         assertThat(hashes).hasValue(0);
     }

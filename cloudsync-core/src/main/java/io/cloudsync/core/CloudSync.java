@@ -180,8 +180,7 @@ public final class CloudSync {
     public ManifestBuilder.Result manifest(String name, List<String> include, List<String> exclude) {
         requireFlag(CloudSyncConfig.MASTER_FLAG, "build a manifest");
         // the newest manifest a sync of this root committed is the hash cache: unchanged files are not read
-        ManifestBuilder.Result result = scan(name, include, exclude,
-                CompletableFuture.completedFuture(Files.isDirectory(root) ? cache.newestFor(root) : Optional.empty()));
+        ManifestBuilder.Result result = scan(name, include, exclude, CompletableFuture.completedFuture(cache.newestFor(root)));
         LOG.atInfo().setMessage("sync.manifest").addKeyValue("name", name).addKeyValue("entries", result.manifest().entries().size())
                 .addKeyValue("bytes", result.manifest().totalBytes()).addKeyValue("checksum", result.manifest().checksum())
                 .addKeyValue("hashed", result.filesHashed()).addKeyValue("reused", result.filesReused()).log();
@@ -383,8 +382,6 @@ public final class CloudSync {
                         : remoteManifest.map(m -> ManifestPrecondition.ifChecksum(m.checksum()))
                                 .orElse(ManifestPrecondition.ifAbsent());
                 retry.run(() -> provider.writeManifest(snapshot, refreshed, precondition));
-            }
-            if (!remoteCurrent) {
                 cache.write(service, snapshot, refreshed);
             } else {
                 // the cache keeps a copy of what the remote holds: this run's entries under the remote

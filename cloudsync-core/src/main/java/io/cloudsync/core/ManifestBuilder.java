@@ -20,8 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * Builds the {@link Manifest} of a folder: walks the root (or only the include paths), drops what the
@@ -107,9 +109,8 @@ public final class ManifestBuilder {
     private final List<String> includes = new ArrayList<>();
     private final List<Glob> excludes = new ArrayList<>();
     private final List<Path> excludedPaths = new ArrayList<>();
-    private Manifest previous;
-    private Path previousFile;
-    private Future<Optional<Manifest>> pendingPrevious;
+    /** Starts getting the hash cache's manifest when a scan starts; null for no hash cache. */
+    private Supplier<Future<Optional<Manifest>>> previous;
     private int parallelism = Runtime.getRuntime().availableProcessors();
     private Clock clock = Clock.systemUTC();
     private BiConsumer<Path, Integer> afterHash = (file, attempt) -> { };
@@ -207,9 +208,7 @@ public final class ManifestBuilder {
      * @return this builder
      */
     public ManifestBuilder previous(Manifest previous) {
-        this.previous = previous;
-        this.previousFile = null;
-        this.pendingPrevious = null;
+        this.previous = previous == null ? null : () -> CompletableFuture.completedFuture(Optional.of(previous));
         return this;
     }
 
@@ -225,9 +224,7 @@ public final class ManifestBuilder {
      * @return this builder
      */
     public ManifestBuilder previousFuture(Future<Optional<Manifest>> pending) {
-        this.pendingPrevious = pending;
-        this.previous = null;
-        this.previousFile = null;
+        this.previous = pending == null ? null : () -> pending;
         return this;
     }
 
@@ -243,9 +240,7 @@ public final class ManifestBuilder {
      * @return this builder
      */
     public ManifestBuilder previousFile(Path manifestFile) {
-        this.previousFile = manifestFile;
-        this.previous = null;
-        this.pendingPrevious = null;
+        this.previous = manifestFile == null ? null : () -> TreeScan.readInBackground(manifestFile);
         return this;
     }
 
@@ -289,7 +284,7 @@ public final class ManifestBuilder {
      *     or the failure of a {@linkplain #previousFuture pending previous manifest}
      */
     public Result scan() {
-        return new TreeScan(root, name, includes, excludes, excludedPaths, previous, previousFile, pendingPrevious,
+        return new TreeScan(root, name, includes, excludes, excludedPaths, previous == null ? null : previous.get(),
                 RACY_WINDOW, MAX_ATTEMPTS, parallelism, clock, afterHash).run();
     }
 

@@ -58,9 +58,8 @@ public final class TreeScan {
     private final List<String> includes;
     private final List<Glob> excludes;
     private final List<Path> excludedPaths;
-    private Manifest previous;
-    private final Path previousFile;
     private final Future<Optional<Manifest>> pendingPrevious;
+    private Manifest previous;
     private final Duration racyWindow;
     private final int maxAttempts;
     private final int parallelism;
@@ -83,9 +82,8 @@ public final class TreeScan {
      * @param includes relative include paths, "" for the root; empty for the whole root
      * @param excludes exclude patterns
      * @param excludedPaths excluded folders
-     * @param previous the previous manifest or null
-     * @param previousFile the previous manifest's file, read while walking, or null
-     * @param pendingPrevious the previous manifest still being fetched by the caller, awaited after the walk, or null
+     * @param pendingPrevious the previous manifest (the hash cache), perhaps still being fetched, awaited
+     *     after the walk; null for none
      * @param racyWindow see ManifestBuilder.RACY_WINDOW
      * @param maxAttempts see ManifestBuilder.MAX_ATTEMPTS
      * @param parallelism hashing threads
@@ -93,15 +91,13 @@ public final class TreeScan {
      * @param afterHash test hook
      */
     public TreeScan(Path root, String name, List<String> includes, List<Glob> excludes, List<Path> excludedPaths,
-                    Manifest previous, Path previousFile, Future<Optional<Manifest>> pendingPrevious, Duration racyWindow,
+                    Future<Optional<Manifest>> pendingPrevious, Duration racyWindow,
                     int maxAttempts, int parallelism, Clock clock, BiConsumer<Path, Integer> afterHash) {
         this.givenRoot = root;
         this.name = name;
         this.includes = List.copyOf(includes);
         this.excludes = List.copyOf(excludes);
         this.excludedPaths = List.copyOf(excludedPaths);
-        this.previous = previous;
-        this.previousFile = previousFile;
         this.pendingPrevious = pendingPrevious;
         this.racyWindow = racyWindow;
         this.maxAttempts = maxAttempts;
@@ -135,17 +131,9 @@ public final class TreeScan {
             }
             excludedReal.add(abs);
         }
-        Future<Optional<Manifest>> reading = pendingPrevious;
-        if (previousFile != null) {
-            FutureTask<Optional<Manifest>> task = new FutureTask<>(() -> Optional.ofNullable(readPrevious(previousFile)));
-            Thread reader = new Thread(task, "cloudsync-read-previous");
-            reader.setDaemon(true);
-            reader.start();
-            reading = task;
-        }
         walkAll();
-        if (reading != null) {
-            previous = await(reading).orElse(null);
+        if (pendingPrevious != null) {
+            previous = await(pendingPrevious).orElse(null);
         }
         // One order for everything after the walk: by manifest path (the manifest's order), then by
         // the name on disk (NFC twins). Each walk returns its files in this order already, so this
@@ -191,6 +179,20 @@ public final class TreeScan {
             }
         }
         return Manifest.checksumOf(entries);
+    }
+
+    /**
+     * Starts reading a previous manifest from its file on a thread of its own.
+     *
+     * @param file the file
+     * @return the manifest, empty when there is none or it cannot be used (logged)
+     */
+    public static Future<Optional<Manifest>> readInBackground(Path file) {
+        FutureTask<Optional<Manifest>> task = new FutureTask<>(() -> Optional.ofNullable(readPrevious(file)));
+        Thread reader = new Thread(task, "cloudsync-read-previous");
+        reader.setDaemon(true);
+        reader.start();
+        return task;
     }
 
     /** The previous manifest in a file, or null when there is none or it cannot be used. */

@@ -1,7 +1,12 @@
 package io.cloudsync;
 
-/** The kinds of operation a run performs on a remote. */
+/** The kinds of operation a run performs on a remote, and the local scan that precedes them. */
 public enum SyncAction {
+    /**
+     * Reading the local tree: a path the scan could not read (an unreadable folder or file, a file
+     * that vanished or kept changing while it was read). Such a path is never planned as a delete.
+     */
+    SCAN,
     /** Sending one file. */
     UPLOAD,
     /** Removing one remote file. */
@@ -12,7 +17,7 @@ public enum SyncAction {
     /**
      * The lower-case name used in JSON output.
      *
-     * @return {@code "upload"}, {@code "delete"} or {@code "manifest"}
+     * @return {@code "scan"}, {@code "upload"}, {@code "delete"} or {@code "manifest"}
      */
     public String jsonName() {
         return name().toLowerCase(java.util.Locale.ROOT);

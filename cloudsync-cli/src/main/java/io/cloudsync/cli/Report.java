@@ -3,9 +3,11 @@ package io.cloudsync.cli;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.Plan;
 import io.cloudsync.PlannedUpload;
+import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
 import io.cloudsync.SyncSummary;
 import io.cloudsync.UploadReason;
+import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.PlanSource;
 import io.cloudsync.core.SyncResult;
 import java.io.PrintWriter;
@@ -54,12 +56,38 @@ final class Report {
         if (plan.isEmpty()) {
             out.println("  nothing to do: the remote is up to date");
         }
+        scan(out, r, all);
         out.println(plan.uploads().size() + " to upload (" + Units.bytes(plan.uploadBytes()) + "), "
-                + plan.deletes().size() + " to delete, " + plan.skipped().size() + " unchanged.");
+                + plan.deletes().size() + " to delete, " + plan.skipped().size() + " unchanged"
+                + (r.scan().unreadable().isEmpty() ? "" : ", " + r.scan().unreadable().size() + " unreadable (kept on the remote)")
+                + (r.scan().skipped().isEmpty() ? "" : ", " + r.scan().skipped().size() + " left out") + ".");
+    }
+
+    /**
+     * What the scan could not read (never deleted from the remote) and what it left out (symbolic
+     * links are never followed, special files and names that are not valid UTF-8 are not recorded).
+     */
+    static void scan(PrintWriter out, SyncResult r, boolean all) {
+        for (ManifestBuilder.Unreadable u : r.scan().unreadable()) {
+            out.println("  ! unreadable " + (u.path().isEmpty() ? "." : u.path()) + ": " + u.reason()
+                    + " (kept on the remote as it is, not deleted)");
+        }
+        int shown = 0;
+        for (String skipped : r.scan().skipped()) {
+            if (!all && shown++ >= MAX_ITEMS) {
+                out.println("  ... and " + (r.scan().skipped().size() - MAX_ITEMS) + " more left out (-v lists them all)");
+                break;
+            }
+            out.println("  left out   " + skipped);
+        }
+        for (String warning : r.scan().warnings()) {
+            out.println("  warning    " + warning);
+        }
     }
 
     static void summary(PrintWriter out, SyncResult r) {
         SyncSummary s = r.summary();
+        scan(out, r, false);
         out.println("Synced service \"" + r.service() + "\", snapshot \"" + r.snapshot() + "\": " + s.status().jsonName()
                 + ". " + s.uploaded() + " uploaded (" + Units.bytes(s.bytes()) + "), " + s.deleted() + " deleted, "
                 + s.skipped() + " unchanged, " + s.failed() + " failed, in " + Units.duration(s.duration()) + ".");
@@ -68,11 +96,13 @@ final class Report {
 
     static void errors(PrintWriter out, SyncSummary s) {
         for (SyncError e : s.errors()) {
-            out.println("  failed " + e.action().jsonName() + " " + e.path() + ": " + e.error());
+            if (e.action() != SyncAction.SCAN) { // listed above with the scan report
+                out.println("  failed " + e.action().jsonName() + " " + e.path() + ": " + e.error());
+            }
         }
         switch (s.status()) {
-            case PARTIAL, FAILED -> out.println("The remote manifest was not updated; run the same command again to"
-                    + " retry: what arrived is not sent again.");
+            case PARTIAL, FAILED -> out.println("The remote manifest lists only what is really there; run the same"
+                    + " command again to retry the rest: what arrived is not sent again.");
             default -> {
             }
         }

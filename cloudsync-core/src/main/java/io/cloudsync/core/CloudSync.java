@@ -203,20 +203,22 @@ public final class CloudSync {
         requireFlags(service, "plan a sync");
         // the remote manifest is read while the tree is walked; the scan awaits it before hashing
         CompletableFuture<Remote> reading = inBackground("cloudsync-read-manifest", () -> readRemoteForDryRun(request, snapshot));
-        Manifest local = scan(snapshot, request.include(), request.exclude(),
-                reading.thenApply(r -> Optional.ofNullable(r.manifest))).manifest();
+        ManifestBuilder.Result scanned = scan(snapshot, request.include(), request.exclude(),
+                reading.thenApply(r -> Optional.ofNullable(r.manifest)));
         Remote remote = join(reading);
+        Manifest local = keepUnreadable(scanned, remote.manifestOrEmpty(snapshot));
         Plan plan = Planner.plan(local, withOrphans(remote.manifestOrEmpty(snapshot), local,
                 Journal.fileOf(stateDirectory, service, snapshot)));
         firePlan(service, snapshot, plan, true);
         SyncSummary summary = new SyncSummary(SyncStatus.DRY_RUN, plan.uploads().size(), plan.deletes().size(),
-                plan.skipped().size(), 0, plan.uploadBytes(), Duration.ofNanos(System.nanoTime() - started), List.of());
+                plan.skipped().size(), 0, plan.uploadBytes(), Duration.ofNanos(System.nanoTime() - started),
+                scanErrors(scanned));
         LOG.atInfo().setMessage("sync.dry_run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
                 .addKeyValue("source", remote.source.jsonName()).addKeyValue("uploads", plan.uploads().size())
                 .addKeyValue("deletes", plan.deletes().size()).addKeyValue("bytes", plan.uploadBytes())
                 .addKeyValue("plan_id", plan.id()).log();
         fireComplete(service, snapshot, summary);
-        return new SyncResult(service, snapshot, local, plan, summary, remote.manifest, remote.source, remote.note);
+        return new SyncResult(service, snapshot, local, plan, summary, remote.manifest, remote.source, remote.note, scanned);
     }
 
     /**
@@ -248,42 +250,53 @@ public final class CloudSync {
             CompletableFuture<Optional<Manifest>> reading = inBackground("cloudsync-read-manifest",
                     () -> retry.call(() -> provider.readManifest(snapshot)));
             Optional<Manifest> remoteManifest;
-            Manifest local;
+            ManifestBuilder.Result scanned;
             try {
-                local = scan(snapshot, request.include(), request.exclude(), reading).manifest();
+                scanned = scan(snapshot, request.include(), request.exclude(), reading);
                 remoteManifest = join(reading);
             } catch (ProviderException e) {
                 return failedRead(request, snapshot, e, started);
             } finally {
                 reading.cancel(false); // no effect once done; otherwise its result is no longer wanted
             }
+            Manifest local = keepUnreadable(scanned, remoteManifest.orElseGet(() -> Manifest.empty(snapshot)));
             Manifest remote = withOrphans(remoteManifest.orElseGet(() -> Manifest.empty(snapshot)), local, journalFile);
             Plan plan = Planner.plan(local, remote);
             Guards.check(request, config.engine(), plan, remote, local, rootMissing, service, snapshot);
             firePlan(service, snapshot, plan, false);
 
-            Execution.Outcome outcome;
+            List<SyncError> errors = new ArrayList<>(scanErrors(scanned));
+            Execution.Outcome outcome = null;
+            Optional<Manifest> committed = remoteManifest;
             try (Journal journal = Journal.open(journalFile)) {
-                Execution execution = new Execution(service, snapshot, provider, factory.capabilities(), root,
-                        stateDirectory.resolve("tmp"), journal, retry, config.engine().parallelism(), this::fireProgress);
-                outcome = execution.execute(plan);
+                committed = withdraw(provider, factory, retry, service, snapshot, remoteManifest, plan, journal, errors);
+                if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
+                    Execution execution = new Execution(service, snapshot, provider, factory.capabilities(), root,
+                            stateDirectory.resolve("tmp"), journal, retry, config.engine().parallelism(), this::fireProgress);
+                    outcome = execution.execute(plan);
+                    errors.addAll(outcome.errors());
+                }
             }
-            List<SyncError> errors = new ArrayList<>(outcome.errors());
-            if (errors.isEmpty() && request.commitManifest()) {
-                commit(provider, factory, retry, service, snapshot, local, remoteManifest, plan, errors);
+            if (outcome != null && request.commitManifest()) {
+                commit(provider, factory, retry, service, snapshot, arrived(local, outcome.errors()), committed, errors);
             }
+            int uploaded = outcome == null ? 0 : outcome.uploaded();
+            int deleted = outcome == null ? 0 : outcome.deleted();
+            boolean operationFailed = errors.stream().anyMatch(e -> e.action() != SyncAction.SCAN);
             SyncStatus status = errors.isEmpty() ? SyncStatus.SUCCESS
-                    : outcome.uploaded() + outcome.deleted() > 0 ? SyncStatus.PARTIAL : SyncStatus.FAILED;
-            SyncSummary summary = new SyncSummary(status, outcome.uploaded(), outcome.deleted(), plan.skipped().size(),
-                    errors.size(), outcome.bytes(), Duration.ofNanos(System.nanoTime() - started), errors);
+                    : !operationFailed || uploaded + deleted > 0 ? SyncStatus.PARTIAL : SyncStatus.FAILED;
+            SyncSummary summary = new SyncSummary(status, uploaded, deleted, plan.skipped().size(),
+                    errors.size(), outcome == null ? 0 : outcome.bytes(), Duration.ofNanos(System.nanoTime() - started), errors);
             LOG.atInfo().setMessage("sync.run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
-                    .addKeyValue("status", status.jsonName()).addKeyValue("uploaded", outcome.uploaded())
-                    .addKeyValue("resumed", outcome.resumed()).addKeyValue("deleted", outcome.deleted())
-                    .addKeyValue("failed", errors.size()).addKeyValue("bytes", outcome.bytes())
+                    .addKeyValue("status", status.jsonName()).addKeyValue("uploaded", uploaded)
+                    .addKeyValue("resumed", outcome == null ? 0 : outcome.resumed()).addKeyValue("deleted", deleted)
+                    .addKeyValue("failed", errors.size()).addKeyValue("unreadable", scanned.unreadable().size())
+                    .addKeyValue("bytes", summary.bytes())
                     .addKeyValue("plan_id", plan.id()).addKeyValue("duration_ms", summary.duration().toMillis()).log();
             fireComplete(service, snapshot, summary);
             return new SyncResult(service, snapshot, local, plan, summary, remoteManifest.orElse(null),
-                    PlanSource.REMOTE, remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet");
+                    PlanSource.REMOTE, remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet",
+                    scanned);
         }
     }
 
@@ -347,13 +360,13 @@ public final class CloudSync {
     }
 
     /**
-     * The remote manifest plus every file an unfinished earlier run uploaded that neither manifest
-     * names any more (the local file was deleted before this run): the remote really holds those, so
-     * the plan must delete them, or they would stay behind unlisted.
+     * The remote manifest plus every file the journal says the remote may hold that neither manifest
+     * names (uploaded by an unfinished run, or withdrawn from the manifest by a run that then could
+     * not overwrite or delete it): the plan must delete them, or they would stay behind unlisted.
      */
     private static Manifest withOrphans(Manifest remote, Manifest local, Path journalFile) {
         List<ManifestEntry> orphans = new ArrayList<>();
-        for (Journal.Upload u : Journal.recordedUploads(journalFile)) {
+        for (Journal.Upload u : Journal.leftovers(journalFile)) {
             if (remote.find(u.path()).isEmpty() && local.find(u.path()).isEmpty()) {
                 orphans.add(new ManifestEntry(u.path(), u.size(), java.time.Instant.EPOCH, u.sha256()));
             }
@@ -365,23 +378,94 @@ public final class CloudSync {
         return Manifest.of(remote.name(), remote.root(), remote.createdAt(), orphans);
     }
 
+    /**
+     * Before anything on the remote changes: withdraws from the remote manifest every path the plan
+     * overwrites or deletes, so that a run stopped at any point (an error, {@code kill -9}, power loss)
+     * leaves a committed manifest that claims only files that are there, as they are. The journal
+     * first records those paths as released, so a later run deletes what is left of them unless the
+     * local tree has them again. Nothing is written when the plan only adds files.
+     *
+     * @return the manifest the remote holds afterwards; on failure (recorded in {@code errors}) the old one
+     */
+    private Optional<Manifest> withdraw(Provider provider, ProviderFactory factory, Retry retry, String service,
+                                        String snapshot, Optional<Manifest> remoteManifest, Plan plan, Journal journal,
+                                        List<SyncError> errors) {
+        if (remoteManifest.isEmpty()) {
+            return remoteManifest;
+        }
+        Manifest remote = remoteManifest.get();
+        java.util.Set<String> leaving = new java.util.HashSet<>();
+        plan.uploads().stream().filter(u -> u.reason() == io.cloudsync.UploadReason.CHANGED).forEach(u -> leaving.add(u.path()));
+        plan.deletes().forEach(d -> leaving.add(d.path()));
+        List<ManifestEntry> released = new ArrayList<>();
+        List<ManifestEntry> kept = new ArrayList<>(remote.entries().size());
+        for (ManifestEntry e : remote.entries()) {
+            (leaving.contains(e.path()) ? released : kept).add(e);
+        }
+        if (released.isEmpty()) {
+            return remoteManifest;
+        }
+        journal.recordReleased(released);
+        Manifest withdrawn = new Manifest(snapshot, remote.root(), remote.createdAt(), kept, Manifest.checksumOf(kept));
+        try {
+            retry.run(() -> provider.writeManifest(snapshot, withdrawn, preconditionOn(factory, remoteManifest)));
+        } catch (ProviderException e) {
+            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, e.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + ": cannot withdraw the " + released.size() + " files this run would overwrite or delete from the"
+                    + " remote manifest, so nothing was changed: " + e.getMessage()));
+            return remoteManifest;
+        }
+        cache.write(service, snapshot, withdrawn);
+        LOG.atInfo().setMessage("sync.run").addKeyValue("event", "manifest_withdrawn").addKeyValue("service", service)
+                .addKeyValue("snapshot", snapshot).addKeyValue("paths", released.size()).log();
+        return Optional.of(withdrawn);
+    }
+
+    /** The local manifest less every path whose upload did not arrive: what the remote really holds after the run. */
+    private static Manifest arrived(Manifest local, List<SyncError> operationErrors) {
+        java.util.Set<String> failed = new java.util.HashSet<>();
+        for (SyncError e : operationErrors) {
+            if (e.action() == SyncAction.UPLOAD) {
+                failed.add(e.path());
+            }
+        }
+        if (failed.isEmpty()) {
+            return local;
+        }
+        List<ManifestEntry> there = new ArrayList<>(local.entries().size());
+        for (ManifestEntry e : local.entries()) {
+            if (!failed.contains(e.path())) {
+                there.add(e);
+            }
+        }
+        return new Manifest(local.name(), local.root(), local.createdAt(), there, Manifest.checksumOf(there));
+    }
+
+    private static ManifestPrecondition preconditionOn(ProviderFactory factory, Optional<Manifest> stored) {
+        if (!factory.capabilities().contains(Capability.CONDITIONAL_MANIFEST_WRITE)) {
+            return ManifestPrecondition.none();
+        }
+        return stored.map(m -> ManifestPrecondition.ifChecksum(m.checksum())).orElse(ManifestPrecondition.ifAbsent());
+    }
+
+    /**
+     * Commits what the remote holds after the run: every file of the local manifest, less those whose
+     * upload failed (a partial run commits too, so the snapshot stays restorable and never claims a
+     * file that did not arrive). Then the journal keeps only what the remote may hold unclaimed.
+     */
     private void commit(Provider provider, ProviderFactory factory, Retry retry, String service, String snapshot,
-                        Manifest local, Optional<Manifest> remoteManifest, Plan plan, List<SyncError> errors) {
-        Manifest refreshed = local.withName(snapshot);
+                        Manifest there, Optional<Manifest> remoteManifest, List<SyncError> errors) {
+        Manifest refreshed = there.withName(snapshot);
         // The remote manifest is the next scan's hash cache, so it is rewritten even when no content
         // changed if a file's mtime changed (the checksum leaves mtimes out), or if a file was racily
         // clean against its time and no longer is against the new one: otherwise every later run would
         // read those files again.
-        boolean remoteCurrent = plan.isEmpty() && remoteManifest.isPresent()
+        boolean remoteCurrent = remoteManifest.isPresent()
                 && remoteManifest.get().entries().equals(refreshed.entries())
                 && !settlesRacyEntries(remoteManifest.get(), refreshed);
         try {
             if (!remoteCurrent) {
-                ManifestPrecondition precondition = !factory.capabilities().contains(Capability.CONDITIONAL_MANIFEST_WRITE)
-                        ? ManifestPrecondition.none()
-                        : remoteManifest.map(m -> ManifestPrecondition.ifChecksum(m.checksum()))
-                                .orElse(ManifestPrecondition.ifAbsent());
-                retry.run(() -> provider.writeManifest(snapshot, refreshed, precondition));
+                retry.run(() -> provider.writeManifest(snapshot, refreshed, preconditionOn(factory, remoteManifest)));
                 cache.write(service, snapshot, refreshed);
             } else {
                 // the cache keeps a copy of what the remote holds: this run's entries under the remote
@@ -392,7 +476,7 @@ public final class CloudSync {
                     cache.write(service, snapshot, current);
                 }
             }
-            Journal.open(Journal.fileOf(stateDirectory, service, snapshot)).discard();
+            Journal.afterCommit(Journal.fileOf(stateDirectory, service, snapshot), refreshed);
         } catch (ProviderException e) {
             errors.add(new SyncError(SyncAction.MANIFEST, snapshot, e.kind().name().toLowerCase(java.util.Locale.ROOT)
                     + ": " + e.getMessage()));
@@ -416,7 +500,9 @@ public final class CloudSync {
 
     private SyncResult failedRead(SyncRequest request, String snapshot, ProviderException e, long started) {
         Optional<Manifest> cached = cache.read(request.service(), snapshot);
-        Manifest local = scanFor(request, snapshot, cached.orElse(null));
+        ManifestBuilder.Result scanned = scan(snapshot, request.include(), request.exclude(),
+                CompletableFuture.completedFuture(cached));
+        Manifest local = keepUnreadable(scanned, cached.orElseGet(() -> Manifest.empty(snapshot)));
         Plan plan = Planner.plan(local, cached.orElseGet(() -> Manifest.empty(snapshot)));
         List<SyncError> errors = List.of(new SyncError(SyncAction.MANIFEST, snapshot,
                 "cannot read the remote manifest, nothing was transferred: " + e.getMessage()));
@@ -426,7 +512,8 @@ public final class CloudSync {
                 .addKeyValue("status", "failed").addKeyValue("error", e.getMessage()).log();
         fireComplete(request.service(), snapshot, summary);
         return new SyncResult(request.service(), snapshot, local, plan, summary, cached.orElse(null),
-                cached.isPresent() ? PlanSource.CACHE : PlanSource.NONE, "the remote manifest could not be read: " + e.getMessage());
+                cached.isPresent() ? PlanSource.CACHE : PlanSource.NONE, "the remote manifest could not be read: " + e.getMessage(),
+                scanned);
     }
 
     private record Remote(Manifest manifest, PlanSource source, String note) {
@@ -490,9 +577,51 @@ public final class CloudSync {
         return name;
     }
 
-    private Manifest scanFor(SyncRequest request, String snapshot, Manifest previous) {
-        return scan(snapshot, request.include(), request.exclude(), CompletableFuture.completedFuture(Optional.ofNullable(previous)))
-                .manifest();
+    /**
+     * The scanned manifest, plus the remote's entries under every path the scan could not read: those
+     * stay as the remote has them, so an unreadable folder or file is never planned as a delete and
+     * the committed manifest keeps claiming what is still there.
+     */
+    static Manifest keepUnreadable(ManifestBuilder.Result scanned, Manifest remote) {
+        Manifest local = scanned.manifest();
+        List<ManifestBuilder.Unreadable> unreadable = scanned.unreadable();
+        if (unreadable.isEmpty() || remote.entries().isEmpty()) {
+            return local;
+        }
+        java.util.Set<String> paths = new java.util.HashSet<>();
+        unreadable.forEach(u -> paths.add(u.path()));
+        List<ManifestEntry> entries = new ArrayList<>(local.entries());
+        boolean added = false;
+        for (ManifestEntry r : remote.entries()) {
+            if (coveredBy(paths, r.path()) && local.find(r.path()).isEmpty()) {
+                entries.add(r);
+                added = true;
+            }
+        }
+        return added ? Manifest.of(local.name(), local.root(), local.createdAt(), entries) : local;
+    }
+
+    /** Whether {@code path}, or a folder above it, or the root ({@code ""}) is one of {@code paths}. */
+    private static boolean coveredBy(java.util.Set<String> paths, String path) {
+        if (paths.contains("") || paths.contains(path)) {
+            return true;
+        }
+        for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+            if (paths.contains(path.substring(0, slash))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One {@link SyncAction#SCAN} error per path the scan could not read. */
+    private static List<SyncError> scanErrors(ManifestBuilder.Result scanned) {
+        List<SyncError> errors = new ArrayList<>();
+        for (ManifestBuilder.Unreadable u : scanned.unreadable()) {
+            errors.add(new SyncError(SyncAction.SCAN, u.path().isEmpty() ? "." : u.path(),
+                    u.reason() + "; not planned as a delete, the remote keeps what it has there"));
+        }
+        return errors;
     }
 
     /** Runs {@code task} on a daemon thread of its own. */

@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li><b>Excludes.</b> {@link #DEFAULT_EXCLUDES} always apply ({@code cache/}, {@code logs/},
- *       {@code tmp/}, {@code backups/}, {@code .git/} and the library's temporary files); patterns
+ *       {@code tmp/}, {@code backups/}, {@code .git/}, the library's temporary files and the vault,
+ *       {@link #SECRET_FILES}); patterns
  *       from {@link #exclude} and folders from {@link #excludePath} are added to them. Excluded
  *       folders are not walked at all. Excludes also apply inside include paths.</li>
  *   <li><b>Symbolic links are never followed</b>, whether they point to a file or a folder, inside
@@ -62,7 +63,15 @@ public final class ManifestBuilder {
 
     /** Exclude patterns that always apply; see {@link #exclude} for the syntax. */
     public static final List<String> DEFAULT_EXCLUDES = List.of(
-            "cache/**", "logs/**", "tmp/**", "backups/**", ".git/**", "**/*" + AtomicFiles.TEMP_SUFFIX);
+            "cache/**", "logs/**", "tmp/**", "backups/**", ".git/**", "**/*" + AtomicFiles.TEMP_SUFFIX,
+            Vaults.DEFAULT_FILE, Vaults.DEFAULT_FILE + ".lock");
+
+    /**
+     * The default excludes that keep the vault ({@code config/cloudsync.secrets.json} and its lock)
+     * off every remote and out of every backup. An include path that names one of these files exactly
+     * still records it, with a warning in {@link Result#warnings()}.
+     */
+    public static final List<String> SECRET_FILES = List.of(Vaults.DEFAULT_FILE, Vaults.DEFAULT_FILE + ".lock");
 
     /**
      * How close to (or after) the previous manifest's {@code createdAt} an mtime must be for the
@@ -75,18 +84,59 @@ public final class ManifestBuilder {
     public static final int MAX_ATTEMPTS = 3;
 
     /**
+     * A path whose content a scan could not establish: a folder or file that cannot be read, a file
+     * that disappeared, was replaced or kept changing while it was read, or two files whose names are
+     * one once normalised. It stands for itself and everything under it. A sync never plans such a
+     * path as a delete: the remote keeps what it has there, and the run ends {@code PARTIAL}.
+     *
+     * @param path the manifest path (NFC, {@code /}-separated); {@code ""} for the root itself
+     * @param reason why, for people
+     */
+    public record Unreadable(String path, String reason) {
+
+        /**
+         * Checks the components.
+         *
+         * @param path see the record component
+         * @param reason see the record component
+         */
+        public Unreadable {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        /**
+         * Whether {@code other} is this path or lies under it.
+         *
+         * @param other a manifest path
+         * @return true when this entry stands for it
+         */
+        public boolean covers(String other) {
+            return path.isEmpty() || other.equals(path)
+                    || other.length() > path.length() && other.startsWith(path) && other.charAt(path.length()) == '/';
+        }
+    }
+
+    /**
      * The report of one scan.
      *
      * @param manifest the manifest; never {@code null}
      * @param skipped what was left out and why, as {@code "<path>: <reason>"}, sorted: symbolic
      *     links, special files, unreadable files or folders, files that kept changing, names that
-     *     collide under Unicode normalisation or break the path rules; never {@code null}
+     *     collide under Unicode normalisation, break the path rules or are not valid UTF-8 (shown
+     *     with the bytes escaped); never {@code null}
      * @param missingIncludes include paths that do not exist, as given; never {@code null}
      * @param filesHashed files whose content was read
      * @param filesReused files whose sha256 came from the previous manifest without reading them
+     * @param unreadable the paths whose content could not be established, sorted, none under another;
+     *     each is also in {@code skipped}; never {@code null}
+     * @param warnings what was recorded but deserves a look (such as a vault file that an include
+     *     path names explicitly); never {@code null}
+     * @param invalidNames how many names were left out because they are not valid UTF-8
      */
     public record Result(Manifest manifest, List<String> skipped, List<String> missingIncludes,
-                         long filesHashed, long filesReused) {
+                         long filesHashed, long filesReused, List<Unreadable> unreadable, List<String> warnings,
+                         int invalidNames) {
 
         /**
          * Copies the lists.
@@ -96,11 +146,30 @@ public final class ManifestBuilder {
          * @param missingIncludes see the record component
          * @param filesHashed see the record component
          * @param filesReused see the record component
+         * @param unreadable see the record component
+         * @param warnings see the record component
+         * @param invalidNames see the record component
          */
         public Result {
             Objects.requireNonNull(manifest, "manifest");
             skipped = List.copyOf(skipped);
             missingIncludes = List.copyOf(missingIncludes);
+            unreadable = List.copyOf(unreadable);
+            warnings = List.copyOf(warnings);
+        }
+
+        /**
+         * A report without unreadable paths, warnings or invalid names.
+         *
+         * @param manifest see the record component
+         * @param skipped see the record component
+         * @param missingIncludes see the record component
+         * @param filesHashed see the record component
+         * @param filesReused see the record component
+         */
+        public Result(Manifest manifest, List<String> skipped, List<String> missingIncludes,
+                      long filesHashed, long filesReused) {
+            this(manifest, skipped, missingIncludes, filesHashed, filesReused, List.of(), List.of(), 0);
         }
     }
 

@@ -17,9 +17,10 @@ public final class SyncResult {
     private final Manifest remoteManifest;
     private final PlanSource planSource;
     private final String planSourceNote;
+    private final ManifestBuilder.Result scan;
 
     SyncResult(String service, String snapshot, Manifest localManifest, Plan plan, SyncSummary summary,
-               Manifest remoteManifest, PlanSource planSource, String planSourceNote) {
+               Manifest remoteManifest, PlanSource planSource, String planSourceNote, ManifestBuilder.Result scan) {
         this.service = Objects.requireNonNull(service);
         this.snapshot = Objects.requireNonNull(snapshot);
         this.localManifest = Objects.requireNonNull(localManifest);
@@ -28,6 +29,7 @@ public final class SyncResult {
         this.remoteManifest = remoteManifest;
         this.planSource = Objects.requireNonNull(planSource);
         this.planSourceNote = Objects.requireNonNull(planSourceNote);
+        this.scan = Objects.requireNonNull(scan);
     }
 
     /**
@@ -49,7 +51,8 @@ public final class SyncResult {
     }
 
     /**
-     * The manifest of the local tree.
+     * The manifest the plan brings the remote to: the local tree's, plus the remote's entries under
+     * every path the scan could not read ({@link #scan()}), which the run leaves as they are.
      *
      * @return never {@code null}
      */
@@ -100,6 +103,16 @@ public final class SyncResult {
      */
     public String planSourceNote() {
         return planSourceNote;
+    }
+
+    /**
+     * The report of the local scan: what was left out and why (symbolic links, special files, names
+     * that are not valid UTF-8), the paths that could not be read, and warnings.
+     *
+     * @return never {@code null}
+     */
+    public ManifestBuilder.Result scan() {
+        return scan;
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cloudsync.FeatureDisabledException;
 import io.cloudsync.LockHeldException;
 import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.ProviderNotFoundException;
 import io.cloudsync.SyncAction;
@@ -323,7 +324,7 @@ class CloudSyncTest {
     }
 
     @Test
-    void run_partialFailure_keepsTheOldManifestAndReportsEveryError() throws Exception {
+    void run_partialFailure_commitsWhatArrivedAndReportsEveryError() throws Exception {
         CloudSync cs = cloudSync();
         cs.run(SyncRequest.builder("scripted", "nightly").build());
         Manifest before = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
@@ -338,9 +339,17 @@ class CloudSyncTest {
         assertThat(result.summary().errors()).extracting(e -> e.action() + " " + e.path())
                 .containsExactlyInAnyOrder("UPLOAD x1.txt", "UPLOAD x2.txt");
         assertThat(result.summary().errors()).allSatisfy(e -> assertThat(e.error()).contains("scripted failure"));
-        assertThat(ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json")).checksum())
-                .isEqualTo(before.checksum());
-        assertThat(Trees.read(remote.resolve("nightly"))).containsEntry("ok.txt", "fine");
+        // the committed manifest is what is really there: the old files and the one that arrived, never a failed one
+        Manifest committed = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        assertThat(committed.entries()).extracting(ManifestEntry::path)
+                .containsExactly("a.txt", "docs/b.txt", "docs/deep/c.txt", "ok.txt");
+        assertThat(committed.entries()).containsAll(before.entries());
+        assertThat(Trees.read(remote.resolve("nightly"))).containsEntry("ok.txt", "fine").doesNotContainKeys("x1.txt", "x2.txt");
+
+        script.failUpload = p -> false;
+        SyncResult rerun = cs.run(SyncRequest.builder("scripted", "nightly").build());
+        assertThat(rerun.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(rerun.plan().uploads()).extracting(u -> u.path()).containsExactly("x1.txt", "x2.txt");
     }
 
     @Test

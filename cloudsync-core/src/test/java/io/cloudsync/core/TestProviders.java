@@ -47,6 +47,8 @@ final class TestProviders {
         volatile boolean failRead;
         volatile long uploadDelayMillis;
         volatile Path uploadLog;
+        /** After this many uploads have reached the remote, every later call fails as a killed process would stop: nothing more happens. */
+        volatile int dieAfterUploads = -1;
         final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
         final List<String> uploaded = new CopyOnWriteArrayList<>();
         final AtomicInteger reads = new AtomicInteger();
@@ -90,6 +92,15 @@ final class TestProviders {
         }
     }
 
+    /** Thrown by every call once the scripted process is "killed"; an Error, so nothing treats it as a provider failure. */
+    static final class Killed extends Error {
+        private static final long serialVersionUID = 1L;
+
+        Killed() {
+            super("the scripted process was killed", null, false, false);
+        }
+    }
+
     static final class Scripted implements Provider {
         private final Provider delegate;
         private final Script script;
@@ -99,8 +110,17 @@ final class TestProviders {
             this.script = script;
         }
 
+        /** What a process killed at this moment leaves: no further call reaches the remote. */
+        private void aliveOrKilled() {
+            int n = script.dieAfterUploads;
+            if (n >= 0 && script.uploaded.size() >= n) {
+                throw new Killed();
+            }
+        }
+
         @Override
         public Optional<Manifest> readManifest(String snapshot) {
+            aliveOrKilled();
             script.reads.incrementAndGet();
             if (script.failRead) {
                 throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "remote unreachable (scripted)");
@@ -110,12 +130,14 @@ final class TestProviders {
 
         @Override
         public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
+            aliveOrKilled();
             script.manifestWrites.incrementAndGet();
             delegate.writeManifest(snapshot, manifest, precondition);
         }
 
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            aliveOrKilled();
             int attempt = script.attempts.computeIfAbsent(entry.path(), k -> new AtomicInteger()).incrementAndGet();
             if (script.failUpload.test(entry.path()) && attempt <= script.failTimesThenSucceed) {
                 throw new ProviderException(script.failKind, "scripted failure of " + entry.path(), entry.path(), null);
@@ -148,6 +170,7 @@ final class TestProviders {
 
         @Override
         public void delete(String snapshot, String path) {
+            aliveOrKilled();
             if (script.failDelete) {
                 throw new ProviderException(ProviderException.Kind.PERMANENT, "scripted delete failure of " + path, path, null);
             }

@@ -19,18 +19,26 @@ import java.util.Set;
  * finished and verified operation, appended and synced before the operation counts as done. A run
  * killed at any point leaves at worst a torn last line, which is ignored. The next run reuses every
  * entry that still matches its plan (same path and content for uploads, same path for deletes), so
- * nothing that already arrived intact is sent again; the journal is removed when the manifest is
- * committed.
+ * nothing that already arrived intact is sent again.
  *
- * <p>Line format: {@code U\t<sha256>\t<size>\t<path>\n} or {@code D\t<path>\n} (tab, newline, CR and
- * {@code %} in paths percent-encoded); a line counts only
- * when it ends with a newline, so a torn write is never mistaken for a finished operation.
+ * <p>It also remembers what the remote may hold that no committed manifest claims: before a run
+ * withdraws paths from the remote manifest (files it will overwrite or delete), it records them as
+ * released. When a manifest is committed, the journal keeps only the records of paths that manifest
+ * does not name and that were not confirmed deleted ({@link #afterCommit}); the next run plans them as
+ * deletes unless the local tree has them again, so nothing stays behind unlisted.
+ *
+ * <p>Line format: {@code U\t<sha256>\t<size>\t<path>\n} (uploaded and verified),
+ * {@code R\t<sha256>\t<size>\t<path>\n} (released: may be on the remote, not claimed) or
+ * {@code D\t<path>\n} (deleted), with tab, newline, CR and {@code %} in paths percent-encoded; a line
+ * counts only when it ends with a newline, so a torn write is never mistaken for a finished operation.
+ * Readers skip lines of a kind they do not know.
  */
 public final class Journal implements AutoCloseable {
 
     private final Path file;
     private final Set<String> uploaded;
     private final Set<String> deleted;
+
     private final FileChannel channel;
     /** Guards {@link #forced} and serialises fsync calls; taken before {@code this}, never while holding it. */
     private final Object forceLock = new Object();
@@ -69,7 +77,7 @@ public final class Journal implements AutoCloseable {
         Set<String> deleted = new HashSet<>();
         try {
             Files.createDirectories(file.getParent());
-            long complete = readInto(file, uploaded, deleted);
+            long complete = readInto(file, uploaded, new HashSet<>(), deleted);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             // Drop a record torn by a crash, so the next record starts on a line of its own.
             channel.truncate(complete);
@@ -81,29 +89,65 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** One upload the journal records as verified. */
+    /** A file the journal records as possibly on the remote: uploaded and verified, or released. */
     public record Upload(String path, String sha256, long size) {
     }
 
     /**
-     * The uploads a journal file records, without opening it for writing.
+     * What a journal file records as possibly on the remote, without opening it for writing: every
+     * upload and every released path that was not deleted since. A path appears once (the upload
+     * when both were recorded).
      *
      * @param file the journal file; absent means none
-     * @return the recorded uploads
+     * @return the recorded files
      */
-    public static java.util.List<Upload> recordedUploads(Path file) {
+    public static java.util.List<Upload> leftovers(Path file) {
         Set<String> uploaded = new HashSet<>();
+        Set<String> released = new HashSet<>();
+        Set<String> deleted = new HashSet<>();
         try {
-            readInto(file, uploaded, new HashSet<>());
+            readInto(file, uploaded, released, deleted);
         } catch (IOException e) {
             throw new CloudSyncException("cannot read the run journal " + file + ": " + e.getMessage(), e);
         }
-        java.util.List<Upload> out = new java.util.ArrayList<>();
-        for (String key : uploaded) {
-            String[] parts = key.split("\t", 3);
-            out.add(new Upload(parts[2], parts[0], Long.parseLong(parts[1])));
+        java.util.Map<String, Upload> out = new java.util.TreeMap<>();
+        for (Set<String> keys : java.util.List.of(released, uploaded)) { // uploads win: they are what is there
+            for (String key : keys) {
+                String[] parts = key.split("\t", 3);
+                if (!deleted.contains(parts[2])) {
+                    out.put(parts[2], new Upload(parts[2], parts[0], Long.parseLong(parts[1])));
+                }
+            }
         }
-        return out;
+        return new java.util.ArrayList<>(out.values());
+    }
+
+    /**
+     * After a manifest was committed: keeps, as released records, only what the remote may hold that
+     * {@code committed} does not name; removes the file when nothing is left. Written through a
+     * temporary file and an atomic move.
+     *
+     * @param file the journal file (not open)
+     * @param committed the manifest just committed
+     */
+    public static void afterCommit(Path file, io.cloudsync.Manifest committed) {
+        StringBuilder kept = new StringBuilder();
+        for (Upload u : leftovers(file)) {
+            if (committed.find(u.path()).isEmpty()) {
+                kept.append("R\t").append(uploadKey(escape(u.path()), u.sha256(), u.size())).append('\n');
+            }
+        }
+        try {
+            if (kept.length() == 0) {
+                if (Files.deleteIfExists(file)) {
+                    AtomicFiles.syncDirectory(file.getParent());
+                }
+            } else {
+                AtomicFiles.write(file, kept.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot rewrite the run journal " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -111,7 +155,8 @@ public final class Journal implements AutoCloseable {
      *
      * @return the length of the file up to and including its last newline (0 when absent)
      */
-    private static long readInto(Path file, Set<String> uploaded, Set<String> deleted) throws IOException {
+    private static long readInto(Path file, Set<String> uploaded, Set<String> released, Set<String> deleted)
+            throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -132,6 +177,8 @@ public final class Journal implements AutoCloseable {
                 String[] parts = line.split("\t", 4);
                 if (parts.length == 4 && parts[0].equals("U")) {
                     uploaded.add(uploadKey(unescape(parts[3]), parts[1], Long.parseLong(parts[2])));
+                } else if (parts.length == 4 && parts[0].equals("R")) {
+                    released.add(uploadKey(unescape(parts[3]), parts[1], Long.parseLong(parts[2])));
                 } else if (parts.length == 2 && parts[0].equals("D")) {
                     deleted.add(unescape(parts[1]));
                 }
@@ -194,6 +241,23 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * Records durably, with one sync, that these files may stay on the remote without a manifest
+     * claiming them: written before the run withdraws them from the remote manifest.
+     *
+     * @param entries the remote manifest's entries of the paths the run will overwrite or delete
+     */
+    public void recordReleased(java.util.Collection<io.cloudsync.ManifestEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (io.cloudsync.ManifestEntry e : entries) {
+            lines.append("R\t").append(uploadKey(escape(e.path()), e.sha256(), e.size())).append('\n');
+        }
+        awaitDurable(append(lines.toString()));
+    }
+
     /** Paths may hold any character but NUL; keep each record on one line. */
     private static String escape(String path) {
         return path.replace("%", "%25").replace("\t", "%09").replace("\n", "%0A").replace("\r", "%0D");
@@ -237,19 +301,6 @@ public final class Journal implements AutoCloseable {
                 throw new CloudSyncException("cannot write the run journal " + file + ": " + e.getMessage(), e);
             }
             forced = upTo;
-        }
-    }
-
-    /**
-     * Removes the journal after the manifest is committed.
-     */
-    public synchronized void discard() {
-        close();
-        try {
-            Files.deleteIfExists(file);
-            AtomicFiles.syncDirectory(file.getParent());
-        } catch (IOException e) {
-            throw new CloudSyncException("cannot remove the run journal " + file + ": " + e.getMessage(), e);
         }
     }
 

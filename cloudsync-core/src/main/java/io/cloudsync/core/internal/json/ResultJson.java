@@ -103,7 +103,7 @@ public final class ResultJson {
 
     /**
      * A dry-run or run result as {@code {"manifest", "plan", "summary", "remote_manifest",
-     * "plan_source", "plan_source_note"}}.
+     * "plan_source", "plan_source_note", "scan"}}.
      *
      * @param r the result
      * @return the object
@@ -117,6 +117,30 @@ public final class ResultJson {
                 .orElse(NODES.nullNode()));
         o.put("plan_source", r.planSource().jsonName());
         o.put("plan_source_note", r.planSourceNote());
+        o.set("scan", scan(r.scan()));
+        return o;
+    }
+
+    /**
+     * A scan report as {@code {"unreadable": [{path, reason}], "skipped": [text], "warnings": [text],
+     * "invalid_names": n, "hashed": n, "reused": n}}.
+     *
+     * @param scan the report
+     * @return the object
+     */
+    public static ObjectNode scan(io.cloudsync.core.ManifestBuilder.Result scan) {
+        ObjectNode o = NODES.objectNode();
+        ArrayNode unreadable = o.putArray("unreadable");
+        for (io.cloudsync.core.ManifestBuilder.Unreadable u : scan.unreadable()) {
+            unreadable.addObject().put("path", u.path().isEmpty() ? "." : u.path()).put("reason", u.reason());
+        }
+        ArrayNode skipped = o.putArray("skipped");
+        scan.skipped().forEach(skipped::add);
+        ArrayNode warnings = o.putArray("warnings");
+        scan.warnings().forEach(warnings::add);
+        o.put("invalid_names", scan.invalidNames());
+        o.put("hashed", scan.filesHashed());
+        o.put("reused", scan.filesReused());
         return o;
     }
 }

@@ -7,6 +7,7 @@ import io.cloudsync.PathRules;
 import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.ManifestJson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Comparator;
 import java.util.List;
@@ -69,6 +71,10 @@ public final class TreeScan {
     private Path root;
     private final Set<Path> excludedReal = new HashSet<>();
     private final ConcurrentLinkedQueue<String> skipped = new ConcurrentLinkedQueue<>();
+    /** Paths (NFC) whose content the scan could not establish; each stands for itself and everything under it. */
+    private final ConcurrentLinkedQueue<ManifestBuilder.Unreadable> unreadable = new ConcurrentLinkedQueue<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final AtomicInteger invalidNames = new AtomicInteger();
     private final List<String> missing = new ArrayList<>();
     private final List<Candidate> found = new ArrayList<>();
     private volatile boolean mayCollide;
@@ -154,13 +160,101 @@ public final class TreeScan {
         Manifest manifest = new Manifest(name, root.toString(), createdAt, list, checksum(list));
         List<String> report = new ArrayList<>(new HashSet<>(skipped));
         report.sort(PathRules.ORDER);
+        List<ManifestBuilder.Unreadable> unread = minimal(unreadable);
         long ms = (System.nanoTime() - started) / 1_000_000;
-        LOG.info("sync.manifest scanned root={} files={} hashed={} reused={} skipped={} missing_includes={} ms={}",
-                root, list.size(), hashed.get(), reused, report.size(), missing.size(), ms);
+        LOG.info("sync.manifest scanned root={} files={} hashed={} reused={} skipped={} unreadable={} invalid_names={}"
+                        + " missing_includes={} ms={}",
+                root, list.size(), hashed.get(), reused, report.size(), unread.size(), invalidNames.get(), missing.size(), ms);
+        unread.forEach(u -> LOG.warn("sync.manifest unreadable path={}: {}", u.path().isEmpty() ? "." : u.path(), u.reason()));
+        warnings.forEach(w -> LOG.warn("sync.manifest {}", w));
         if (LOG.isDebugEnabled()) {
             report.forEach(s -> LOG.debug("sync.manifest skipped {}", s));
         }
-        return new ManifestBuilder.Result(manifest, report, missing, hashed.get(), reused);
+        return new ManifestBuilder.Result(manifest, report, missing, hashed.get(), reused, unread, warnings,
+                invalidNames.get());
+    }
+
+    /**
+     * The unreadable paths, sorted, without any that lies under another (a folder stands for
+     * everything under it) and without duplicates.
+     */
+    private static List<ManifestBuilder.Unreadable> minimal(java.util.Collection<ManifestBuilder.Unreadable> all) {
+        List<ManifestBuilder.Unreadable> sorted = new ArrayList<>(all);
+        sorted.sort(Comparator.comparing(ManifestBuilder.Unreadable::path, PathRules::compare));
+        List<ManifestBuilder.Unreadable> out = new ArrayList<>();
+        for (ManifestBuilder.Unreadable u : sorted) {
+            if (out.isEmpty() || !out.get(out.size() - 1).covers(u.path())) {
+                out.add(u);
+            }
+        }
+        return out;
+    }
+
+    private void unreadable(String raw, String reason) {
+        unreadable.add(new ManifestBuilder.Unreadable(nfc(raw), reason));
+    }
+
+    /**
+     * Whether a name as the JDK decoded it stands for bytes that are not valid UTF-8: the decoder
+     * put U+FFFD where they were, so the name would be stored, and restored, as another one.
+     */
+    private static boolean invalidUtf8(String name, Path child) {
+        return name.indexOf('\uFFFD') >= 0 && !Arrays.equals(rawName(child), name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The bytes of a file name, as the file system holds them (the URI of a path encodes them as they are). */
+    private static byte[] rawName(Path child) {
+        String uri = child.toUri().getRawPath();
+        if (uri.endsWith("/")) {
+            uri = uri.substring(0, uri.length() - 1);
+        }
+        String last = uri.substring(uri.lastIndexOf('/') + 1);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(last.length());
+        for (int i = 0; i < last.length(); i++) {
+            char c = last.charAt(i);
+            if (c == '%' && i + 2 < last.length()) {
+                out.write(Integer.parseInt(last.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                out.write(c); // the URI form of a path is ASCII
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A name with every byte that is not part of valid UTF-8 shown as a backslash, {@code x} and two
+     * hex digits, and control characters as a backslash-u escape, so a report names the file
+     * unambiguously.
+     */
+    static String escapedName(byte[] bytes) {
+        StringBuilder out = new StringBuilder(bytes.length + 8);
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(bytes.length + 1);
+        while (in.hasRemaining()) {
+            java.nio.charset.CoderResult r = decoder.decode(in, chars, true);
+            chars.flip();
+            while (chars.hasRemaining()) {
+                char c = chars.get();
+                if (c < 0x20 || c == 0x7f) {
+                    out.append(String.format("\\u%04x", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+            chars.clear();
+            if (r.isError()) {
+                for (int k = 0; k < r.length(); k++) {
+                    out.append(String.format("\\x%02x", in.get() & 0xff));
+                }
+            } else if (r.isUnderflow()) {
+                break;
+            }
+        }
+        return out.toString();
     }
 
     /**
@@ -241,7 +335,15 @@ public final class TreeScan {
                     continue;
                 }
                 if (!attrs.isDirectory()) {
-                    Candidate file = visitFile(start, include, attrs);
+                    Candidate file;
+                    if (ManifestBuilder.SECRET_FILES.contains(nfc(include)) && attrs.isRegularFile()) {
+                        // named explicitly: the user asked for it, so record it, but say what it is
+                        warnings.add(include + ": the encrypted vault (or its lock) is mirrored because an include path"
+                                + " names it; it goes to the remote and into backups like any other file");
+                        file = candidate(start, include, nfc(include), attrs);
+                    } else {
+                        file = visitFile(start, include, attrs);
+                    }
                     if (file != null) {
                         found.add(file);
                     }
@@ -313,6 +415,12 @@ public final class TreeScan {
                 for (Path child : stream) {
                     String childName = child.getFileName().toString();
                     String childRaw = prefix + childName;
+                    if (invalidUtf8(childName, child)) {
+                        invalidNames.incrementAndGet();
+                        skipped.add(prefix + escapedName(rawName(child)) + ": name is not valid UTF-8, so it cannot"
+                                + " be stored under its own name; left out (rename it to sync it)");
+                        continue;
+                    }
                     BasicFileAttributes attrs;
                     try {
                         attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -335,6 +443,7 @@ public final class TreeScan {
                 }
             } catch (DirectoryIteratorException e) {
                 skipped.add((raw.isEmpty() ? "." : raw) + ": folder could not be listed completely (" + e.getCause() + ')');
+                unreadable(raw, "folder could not be listed completely (" + e.getCause() + ')');
             } catch (IOException e) {
                 failed(dir, raw, e);
                 return new ArrayList<>();
@@ -421,6 +530,7 @@ public final class TreeScan {
     private void failed(Path file, String raw, IOException exc) {
         if (!excludedFile(file, nfc(raw)) && !excludedFolder(file, nfc(raw))) {
             skipped.add((raw.isEmpty() ? "." : raw) + ": cannot be read (" + exc + ')');
+            unreadable(raw, "cannot be read (" + exc + ')');
         }
     }
 
@@ -460,6 +570,9 @@ public final class TreeScan {
                     if (!collides) {
                         skipped.add(first.raw() + ": name differs from \"" + c.raw()
                                 + "\" only by Unicode normalisation (NFC/NFD); rename one of them");
+                        // neither can be recorded, so the remote keeps what it has under that path
+                        unreadable.add(new ManifestBuilder.Unreadable(first.path(), "two files have this name once"
+                                + " normalised to NFC (\"" + first.raw() + "\" and \"" + c.raw() + "\"); rename one of them"));
                         collides = true;
                     }
                     skipped.add(c.raw() + ": name differs from \"" + first.raw()
@@ -581,13 +694,16 @@ public final class TreeScan {
                 after = Files.readAttributes(c.file(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException e) {
                 skipped.add(raw + ": disappeared during the scan");
+                unreadable(raw, "disappeared during the scan");
                 return null;
             } catch (IOException e) {
                 skipped.add(raw + ": cannot be read (" + e + ')');
+                unreadable(raw, "cannot be read (" + e + ')');
                 return null;
             }
             if (!after.isRegularFile()) {
                 skipped.add(raw + ": was replaced by something that is not a regular file during the scan");
+                unreadable(raw, "was replaced by something that is not a regular file during the scan");
                 return null;
             }
             if (digest.bytes() == c.size() && after.size() == c.size()
@@ -598,6 +714,7 @@ public final class TreeScan {
         }
         LOG.warn("sync.manifest unstable path={} attempts={}: the file kept changing while it was hashed", raw, maxAttempts);
         skipped.add(raw + ": kept changing while it was hashed (" + maxAttempts + " attempts); left out, scan again when it is idle");
+        unreadable(raw, "kept changing while it was hashed (" + maxAttempts + " attempts)");
         return null;
     }
 }

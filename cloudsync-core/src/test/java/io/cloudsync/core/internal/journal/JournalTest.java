@@ -54,7 +54,7 @@ class JournalTest {
             }
             assertThat(reopened.uploaded("t0/f1", SHA, 2)).as("another size is another content").isFalse();
         }
-        assertThat(Journal.recordedUploads(file)).hasSize(8 * 200);
+        assertThat(Journal.leftovers(file)).hasSize(8 * 200);
     }
 
     @Test

@@ -407,12 +407,10 @@ public final class CloudSync {
         }
         journal.recordReleased(released);
         Manifest withdrawn = new Manifest(snapshot, remote.root(), remote.createdAt(), kept, Manifest.checksumOf(kept));
-        try {
-            retry.run(() -> provider.writeManifest(snapshot, withdrawn, preconditionOn(factory, remoteManifest)));
-        } catch (ProviderException e) {
-            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, e.kind().name().toLowerCase(java.util.Locale.ROOT)
-                    + ": cannot withdraw the " + released.size() + " files this run would overwrite or delete from the"
-                    + " remote manifest, so nothing was changed: " + e.getMessage()));
+        String failure = writeManifest(provider, factory, retry, snapshot, withdrawn, remoteManifest);
+        if (failure != null) {
+            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, "cannot withdraw the " + released.size()
+                    + " files this run would overwrite or delete from the remote manifest, so nothing was changed: " + failure));
             return remoteManifest;
         }
         cache.write(service, snapshot, withdrawn);
@@ -441,6 +439,24 @@ public final class CloudSync {
         return new Manifest(local.name(), local.root(), local.createdAt(), there, Manifest.checksumOf(there));
     }
 
+    /**
+     * Writes a manifest with the precondition the provider supports on what is stored.
+     *
+     * @return null when written, otherwise what went wrong ({@code kind: message})
+     */
+    private static String writeManifest(Provider provider, ProviderFactory factory, Retry retry, String snapshot,
+                                        Manifest manifest, Optional<Manifest> stored) {
+        try {
+            retry.run(() -> provider.writeManifest(snapshot, manifest, preconditionOn(factory, stored)));
+            return null;
+        } catch (ProviderException e) {
+            return e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage();
+        } catch (RuntimeException | Error e) {
+            // as for uploads: a provider that breaks its contract fails the write, never the caller
+            return "provider failed unexpectedly: " + e;
+        }
+    }
+
     private static ManifestPrecondition preconditionOn(ProviderFactory factory, Optional<Manifest> stored) {
         if (!factory.capabilities().contains(Capability.CONDITIONAL_MANIFEST_WRITE)) {
             return ManifestPrecondition.none();
@@ -463,24 +479,23 @@ public final class CloudSync {
         boolean remoteCurrent = remoteManifest.isPresent()
                 && remoteManifest.get().entries().equals(refreshed.entries())
                 && !settlesRacyEntries(remoteManifest.get(), refreshed);
-        try {
-            if (!remoteCurrent) {
-                retry.run(() -> provider.writeManifest(snapshot, refreshed, preconditionOn(factory, remoteManifest)));
-                cache.write(service, snapshot, refreshed);
-            } else {
-                // the cache keeps a copy of what the remote holds: this run's entries under the remote
-                // manifest's time, so that a run of no-op syncs leaves the cached file as it is
-                Manifest current = new Manifest(snapshot, refreshed.root(), remoteManifest.get().createdAt(),
-                        refreshed.entries(), refreshed.checksum());
-                if (!cache.holds(service, snapshot, current)) {
-                    cache.write(service, snapshot, current);
-                }
+        if (!remoteCurrent) {
+            String failure = writeManifest(provider, factory, retry, snapshot, refreshed, remoteManifest);
+            if (failure != null) {
+                errors.add(new SyncError(SyncAction.MANIFEST, snapshot, failure));
+                return;
             }
-            Journal.afterCommit(Journal.fileOf(stateDirectory, service, snapshot), refreshed);
-        } catch (ProviderException e) {
-            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, e.kind().name().toLowerCase(java.util.Locale.ROOT)
-                    + ": " + e.getMessage()));
+            cache.write(service, snapshot, refreshed);
+        } else {
+            // the cache keeps a copy of what the remote holds: this run's entries under the remote
+            // manifest's time, so that a run of no-op syncs leaves the cached file as it is
+            Manifest current = new Manifest(snapshot, refreshed.root(), remoteManifest.get().createdAt(),
+                    refreshed.entries(), refreshed.checksum());
+            if (!cache.holds(service, snapshot, current)) {
+                cache.write(service, snapshot, current);
+            }
         }
+        Journal.afterCommit(Journal.fileOf(stateDirectory, service, snapshot), refreshed);
     }
 
     /**

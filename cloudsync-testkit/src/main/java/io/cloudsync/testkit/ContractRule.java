@@ -121,9 +121,11 @@ public enum ContractRule {
     /** Deletes. */
     S1_04("A run after local deletions removes exactly those files from the remote", null),
     /** Partial failure. */
-    S1_05("A run with a failed upload reports it, ends PARTIAL and leaves the previous remote manifest in place", null),
+    S1_05("A run with a failed upload reports it, ends PARTIAL and commits a manifest of exactly what arrived: every file it names downloads with its sha256, the failed one is not named", null),
     /** Resume. */
-    S1_06("A run after an interrupted one resends only what the interrupted run did not confirm, and ends with remote equal to local", null);
+    S1_06("A run after an interrupted one resends only what the interrupted run did not confirm, and ends with remote equal to local", null),
+    /** Killed between an overwrite and the commit. */
+    S1_07("A run that dies between an overwrite and its commit leaves a snapshot whose every named file downloads with the named sha256; the next run converges and leaves nothing unlisted", null);
 
     private final String text;
     private final Capability capability;

@@ -163,6 +163,31 @@ class CliTest {
     }
 
     @Test
+    void planAndSync_nameWhatTheScanLeftOut_inTextAndJson() throws Exception {
+        Files.createSymbolicLink(f.root.resolve("link-to-a"), f.root.resolve("a.txt"));
+
+        Fixture.Run plan = f.run("plan", "--snapshot", "nightly");
+        assertThat(plan.out()).as(plan.toString()).contains("left out   link-to-a: symbolic link, not followed")
+                .contains("1 left out.");
+        Fixture.Run sync = f.run("sync", "--snapshot", "nightly", "--json");
+        assertThat(sync.code()).as(sync.toString()).isZero();
+        JsonNode scan = sync.json().get("scan");
+        assertThat(scan.get("skipped").get(0).asText()).isEqualTo("link-to-a: symbolic link, not followed");
+        assertThat(scan.get("unreadable")).isEmpty();
+        assertThat(scan.get("invalid_names").asInt()).isZero();
+    }
+
+    @Test
+    void sync_theVault_isNeverMirroredByDefault() throws Exception {
+        f.write("config/cloudsync.secrets.json", "{\"not\": \"really a vault\"}");
+
+        assertThat(f.run("sync", "--snapshot", "nightly").code()).isZero();
+
+        assertThat(Fixture.read(f.remote.resolve("nightly")).keySet()).contains("a.txt")
+                .noneMatch(p -> p.contains("secrets"));
+    }
+
+    @Test
     void sync_damagedRemoteManifest_failsWithExit1() throws Exception {
         Fixture.write(f.remote, ".cloudsync/manifests/nightly.json", "{ not json");
 

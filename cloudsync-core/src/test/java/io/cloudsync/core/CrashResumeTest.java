@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,54 @@ class CrashResumeTest {
         // Only files in flight at a kill can be sent twice: at most PARALLELISM per kill.
         assertThat(totalUploads).isLessThanOrEqualTo(FILES + kills * PARALLELISM);
         assertThat(journal).doesNotExist();
+    }
+
+    /**
+     * SIGKILL after some overwrites reached the remote and before the commit: a pull of the snapshot
+     * restores a tree in which every file verifies, and verify finds no problem.
+     */
+    @Test
+    void run_killedBetweenOverwritesAndTheCommit_leavesASnapshotThatPullsAndVerifies() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("project"));
+        Path state = tmp.resolve("state");
+        Path remote = tmp.resolve("remote");
+        for (int i = 0; i < 30; i++) {
+            Trees.write(root, "dir" + (i % 3) + "/file-" + i + ".txt", "first version of " + i);
+        }
+        Process first = start(root, state, remote, tmp.resolve("first.log"), 0);
+        assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("SUCCESS");
+        for (int i = 0; i < 30; i++) {
+            Trees.write(root, "dir" + (i % 3) + "/file-" + i + ".txt", "second, longer version of file " + i);
+        }
+        Path log = tmp.resolve("overwrites.log");
+        Process child = start(root, state, remote, log, 150);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (readLines(log).size() < 5 && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(child.isAlive()).as("the child must still be running to be killed between overwrite and commit").isTrue();
+        child.destroyForcibly();
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(readLines(log).size()).isBetween(5, 29);
+
+        CloudSyncConfig config = CloudSyncConfig.builder().enable("scripted")
+                .service("scripted", Map.of("directory", remote.toString())).build();
+        CloudSync cs = CloudSync.builder().root(root).stateDirectory(state).config(config)
+                .provider(new TestProviders.ScriptedFactory("scripted", new TestProviders.Script())).build();
+        Path target = Files.createDirectories(tmp.resolve("pulled"));
+        PullResult pulled = cs.pull("scripted", "nightly", target, false);
+        assertThat(pulled.errors()).isEmpty();
+        for (io.cloudsync.ManifestEntry e : pulled.manifest().entries()) {
+            assertThat(io.cloudsync.core.internal.hash.Hashing.sha256(target.resolve(e.path()))).as(e.path()).isEqualTo(e.sha256());
+        }
+        assertThat(cs.verify("scripted", "nightly", 100).problems()).isEmpty();
+
+        Process last = start(root, state, remote, tmp.resolve("last.log"), 0);
+        assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("SUCCESS");
+        assertThat(Trees.read(remote.resolve("nightly"))).isEqualTo(Trees.read(root));
+        assertThat(cs.verify("scripted", "nightly", 100).extra()).isEmpty();
     }
 
     private Process start(Path root, Path state, Path remote, Path log, int delayMillis) throws IOException {

@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li><b>Excludes.</b> {@link #DEFAULT_EXCLUDES} always apply ({@code cache/}, {@code logs/},
- *       {@code tmp/}, {@code backups/}, {@code .git/} and the library's temporary files); patterns
+ *       {@code tmp/}, {@code backups/}, {@code .git/} and the library's temporary files, which are
+ *       named {@code .cs-} + 12 characters of {@code [0-9a-z]} + {@code .tmp} and nothing else); patterns
  *       from {@link #exclude} and folders from {@link #excludePath} are added to them. Excluded
  *       folders are not walked at all. Excludes also apply inside include paths.</li>
  *   <li><b>Symbolic links are never followed</b>, whether they point to a file or a folder, inside
@@ -62,7 +63,7 @@ public final class ManifestBuilder {
 
     /** Exclude patterns that always apply; see {@link #exclude} for the syntax. */
     public static final List<String> DEFAULT_EXCLUDES = List.of(
-            "cache/**", "logs/**", "tmp/**", "backups/**", ".git/**", "**/*" + AtomicFiles.TEMP_SUFFIX);
+            "cache/**", "logs/**", "tmp/**", "backups/**", ".git/**", AtomicFiles.TEMP_GLOB);
 
     /**
      * How close to (or after) the previous manifest's {@code createdAt} an mtime must be for the

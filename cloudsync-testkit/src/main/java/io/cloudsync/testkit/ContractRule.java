@@ -106,7 +106,7 @@ public enum ContractRule {
     /** Fresh listing. */
     R7_03("Listing reflects deletes and overwrites", Capability.LISTING),
     /** Listing under load. */
-    R7_04("Listing while uploads and deletes run never fails and reports no file that was never uploaded",
+    R7_04("Listing while uploads and deletes run fails with nothing but a retryable error and reports no file that was never uploaded",
             Capability.LISTING),
 
     /** Delete. */

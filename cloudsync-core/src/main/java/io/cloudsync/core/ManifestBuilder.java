@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * <ul>
  *   <li><b>Excludes.</b> {@link #DEFAULT_EXCLUDES} always apply ({@code cache/}, {@code logs/},
  *       {@code tmp/}, {@code backups/}, {@code .git/} and the library's temporary files, which are
- *       named {@code .cs-} + 12 characters of {@code [0-9a-z]} + {@code .tmp} and nothing else); patterns
+ *       {@code .cs-} + 12 characters + {@code .tmp}, nothing else); patterns
  *       from {@link #exclude} and folders from {@link #excludePath} are added to them. Excluded
  *       folders are not walked at all. Excludes also apply inside include paths.</li>
  *   <li><b>Symbolic links are never followed</b>, whether they point to a file or a folder, inside

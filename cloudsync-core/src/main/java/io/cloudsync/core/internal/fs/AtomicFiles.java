@@ -42,7 +42,8 @@ public final class AtomicFiles {
 
     /**
      * A glob ({@code /}-separated, as {@code ManifestBuilder} takes) that matches the temporary
-     * names and nothing of another length or shape.
+     * names: {@code .cs-}, any 12 characters, {@code .tmp} (globs have no character classes, so it is
+     * a little wider than {@link #isTempName}); nothing of another length or frame.
      */
     public static final String TEMP_GLOB = "**/" + TEMP_PREFIX + "?".repeat(TEMP_RANDOM_CHARS) + TEMP_SUFFIX;
 

@@ -142,7 +142,11 @@ final class LocalProvider implements Provider {
         }
     }
 
-    /** Deletes staging files of killed uploads, best effort: never fails an upload. */
+    /**
+     * Deletes staging files of killed uploads, best effort: never fails an upload. A staging file is
+     * written from its creation until it is moved away, so an mtime older than {@link #STALE_STAGING}
+     * means nobody is writing it any more.
+     */
     private static void sweepStaging(Path staging) {
         Instant before = Instant.now().minus(STALE_STAGING);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(staging)) {
@@ -239,9 +243,11 @@ final class LocalProvider implements Provider {
                         + entry.size() + " bytes, sha256 " + entry.sha256() + "); the local file changed during the run",
                         entry.path(), null);
             }
-            Files.setLastModifiedTime(temp, FileTime.from(entry.mtime()));
             commit(temp, target);
             temp = null;
+            // after the move, not on the staging file: a staging file's mtime is what tells the sweep
+            // a live upload from a killed one, and the entry's mtime is usually long past
+            Files.setLastModifiedTime(target, FileTime.from(entry.mtime()));
             return UploadReceipt.verified(entry.path(), copied, actual);
         } catch (IOException e) {
             throw map(e, entry.path(), "upload \"" + entry.path() + '"');

@@ -111,6 +111,7 @@ class LocalProviderTest {
 
         p.upload("snap", entry("f.txt", file), file);
 
+        assertThat(Files.getLastModifiedTime(remote.resolve("snap/f.txt")).toInstant()).isEqualTo(MTIME);
         assertThat(stale).doesNotExist();
         assertThat(fresh).exists();
         assertThat(foreign).exists();

@@ -64,6 +64,7 @@ public interface Provider extends AutoCloseable {
      * @param path the manifest path
      * @param target where to write the bytes; its parent exists
      * @throws ProviderException with {@link ProviderException.Kind#NOT_FOUND} when there is no such file
+     *     (also when the path is a folder, with files stored below it); {@code target} is then not created
      */
     void download(String snapshot, String path, Path target);
 

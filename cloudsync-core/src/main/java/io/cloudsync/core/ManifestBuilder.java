@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li><b>Excludes.</b> {@link #DEFAULT_EXCLUDES} always apply ({@code cache/}, {@code logs/},
- *       {@code tmp/}, {@code backups/}, {@code .git/}, the library's temporary files and the vault,
+ *       {@code tmp/}, {@code backups/}, {@code .git/}, the library's temporary files, which are
+ *       {@code .cs-} + 12 characters + {@code .tmp}, nothing else, and the vault,
  *       {@link #SECRET_FILES}); patterns
  *       from {@link #exclude} and folders from {@link #excludePath} are added to them. Excluded
  *       folders are not walked at all. Excludes also apply inside include paths.</li>
@@ -63,7 +64,7 @@ public final class ManifestBuilder {
 
     /** Exclude patterns that always apply; see {@link #exclude} for the syntax. */
     public static final List<String> DEFAULT_EXCLUDES = List.of(
-            "cache/**", "logs/**", "tmp/**", "backups/**", ".git/**", "**/*" + AtomicFiles.TEMP_SUFFIX,
+            "cache/**", "logs/**", "tmp/**", "backups/**", ".git/**", AtomicFiles.TEMP_GLOB,
             Vaults.DEFAULT_FILE, Vaults.DEFAULT_FILE + ".lock");
 
     /**

@@ -89,14 +89,22 @@ class ManifestBuilderTest {
         write("tmp/t", "x");
         write("backups/cloud/1.zip", "x");
         write(".git/HEAD", "x");
-        write("config/.app.json.1a2b" + io.cloudsync.core.internal.fs.AtomicFiles.TEMP_SUFFIX, "x");
+        write("config/" + io.cloudsync.core.internal.fs.AtomicFiles.tempName(), "x");
         write("src/cache/kept.txt", "x");
         write("cachefile", "x");
         write(".gitignore", "x");
+        // project files that only look like temporary files of this or an older version are kept
+        write("config/.app.json.1a2b.cloudsync-tmp", "x");
+        write("notes.cloudsync-tmp", "x");
+        write("data/.cs-short.tmp", "x");
+        write("data/.cs-0123456789abc.tmp", "x");
+        write("data/scratch.tmp", "x");
 
         Manifest m = builder().build();
 
-        assertThat(paths(m)).containsExactly(".gitignore", "cachefile", "src/cache/kept.txt");
+        assertThat(paths(m)).containsExactly(".gitignore", "cachefile", "config/.app.json.1a2b.cloudsync-tmp",
+                "data/.cs-0123456789abc.tmp", "data/.cs-short.tmp", "data/scratch.tmp", "notes.cloudsync-tmp",
+                "src/cache/kept.txt");
         assertThat(ManifestBuilder.DEFAULT_EXCLUDES).contains("cache/**", "logs/**", "tmp/**", "backups/**", ".git/**");
     }
 

@@ -101,7 +101,7 @@ class ManifestCacheTest {
         assertThat(cache.read("local", "snap")).contains(m);
         assertThat(Files.readAllBytes(cache.pathOf("local", "snap"))).isEqualTo(ManifestJson.toBytes(m));
         try (Stream<Path> files = Files.list(cache.pathOf("local", "snap").getParent())) {
-            assertThat(files).noneMatch(p -> p.getFileName().toString().endsWith(AtomicFiles.TEMP_SUFFIX))
+            assertThat(files).noneMatch(p -> AtomicFiles.isTempName(p.getFileName().toString()))
                     .hasSize(1);
         }
     }

@@ -115,6 +115,44 @@ class PullVerifyTest {
     }
 
     @Test
+    void pull_remoteFolderWhereTheManifestHasAFile_isNotFoundAndLeavesNothingUnderItsName() throws Exception {
+        Files.delete(remoteFile("a.txt"));
+        Trees.write(remote.resolve("nightly"), "a.txt/inside.txt", "a folder took the file's place");
+        Path target = tmp.resolve("restore");
+
+        PullResult result = cs.pull("local", "nightly", target, false);
+
+        assertThat(result.errors()).singleElement().satisfies(e -> {
+            assertThat(e.path()).isEqualTo("a.txt");
+            assertThat(e.error()).startsWith("not_found:");
+        });
+        assertThat(target.resolve("a.txt")).doesNotExist();
+        assertThat(Trees.read(target)).containsOnlyKeys("docs/b.txt", "docs/deep/c.txt");
+        try (java.util.stream.Stream<Path> all = Files.walk(target)) {
+            assertThat(all.filter(Files::isDirectory).map(target::relativize).map(Path::toString))
+                    .containsExactlyInAnyOrder("", "docs", "docs/deep");
+        }
+    }
+
+    @Test
+    void pull_namesOf255Bytes_areWritten() throws Exception {
+        String ascii = "a".repeat(251) + ".txt";
+        String utf8 = "\u00e9" + "\u65e5".repeat(83) + ".txt";
+        Trees.write(root, "long/" + ascii, "ascii");
+        Trees.write(root, "long/" + utf8, "utf-8");
+        assertThat(cs.run(SyncRequest.builder("local", "nightly").build()).summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        Path target = tmp.resolve("restore");
+
+        PullResult result = cs.pull("local", "nightly", target, false);
+
+        assertThat(result.status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(Trees.read(target)).containsEntry("long/" + ascii, "ascii").containsEntry("long/" + utf8, "utf-8");
+        try (java.util.stream.Stream<Path> all = Files.walk(target)) {
+            assertThat(all.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp") || n.endsWith("-tmp"));
+        }
+    }
+
+    @Test
     void pull_symbolicLinkInsideTarget_isNeverWrittenThrough() throws Exception {
         Path target = Files.createDirectories(tmp.resolve("restore"));
         Path outside = Files.createDirectories(tmp.resolve("outside"));

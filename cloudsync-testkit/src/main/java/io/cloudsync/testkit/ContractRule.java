@@ -61,6 +61,9 @@ public enum ContractRule {
     R2_07("Uploading over an existing file replaces it entirely", null),
     /** Missing downloads. */
     R2_08("Downloading a missing file fails with NOT_FOUND and does not create the target", null),
+    /** Folders are not files. */
+    R2_09("Downloading a path that is a folder (files are stored below it) fails with NOT_FOUND and does not create the target",
+            null),
 
     /** Special characters. */
     R3_01("Names with spaces, Unicode, #, %, +, ? and other punctuation round-trip", null),
@@ -68,6 +71,11 @@ public enum ContractRule {
     R3_02("Files in deeply nested folders round-trip", null),
     /** No name folding. */
     R3_03("Names that differ only by encoding-like text (a b, a+b, a%20b, a%2Fb) stay distinct files", null),
+    /** Long names. */
+    R3_04("Names of 255 bytes, ASCII and multi-byte UTF-8, file and folder, round-trip and are listed", null),
+    /** No reserved-looking names. */
+    R3_05("Names that look like temporary files (.a.cloudsync-tmp, .cs-0123456789ab.tmp, x.part) are files like any other",
+            null),
 
     /** Server-side check. */
     R4_01("An upload whose bytes do not match the entry's SHA-256 fails with INTEGRITY and leaves nothing new readable",
@@ -97,6 +105,9 @@ public enum ContractRule {
             Capability.LISTING),
     /** Fresh listing. */
     R7_03("Listing reflects deletes and overwrites", Capability.LISTING),
+    /** Listing under load. */
+    R7_04("Listing while uploads and deletes run fails with nothing but a retryable error and reports no file that was never uploaded",
+            Capability.LISTING),
 
     /** Delete. */
     R8_01("A deleted file can no longer be downloaded", null),
@@ -125,7 +136,10 @@ public enum ContractRule {
     /** Resume. */
     S1_06("A run after an interrupted one resends only what the interrupted run did not confirm, and ends with remote equal to local", null),
     /** Killed between an overwrite and the commit. */
-    S1_07("A run that dies between an overwrite and its commit leaves a snapshot whose every named file downloads with the named sha256; the next run converges and leaves nothing unlisted", null);
+    S1_07("A run that dies between an overwrite and its commit leaves a snapshot whose every named file downloads with the named sha256; the next run converges and leaves nothing unlisted", null),
+
+    /** 255-byte names through the engine. */
+    S1_20("Files with 255-byte ASCII and UTF-8 names, in a folder, sync, pull back, back up and restore byte for byte", null);
 
     private final String text;
     private final Capability capability;

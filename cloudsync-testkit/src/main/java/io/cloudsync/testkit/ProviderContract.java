@@ -435,6 +435,26 @@ public abstract class ProviderContract {
         });
     }
 
+    /**
+     * R2.09.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R2_09_downloadOfAFolderFailsWithNotFound(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R2_09, test, dir, r -> {
+            Provider p = r.open();
+            r.upload(p, SNAPSHOT, "folder/inner.txt", r.text("inner", "inner"));
+            r.upload(p, SNAPSHOT, "folder/sub/deeper.txt", r.text("deeper", "deeper"));
+            r.eventually(() -> r.requireContent(p, SNAPSHOT, "folder/sub/deeper.txt", r.dir.resolve("local/deeper.txt")));
+            r.requireNotFound(p, SNAPSHOT, "folder");
+            r.requireNotFound(p, SNAPSHOT, "folder/sub");
+            r.requireNotFound(p, SNAPSHOT, "folder/inner.txt/child");
+            r.requireContent(p, SNAPSHOT, "folder/inner.txt", r.dir.resolve("local/inner.txt"));
+        });
+    }
+
     // ---- R3: names -------------------------------------------------------------------------------
 
     /**
@@ -481,6 +501,58 @@ public abstract class ProviderContract {
         run(ContractRule.R3_03, test, dir, r -> r.roundTripAll(List.of(
                 "a b.txt", "a+b.txt", "a%20b.txt", "a%2Bb.txt", "a_b.txt", "a%2Fb.txt", "a%252Fb.txt", "dir/file.txt",
                 "dir%2Ffile.txt", "dir_file.txt", "x?y.txt", "x%3Fy.txt", "x#y.txt", "x%23y.txt")));
+    }
+
+    /**
+     * R3.04.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R3_04_longNamesRoundTrip(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R3_04, test, dir, r -> {
+            List<String> names = new ArrayList<>();
+            for (String leaf : ContractFiles.longNames()) {
+                names.add(leaf);
+                names.add("long names/" + leaf);
+            }
+            names.add("d".repeat(255) + "/" + ContractFiles.longNames().get(1));
+            names.add("\u65e5".repeat(85) + "/" + ContractFiles.longNames().get(0));
+            r.roundTripAll(names);
+        });
+    }
+
+    /**
+     * R3.05.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R3_05_temporaryLookingNamesAreFiles(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R3_05, test, dir, r -> {
+            List<String> names = List.of("a", ".a.cloudsync-tmp", "dir/x", "dir/.x.cloudsync-tmp", "dir/.x.1f2e3d.cloudsync-tmp",
+                    ".cs-0123456789ab.tmp", "dir/.cs-abcdefghijkl.tmp", "x.part", "y.tmp", ".tmp", ".cloudsync-tmp");
+            r.roundTripAll(names);
+            Provider p = r.open();
+            p.delete(SNAPSHOT, "a");
+            p.delete(SNAPSHOT, "dir/x");
+            r.eventually(() -> r.requireNotFound(p, SNAPSHOT, "a"));
+            r.eventually(() -> r.requireNotFound(p, SNAPSHOT, "dir/x"));
+            Map<String, Path> left = new TreeMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                if (!names.get(i).equals("a") && !names.get(i).equals("dir/x")) {
+                    left.put(names.get(i), r.dir.resolve("local").resolve("name-" + i + ".txt"));
+                }
+            }
+            for (Map.Entry<String, Path> f : left.entrySet()) {
+                r.eventually(() -> r.requireContent(p, SNAPSHOT, f.getKey(), f.getValue()));
+            }
+            if (r.declares(Capability.LISTING)) {
+                r.eventually(() -> r.requireListing(p, SNAPSHOT, left));
+            }
+        });
     }
 
     // ---- R4: SERVER_SHA256 -----------------------------------------------------------------------
@@ -750,6 +822,84 @@ public abstract class ProviderContract {
             files.put("new.txt", r.file("n", 7));
             r.upload(p, SNAPSHOT, "new.txt", files.get("new.txt"));
             r.eventually(() -> r.requireListing(p, SNAPSHOT, files));
+        });
+    }
+
+    /**
+     * R7.04.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void optional_R7_04_listingWhileTransfersRunFailsOnlyRetryably(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R7_04, test, dir, r -> {
+            Provider p = r.open();
+            r.upload(p, SNAPSHOT, "steady/kept.txt", r.text("steady", "never touched"));
+            r.eventually(() -> r.check(r.list(p, SNAPSHOT).containsKey("steady/kept.txt"),
+                    "list(\"%s\") does not report steady/kept.txt after its upload", SNAPSHOT));
+            int count = Math.max(16, r.settings.threads() * 4);
+            Map<String, Path> files = new LinkedHashMap<>();
+            for (int i = 0; i < count; i++) {
+                files.put("load/" + i / 2 + "/file-" + i + ".bin", r.file("load-" + i, 1 + (long) i * 131 % r.settings.smallFileBytes()));
+            }
+            Map<String, Path> remaining = new TreeMap<>();
+            remaining.put("steady/kept.txt", r.dir.resolve("local/steady.txt"));
+            List<String> order = new ArrayList<>(files.keySet());
+            for (int i = 0; i < count; i++) {
+                if (i / 2 % 2 == 1) {
+                    remaining.put(order.get(i), files.get(order.get(i)));
+                }
+            }
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            try {
+                // uploads one file after another; every other pair of files is deleted again, which
+                // empties (and, where the backend has folders, may remove) its folder
+                Future<?> writes = writer.submit(() -> {
+                    try {
+                        for (int i = 0; i < count; i++) {
+                            r.upload(p, SNAPSHOT, order.get(i), files.get(order.get(i)));
+                            if (i % 2 == 1 && i / 2 % 2 == 0) {
+                                p.delete(SNAPSHOT, order.get(i - 1));
+                                p.delete(SNAPSHOT, order.get(i));
+                            }
+                        }
+                    } finally {
+                        done.set(true);
+                    }
+                    return null;
+                });
+                int listings = 0;
+                int retryable = 0;
+                while (!done.get() || listings == 0) {
+                    Map<String, RemoteEntry> listed;
+                    try {
+                        listed = r.list(p, SNAPSHOT);
+                    } catch (ProviderException e) {
+                        if (e.retryable() && ++retryable <= 1000) {
+                            continue; // the engine retries these (some fake servers race themselves)
+                        }
+                        throw r.failure("list(\"%s\") failed while uploads and deletes ran (listing %d): %s %s; a listing "
+                                + "must skip files that vanish under it", SNAPSHOT, listings + 1, e.kind(), e.getMessage());
+                    }
+                    listings++;
+                    for (String path : listed.keySet()) {
+                        r.check(path.equals("steady/kept.txt") || files.containsKey(path), "list(\"%s\") reports %s while "
+                                + "uploads run, a file that was never uploaded (a staging or temporary file?)", SNAPSHOT, path);
+                    }
+                    r.check(listed.containsKey("steady/kept.txt"), "list(\"%s\") lost steady/kept.txt while other files "
+                            + "were uploaded and deleted (listing %d)", SNAPSHOT, listings);
+                }
+                try {
+                    writes.get(r.settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    throw r.failure("an upload or delete beside the listings failed: %s", e.getCause());
+                }
+            } finally {
+                writer.shutdownNow();
+            }
+            r.eventually(() -> r.requireListing(p, SNAPSHOT, remaining));
         });
     }
 

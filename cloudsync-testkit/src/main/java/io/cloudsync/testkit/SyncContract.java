@@ -414,6 +414,77 @@ public abstract class SyncContract {
         });
     }
 
+    // ---- S1.20: long names (issue 15, item 4) ----------------------------------------------------
+
+    /**
+     * S1.20.
+     *
+     * @param test the running test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_S1_20_longNamesSyncPullBackUpAndRestore(TestInfo test, @TempDir Path dir) {
+        verify(ContractRule.S1_20, () -> {
+            World w = new World(dir, test);
+            List<String> longPaths = new java.util.ArrayList<>();
+            for (String leaf : io.cloudsync.testkit.internal.ContractFiles.longNames()) {
+                longPaths.add("data/long names/" + leaf);
+            }
+            longPaths.add("data/" + "d".repeat(255) + "/" + io.cloudsync.testkit.internal.ContractFiles.longNames().get(1));
+            for (String path : longPaths) {
+                w.write(path, "content of a file with a long name\n".repeat(longPaths.indexOf(path) + 1));
+            }
+            SyncResult r = w.run();
+            check(r.summary().status() == SyncStatus.SUCCESS, "sync: status %s, errors %s", r.summary().status(),
+                    r.summary().errors());
+            List<String> synced = r.localManifest().entries().stream().map(ManifestEntry::path).toList();
+            check(synced.containsAll(longPaths), "the local manifest lacks long names: it has %s", synced);
+            w.assertMirrors(r, () -> { });
+
+            CloudSync engine = CloudSync.builder().root(w.root).stateDirectory(w.state)
+                    .config(longNamesConfig(w)).providers(Providers.of(new CountingFactory(factory(), secrets(), w.calls, w)))
+                    .build();
+            Path pulled = dir.resolve("pulled");
+            io.cloudsync.core.PullResult pull = engine.pull(SERVICE, SNAPSHOT, pulled, false);
+            check(pull.status() == SyncStatus.SUCCESS && pull.failed() == 0, "pull: status %s, errors %s", pull.status(),
+                    pull.errors());
+            requireSameFiles("pull", w.root, pulled, synced);
+
+            io.cloudsync.core.Backups backups = io.cloudsync.core.Backups.of(w.root);
+            io.cloudsync.core.Backups.CreateResult archive = backups.create("long names", List.of("data"), 5);
+            check(archive.skipped().isEmpty(), "backup: left out %s", archive.skipped());
+            Path restored = dir.resolve("restored");
+            io.cloudsync.core.Backups.RestoreResult back = backups.restore(archive.name(), restored, false);
+            check(back.refused().isEmpty(), "restore: refused %s", back.refused());
+            requireSameFiles("restore", w.root, restored,
+                    synced.stream().filter(p -> p.startsWith("data/")).toList());
+            try (Stream<Path> left = Files.walk(dir)) {
+                List<Path> temps = left.filter(f -> f.getFileName().toString().endsWith(".tmp")
+                        || f.getFileName().toString().endsWith(".cloudsync-tmp")).toList();
+                check(temps.isEmpty(), "temporary files were left behind: %s", temps);
+            }
+        });
+    }
+
+    private CloudSyncConfig longNamesConfig(World w) {
+        Map<String, String> settings = new TreeMap<>(w.remote.values());
+        settings.put(CloudSyncConfig.PROVIDER_KEY, "contract-" + factory().id());
+        return CloudSyncConfig.builder().enable(SERVICE).service(SERVICE, settings)
+                .engine(EngineSettings.builder().parallelism(4).retryAttempts(2).retryInitialDelay(Duration.ZERO)
+                        .retryMaxDelay(Duration.ZERO).build())
+                .build();
+    }
+
+    private static void requireSameFiles(String what, Path expectedRoot, Path actualRoot, List<String> paths) throws IOException {
+        for (String path : paths) {
+            Path actual = actualRoot.resolve(path);
+            check(Files.isRegularFile(actual), "%s: \"%s\" (%d bytes of name) was not written", what, path,
+                    path.getBytes(StandardCharsets.UTF_8).length);
+            long mismatch = Files.mismatch(expectedRoot.resolve(path), actual);
+            check(mismatch == -1, "%s: \"%s\" differs from the original at byte %d", what, path, mismatch);
+        }
+    }
+
     /** The author's factory, wrapped to count calls and apply the test's faults; uses the author's secrets. */
     private static final class CountingFactory implements ProviderFactory {
         private final ProviderFactory delegate;

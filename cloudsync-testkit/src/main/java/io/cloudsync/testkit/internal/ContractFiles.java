@@ -21,6 +21,26 @@ public final class ContractFiles {
     }
 
     /**
+     * File names of exactly 255 bytes in UTF-8, the longest Linux (and most file systems) allow:
+     * one ASCII, one of two- and three-byte characters, one of four-byte characters (emoji). All are
+     * in Unicode NFC.
+     *
+     * @return three names, each ending in {@code .txt}
+     */
+    public static java.util.List<String> longNames() {
+        String ascii = "a".repeat(251) + ".txt";
+        String cjk = "\u00e9" + "\u65e5".repeat(83) + ".txt"; // 2 + 249 + 4
+        String emoji = "\uD83D\uDE00".repeat(62) + "abc.txt"; // 248 + 7
+        java.util.List<String> names = java.util.List.of(ascii, cjk, emoji);
+        for (String n : names) {
+            if (n.getBytes(StandardCharsets.UTF_8).length != 255) {
+                throw new IllegalStateException("long name of " + n.getBytes(StandardCharsets.UTF_8).length + " bytes");
+            }
+        }
+        return names;
+    }
+
+    /**
      * Writes {@code size} pseudo-random bytes determined by {@code seed} and {@code salt}.
      *
      * @param file the file to create or replace

@@ -15,10 +15,13 @@ import io.cloudsync.spi.RemoteEntry;
 import io.cloudsync.spi.UploadReceipt;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -136,15 +139,29 @@ final class FolderProvider implements Provider {
         if (!Files.isDirectory(base)) {
             return Stream.empty();
         }
-        try (Stream<Path> walk = Files.walk(base)) {
-            List<RemoteEntry> entries = new ArrayList<>();
-            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-                entries.add(RemoteEntry.of(base.relativize(p).toString().replace('\\', '/'), Files.size(p)));
-            }
-            return entries.stream();
+        List<RemoteEntry> entries = new ArrayList<>();
+        try {
+            Files.walkFileTree(base, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        entries.add(RemoteEntry.of(base.relativize(p).toString().replace('\\', '/'), attrs.size()));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE; // deleted while we walked: not stored any more
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException e) {
             throw new ProviderException(Kind.UNAVAILABLE, "cannot list snapshot " + snapshot + ": " + e, null, e);
         }
+        return entries.stream();
     }
 
     @Override

@@ -112,6 +112,52 @@ enum BrokenProvider {
             }
         }
     }),
+    DOWNLOAD_OF_FOLDER_MAKES_A_FOLDER(ContractRule.R2_09, p -> new DelegatingProvider(p) {
+        @Override
+        public void download(String snapshot, String path, Path target) {
+            try {
+                delegate.download(snapshot, path, target);
+            } catch (ProviderException e) {
+                boolean folder;
+                try (Stream<RemoteEntry> all = delegate.list(snapshot)) {
+                    folder = all.anyMatch(r -> r.path().startsWith(path + "/"));
+                }
+                if (!folder) {
+                    throw e;
+                }
+                try {
+                    Files.createDirectories(target); // what Files.copy does with a folder as the source
+                } catch (IOException io) {
+                    throw new UncheckedIOException(io);
+                }
+            }
+        }
+    }),
+    REJECTS_LONG_NAMES(ContractRule.R3_04, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            for (String segment : entry.path().split("/")) {
+                // a temporary name made of the target's name plus a suffix no longer fits
+                if (("." + segment + ".part").getBytes(StandardCharsets.UTF_8).length > 255) {
+                    throw new ProviderException(ProviderException.Kind.PERMANENT, "File name too long: " + entry.path());
+                }
+            }
+            return delegate.upload(snapshot, entry, localFile);
+        }
+    }),
+    HIDES_TEMPORARY_LOOKING_NAMES(ContractRule.R3_05, p -> new DelegatingProvider(p) {
+        @Override
+        public Stream<RemoteEntry> list(String snapshot) {
+            return delegate.list(snapshot).filter(e -> !e.path().endsWith(".cloudsync-tmp"));
+        }
+
+        @Override
+        public void delete(String snapshot, String path) {
+            delegate.delete(snapshot, path);
+            int slash = path.lastIndexOf('/');
+            delegate.delete(snapshot, path.substring(0, slash + 1) + "." + path.substring(slash + 1) + ".cloudsync-tmp");
+        }
+    }),
     URL_DECODES_NAMES(ContractRule.R3_03, p -> new DelegatingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
@@ -218,6 +264,28 @@ enum BrokenProvider {
                 }
             });
             return entries.isEmpty() ? delegate.list(snapshot) : entries.stream();
+        }
+    }),
+    LISTING_FAILS_DURING_UPLOADS(ContractRule.R7_04, p -> new DelegatingProvider(p) {
+        private final java.util.concurrent.atomic.AtomicInteger uploading = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            uploading.incrementAndGet();
+            try {
+                pause(); // a staging file sits in the snapshot meanwhile
+                return delegate.upload(snapshot, entry, localFile);
+            } finally {
+                uploading.decrementAndGet();
+            }
+        }
+
+        @Override
+        public Stream<RemoteEntry> list(String snapshot) {
+            if (uploading.get() > 0) {
+                throw new ProviderException(ProviderException.Kind.NOT_FOUND, "a staging file vanished while listing " + snapshot);
+            }
+            return delegate.list(snapshot);
         }
     }),
     IGNORES_DELETES(ContractRule.R8_01, p -> new DelegatingProvider(p) {

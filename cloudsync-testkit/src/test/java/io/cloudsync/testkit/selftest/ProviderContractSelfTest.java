@@ -100,8 +100,9 @@ class ProviderContractSelfTest {
         Events events = ContractEvents.runAll(BrokenProviderRun.class);
 
         assertThat(events.failed().stream().map(e -> e.getTestDescriptor().getDisplayName().substring(0, 15)).toList())
-                .as("a provider that ignores deletes breaks the delete rules and the listing rule that deletes, nothing else")
-                .containsExactlyInAnyOrder("required_R8_01_", "required_R8_02_", "required_R8_03_", "optional_R7_03_");
+                .as("a provider that ignores deletes breaks the delete rules and the rules that delete, nothing else")
+                .containsExactlyInAnyOrder("required_R8_01_", "required_R8_02_", "required_R8_03_", "optional_R7_03_",
+                        "optional_R7_04_", "required_R3_05_");
     }
 
     @ParameterizedTest

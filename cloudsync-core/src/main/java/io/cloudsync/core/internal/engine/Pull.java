@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Restores a snapshot from the remote into a folder. Every file is downloaded to a temporary file
- * beside its destination, checked against the size and sha256 of the remote manifest, given the
+ * beside its destination (a short fixed-length name from {@link AtomicFiles#prepareTemp}, so a
+ * destination whose name has the full 255 bytes a file system allows is written like any other),
+ * checked against the size and sha256 of the remote manifest, given the
  * manifest's mtime, and only then moved into place atomically; a file that fails any check never
  * appears under its final name. Nothing is written outside the target folder, nor through a
  * symbolic link inside it. Existing files are left alone unless {@code replaceExisting}.
@@ -133,6 +135,11 @@ public final class Pull {
             temp = AtomicFiles.prepareTemp(dest, false);
             Path into = temp;
             retry.run(() -> provider.download(snapshot, entry.path(), into));
+            if (!Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)) {
+                fail(entry.path(), "the provider's download left no regular file (" + kindOf(temp) + ") where the file"
+                        + " was to be written; nothing was written. This is a bug in the provider");
+                return;
+            }
             long size = Files.size(temp);
             String sha256 = Hashing.sha256(temp);
             if (size != entry.size() || !sha256.equals(entry.sha256())) {
@@ -162,10 +169,18 @@ public final class Pull {
                 try {
                     Files.deleteIfExists(temp);
                 } catch (IOException ignored) {
-                    // a stray temp file carries the temp suffix and is never taken for a real file
+                    // a stray temp file has the fixed temporary shape that scans leave out
                 }
             }
         }
+    }
+
+    private static String kindOf(Path p) {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return "nothing";
+        }
+        return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "a folder" : Files.isSymbolicLink(p) ? "a symbolic link"
+                : "not a regular file";
     }
 
     /** Where a manifest path goes under the target, refusing anything that would leave it. */

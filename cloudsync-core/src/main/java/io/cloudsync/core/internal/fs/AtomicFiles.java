@@ -17,13 +17,37 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Every file the library writes locally goes through here: a temporary file in the target's folder,
  * fsync, an atomic move over the target, then fsync of the folder. A crash at any point leaves either
- * the old file or the new one, never a mix, and at worst a stray {@code .tmp} file that the next
+ * the old file or the new one, never a mix, and at worst a stray temporary file that the next
  * write of the same target does not mind.
+ *
+ * <p>Temporary names are short and of one fixed length, {@value #TEMP_NAME_LENGTH} bytes
+ * ({@code .cs-} + {@value #TEMP_RANDOM_CHARS} random {@code [0-9a-z]} + {@code .tmp}), whatever the
+ * target is called: a temporary name derived from the target's name would not fit when the target's
+ * name is near the file system's limit (255 bytes on Linux), and it would then be impossible to write
+ * that file at all. They stay in the target's folder, so the final move never crosses a file system.
  */
 public final class AtomicFiles {
 
-    /** Suffix of the temporary files; anything ending in it may be deleted by cleanup. */
-    public static final String TEMP_SUFFIX = ".cloudsync-tmp";
+    /** What every temporary name starts with. */
+    public static final String TEMP_PREFIX = ".cs-";
+
+    /** What every temporary name ends with. */
+    public static final String TEMP_SUFFIX = ".tmp";
+
+    /** How many random characters are between {@link #TEMP_PREFIX} and {@link #TEMP_SUFFIX}. */
+    public static final int TEMP_RANDOM_CHARS = 12;
+
+    /** The length in bytes (and characters) of every temporary name. */
+    public static final int TEMP_NAME_LENGTH = 20;
+
+    /**
+     * A glob ({@code /}-separated, as {@code ManifestBuilder} takes) that matches the temporary
+     * names: {@code .cs-}, any 12 characters, {@code .tmp} (globs have no character classes, so it is
+     * a little wider than {@link #isTempName}); nothing of another length or frame.
+     */
+    public static final String TEMP_GLOB = "**/" + TEMP_PREFIX + "?".repeat(TEMP_RANDOM_CHARS) + TEMP_SUFFIX;
+
+    private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
     /** Writes content to a stream. */
     @FunctionalInterface
@@ -87,8 +111,7 @@ public final class AtomicFiles {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         while (true) {
-            Path temp = parent.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                    + TEMP_SUFFIX);
+            Path temp = parent.resolve(tempName());
             try {
                 if (ownerOnly && supportsPosix(parent)) {
                     Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -101,6 +124,39 @@ public final class AtomicFiles {
                 // try another name
             }
         }
+    }
+
+    /**
+     * A fresh temporary name: {@value #TEMP_NAME_LENGTH} ASCII bytes, unrelated to any target's name.
+     *
+     * @return a name such as {@code .cs-0f3kz81qa9xm.tmp}
+     */
+    public static String tempName() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        StringBuilder b = new StringBuilder(TEMP_NAME_LENGTH).append(TEMP_PREFIX);
+        for (int i = 0; i < TEMP_RANDOM_CHARS; i++) {
+            b.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+        }
+        return b.append(TEMP_SUFFIX).toString();
+    }
+
+    /**
+     * Whether {@code name} has the shape of the names {@link #tempName()} makes.
+     *
+     * @param name a file name (one segment)
+     * @return true for a temporary name
+     */
+    public static boolean isTempName(String name) {
+        if (name.length() != TEMP_NAME_LENGTH || !name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) {
+            return false;
+        }
+        for (int i = TEMP_PREFIX.length(); i < TEMP_PREFIX.length() + TEMP_RANDOM_CHARS; i++) {
+            char c = name.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -19,36 +19,65 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
  * A folder as the remote. Files at {@code <directory>/<snapshot>/<path>}, manifests at
- * {@code <directory>/.cloudsync/manifests/<snapshot>.json}. Uploads are copied to a temporary file
- * beside the target while being hashed, checked against the expected sha256, and moved into place
- * atomically, so a failed or interrupted upload never leaves a partial file under the final name.
+ * {@code <directory>/.cloudsync/manifests/<snapshot>.json}. Uploads are copied to a staging file in
+ * {@code <directory>/.cloudsync/staging/} while being hashed, checked against the expected sha256,
+ * and moved into place atomically, so a failed or interrupted upload never leaves a partial file
+ * under the final name. The staging folder is outside every snapshot folder (snapshot names start
+ * with a letter or digit), so no project file can collide with a staging file, {@link #list} never
+ * sees one and {@link #delete} never touches anything but the named file. It is on the same file
+ * system as the snapshots (both are in {@code <directory>}), which the atomic move needs; staging
+ * names are short and fixed-length, so a file whose name has the file system's full 255 bytes can be
+ * staged too. A staging file left by a killed upload is removed by the first upload of a later
+ * provider once it is {@link #STALE_STAGING} old.
  */
 final class LocalProvider implements Provider {
 
     private static final String MANIFESTS = ".cloudsync/manifests";
+    private static final String STAGING = ".cloudsync/staging";
+
+    /**
+     * How old a staging file must be before an upload takes it for the leftover of a killed run and
+     * deletes it: far longer than any single upload takes.
+     */
+    static final Duration STALE_STAGING = Duration.ofDays(2);
     private static final java.util.concurrent.ConcurrentMap<Path, Object> MANIFEST_LOCKS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Path directory;
+    private final AtomicBoolean stagingSwept = new AtomicBoolean();
 
     LocalProvider(Path directory) {
         this.directory = directory.toAbsolutePath().normalize();
+    }
+
+    /** The staging folder; package-private for tests. */
+    Path stagingDir() {
+        return directory.resolve(STAGING);
     }
 
     private Path manifestFile(String snapshot) {
@@ -78,8 +107,62 @@ final class LocalProvider implements Provider {
         return file;
     }
 
-    private static Path tempOf(Path target) {
-        return target.resolveSibling("." + target.getFileName() + AtomicFiles.TEMP_SUFFIX);
+    /** A new, empty staging file: a fixed-length random name, created exclusively. */
+    private Path newStagingFile() throws IOException {
+        Path staging = Files.createDirectories(stagingDir());
+        if (stagingSwept.compareAndSet(false, true)) {
+            sweepStaging(staging);
+        }
+        while (true) {
+            Path temp = staging.resolve(AtomicFiles.tempName());
+            try {
+                return Files.createFile(temp);
+            } catch (FileAlreadyExistsException e) {
+                // another name
+            }
+        }
+    }
+
+    /**
+     * Moves a staging file over its target. A delete of the folder's last other file removes the
+     * folder while this upload was being staged (the engine runs deletes beside uploads), so a
+     * missing folder is made again and the move retried.
+     */
+    private static void commit(Path temp, Path target) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Files.createDirectories(target.getParent());
+            try {
+                AtomicFiles.commit(temp, target);
+                return;
+            } catch (NoSuchFileException e) {
+                if (attempt >= 5 || !Files.exists(temp)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes staging files of killed uploads, best effort: never fails an upload. A staging file is
+     * written from its creation until it is moved away, so an mtime older than {@link #STALE_STAGING}
+     * means nobody is writing it any more.
+     */
+    private static void sweepStaging(Path staging) {
+        Instant before = Instant.now().minus(STALE_STAGING);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(staging)) {
+            for (Path f : files) {
+                try {
+                    if (AtomicFiles.isTempName(f.getFileName().toString())
+                            && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+                        Files.deleteIfExists(f);
+                    }
+                } catch (IOException e) {
+                    // gone already, or not ours to delete
+                }
+            }
+        } catch (IOException e) {
+            // the next provider tries again
+        }
     }
 
     @Override
@@ -146,14 +229,11 @@ final class LocalProvider implements Provider {
         Path temp = null;
         try {
             Files.createDirectories(target.getParent());
-            // One fixed temporary name per target: the engine never uploads one path twice at once, and
-            // a leftover of an upload killed halfway is simply overwritten by the next attempt.
-            temp = tempOf(target);
+            temp = newStagingFile();
             MessageDigest digest = Digests.sha256();
             long copied;
             try (InputStream in = new DigestInputStream(Files.newInputStream(localFile), digest);
-                 OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                         StandardOpenOption.TRUNCATE_EXISTING)) {
+                 OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 copied = in.transferTo(out);
             }
             String actual = Digests.hex(digest.digest());
@@ -163,9 +243,11 @@ final class LocalProvider implements Provider {
                         + entry.size() + " bytes, sha256 " + entry.sha256() + "); the local file changed during the run",
                         entry.path(), null);
             }
-            Files.setLastModifiedTime(temp, FileTime.from(entry.mtime()));
-            AtomicFiles.commit(temp, target);
+            commit(temp, target);
             temp = null;
+            // after the move, not on the staging file: a staging file's mtime is what tells the sweep
+            // a live upload from a killed one, and the entry's mtime is usually long past
+            Files.setLastModifiedTime(target, FileTime.from(entry.mtime()));
             return UploadReceipt.verified(entry.path(), copied, actual);
         } catch (IOException e) {
             throw map(e, entry.path(), "upload \"" + entry.path() + '"');
@@ -174,7 +256,7 @@ final class LocalProvider implements Provider {
                 try {
                     Files.deleteIfExists(temp);
                 } catch (IOException ignored) {
-                    // a stray temp file is skipped by listings and overwritten by nothing
+                    // a stray staging file is outside every snapshot; a later upload sweeps it
                 }
             }
         }
@@ -183,11 +265,39 @@ final class LocalProvider implements Provider {
     @Override
     public void download(String snapshot, String path, Path target) {
         Path source = fileOf(snapshot, path);
-        try {
-            Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (InputStream in = openFile(source, path, snapshot)) {
+            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw map(e, path, "download \"" + path + '"');
         }
+    }
+
+    /**
+     * Opens a stored file for reading; a folder (or anything else that is not a regular file) at the
+     * path is no file, so NOT_FOUND, before anything is written to the target.
+     */
+    private InputStream openFile(Path source, String path, String snapshot) throws IOException {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(source, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw notFound(path, snapshot, e);
+        } catch (FileSystemException e) {
+            // ENOTDIR: a file where the path needs a folder, so no such file either
+            if (e.getReason() != null && e.getReason().toLowerCase(Locale.ROOT).contains("not a directory")) {
+                throw notFound(path, snapshot, e);
+            }
+            throw e;
+        }
+        if (!attrs.isRegularFile()) {
+            throw notFound(path, snapshot, null);
+        }
+        return Files.newInputStream(source);
+    }
+
+    private ProviderException notFound(String path, String snapshot, Throwable cause) {
+        return new ProviderException(ProviderException.Kind.NOT_FOUND, "no file \"" + path + "\" in snapshot \"" + snapshot
+                + "\" in " + directory, path, cause);
     }
 
     @Override
@@ -195,8 +305,10 @@ final class LocalProvider implements Provider {
         Path file = fileOf(snapshot, path);
         Path base = snapshotDir(snapshot);
         try {
+            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                return; // a folder is no file: nothing named "path" to delete, and never what is below it
+            }
             Files.deleteIfExists(file);
-            Files.deleteIfExists(tempOf(file));
             for (Path dir = file.getParent(); dir != null && !dir.equals(base) && dir.startsWith(base); dir = dir.getParent()) {
                 try {
                     Files.delete(dir);
@@ -209,6 +321,11 @@ final class LocalProvider implements Provider {
         }
     }
 
+    /**
+     * Every regular file under the snapshot folder, whatever its name (there are no staging files
+     * there). Files and folders that vanish while the walk runs (a concurrent delete) are left out
+     * instead of failing the listing; symbolic links are neither followed nor reported.
+     */
     @Override
     public Stream<RemoteEntry> list(String snapshot) {
         Path base = snapshotDir(snapshot);
@@ -216,20 +333,37 @@ final class LocalProvider implements Provider {
             return Stream.empty();
         }
         List<RemoteEntry> out = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(base)) {
-            walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                    .filter(p -> !p.getFileName().toString().endsWith(AtomicFiles.TEMP_SUFFIX))
-                    .forEach(p -> {
+        try {
+            Files.walkFileTree(base, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
                         String rel = base.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-                        try {
-                            out.add(RemoteEntry.of(rel, Files.size(p), null,
-                                    Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant()));
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    });
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw map(e instanceof java.io.UncheckedIOException u ? u.getCause() : e, null, "list snapshot \"" + snapshot + '"');
+                        out.add(RemoteEntry.of(rel, attrs.size(), null, attrs.lastModifiedTime().toInstant()));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException && !p.equals(base)) {
+                        return FileVisitResult.CONTINUE; // deleted while we walked
+                    }
+                    throw e;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e != null && !(e instanceof NoSuchFileException && !dir.equals(base))) {
+                        throw e;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (NoSuchFileException e) {
+            return Stream.empty(); // the whole snapshot folder went away: nothing is stored
+        } catch (IOException e) {
+            throw map(e, null, "list snapshot \"" + snapshot + '"');
         }
         out.sort((a, b) -> PathRules.compare(a.path(), b.path()));
         return out.stream();
@@ -250,7 +384,7 @@ final class LocalProvider implements Provider {
         } else if (e instanceof AccessDeniedException) {
             kind = ProviderException.Kind.AUTHENTICATION;
         } else if (e instanceof FileSystemException fse && fse.getReason() != null
-                && fse.getReason().toLowerCase(java.util.Locale.ROOT).contains("no space")) {
+                && fse.getReason().toLowerCase(Locale.ROOT).contains("no space")) {
             kind = ProviderException.Kind.QUOTA_EXCEEDED;
         } else if (e instanceof IOException) {
             kind = ProviderException.Kind.UNAVAILABLE;

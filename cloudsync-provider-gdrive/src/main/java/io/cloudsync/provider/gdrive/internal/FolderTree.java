@@ -27,6 +27,8 @@ final class FolderTree {
     private static final class Children {
         final Map<String, List<File>> byName = new HashMap<>();
         boolean loaded;
+        /** Counts what this provider added or removed, so a listing that raced with it is not taken as the truth. */
+        long changes;
     }
 
     private final DriveApi api;
@@ -47,18 +49,42 @@ final class FolderTree {
         }
     }
 
-    /** All known children of a folder, freshly listed. */
+    /**
+     * All children of a folder, freshly listed. The listing replaces what is known, unless this
+     * provider added or removed a child while it ran: then the listing may predate that upload or
+     * delete, and taking it would make the uploaded file unknown (a later delete of it would do
+     * nothing, a download would find nothing). It is then listed again; after a few tries the
+     * listing only adds files not known yet.
+     */
     List<File> refresh(String folderId) throws IOException {
-        List<File> listed = api.children(folderId, null);
         Children c = folders.computeIfAbsent(folderId, k -> new Children());
-        synchronized (c) {
-            c.byName.clear();
-            for (File f : listed) {
-                c.byName.computeIfAbsent(f.getName(), k -> new ArrayList<>()).add(f);
+        for (int attempt = 1; ; attempt++) {
+            long before;
+            synchronized (c) {
+                before = c.changes;
             }
-            c.loaded = true;
+            List<File> listed = api.children(folderId, null);
+            synchronized (c) {
+                if (c.changes == before) {
+                    c.byName.clear();
+                    for (File f : listed) {
+                        c.byName.computeIfAbsent(f.getName(), k -> new ArrayList<>()).add(f);
+                    }
+                    c.loaded = true;
+                    return listed;
+                }
+                if (attempt >= 3) {
+                    for (File f : listed) {
+                        List<File> same = c.byName.computeIfAbsent(f.getName(), k -> new ArrayList<>());
+                        if (same.stream().noneMatch(k -> k.getId().equals(f.getId()))) {
+                            same.add(f);
+                        }
+                    }
+                    c.loaded = true;
+                    return listed;
+                }
+            }
         }
-        return listed;
     }
 
     /** Every folder matching {@code segments} under {@code rootId}, duplicates included; empty when missing. */
@@ -114,6 +140,7 @@ final class FolderTree {
                     File created = api.createFolder(current, segment);
                     LOG.debug("gdrive.folder.create path={} id={}", path, created.getId());
                     c.byName.computeIfAbsent(segment, k -> new ArrayList<>()).add(created);
+                    c.changes++;
                     Children fresh = new Children();
                     fresh.loaded = true;
                     folders.put(created.getId(), fresh);
@@ -134,7 +161,11 @@ final class FolderTree {
         Children c = folders.get(folderId);
         if (c != null) {
             synchronized (c) {
-                c.byName.computeIfAbsent(file.getName(), k -> new ArrayList<>()).add(file);
+                List<File> same = c.byName.computeIfAbsent(file.getName(), k -> new ArrayList<>());
+                // a listing that ran meanwhile may have found it already
+                same.removeIf(f -> f.getId().equals(file.getId()));
+                same.add(file);
+                c.changes++;
             }
         }
     }
@@ -147,6 +178,7 @@ final class FolderTree {
                 if (same != null) {
                     same.removeIf(f -> f.getId().equals(file.getId()));
                 }
+                c.changes++;
             }
         }
     }

@@ -1,0 +1,171 @@
+package io.cloudsync.core.internal.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cloudsync.Digests;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.spi.ProviderException;
+import io.cloudsync.spi.RemoteEntry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalProviderTest {
+
+    private static final Instant MTIME = Instant.parse("2024-01-02T03:04:05.123456789Z");
+
+    @TempDir
+    Path tmp;
+
+    private Path local(String name, String content) throws IOException {
+        return Files.writeString(Files.createDirectories(tmp.resolve("local")).resolve(name), content);
+    }
+
+    private static ManifestEntry entry(String path, Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        return new ManifestEntry(path, bytes.length, MTIME, Digests.hex(Digests.sha256().digest(bytes)));
+    }
+
+    private static List<String> listed(LocalProvider p, String snapshot) {
+        try (Stream<RemoteEntry> s = p.list(snapshot)) {
+            return s.map(RemoteEntry::path).toList();
+        }
+    }
+
+    @Test
+    void legacyStagingLeftovers_areListedAsFiles_andADeleteOfTheirOwnerKeepsThem() throws IOException {
+        Path remote = tmp.resolve("remote");
+        // what 0.x left in a snapshot folder after an upload killed halfway, and a project file of that shape
+        Files.createDirectories(remote.resolve("snap/dir"));
+        Files.writeString(remote.resolve("snap/dir/.x.cloudsync-tmp"), "left by a killed upload");
+        LocalProvider p = new LocalProvider(remote);
+        Path a = local("a", "a");
+        Path tempLike = local("temp-like", "a project file named like a staging file");
+        p.upload("snap", entry("a", a), a);
+        p.upload("snap", entry(".a.cloudsync-tmp", tempLike), tempLike);
+        p.upload("snap", entry("dir/x", a), a);
+
+        assertThat(listed(p, "snap")).containsExactly(".a.cloudsync-tmp", "a", "dir/.x.cloudsync-tmp", "dir/x");
+
+        p.delete("snap", "a");
+        p.delete("snap", "dir/x");
+
+        assertThat(listed(p, "snap")).containsExactly(".a.cloudsync-tmp", "dir/.x.cloudsync-tmp");
+        assertThat(Files.readString(remote.resolve("snap/.a.cloudsync-tmp"))).isEqualTo("a project file named like a staging file");
+    }
+
+    @Test
+    void upload_stagesOutsideTheSnapshot_andAFailedOneLeavesNothingAnywhere() throws IOException {
+        Path remote = tmp.resolve("remote");
+        LocalProvider p = new LocalProvider(remote);
+        Path file = local("f", "content");
+        ManifestEntry wrong = new ManifestEntry("dir/f.txt", 7, MTIME, "0".repeat(64));
+
+        assertThatThrownBy(() -> p.upload("snap", wrong, file)).isInstanceOf(ProviderException.class)
+                .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.INTEGRITY);
+
+        try (Stream<Path> all = Files.walk(remote.resolve("snap"))) {
+            assertThat(all.filter(Files::isRegularFile)).isEmpty();
+        }
+        try (Stream<Path> staged = Files.list(p.stagingDir())) {
+            assertThat(staged).isEmpty();
+        }
+        assertThat(p.stagingDir()).startsWith(remote.resolve(".cloudsync"));
+    }
+
+    @Test
+    void upload_of255ByteNames_worksAndListsThem() throws IOException {
+        LocalProvider p = new LocalProvider(tmp.resolve("remote"));
+        String ascii = "a".repeat(251) + ".txt";
+        String utf8 = "\u00e9" + "\u65e5".repeat(83) + ".txt";
+        Path file = local("f", "long");
+
+        p.upload("snap", entry("dir/" + ascii, file), file);
+        p.upload("snap", entry(utf8, file), file);
+
+        assertThat(listed(p, "snap")).containsExactlyInAnyOrder("dir/" + ascii, utf8);
+    }
+
+    @Test
+    void staleStagingFiles_areSweptByTheFirstUpload_othersAreKept() throws IOException {
+        Path remote = tmp.resolve("remote");
+        LocalProvider p = new LocalProvider(remote);
+        Path staging = Files.createDirectories(p.stagingDir());
+        Path stale = Files.writeString(staging.resolve(AtomicFiles.tempName()), "killed three days ago");
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(LocalProvider.STALE_STAGING).minusSeconds(3600)));
+        Path fresh = Files.writeString(staging.resolve(AtomicFiles.tempName()), "another run is writing this");
+        Path foreign = Files.writeString(staging.resolve("not-ours.txt"), "x");
+        Files.setLastModifiedTime(foreign, FileTime.from(Instant.now().minus(LocalProvider.STALE_STAGING).minusSeconds(3600)));
+        Path file = local("f", "content");
+
+        p.upload("snap", entry("f.txt", file), file);
+
+        assertThat(Files.getLastModifiedTime(remote.resolve("snap/f.txt")).toInstant()).isEqualTo(MTIME);
+        assertThat(stale).doesNotExist();
+        assertThat(fresh).exists();
+        assertThat(foreign).exists();
+    }
+
+    @Test
+    void downloadOfAFolder_isNotFound_andCreatesNothing() throws IOException {
+        LocalProvider p = new LocalProvider(tmp.resolve("remote"));
+        Path file = local("f", "content");
+        p.upload("snap", entry("folder/inner.txt", file), file);
+        Path target = tmp.resolve("target");
+
+        for (String path : List.of("folder", "folder/inner.txt/child", "missing")) {
+            assertThatThrownBy(() -> p.download("snap", path, target)).as(path).isInstanceOf(ProviderException.class)
+                    .extracting(e -> ((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.NOT_FOUND);
+            assertThat(target).as(path).doesNotExist();
+        }
+        p.delete("snap", "folder");
+        assertThat(listed(p, "snap")).containsExactly("folder/inner.txt");
+    }
+
+    @Test
+    void list_whileFilesAndFoldersAppearAndVanish_neverFails() throws Exception {
+        Path remote = tmp.resolve("remote");
+        LocalProvider p = new LocalProvider(remote);
+        Path file = local("f", "steady");
+        p.upload("snap", entry("steady.txt", file), file);
+        Path base = remote.resolve("snap");
+        AtomicBoolean done = new AtomicBoolean();
+        List<Throwable> churnFailures = new ArrayList<>();
+        Thread churn = new Thread(() -> {
+            try {
+                for (int i = 0; i < 3000; i++) {
+                    Path dir = Files.createDirectories(base.resolve("churn-" + i % 7).resolve("deeper"));
+                    Path f = Files.writeString(dir.resolve("f" + i), "x");
+                    Files.delete(f);
+                    Files.delete(dir);
+                    Files.delete(dir.getParent());
+                }
+            } catch (IOException e) {
+                churnFailures.add(e);
+            } finally {
+                done.set(true);
+            }
+        });
+        churn.start();
+        int listings = 0;
+        while (!done.get() || listings == 0) {
+            assertThat(listed(p, "snap")).contains("steady.txt");
+            listings++;
+        }
+        churn.join();
+
+        assertThat(churnFailures).isEmpty();
+        assertThat(listed(p, "snap")).containsExactly("steady.txt");
+    }
+}

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * <p>What the provider guarantees: an upload is atomic (a failed or interrupted upload leaves
  * nothing readable under the final name, and never a partial file), a delete is idempotent,
  * and every failure is a {@link ProviderException} with the right {@link ProviderException.Kind}.
- * Providers do not retry; the engine does.
+ * Providers do not retry; the engine does, within the budget of {@link #retryPolicy()}.
  */
 public interface Provider extends AutoCloseable {
 
@@ -87,6 +87,20 @@ public interface Provider extends AutoCloseable {
      */
     default Stream<RemoteEntry> list(String snapshot) {
         throw new UnsupportedOperationException("provider does not declare Capability.LISTING");
+    }
+
+    /**
+     * The retry budget this provider's backend needs, when the engine's generic settings do not fit
+     * it (for example a backend that documents backoff up to a minute). The engine retries this
+     * provider's retryable failures with it, never less patiently than its own settings; see
+     * {@link RetryPolicy} for the schedule. Called once per run, after {@code open}; must be cheap
+     * and make no call to the backend.
+     *
+     * @return the policy, or empty (the default) to use the engine's settings as they are
+     * @since SPI version 2
+     */
+    default Optional<RetryPolicy> retryPolicy() {
+        return Optional.empty();
     }
 
     /**

@@ -3,8 +3,11 @@ package io.cloudsync.spi;
 /** The version of this SPI. A provider returns {@link #CURRENT} from {@link ProviderFactory#spiVersion()}. */
 public final class SpiVersion {
 
-    /** The SPI version this jar defines; raised whenever the SPI gains a method or a capability. */
-    public static final int CURRENT = 1;
+    /**
+     * The SPI version this jar defines; raised whenever the SPI gains a method or a capability.
+     * Version 2 added {@link Provider#retryPolicy()}.
+     */
+    public static final int CURRENT = 2;
 
     /** The oldest SPI version the engine still accepts. */
     public static final int OLDEST_SUPPORTED = 1;

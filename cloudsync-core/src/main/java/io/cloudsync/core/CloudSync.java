@@ -242,7 +242,7 @@ public final class CloudSync {
         ProviderFactory factory = providers.require(spec.providerId);
         try (RunLock ignored = RunLock.acquire(stateDirectory, service, snapshot, request.lockWait());
              Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
-            Retry retry = new Retry(config.engine(), sleeper);
+            Retry retry = Retry.forProvider(config.engine(), provider, sleeper);
             Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
             boolean rootMissing = !Files.isDirectory(root);
             // the remote manifest is read while the tree is walked; the scan awaits it before hashing,
@@ -326,7 +326,7 @@ public final class CloudSync {
         ServiceSpec spec = serviceSpec(request);
         ProviderFactory factory = providers.require(spec.providerId);
         try (Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
-            return new Pull(service, name, provider, new Retry(config.engine(), sleeper), config.engine().parallelism())
+            return new Pull(service, name, provider, Retry.forProvider(config.engine(), provider, sleeper), config.engine().parallelism())
                     .run(target, replaceExisting);
         }
     }
@@ -354,7 +354,7 @@ public final class CloudSync {
         ServiceSpec spec = serviceSpec(request);
         ProviderFactory factory = providers.require(spec.providerId);
         try (Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
-            return new Verify(service, name, provider, factory.capabilities(), new Retry(config.engine(), sleeper),
+            return new Verify(service, name, provider, factory.capabilities(), Retry.forProvider(config.engine(), provider, sleeper),
                     config.engine().parallelism(), stateDirectory.resolve("tmp")).run(samplePercent);
         }
     }
@@ -545,7 +545,7 @@ public final class CloudSync {
             reason = "no provider \"" + spec.providerId + "\" on the class path (found " + providers.ids() + ')';
         } else {
             try (Provider provider = factory.get().open(spec.config, secretsFor(request, factory.get()))) {
-                Optional<Manifest> m = new Retry(config.engine(), sleeper).call(() -> provider.readManifest(snapshot));
+                Optional<Manifest> m = Retry.forProvider(config.engine(), provider, sleeper).call(() -> provider.readManifest(snapshot));
                 return m.map(x -> new Remote(x, PlanSource.REMOTE, "read from the remote"))
                         .orElseGet(() -> new Remote(null, PlanSource.REMOTE, "the remote has no manifest yet"));
             } catch (CloudSyncException e) {

@@ -201,6 +201,12 @@ public final class FaultInjectingProvider implements Provider {
         return result;
     }
 
+    /** The delegate's, so that the engine retries a wrapped provider as it retries the provider itself. */
+    @Override
+    public Optional<io.cloudsync.spi.RetryPolicy> retryPolicy() {
+        return delegate.retryPolicy();
+    }
+
     @Override
     public void close() {
         delegate.close();

@@ -570,6 +570,11 @@ public abstract class SyncContract {
         }
 
         @Override
+        public Optional<io.cloudsync.spi.RetryPolicy> retryPolicy() {
+            return delegate.retryPolicy();
+        }
+
+        @Override
         public void close() {
             delegate.close();
         }

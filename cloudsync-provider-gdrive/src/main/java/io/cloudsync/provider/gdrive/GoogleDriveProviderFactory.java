@@ -39,6 +39,8 @@ public final class GoogleDriveProviderFactory implements ProviderFactory {
                     + " larger files use resumable sessions"),
             ConfigKey.optional("pacer_interval_ms", "least milliseconds between two calls to Drive (default 100)"),
             ConfigKey.optional("subject", "user to act as, with domain-wide delegation (default none)"),
+            ConfigKey.optional("retry_delay_scale", "for tests against a fake only: factor from 0 to 1 on the retry"
+                    + " delays Google asks for (default 1: backoff from 1-2 s up to 32-64 s)"),
             ConfigKey.secret("credentials", "service-account key file (JSON), vault key cloud_sync.gdrive.credentials", true));
 
     /** Creates the factory; cheap. */

@@ -40,7 +40,9 @@ final class DriveFixture {
                 .put("manifest_parent_id", manifestParentId)
                 .put("root_url", drive.rootUrl())
                 .put("chunk_size", Integer.toString(CHUNK))
-                .put("pacer_interval_ms", "0");
+                .put("pacer_interval_ms", "0")
+                // retries without Google's waits: the tests that need real backoff remove this
+                .put("retry_delay_scale", "0");
         if (stateDir != null) {
             b.stateDirectory(stateDir);
         }

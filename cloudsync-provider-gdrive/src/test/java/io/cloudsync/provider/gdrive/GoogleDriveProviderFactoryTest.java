@@ -67,4 +67,23 @@ class GoogleDriveProviderFactoryTest {
                         .put("bucket", "b").build(), none))
                 .isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("bucket");
     }
+
+    @Test
+    void retryPolicy_isGooglesBackoffUnlessATestScalesItDown() {
+        ProviderConfig plain = ProviderConfig.builder().put("parent_id", "p").put("manifest_parent_id", "m").build();
+        io.cloudsync.spi.RetryPolicy google = io.cloudsync.provider.gdrive.internal.DriveSettings.from(plain).retryPolicy();
+        assertThat(google).isEqualTo(io.cloudsync.provider.gdrive.internal.DriveSettings.RETRY_POLICY);
+        // from 1-2 s up to 32-64 s, and never less than a minute and a half in all
+        assertThat(google.step(1)).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(google.step(6)).isEqualTo(java.time.Duration.ofSeconds(64));
+        assertThat(google.minimumTotalWait()).isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(90));
+        ProviderConfig halved = ProviderConfig.builder().put("parent_id", "p").put("manifest_parent_id", "m")
+                .put("retry_delay_scale", "0.5").build();
+        assertThat(io.cloudsync.provider.gdrive.internal.DriveSettings.from(halved).retryPolicy())
+                .isEqualTo(new io.cloudsync.spi.RetryPolicy(8, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(32)));
+        ProviderConfig wrong = ProviderConfig.builder().put("parent_id", "p").put("manifest_parent_id", "m")
+                .put("retry_delay_scale", "2").build();
+        assertThatThrownBy(() -> factory.open(wrong, Secrets.none()))
+                .isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("retry_delay_scale");
+    }
 }

@@ -85,6 +85,13 @@ final class DriveHandler implements HttpHandler {
     int corruptUploads;
     int maxPageSize = 100;
     boolean serviceAccountQuotaMode;
+    int loseCreateAnswers;
+    /** A rate-limit storm: armed, it starts with the API call after {@code stormSkip} more, and lasts {@code stormNanos}. */
+    boolean stormArmed;
+    int stormSkip;
+    long stormNanos;
+    long stormEndsAt;
+    long stormAnswers;
     long uploadBytesReceived;
     long tokenRequests;
     final List<Recorded> recorded = new ArrayList<>();
@@ -186,6 +193,22 @@ final class DriveHandler implements HttpHandler {
         }
         List<String> s = r.segments;
         boolean chunk = r.method.equals("PUT") && r.params.containsKey("upload_id");
+        if (stormArmed) {
+            if (stormSkip > 0) {
+                stormSkip--;
+            } else {
+                stormArmed = false;
+                stormEndsAt = System.nanoTime() + stormNanos;
+            }
+        }
+        if (stormEndsAt != 0) {
+            if (System.nanoTime() - stormEndsAt < 0) {
+                // what Drive answers to a burst over the per-user rate: 429, no Retry-After
+                stormAnswers++;
+                return error(429, "usageLimits", "rateLimitExceeded", "Rate Limit Exceeded", null);
+            }
+            stormEndsAt = 0;
+        }
         Iterator<Fault> it = faults.iterator();
         while (it.hasNext()) {
             Fault f = it.next();
@@ -209,6 +232,19 @@ final class DriveHandler implements HttpHandler {
             return media(r, s.get(4));
         }
         if (s.size() >= 3 && s.get(0).equals("drive") && s.get(1).equals("v3") && s.get(2).equals("files")) {
+            if (s.size() == 4 && s.get(3).equals("generateIds")) {
+                return r.method.equals("GET") ? generateIds(r) : notAllowed(r);
+            }
+            if (s.size() == 5 && s.get(4).equals("revisions")) {
+                return r.method.equals("GET") ? listRevisions(r, s.get(3)) : notAllowed(r);
+            }
+            if (s.size() == 6 && s.get(4).equals("revisions")) {
+                return switch (r.method) {
+                    case "GET" -> getRevision(r, s.get(3), s.get(5));
+                    case "DELETE" -> deleteRevision(r, s.get(3), s.get(5));
+                    default -> notAllowed(r);
+                };
+            }
             if (s.size() == 3) {
                 return switch (r.method) {
                     case "GET" -> list(r);
@@ -338,7 +374,125 @@ final class DriveHandler implements HttpHandler {
             return problem;
         }
         DriveStore.Item item = createItem(meta, null, meta.path("mimeType").asText("application/octet-stream"));
-        return jsonResponse(200, project(r, fileJson(item)));
+        Response lost = lostCreateAnswer();
+        return lost != null ? lost : jsonResponse(200, project(r, fileJson(item)));
+    }
+
+    // ---------------------------------------------------------------- ids and revisions
+
+    private Response generateIds(Request r) {
+        int count;
+        try {
+            count = r.param("count") == null ? 10 : Integer.parseInt(r.param("count"));
+        } catch (NumberFormatException e) {
+            return error(400, "global", "invalid", "Invalid value for count", "count");
+        }
+        if (count < 1 || count > 1000) {
+            return error(400, "global", "invalid", "Invalid value for count: must be from 1 to 1000", "count");
+        }
+        String space = r.param("space") == null ? "drive" : r.param("space");
+        if (!space.equals("drive") && !space.equals("appDataFolder")) {
+            return error(400, "global", "invalid", "Invalid value for space", "space");
+        }
+        String type = r.param("type") == null ? "files" : r.param("type");
+        if (!type.equals("files") && !type.equals("shortcuts")) {
+            return error(400, "global", "invalid", "Invalid value for type", "type");
+        }
+        ObjectNode body = json.createObjectNode();
+        body.put("kind", "drive#generatedIds");
+        body.put("space", space);
+        ArrayNode ids = body.putArray("ids");
+        for (int i = 0; i < count; i++) {
+            String id = DriveStore.newId();
+            store.generatedIds.add(id);
+            ids.add(id);
+        }
+        String fields = r.param("fields");
+        return jsonResponse(200, fields == null ? body : Fields.parse(fields).apply(body));
+    }
+
+    private Response listRevisions(Request r, String fileId) {
+        DriveStore.Item item = store.resolve(fileId); // revisions take no supportsAllDrives
+        if (item == null) {
+            return notFound(fileId);
+        }
+        ObjectNode body = json.createObjectNode();
+        body.put("kind", "drive#revisionList");
+        ArrayNode revisions = body.putArray("revisions");
+        item.revisions.forEach(rev -> revisions.add(revisionJson(item, rev)));
+        String fields = r.param("fields");
+        return jsonResponse(200, fields == null ? Fields.parse("kind,revisions(kind,id,mimeType,modifiedTime)").apply(body)
+                : Fields.parse(fields).apply(body));
+    }
+
+    private Response getRevision(Request r, String fileId, String revisionId) {
+        DriveStore.Item item = store.resolve(fileId); // revisions take no supportsAllDrives
+        if (item == null) {
+            return notFound(fileId);
+        }
+        DriveStore.Revision rev = revision(item, revisionId);
+        if (rev == null) {
+            return error(404, "global", "notFound", "Revision not found: " + revisionId + ".", "revisionId");
+        }
+        if ("media".equals(r.param("alt"))) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", item.mimeType);
+            return new Response(200, headers, rev.content);
+        }
+        String fields = r.param("fields");
+        ObjectNode json = revisionJson(item, rev);
+        return jsonResponse(200, fields == null ? Fields.parse("kind,id,mimeType,modifiedTime").apply(json)
+                : Fields.parse(fields).apply(json));
+    }
+
+    /** revisions.delete: binary files only, never the last remaining revision; deleting the head restores the previous one. */
+    private Response deleteRevision(Request r, String fileId, String revisionId) {
+        DriveStore.Item item = store.resolve(fileId); // revisions take no supportsAllDrives
+        if (item == null) {
+            return notFound(fileId);
+        }
+        DriveStore.Revision rev = revision(item, revisionId);
+        if (rev == null) {
+            return error(404, "global", "notFound", "Revision not found: " + revisionId + ".", "revisionId");
+        }
+        if (item.isFolder() || item.mimeType.startsWith("application/vnd.google-apps.")) {
+            return error(400, "global", "badRequest", "Only revisions of files with binary content can be deleted.", "revisionId");
+        }
+        if (item.revisions.size() == 1) {
+            return error(400, "global", "badRequest", "The last remaining revision of a file can't be deleted.", "revisionId");
+        }
+        item.deleteRevision(rev);
+        return new Response(204, new LinkedHashMap<>(), null);
+    }
+
+    private static DriveStore.Revision revision(DriveStore.Item item, String revisionId) {
+        for (DriveStore.Revision rev : item.revisions) {
+            if (rev.id.equals(revisionId)) {
+                return rev;
+            }
+        }
+        return null;
+    }
+
+    private ObjectNode revisionJson(DriveStore.Item item, DriveStore.Revision rev) {
+        ObjectNode f = json.createObjectNode();
+        f.put("kind", "drive#revision");
+        f.put("id", rev.id);
+        f.put("mimeType", item.mimeType);
+        f.put("modifiedTime", rev.modifiedTime.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+        f.put("keepForever", false);
+        f.put("size", Long.toString(rev.content.length));
+        f.put("md5Checksum", rev.md5);
+        return f;
+    }
+
+    /** After a create was stored: the 503 a test asked for instead of the answer, or null. */
+    private Response lostCreateAnswer() {
+        if (loseCreateAnswers > 0) {
+            loseCreateAnswers--;
+            return error(503, "global", "backendError", "Backend Error", null);
+        }
+        return null;
     }
 
     private Response patch(Request r, String id) throws IOException {
@@ -470,13 +624,23 @@ final class DriveHandler implements HttpHandler {
         }
         uploadBytesReceived += content.length;
         DriveStore.Item item = finish(target, meta, contentType, content);
-        return jsonResponse(200, project(r, fileJson(item)));
+        Response lost = target == null ? lostCreateAnswer() : null;
+        return lost != null ? lost : jsonResponse(200, project(r, fileJson(item)));
     }
 
     private Response chunk(Request r) {
         DriveStore.Session session = store.sessions.get(r.param("upload_id"));
         if (session == null) {
             return error(404, "global", "notFound", "Upload session not found or expired; start a new upload.", null);
+        }
+        if (session.completedId != null) {
+            // a finished session answers any further PUT (the status query of a client that lost the answer) with the file
+            DriveStore.Item done = store.items.get(session.completedId);
+            if (done == null) {
+                return notFound(session.completedId);
+            }
+            String fields = session.params.get("fields");
+            return jsonResponse(200, fields == null ? defaultFile(fileJson(done)) : Fields.parse(fields).apply(fileJson(done)));
         }
         String range = r.headers.getFirst("Content-Range");
         if (range == null || !range.startsWith("bytes ")) {
@@ -515,12 +679,24 @@ final class DriveHandler implements HttpHandler {
         }
         long received = session.received.size();
         if (session.total != null && received == session.total) {
-            store.sessions.remove(session.id);
             DriveStore.Item target = session.targetId == null ? null : store.items.get(session.targetId);
             if (session.targetId != null && target == null) {
+                store.sessions.remove(session.id);
                 return notFound(session.targetId);
             }
+            if (target == null) {
+                Response taken = idProblem(session.metadata);
+                if (taken != null) {
+                    store.sessions.remove(session.id);
+                    return taken;
+                }
+            }
             DriveStore.Item item = finish(target, session.metadata, session.contentType, session.received.toByteArray());
+            session.completedId = item.id;
+            Response lost = target == null ? lostCreateAnswer() : null;
+            if (lost != null) {
+                return lost;
+            }
             String fields = session.params.get("fields");
             return jsonResponse(200, fields == null ? defaultFile(fileJson(item)) : Fields.parse(fields).apply(fileJson(item)));
         }
@@ -564,7 +740,9 @@ final class DriveHandler implements HttpHandler {
 
     private DriveStore.Item createItem(JsonNode meta, byte[] content, String defaultType) {
         String parent = meta.path("parents").path(0).asText(store.myDriveRootId);
-        DriveStore.Item item = store.newItem(meta.path("name").asText("Untitled"),
+        String id = meta.hasNonNull("id") ? meta.get("id").asText() : DriveStore.newId();
+        store.generatedIds.remove(id);
+        DriveStore.Item item = store.newItem(id, meta.path("name").asText("Untitled"),
                 meta.path("mimeType").asText(defaultType), store.resolve(parent).id);
         applyMetadata(item, meta);
         if (!item.isFolder()) {
@@ -605,6 +783,9 @@ final class DriveHandler implements HttpHandler {
 
     private Response checkNewFile(Request r, JsonNode meta) {
         Response problem = checkProperties(meta);
+        if (problem == null) {
+            problem = idProblem(meta);
+        }
         if (problem != null) {
             return problem;
         }
@@ -621,6 +802,24 @@ final class DriveHandler implements HttpHandler {
             return error(403, "usageLimits", "storageQuotaExceeded", "Service Accounts do not have storage quota. "
                     + "Leverage shared drives (https://developers.google.com/workspace/drive/api/guides/about-shareddrives), "
                     + "or use OAuth delegation instead.", null);
+        }
+        return null;
+    }
+
+    /**
+     * A create naming its id: Drive takes only ids from files.generateIds, and answers a create whose id is
+     * already taken (a retry of a create that went through) with 409 instead of making a duplicate.
+     */
+    private Response idProblem(JsonNode meta) {
+        if (!meta.hasNonNull("id")) {
+            return null;
+        }
+        String id = meta.get("id").asText();
+        if (store.items.containsKey(id)) {
+            return error(409, "global", "duplicate", "A file already exists with the provided ID.", "id");
+        }
+        if (!store.generatedIds.contains(id)) {
+            return error(400, "global", "invalid", "The provided file ID is not usable.", "id");
         }
         return null;
     }
@@ -663,6 +862,9 @@ final class DriveHandler implements HttpHandler {
             f.put("size", Long.toString(content.length));
             f.put("md5Checksum", item.md5);
             f.put("sha256Checksum", item.sha256);
+            if (item.headRevisionId() != null) {
+                f.put("headRevisionId", item.headRevisionId());
+            }
         }
         f.put("createdTime", item.createdTime.toString());
         f.put("modifiedTime", item.modifiedTime.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());

@@ -18,6 +18,26 @@ final class DriveStore {
     private static final char[] ID_CHARS =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
 
+    /** Drive keeps at most this many revisions of a file that are not kept forever; older ones are purged. */
+    static final int MAX_REVISIONS = 100;
+
+    /** One version of a file's content, as files.update with media makes them. */
+    static final class Revision {
+        final String id;
+        final byte[] content;
+        final String md5;
+        final String sha256;
+        final Instant modifiedTime;
+
+        Revision(String id, byte[] content, String md5, String sha256, Instant modifiedTime) {
+            this.id = id;
+            this.content = content;
+            this.md5 = md5;
+            this.sha256 = sha256;
+            this.modifiedTime = modifiedTime;
+        }
+    }
+
     /** One file or folder. */
     static final class Item {
         final String id;
@@ -35,6 +55,8 @@ final class DriveStore {
         String driveId;
         /** Listing calls before which this item stays invisible to files.list (listing lag). */
         long visibleFromListCall;
+        /** The content versions, oldest first; the last is the head revision. Empty for folders. */
+        final List<Revision> revisions = new ArrayList<>();
 
         Item(String id, long seq) {
             this.id = id;
@@ -45,10 +67,31 @@ final class DriveStore {
             return FOLDER.equals(mimeType);
         }
 
+        /** New content: a new head revision, as every upload of content does on Drive. */
         void setContent(byte[] bytes) {
             content = bytes;
             md5 = HexFormat.of().formatHex(digest("MD5", bytes));
             sha256 = HexFormat.of().formatHex(digest("SHA-256", bytes));
+            revisions.add(new Revision(newId(), bytes, md5, sha256, Instant.now()));
+            if (revisions.size() > MAX_REVISIONS) {
+                revisions.remove(0);
+            }
+        }
+
+        String headRevisionId() {
+            return revisions.isEmpty() ? null : revisions.get(revisions.size() - 1).id;
+        }
+
+        /** Removes a revision; when it was the head, the previous revision's content becomes the file's. */
+        void deleteRevision(Revision revision) {
+            boolean head = revision.id.equals(headRevisionId());
+            revisions.remove(revision);
+            if (head) {
+                Revision now = revisions.get(revisions.size() - 1);
+                content = now.content;
+                md5 = now.md5;
+                sha256 = now.sha256;
+            }
         }
     }
 
@@ -61,6 +104,8 @@ final class DriveStore {
         final Map<String, String> params;
         Long total;
         final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        /** The file the finished upload stored; a status query on a finished session answers with it. */
+        String completedId;
 
         Session(String id, String targetId, com.fasterxml.jackson.databind.JsonNode metadata, String contentType,
                 Long total, Map<String, String> params) {
@@ -77,6 +122,8 @@ final class DriveStore {
     final Map<String, Session> sessions = new LinkedHashMap<>();
     final Map<String, String> issuedTokens = new LinkedHashMap<>();
     final Map<String, java.security.PublicKey> serviceAccounts = new LinkedHashMap<>();
+    /** Ids handed out by files.generateIds and not used yet: the only ids a create may name. */
+    final java.util.Set<String> generatedIds = new java.util.HashSet<>();
     long seq;
     long listCalls;
     Instant lastCreated;
@@ -90,6 +137,7 @@ final class DriveStore {
     void reset() {
         items.clear();
         sessions.clear();
+        generatedIds.clear();
         Item root = newItem("My Drive", FOLDER, null);
         myDriveRootId = root.id;
         Item shared = newItem("Shared drive", FOLDER, null);
@@ -98,7 +146,11 @@ final class DriveStore {
     }
 
     Item newItem(String name, String mimeType, String parent) {
-        Item item = new Item(newId(), ++seq);
+        return newItem(newId(), name, mimeType, parent);
+    }
+
+    Item newItem(String id, String name, String mimeType, String parent) {
+        Item item = new Item(id, ++seq);
         item.name = name;
         item.mimeType = mimeType;
         if (parent != null) {

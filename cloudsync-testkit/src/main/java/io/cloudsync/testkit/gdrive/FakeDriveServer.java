@@ -26,9 +26,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code google-api-services-drive} talks to exactly as it talks to Google: the service-account
  * token endpoint, {@code files} create/update (multipart, media and resumable, gzip bodies,
  * {@code X-HTTP-Method-Override}), list (the {@code q} subset a sync needs, paging), get
- * (metadata, both media URLs, ranges), delete, Drive-shaped errors, int64 fields as strings, md5
- * and sha256 checksums. Fault switches let tests provoke rate limits, failed chunks, duplicate
- * names, listing lag and a daily upload quota.
+ * (metadata, both media URLs, ranges), delete, {@code files.generateIds} and creates that name
+ * their id (a retried create answers 409), revisions (every upload of content adds one;
+ * {@code revisions.list}, {@code get}, {@code delete}), Drive-shaped errors, int64 fields as
+ * strings, md5 and sha256 checksums. Fault switches let tests provoke rate limits and rate-limit
+ * storms, failed chunks, lost answers, duplicate names, listing lag and a daily upload quota.
  *
  * <p>Use it directly ({@code FakeDriveServer.create().start()}, then {@link #close()}) or as a JUnit 5
  * extension: {@code @RegisterExtension static final FakeDriveServer DRIVE = FakeDriveServer.create();}
@@ -228,6 +230,20 @@ public final class FakeDriveServer implements BeforeAllCallback, BeforeEachCallb
     }
 
     /**
+     * How many revisions of a file's content Drive keeps: 1 after a create, one more for every
+     * update with media (up to Drive's 100).
+     *
+     * @param fileId the file
+     * @return the count; 0 for folders
+     * @throws IllegalArgumentException when there is no such file
+     */
+    public int revisionCount(String fileId) {
+        synchronized (store) {
+            return requireItem(fileId).revisions.size();
+        }
+    }
+
+    /**
      * Bytes of media taken in by upload requests (chunks, multipart and media bodies), counting
      * resent bytes again; requests refused by a fault switch or the daily quota do not count.
      *
@@ -301,6 +317,47 @@ public final class FakeDriveServer implements BeforeAllCallback, BeforeEachCallb
             for (int i = 0; i < calls; i++) {
                 handler.faults.add(new DriveHandler.Fault(status, domain, reason, message, false, 0));
             }
+        }
+    }
+
+    /**
+     * A rate-limit storm: from the next API call on, every API call (not the token endpoint) is
+     * answered 429 {@code rateLimitExceeded} "Rate Limit Exceeded" without {@code Retry-After}, as
+     * Drive answers a burst over its per-user rate, until {@code length} has passed.
+     *
+     * @param length how long the storm lasts, timed from the first call it refuses
+     */
+    public void rateLimitStorm(java.time.Duration length) {
+        rateLimitStorm(length, 0);
+    }
+
+    /**
+     * A rate-limit storm that starts after {@code afterCalls} more API calls have gone through, for
+     * example in the middle of a sync; see {@link #rateLimitStorm(java.time.Duration)}.
+     *
+     * @param length how long the storm lasts, timed from the first call it refuses
+     * @param afterCalls API calls answered normally first
+     */
+    public void rateLimitStorm(java.time.Duration length, int afterCalls) {
+        synchronized (store) {
+            handler.stormArmed = true;
+            handler.stormSkip = afterCalls;
+            handler.stormNanos = length.toNanos();
+            handler.stormEndsAt = 0;
+        }
+    }
+
+    /**
+     * Makes each of the next {@code creates} file or folder creations (metadata-only, multipart,
+     * media, or the last chunk of a resumable upload) store the file and then answer 503
+     * {@code backendError}: a create that went through but whose answer was lost on the way, which
+     * a client that retries blindly turns into a duplicate.
+     *
+     * @param creates how many
+     */
+    public void loseNextCreateAnswers(int creates) {
+        synchronized (store) {
+            handler.loseCreateAnswers = creates;
         }
     }
 
@@ -435,6 +492,9 @@ public final class FakeDriveServer implements BeforeAllCallback, BeforeEachCallb
             handler.corruptUploads = 0;
             handler.maxPageSize = 100;
             handler.serviceAccountQuotaMode = false;
+            handler.loseCreateAnswers = 0;
+            handler.stormArmed = false;
+            handler.stormEndsAt = 0;
         }
     }
 

@@ -79,6 +79,84 @@ class FakeDriveServerTest {
         assertThat(hidden.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void generatedIds_areTheOnlyIdsACreateMayNameAndARetriedCreateGets409(FakeDriveServer drive) throws Exception {
+        String token = token(drive);
+        String folder = drive.createFolder("ids");
+        JsonNode generated = json.readTree(send(token, "GET", "drive/v3/files/generateIds?count=3&space=drive&type=files",
+                null).body());
+        assertThat(generated.get("kind").asText()).isEqualTo("drive#generatedIds");
+        assertThat(generated.get("ids")).hasSize(3);
+        String id = generated.get("ids").get(0).asText();
+        String meta = "{\"id\":\"" + id + "\",\"name\":\"a\",\"parents\":[\"" + folder + "\"]}";
+        HttpResponse<String> created = send(token, "POST", "drive/v3/files?supportsAllDrives=true&fields=id", meta);
+        assertThat(created.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(created.body()).get("id").asText()).isEqualTo(id);
+        HttpResponse<String> again = send(token, "POST", "drive/v3/files?supportsAllDrives=true", meta);
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(drive.children(folder)).hasSize(1);
+        HttpResponse<String> made = send(token, "POST", "drive/v3/files?supportsAllDrives=true",
+                meta.replace(id, "1madeUpByTheClientNotByGenerateIds"));
+        assertThat(made.statusCode()).isEqualTo(400);
+        // a lost answer: stored, answered 503
+        drive.loseNextCreateAnswers(1);
+        String second = generated.get("ids").get(1).asText();
+        HttpResponse<String> lost = send(token, "POST", "drive/v3/files?supportsAllDrives=true", meta.replace(id, second));
+        assertThat(lost.statusCode()).isEqualTo(503);
+        assertThat(drive.children(folder)).extracting(StoredFile::id).containsExactly(id, second);
+    }
+
+    @Test
+    void revisions_growWithEveryUpdateAndDeletingTheHeadRestoresThePreviousContent(FakeDriveServer drive) throws Exception {
+        String token = token(drive);
+        String folder = drive.createFolder("revisions");
+        String id = drive.putFile(folder, "r.txt", "one".getBytes(StandardCharsets.UTF_8), Map.of());
+        assertThat(drive.revisionCount(id)).isEqualTo(1);
+        HttpResponse<String> updated = send(token, "PATCH", "upload/drive/v3/files/" + id
+                + "?uploadType=media&supportsAllDrives=true&fields=id,headRevisionId,sha256Checksum", "two");
+        assertThat(updated.statusCode()).isEqualTo(200);
+        JsonNode file = json.readTree(updated.body());
+        assertThat(file.get("id").asText()).isEqualTo(id);
+        assertThat(drive.revisionCount(id)).isEqualTo(2);
+        JsonNode listed = json.readTree(send(token, "GET", "drive/v3/files/" + id + "/revisions", null).body());
+        assertThat(listed.get("revisions")).hasSize(2);
+        String head = file.get("headRevisionId").asText();
+        assertThat(listed.get("revisions").get(1).get("id").asText()).isEqualTo(head);
+        assertThat(send(token, "DELETE", "drive/v3/files/" + id + "/revisions/" + head, null).statusCode()).isEqualTo(204);
+        StoredFile now = drive.children(folder).get(0);
+        assertThat(new String(now.content(), StandardCharsets.UTF_8)).isEqualTo("one");
+        String last = json.readTree(send(token, "GET", "drive/v3/files/" + id + "/revisions", null).body())
+                .get("revisions").get(0).get("id").asText();
+        assertThat(send(token, "DELETE", "drive/v3/files/" + id + "/revisions/" + last, null).statusCode())
+                .as("the last remaining revision stays").isEqualTo(400);
+    }
+
+    @Test
+    void rateLimitStorm_answers429WithoutRetryAfterUntilItIsOver(FakeDriveServer drive) throws Exception {
+        String token = token(drive);
+        drive.rateLimitStorm(java.time.Duration.ofMillis(300), 1);
+        assertThat(send(token, "GET", "drive/v3/files?pageSize=1", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = send(token, "GET", "drive/v3/files?pageSize=1", null);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(json.readTree(refused.body()).at("/error/errors/0/reason").asText()).isEqualTo("rateLimitExceeded");
+        Thread.sleep(400);
+        assertThat(send(token, "GET", "drive/v3/files?pageSize=1", null).statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> send(String token, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(DRIVE.rootUrl() + path)).header("Authorization", "Bearer " + token);
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        if (method.equals("PATCH")) {
+            b.header("X-HTTP-Method-Override", "PATCH").header("Content-Type", "text/plain");
+            method = "POST";
+        } else if (body != null) {
+            b.header("Content-Type", "application/json; charset=UTF-8");
+        }
+        return http.send(b.method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private String token(FakeDriveServer drive) throws Exception {
         // a token through the real grant is exercised by the provider tests; here, sign a JWT by hand
         String email = "wire@test.iam.gserviceaccount.com";

@@ -1,12 +1,20 @@
 package io.cloudsync.core.internal.engine;
 
 import io.cloudsync.core.EngineSettings;
+import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
+import io.cloudsync.spi.RetryPolicy;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
-/** The engine's one retry policy: exponential backoff with full jitter, honouring a server's Retry-After. */
+/**
+ * The engine's one retry policy: exponential backoff honouring a server's Retry-After. With the
+ * engine's settings alone the jitter is full (a wait from zero to the step); for a provider that
+ * declares a {@link RetryPolicy} each value is the larger of the policy's and the settings', and
+ * the jitter is equal (from half the step to all of it), as {@link RetryPolicy} documents.
+ */
 public final class Retry {
 
     /** Waits between attempts; replaceable in tests. */
@@ -24,18 +32,67 @@ public final class Retry {
     /** The real clock. */
     public static final Sleeper THREAD_SLEEP = d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
 
-    private final EngineSettings settings;
+    private final int attempts;
+    private final long initialMillis;
+    private final long maxMillis;
+    private final boolean equalJitter;
     private final Sleeper sleeper;
 
     /**
-     * Creates the policy.
+     * Creates the policy from the engine's settings alone.
      *
      * @param settings attempts and delays
      * @param sleeper how to wait
      */
     public Retry(EngineSettings settings, Sleeper sleeper) {
-        this.settings = settings;
+        this(settings, Optional.empty(), sleeper);
+    }
+
+    /**
+     * Creates the policy for one provider's operations.
+     *
+     * @param settings the engine's attempts and delays: the least patience
+     * @param policy what the provider declared, or empty
+     * @param sleeper how to wait
+     */
+    public Retry(EngineSettings settings, Optional<RetryPolicy> policy, Sleeper sleeper) {
+        int n = settings.retryAttempts();
+        long initial = settings.retryInitialDelay().toMillis();
+        long max = settings.retryMaxDelay().toMillis();
+        if (policy.isPresent()) {
+            RetryPolicy p = policy.get();
+            n = Math.max(n, p.attempts());
+            initial = Math.max(initial, p.initialDelay().toMillis());
+            max = Math.max(max, p.maxDelay().toMillis());
+        }
+        this.attempts = n;
+        this.initialMillis = initial;
+        this.maxMillis = max;
+        this.equalJitter = policy.isPresent();
         this.sleeper = sleeper;
+    }
+
+    /**
+     * The policy for {@code provider}'s operations: the engine's settings, made more patient by the
+     * provider's {@link Provider#retryPolicy()} when it declares one.
+     *
+     * @param settings the engine's attempts and delays
+     * @param provider the open provider
+     * @param sleeper how to wait
+     * @return the policy
+     */
+    public static Retry forProvider(EngineSettings settings, Provider provider, Sleeper sleeper) {
+        Optional<RetryPolicy> declared = provider.retryPolicy();
+        return new Retry(settings, declared == null ? Optional.empty() : declared, sleeper);
+    }
+
+    /**
+     * Attempts per operation, the first included.
+     *
+     * @return at least 1
+     */
+    public int attempts() {
+        return attempts;
     }
 
     /**
@@ -52,7 +109,7 @@ public final class Retry {
             try {
                 return op.get();
             } catch (ProviderException e) {
-                if (!e.retryable() || attempt >= settings.retryAttempts()) {
+                if (!e.retryable() || attempt >= attempts) {
                     throw e;
                 }
                 Duration delay = delay(attempt, e);
@@ -80,11 +137,14 @@ public final class Retry {
     }
 
     Duration delay(int attempt, ProviderException e) {
-        long initial = settings.retryInitialDelay().toMillis();
-        long max = settings.retryMaxDelay().toMillis();
-        long ceiling = Math.min(max, initial << Math.min(attempt - 1, 30));
-        long jittered = ceiling <= 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling + 1);
+        long ceiling = initialMillis;
+        for (int i = 1; i < attempt && ceiling < maxMillis; i++) {
+            ceiling = Math.min(maxMillis, ceiling * 2);
+        }
+        ceiling = Math.min(ceiling, maxMillis);
+        long least = equalJitter ? ceiling / 2 : 0;
+        long jittered = ceiling <= least ? ceiling : least + ThreadLocalRandom.current().nextLong(ceiling - least + 1);
         long floor = e.retryAfter().map(Duration::toMillis).orElse(0L);
-        return Duration.ofMillis(Math.max(jittered, Math.min(floor, Math.max(max, floor))));
+        return Duration.ofMillis(Math.max(jittered, floor));
     }
 }

@@ -37,7 +37,7 @@ final class DriveApi {
 
     static final String FOLDER = "application/vnd.google-apps.folder";
     static final String FIELDS = "id,name,mimeType,parents,size,md5Checksum,sha256Checksum,createdTime,modifiedTime,"
-            + "appProperties,trashed";
+            + "appProperties,trashed,headRevisionId";
     private static final String LIST_FIELDS = "nextPageToken,incompleteSearch,files(" + FIELDS + ")";
     /** Oldest first, then by id: the deterministic choice among duplicates. */
     static final Comparator<File> OLDEST_FIRST = Comparator
@@ -141,9 +141,16 @@ final class DriveApi {
         return out;
     }
 
-    File createFolder(String parentId, String name) throws IOException {
-        File meta = new File().setName(name).setMimeType(FOLDER).setParents(List.of(parentId));
+    /** Creates a folder under the id {@code id} from {@link #generateIds}: a retry of a create that went through gets 409, not a twin. */
+    File createFolder(String parentId, String name, String id) throws IOException {
+        File meta = new File().setId(id).setName(name).setMimeType(FOLDER).setParents(List.of(parentId));
         return drive.files().create(meta).setSupportsAllDrives(settings.supportsAllDrives()).setFields(FIELDS).execute();
+    }
+
+    /** Ids for new files and folders ({@code files.generateIds}); Drive refuses a second create with one of them (409). */
+    List<String> generateIds(int count) throws IOException {
+        List<String> ids = drive.files().generateIds().setCount(count).setSpace("drive").setType("files").execute().getIds();
+        return ids == null ? List.of() : ids;
     }
 
     /** One-request (multipart) upload, for files up to one chunk and for manifests. */
@@ -163,6 +170,19 @@ final class DriveApi {
                 .setSupportsAllDrives(settings.supportsAllDrives()).setFields(FIELDS);
         update.getMediaHttpUploader().setDirectUploadEnabled(true);
         return update.execute();
+    }
+
+    /** New content for an existing file in one multipart request: same id, a new head revision. */
+    File updateWithContent(String id, File meta, Path file) throws IOException {
+        Drive.Files.Update update = drive.files().update(id, meta, new FileContent("application/octet-stream", file.toFile()))
+                .setSupportsAllDrives(settings.supportsAllDrives()).setFields(FIELDS);
+        update.getMediaHttpUploader().setDirectUploadEnabled(true);
+        return update.execute();
+    }
+
+    /** Removes one revision of a binary file; removing the head one makes the previous content current again. */
+    void deleteRevision(String fileId, String revisionId) throws IOException {
+        drive.revisions().delete(fileId, revisionId).execute();
     }
 
     File updateMetadata(String id, File patch) throws IOException {

@@ -2,8 +2,10 @@ package io.cloudsync.provider.gdrive.internal;
 
 import io.cloudsync.ProviderConfigurationException;
 import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.RetryPolicy;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -21,10 +23,19 @@ import java.util.Optional;
  * @param pacerIntervalMillis least time between two calls
  * @param subject user to impersonate with domain-wide delegation, or {@code null}
  * @param stateDirectory where resumable sessions are kept, or {@code null}
+ * @param retryDelayScale factor on the delays of {@link #RETRY_POLICY}, from 0 to 1; below 1 only in tests
  */
 public record DriveSettings(String service, String parentId, String manifestParentId, List<String> scopes, String rootUrl,
                             boolean supportsAllDrives, int chunkSize, long pacerIntervalMillis, String subject,
-                            Path stateDirectory) {
+                            Path stateDirectory, double retryDelayScale) {
+
+    /**
+     * The retry budget Drive's usage-limit guidance asks for: truncated exponential backoff from
+     * about 1 s up to the 32-64 s cap, with jitter. Eight attempts: the first retry comes after 1-2 s,
+     * then 2-4 s, 4-8 s, …, up to 32-64 s; in all the engine waits at least 95 s (at most 190 s)
+     * before it gives an operation up, so a storm of 429s or a short outage costs time, not files.
+     */
+    public static final RetryPolicy RETRY_POLICY = new RetryPolicy(8, Duration.ofSeconds(2), Duration.ofSeconds(64));
 
     /** Scope used unless {@code scopes} says otherwise: files this app created or was given. */
     public static final String DEFAULT_SCOPE = "https://www.googleapis.com/auth/drive.file";
@@ -76,9 +87,43 @@ public record DriveSettings(String service, String parentId, String manifestPare
         }
         long pacer = config.getLong("pacer_interval_ms", DEFAULT_PACER_INTERVAL_MILLIS, 0);
         String subject = config.get("subject").map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
+        double scale = retryDelayScale(config, service);
         return new DriveSettings(service, parentId, manifestParentId, scopes, rootUrl,
                 config.getBoolean("supports_all_drives", true), (int) chunk, pacer, subject,
-                config.stateDirectory().orElse(null));
+                config.stateDirectory().orElse(null), scale);
+    }
+
+    private static double retryDelayScale(ProviderConfig config, String service) {
+        String raw = config.get("retry_delay_scale").map(String::trim).orElse("1");
+        double scale;
+        try {
+            scale = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            scale = Double.NaN;
+        }
+        if (!(scale >= 0 && scale <= 1)) {
+            throw new ProviderConfigurationException("setting 'retry_delay_scale' of service '" + service
+                    + "' must be a number from 0 to 1 (1, the default, is Google's backoff; lower values are for"
+                    + " tests against a fake), was \"" + raw + '"');
+        }
+        return scale;
+    }
+
+    /**
+     * The retry budget the engine applies to this provider's operations: {@link #RETRY_POLICY}, its
+     * delays multiplied by {@code retry_delay_scale}.
+     *
+     * @return the policy
+     */
+    public RetryPolicy retryPolicy() {
+        if (retryDelayScale == 1) {
+            return RETRY_POLICY;
+        }
+        return new RetryPolicy(RETRY_POLICY.attempts(), scaled(RETRY_POLICY.initialDelay()), scaled(RETRY_POLICY.maxDelay()));
+    }
+
+    private Duration scaled(Duration d) {
+        return Duration.ofMillis(Math.round(d.toMillis() * retryDelayScale));
     }
 
     /**

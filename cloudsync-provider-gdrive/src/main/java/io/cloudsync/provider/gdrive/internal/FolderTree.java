@@ -32,13 +32,15 @@ final class FolderTree {
     }
 
     private final DriveApi api;
+    private final Creates creates;
     private final Map<String, Children> folders = new ConcurrentHashMap<>();
     /** path from the root ("snapshot/a/b") to the folder chosen for new content. */
     private final Map<String, String> chosen = new ConcurrentHashMap<>();
     private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
 
-    FolderTree(DriveApi api) {
+    FolderTree(DriveApi api, Creates creates) {
         this.api = api;
+        this.creates = creates;
     }
 
     /** The children of {@code folderId} named {@code name} (files and folders), listing the folder once. */
@@ -137,7 +139,9 @@ final class FolderTree {
                     }
                 }
                 if (matches.isEmpty()) {
-                    File created = api.createFolder(current, segment);
+                    String parent = current;
+                    File created = creates.create("folder\u0000" + parent + "\u0000" + segment, "folder",
+                            id -> api.createFolder(parent, segment, id));
                     LOG.debug("gdrive.folder.create path={} id={}", path, created.getId());
                     c.byName.computeIfAbsent(segment, k -> new ArrayList<>()).add(created);
                     c.changes++;
@@ -166,6 +170,18 @@ final class FolderTree {
                 same.removeIf(f -> f.getId().equals(file.getId()));
                 same.add(file);
                 c.changes++;
+            }
+        }
+    }
+
+    /** {@code file} changed on Drive (same id): the cache keeps the new metadata. */
+    void replaced(String folderId, File file) {
+        Children c = folders.get(folderId);
+        if (c != null) {
+            synchronized (c) {
+                List<File> same = c.byName.computeIfAbsent(file.getName(), k -> new ArrayList<>());
+                same.removeIf(f -> f.getId().equals(file.getId()));
+                same.add(file);
             }
         }
     }

@@ -14,6 +14,7 @@ import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderException.Kind;
 import io.cloudsync.spi.RemoteEntry;
+import io.cloudsync.spi.RetryPolicy;
 import io.cloudsync.spi.UploadReceipt;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -53,17 +55,21 @@ public final class GoogleDriveProvider implements Provider {
 
     private final DriveSettings settings;
     private final DriveApi api;
+    private final Creates creates;
     private final FolderTree tree;
     private final ResumableUpload resumable;
     private final UploadStates states;
     private final Map<String, Optional<Manifest>> manifests = new ConcurrentHashMap<>();
     private final Map<String, String> manifestIds = new ConcurrentHashMap<>();
+    /** Files whose update failed in a way that may have stored it anyway: looked up afresh before the next upload. */
+    private final Set<String> unsure = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private GoogleDriveProvider(DriveSettings settings, DriveApi api) {
         this.settings = settings;
         this.api = api;
-        this.tree = new FolderTree(api);
+        this.creates = new Creates(api);
+        this.tree = new FolderTree(api, creates);
         this.states = new UploadStates(settings.state());
         this.resumable = new ResumableUpload(api, settings, states);
     }
@@ -80,6 +86,12 @@ public final class GoogleDriveProvider implements Provider {
         LOG.info("gdrive.open service={} parent_id={} manifest_parent_id={} root_url={}", settings.service(),
                 settings.parentId(), settings.manifestParentId(), settings.rootUrl());
         return provider;
+    }
+
+    /** Google's backoff for Drive (see {@link DriveSettings#RETRY_POLICY}), scaled by {@code retry_delay_scale}. */
+    @Override
+    public Optional<RetryPolicy> retryPolicy() {
+        return Optional.of(settings.retryPolicy());
     }
 
     // ------------------------------------------------------------------ manifests
@@ -123,7 +135,26 @@ public final class GoogleDriveProvider implements Provider {
     public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
         checkSnapshot(snapshot);
         String name = snapshot + ".json";
+        byte[] bytes = io.cloudsync.core.ManifestJson.toBytes(manifest);
+        String sha256 = Digests.hex(Digests.sha256().digest(bytes));
+        String createKey = "manifest\u0000" + settings.manifestParentId() + "\u0000" + name;
+        Optional<File> lost = call("write the manifest", name, () -> creates.recover(createKey, sha256));
+        if (lost.isPresent()) {
+            // an earlier attempt of this write stored it, but its answer was lost: done
+            remember(snapshot, manifest, lost.get(), manifestFiles(snapshot), name);
+            return;
+        }
         List<File> found = manifestFiles(snapshot);
+        for (File f : found) {
+            if (sha256.equals(props(f).get(PROP_SHA256)) && manifest.checksum().equals(props(f).get(PROP_CHECKSUM))
+                    && (f.getSha256Checksum() == null || sha256.equals(f.getSha256Checksum()))) {
+                // exactly these bytes are stored already: an earlier attempt of this write went through
+                // although its answer was lost (the precondition held then), or another run wrote the same
+                LOG.debug("gdrive.manifest.already_written name={} id={}", name, f.getId());
+                remember(snapshot, manifest, f, found, name);
+                return;
+            }
+        }
         File target = null;
         switch (precondition.kind()) {
             case ABSENT -> {
@@ -148,8 +179,6 @@ public final class GoogleDriveProvider implements Provider {
             case NONE -> target = found.isEmpty() ? null : found.get(0);
             default -> throw new IllegalStateException(precondition.toString());
         }
-        byte[] bytes = io.cloudsync.core.ManifestJson.toBytes(manifest);
-        String sha256 = Digests.hex(Digests.sha256().digest(bytes));
         Map<String, String> props = new LinkedHashMap<>();
         props.put(PROP_MARKER, "manifest");
         props.put(PROP_CHECKSUM, manifest.checksum());
@@ -163,13 +192,18 @@ public final class GoogleDriveProvider implements Provider {
             stored = call("write the manifest", name, () -> api.updateWithContent(id, meta, bytes, "application/json"));
         } else {
             meta.setName(name).setMimeType("application/json").setParents(List.of(settings.manifestParentId()));
-            stored = call("write the manifest", name, () -> api.createWithContent(meta,
-                    new ByteArrayContent("application/json", bytes)));
+            stored = call("write the manifest", name, () -> creates.create(createKey, sha256,
+                    id -> api.createWithContent(meta.setId(id), new ByteArrayContent("application/json", bytes))));
         }
         if (stored.getSha256Checksum() != null && !sha256.equals(stored.getSha256Checksum())) {
             throw new ProviderException(Kind.INTEGRITY, "Google Drive stored manifest '" + name + "' with sha256 "
                     + stored.getSha256Checksum() + " but cloudsync sent " + sha256 + "; run again", name, null);
         }
+        remember(snapshot, manifest, stored, found, name);
+    }
+
+    /** {@code stored} holds {@code manifest} now: cache it and remove every other manifest of that name. */
+    private void remember(String snapshot, Manifest manifest, File stored, List<File> found, String name) {
         manifestIds.put(snapshot, stored.getId());
         manifests.put(snapshot, Optional.of(manifest));
         for (File other : found) {
@@ -231,7 +265,7 @@ public final class GoogleDriveProvider implements Provider {
         List<String> segments = segments(snapshot, path);
         String leaf = segments.get(segments.size() - 1);
         List<String> folderPath = segments.subList(0, segments.size() - 1);
-        List<Located> existing = locate(snapshot, path);
+        List<Located> existing = refreshUnsure(locate(snapshot, path), path);
 
         for (Located candidate : existing) {
             if (entry.sha256().equals(candidate.file.getSha256Checksum()) && entry.size() == size(candidate.file)) {
@@ -248,14 +282,23 @@ public final class GoogleDriveProvider implements Provider {
             }
         }
 
+        Located target = existing.stream().filter(c -> !isGoogleDocsType(c.file)).findFirst().orElse(null);
+        if (target != null) {
+            return updateInPlace(snapshot, entry, localFile, target, existing);
+        }
         String folderId = call("create the folders of", path, () -> tree.ensure(settings.parentId(), folderPath));
         File meta = new File().setName(leaf).setParents(List.of(folderId)).setMimeType("application/octet-stream")
                 .setAppProperties(fileProperties(entry)).setModifiedTime(DriveApi.utc(entry.mtime()));
+        String createKey = "file\u0000" + folderId + "\u0000" + leaf;
+        String fingerprint = entry.sha256() + "/" + entry.size();
         File stored;
         if (entry.size() > settings.chunkSize()) {
-            stored = resumable.upload(snapshot, entry, localFile, meta);
+            stored = call("upload", path, () -> creates.create(createKey, fingerprint,
+                    id -> resumable.upload(snapshot, entry, localFile, meta.setId(id), null)));
+            states.clear(snapshot, path);
         } else {
-            stored = call("upload", path, () -> api.createWithContent(meta, localFile));
+            stored = call("upload", path, () -> creates.create(createKey, fingerprint,
+                    id -> api.createWithContent(meta.setId(id), localFile)));
         }
         tree.added(folderId, stored);
         UploadReceipt receipt;
@@ -268,6 +311,105 @@ public final class GoogleDriveProvider implements Provider {
         }
         removeOthers(existing, stored.getId(), path);
         return receipt;
+    }
+
+    /**
+     * New content for a file that is already there, with {@code files.update}: it keeps its id (so
+     * links, shares and Drive's own revision history stay) and gains a revision. Content that fails
+     * verification is taken back out: its revision is deleted, which makes the previous content
+     * current again, and the previous metadata is restored.
+     */
+    private UploadReceipt updateInPlace(String snapshot, ManifestEntry entry, Path localFile, Located target,
+                                        List<Located> existing) {
+        String path = entry.path();
+        String id = target.file.getId();
+        File meta = new File().setAppProperties(fileProperties(entry)).setModifiedTime(DriveApi.utc(entry.mtime()));
+        File stored;
+        try {
+            if (entry.size() > settings.chunkSize()) {
+                stored = resumable.upload(snapshot, entry, localFile, meta, id);
+            } else {
+                stored = call("upload", path, () -> api.updateWithContent(id, meta, localFile));
+            }
+        } catch (ProviderException e) {
+            if (e.retryable()) {
+                unsure.add(id); // the new content may be stored although the answer said otherwise
+            }
+            throw e;
+        }
+        tree.replaced(target.folderId, stored);
+        UploadReceipt receipt;
+        try {
+            receipt = verify(stored, entry, localFile);
+        } catch (ProviderException e) {
+            throw rollBack(target, stored, path, e);
+        }
+        LOG.debug("gdrive.upload.updated path={} id={} revision={}", path, id, stored.getHeadRevisionId());
+        removeOthers(existing, id, path);
+        return receipt;
+    }
+
+    /** The candidates, with files whose last update went unanswered looked up again (their content may be new). */
+    private List<Located> refreshUnsure(List<Located> candidates, String path) {
+        if (unsure.isEmpty()) {
+            return candidates;
+        }
+        List<Located> out = new ArrayList<>(candidates.size());
+        for (Located c : candidates) {
+            if (unsure.remove(c.file.getId())) {
+                File fresh;
+                try {
+                    fresh = api.get(c.file.getId());
+                } catch (IOException e) {
+                    ProviderException mapped = DriveErrors.map(e, "look up", path);
+                    if (mapped.kind() != Kind.NOT_FOUND) {
+                        unsure.add(c.file.getId());
+                        throw mapped;
+                    }
+                    tree.removed(c.folderId, c.file);
+                    continue;
+                }
+                tree.replaced(c.folderId, fresh);
+                out.add(new Located(c.folderId, fresh));
+            } else {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Takes back an update whose content failed verification; returns {@code failure}, amended if that failed. */
+    private ProviderException rollBack(Located target, File stored, String path, ProviderException failure) {
+        File previous = target.file;
+        String revision = stored.getHeadRevisionId();
+        try {
+            if (revision == null || revision.equals(previous.getHeadRevisionId())) {
+                throw new IOException("Google Drive did not report the new revision");
+            }
+            api.deleteRevision(stored.getId(), revision);
+            Map<String, String> restoredProps = new LinkedHashMap<>();
+            for (String key : props(stored).keySet()) {
+                restoredProps.put(key, com.google.api.client.util.Data.NULL_STRING);
+            }
+            restoredProps.putAll(props(previous));
+            File restore = new File().setAppProperties(restoredProps).setModifiedTime(previous.getModifiedTime());
+            File restored = api.updateMetadata(stored.getId(), restore);
+            tree.replaced(target.folderId, restored);
+            LOG.warn("gdrive.upload.rolled_back path={} id={} revision={} reason=verification_failed", path,
+                    stored.getId(), revision);
+            return failure;
+        } catch (IOException e) {
+            tree.removed(target.folderId, stored);
+            ProviderException mapped = DriveErrors.map(e, "restore the previous version of", path);
+            LOG.warn("gdrive.upload.rollback_failed path={} id={} error={}", path, stored.getId(), mapped.getMessage());
+            return new ProviderException(failure.kind(), failure.getMessage() + ". The damaged version stays on Drive"
+                    + " (id " + stored.getId() + ") because its previous version could not be restored ("
+                    + mapped.getMessage() + "); the next sync uploads the file again", path, failure);
+        }
+    }
+
+    private static boolean isGoogleDocsType(File f) {
+        return f.getMimeType() != null && f.getMimeType().startsWith("application/vnd.google-apps.");
     }
 
     /** Checks what Drive stored against the entry; the file stays only if it matches. */

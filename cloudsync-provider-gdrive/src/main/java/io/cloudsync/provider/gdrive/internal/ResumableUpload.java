@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * the metadata, answered with a {@code Location}), then {@code PUT}s of {@code Content-Range:
  * bytes a-b/N} answered 308 with the {@code Range} kept, and finally 200/201 with the file. A
  * restarted upload first asks how much Drive kept ({@code Content-Range: bytes *}{@code /N}).
+ * The same protocol updates an existing file in place ({@code PATCH …/upload/drive/v3/files/{id}},
+ * sent as POST with {@code X-HTTP-Method-Override}), which keeps its id and adds a revision.
  */
 final class ResumableUpload {
 
@@ -42,16 +44,17 @@ final class ResumableUpload {
     }
 
     /**
-     * Uploads (or finishes uploading) one file as a new Drive file.
+     * Uploads (or finishes uploading) one file as a new Drive file, or as new content of an existing one.
      *
+     * @param targetId the file to update in place, or {@code null} to create one from {@code metadata}
      * @return the stored file as Drive reports it
      */
-    File upload(String snapshot, ManifestEntry entry, Path localFile, File metadata) {
+    File upload(String snapshot, ManifestEntry entry, Path localFile, File metadata, String targetId) {
         String path = entry.path();
         long size = entry.size();
         String sessionUri = null;
         long offset = 0;
-        Optional<UploadStates.State> saved = states.load(snapshot, entry);
+        Optional<UploadStates.State> saved = states.load(snapshot, entry, targetId);
         if (saved.isPresent()) {
             sessionUri = saved.get().sessionUri();
             Outcome status = put(sessionUri, null, 0, size, path);
@@ -69,8 +72,8 @@ final class ResumableUpload {
             }
         }
         if (sessionUri == null) {
-            sessionUri = initiate(metadata, size, path);
-            save(snapshot, entry, sessionUri, 0);
+            sessionUri = initiate(metadata, size, path, targetId);
+            save(snapshot, entry, sessionUri, 0, targetId);
         }
         try (FileChannel channel = FileChannel.open(localFile, StandardOpenOption.READ)) {
             while (true) {
@@ -95,7 +98,7 @@ final class ResumableUpload {
                             + path + "' expired on Google Drive; the next attempt starts the upload over", path, null);
                 }
                 offset = outcome.confirmed;
-                save(snapshot, entry, sessionUri, offset);
+                save(snapshot, entry, sessionUri, offset, targetId);
                 if (offset >= size) {
                     throw new ProviderException(ProviderException.Kind.PERMANENT, "Google Drive confirmed all "
                             + size + " bytes of '" + path + "' but did not finish the upload", path, null);
@@ -107,21 +110,26 @@ final class ResumableUpload {
         }
     }
 
-    private void save(String snapshot, ManifestEntry entry, String sessionUri, long offset) {
+    private void save(String snapshot, ManifestEntry entry, String sessionUri, long offset, String targetId) {
         try {
-            states.save(snapshot, entry, new UploadStates.State(sessionUri, offset));
+            states.save(snapshot, entry, new UploadStates.State(sessionUri, offset, targetId));
         } catch (IOException e) {
             // the upload still works, it just cannot resume after a restart
             LOG.warn("gdrive.upload.state_not_saved path={} error={}", entry.path(), e.toString());
         }
     }
 
-    private String initiate(File metadata, long size, String path) {
-        String url = settings.uploadEndpoint() + "?uploadType=resumable&fields=" + DriveApi.FIELDS
+    private String initiate(File metadata, long size, String path, String targetId) {
+        String url = settings.uploadEndpoint() + (targetId == null ? "" : "/" + targetId)
+                + "?uploadType=resumable&fields=" + DriveApi.FIELDS
                 + (settings.supportsAllDrives() ? "&supportsAllDrives=true" : "");
         try {
             HttpRequest request = api.drive().getRequestFactory().buildPostRequest(new GenericUrl(url),
                     new JsonHttpContent(api.jsonFactory(), metadata));
+            if (targetId != null) {
+                // files.update is a PATCH; the JDK transport cannot send one, so it goes as the Google client sends it
+                request.getHeaders().set("X-HTTP-Method-Override", "PATCH");
+            }
             request.getHeaders().set("X-Upload-Content-Type", "application/octet-stream");
             request.getHeaders().set("X-Upload-Content-Length", Long.toString(size));
             request.setThrowExceptionOnExecuteError(false);

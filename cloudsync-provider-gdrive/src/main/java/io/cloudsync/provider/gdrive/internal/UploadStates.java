@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Resumable sessions in progress, kept under {@code <state>/uploads/gdrive/} (one small JSON file
  * per snapshot and path, owner-only, written atomically) so that a restarted process continues an
  * interrupted upload. A state belongs to one version of a file: size, mtime and sha256 must match,
- * or the upload starts over. Without a state folder the states live in memory for the provider's life.
+ * or the upload starts over; so must the file it updates (none for a new file). Without a state folder
+ * the states live in memory for the provider's life.
  * The session URI lets anyone holding it add bytes, so it never appears in a log or a message.
  */
 final class UploadStates {
@@ -32,8 +33,9 @@ final class UploadStates {
      *
      * @param sessionUri the resumable session URI
      * @param offset bytes Drive confirmed
+     * @param targetId the file the session updates in place, or {@code null} when it creates one
      */
-    record State(String sessionUri, long offset) {
+    record State(String sessionUri, long offset, String targetId) {
     }
 
     private final Path folder;
@@ -43,7 +45,7 @@ final class UploadStates {
         this.folder = stateDirectory.map(d -> d.resolve("uploads").resolve("gdrive")).orElse(null);
     }
 
-    Optional<State> load(String snapshot, ManifestEntry entry) {
+    Optional<State> load(String snapshot, ManifestEntry entry, String targetId) {
         ObjectNode node = read(key(snapshot, entry.path()));
         if (node == null) {
             return Optional.empty();
@@ -57,7 +59,13 @@ final class UploadStates {
             clear(snapshot, entry.path());
             return Optional.empty();
         }
-        return Optional.of(new State(node.get("session_uri").asText(), node.path("offset").asLong(0)));
+        String savedTarget = node.hasNonNull("target_id") ? node.get("target_id").asText() : null;
+        if (!java.util.Objects.equals(savedTarget, targetId)) {
+            LOG.info("gdrive.upload.restart path={} reason=target_changed", entry.path());
+            clear(snapshot, entry.path());
+            return Optional.empty();
+        }
+        return Optional.of(new State(node.get("session_uri").asText(), node.path("offset").asLong(0), savedTarget));
     }
 
     void save(String snapshot, ManifestEntry entry, State state) throws IOException {
@@ -69,6 +77,9 @@ final class UploadStates {
         node.put("sha256", entry.sha256());
         node.put("session_uri", state.sessionUri());
         node.put("offset", state.offset());
+        if (state.targetId() != null) {
+            node.put("target_id", state.targetId());
+        }
         String key = key(snapshot, entry.path());
         if (folder == null) {
             memory.put(key, node);

@@ -1,0 +1,147 @@
+package io.cloudsync.provider.gdrive;
+
+import static io.cloudsync.provider.gdrive.DriveFixture.CHUNK;
+import static io.cloudsync.provider.gdrive.DriveFixture.entry;
+import static io.cloudsync.provider.gdrive.DriveFixture.file;
+import static io.cloudsync.provider.gdrive.DriveFixture.randomBytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.Secret;
+import io.cloudsync.SyncRequest;
+import io.cloudsync.SyncStatus;
+import io.cloudsync.core.CloudSync;
+import io.cloudsync.core.CloudSyncConfig;
+import io.cloudsync.core.SyncResult;
+import io.cloudsync.core.Vaults;
+import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.Provider;
+import io.cloudsync.spi.ProviderException;
+import io.cloudsync.spi.ProviderException.Kind;
+import io.cloudsync.testkit.gdrive.FakeDriveServer;
+import io.cloudsync.testkit.gdrive.StoredFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Creates whose answer is lost (Drive stored the file, the client saw 503) are retried without
+ * leaving a duplicate: every create names an id from files.generateIds, and the retry finds it.
+ */
+class DriveLostAnswersTest {
+
+    @RegisterExtension
+    static final FakeDriveServer DRIVE = FakeDriveServer.create();
+
+    @TempDir
+    Path dir;
+
+    private final byte[] content = "stored, but the answer was lost".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void upload_createStoredButAnswered503_retryTakesTheStoredFileInsteadOfMakingATwin() throws Exception {
+        DriveFixture fx = new DriveFixture(DRIVE);
+        ManifestEntry e = entry("f.txt", content);
+        Path local = file(dir, "f", content);
+        try (Provider p = fx.open(null)) {
+            p.upload("s", entry("first.txt", new byte[] {1}), file(dir, "first", new byte[] {1})); // the folder exists
+            DRIVE.loseNextCreateAnswers(1);
+            assertThatThrownBy(() -> p.upload("s", e, local)).isInstanceOfSatisfying(ProviderException.class,
+                    ex -> assertThat(ex.retryable()).isTrue());
+            assertThat(named(fx.folder("s"), "f.txt")).as("Drive stored it anyway").hasSize(1);
+            long bytesBefore = DRIVE.uploadBytesReceived();
+            assertThat(p.upload("s", e, local).serverVerified()).isTrue(); // the engine's retry
+            assertThat(DRIVE.uploadBytesReceived()).as("nothing sent again").isEqualTo(bytesBefore);
+        }
+        assertThat(named(fx.folder("s"), "f.txt")).singleElement()
+                .satisfies(f -> assertThat(f.content()).isEqualTo(content));
+    }
+
+    @Test
+    void upload_folderCreateAnswerLost_retryUsesTheStoredFolder() throws Exception {
+        DriveFixture fx = new DriveFixture(DRIVE);
+        try (Provider p = fx.open(null)) {
+            DRIVE.loseNextCreateAnswers(1); // the first create is the snapshot's folder
+            assertThatThrownBy(() -> p.upload("s", entry("a/f.txt", content), file(dir, "f", content)))
+                    .isInstanceOfSatisfying(ProviderException.class, ex -> assertThat(ex.retryable()).isTrue());
+            p.upload("s", entry("a/f.txt", content), file(dir, "f", content));
+        }
+        assertThat(named(fx.parentId, "s")).hasSize(1);
+        assertThat(named(fx.folder("s"), "a")).hasSize(1);
+        assertThat(named(fx.folder("s/a"), "f.txt")).hasSize(1);
+    }
+
+    @Test
+    void upload_resumableFinalChunkAnswerLost_retryFindsTheFileWithoutResending() throws Exception {
+        DriveFixture fx = new DriveFixture(DRIVE);
+        byte[] big = randomBytes(3 * CHUNK + 5, 11);
+        ManifestEntry e = entry("big.bin", big);
+        Path local = file(dir, "big", big);
+        try (Provider p = fx.open(dir.resolve("state"))) {
+            p.upload("s", entry("first.txt", new byte[] {1}), file(dir, "first", new byte[] {1}));
+            DRIVE.loseNextCreateAnswers(1);
+            long before = DRIVE.uploadBytesReceived();
+            assertThatThrownBy(() -> p.upload("s", e, local)).isInstanceOfSatisfying(ProviderException.class,
+                    ex -> assertThat(ex.retryable()).isTrue());
+            assertThat(p.upload("s", e, local).serverVerified()).isTrue();
+            assertThat(DRIVE.uploadBytesReceived() - before).isEqualTo(big.length);
+        }
+        assertThat(named(fx.folder("s"), "big.bin")).singleElement()
+                .satisfies(f -> assertThat(f.content()).isEqualTo(big));
+    }
+
+    @Test
+    void writeManifest_createAnswerLost_retryIfAbsentSucceedsWithOneManifest() throws Exception {
+        DriveFixture fx = new DriveFixture(DRIVE);
+        Manifest m = Manifest.of("s", "", Instant.EPOCH, List.of(entry("f.txt", content)));
+        try (Provider p = fx.open(null)) {
+            DRIVE.loseNextCreateAnswers(1);
+            assertThatThrownBy(() -> p.writeManifest("s", m, ManifestPrecondition.ifAbsent()))
+                    .isInstanceOfSatisfying(ProviderException.class, ex -> assertThat(ex.kind()).isEqualTo(Kind.UNAVAILABLE));
+            // the retry of the same write is not "another run wrote it first"
+            p.writeManifest("s", m, ManifestPrecondition.ifAbsent());
+            assertThat(p.readManifest("s")).contains(m);
+        }
+        assertThat(DRIVE.children(fx.manifestParentId)).singleElement().extracting(StoredFile::name).isEqualTo("s.json");
+    }
+
+    @Test
+    void sync_throughTheEngineWithLostCreateAnswers_leavesNoDuplicates() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("project"));
+        for (int i = 0; i < 6; i++) {
+            Path f = root.resolve("d" + (i % 2) + "/f" + i + ".txt");
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "file " + i);
+        }
+        DriveFixture fx = new DriveFixture(DRIVE);
+        Map<String, String> settings = new TreeMap<>(fx.config(null).build().values());
+        CloudSyncConfig config = CloudSyncConfig.builder().enable("gdrive").service("gdrive", settings).build();
+        var vault = Vaults.create(dir.resolve("cloudsync.secrets.json"), Secret.of("lost answers"));
+        vault.set("cloud_sync.gdrive.credentials", Secret.of(fx.credentials));
+        CloudSync cs = CloudSync.builder().root(root).config(config).vault(vault).build();
+        DRIVE.loseNextCreateAnswers(5); // folders, files and the manifest alike
+
+        SyncResult r = cs.run(SyncRequest.builder("gdrive", "snap").build());
+
+        assertThat(r.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(named(fx.parentId, "snap")).hasSize(1);
+        for (String folder : List.of("snap/d0", "snap/d1")) {
+            List<String> names = DRIVE.children(fx.folder(folder)).stream().map(StoredFile::name).toList();
+            assertThat(names).doesNotHaveDuplicates().hasSize(3);
+        }
+        assertThat(DRIVE.children(fx.manifestParentId)).hasSize(1);
+    }
+
+    private static List<StoredFile> named(String folderId, String name) {
+        return DRIVE.children(folderId).stream().filter(f -> f.name().equals(name)).toList();
+    }
+}

@@ -71,6 +71,7 @@ public final class CloudSync {
     private final Clock clock;
     private final Retry.Sleeper sleeper;
     private final ManifestCache cache;
+    private final List<Path> excludedPaths;
 
     private CloudSync(Builder b) {
         this.config = b.config != null ? b.config : CloudSyncConfig.defaults();
@@ -91,6 +92,7 @@ public final class CloudSync {
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.cache = new ManifestCache(stateDirectory);
+        this.excludedPaths = List.copyOf(b.excludedPaths);
     }
 
     /**
@@ -678,6 +680,9 @@ public final class CloudSync {
         if (stateDirectory.startsWith(root)) {
             builder.excludePath(stateDirectory);
         }
+        for (Path p : excludedPaths) {
+            builder.excludePath(p);
+        }
         builder.previousFuture(previous);
         return builder.scan();
     }
@@ -734,8 +739,22 @@ public final class CloudSync {
         private final List<SyncListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private Retry.Sleeper sleeper = Retry.THREAD_SLEEP;
+        private final List<Path> excludedPaths = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Keeps a file or folder out of every manifest, whatever the include and exclude settings say:
+         * for files of the host's own that may sit inside the root, such as an HTTP token file. The
+         * state folder and the vault are always kept out.
+         *
+         * @param path an absolute path, or one relative to the working folder
+         * @return this builder
+         */
+        public Builder excludePath(Path path) {
+            excludedPaths.add(Objects.requireNonNull(path, "path").toAbsolutePath().normalize());
+            return this;
         }
 
         /**

@@ -353,6 +353,18 @@ class CloudSyncTest {
     }
 
     @Test
+    void excludePath_keepsAHostFileOutOfEveryManifest() {
+        Trees.write(root, "run/http-token", "a token the host keeps inside the root");
+        CloudSync cs = CloudSync.builder().root(root).config(config("local").build())
+                .excludePath(root.resolve("run/http-token")).build();
+
+        SyncResult result = cs.run(SyncRequest.builder("local", "nightly").build());
+
+        assertThat(result.localManifest().find("run/http-token")).isEmpty();
+        assertThat(Trees.read(remote.resolve("nightly"))).doesNotContainKey("run/http-token").containsKey("a.txt");
+    }
+
+    @Test
     void run_retryableFailure_isRetriedThenSucceeds() {
         script.failUpload = p -> p.equals("a.txt");
         script.failKind = ProviderException.Kind.THROTTLED;

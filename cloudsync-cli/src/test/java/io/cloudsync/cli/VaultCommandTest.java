@@ -118,6 +118,26 @@ class VaultCommandTest {
     }
 
     @Test
+    void swappedEnvelopes_exit1SayingDamaged_notWrongPassphrase() throws IOException {
+        assertThat(vault(ENV, "first", "set", "cloud_sync.x").code()).isZero();
+        assertThat(vault(ENV, "second", "set", "cloud_sync.x").code()).isZero();
+        Path file = f.root.resolve("config/cloudsync.secrets.json");
+        ObjectNode root = (ObjectNode) Fixture.MAPPER.readTree(file.toFile());
+        String current = root.get("current").textValue();
+        root.put("current", root.get("backups").get(0).textValue());
+        ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("backups")).set(0, current);
+        Files.write(file, Fixture.MAPPER.writeValueAsBytes(root));
+
+        Fixture.Run list = vault(ENV, "", "list");
+        assertThat(list.code()).as(list.toString()).isEqualTo(1);
+        assertThat(list.err()).contains("is damaged", "restoreNewestBackup").doesNotContain("does not unlock");
+        Fixture.Run json = vault(ENV, "", "get", "cloud_sync.x", "--json");
+        assertThat(json.code()).isEqualTo(1);
+        assertThat(json.json().get("error").get("type").asText()).isEqualTo("vault_damaged");
+        assertThat(json.out() + json.err() + list.out() + list.err()).doesNotContain("first", "second");
+    }
+
+    @Test
     void set_fromFile_storesTheFilesText() {
         Path json = Fixture.write(tmp, "sa.json", "{\"type\": \"service_account\"}\n");
 

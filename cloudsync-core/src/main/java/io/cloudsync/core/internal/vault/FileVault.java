@@ -225,7 +225,7 @@ public final class FileVault implements Vault {
             for (Contents contents : current.intact()) {
                 TreeMap<String, JsonNode> secrets = new TreeMap<>(contents.secrets());
                 secrets.remove(key);
-                kept.add(kept.isEmpty() ? new Contents(Instant.now(), secrets) : new Contents(contents.writtenAt(), secrets));
+                kept.add(new Contents(kept.isEmpty() ? Instant.now() : contents.writtenAt(), secrets));
             }
             write("purge", current.doc().kdf, current.doc().salt, keyFor(current.doc()), kept,
                     current.damagedBackups());

@@ -62,8 +62,11 @@ public final class FileVault implements Vault {
     private byte[] lastBytes;
     private Loaded loaded;
 
-    /** A file whose current envelope decrypts in its place; {@code intact} starts with it, then the backups that do. */
-    private record Loaded(VaultDocument doc, List<Contents> intact, int damagedBackups) {
+    /**
+     * A file whose current envelope decrypts in its place; {@code intact} starts with it, then the backups
+     * that decrypt, in the order they were written in ({@code movedBackups} of them only out of their place).
+     */
+    private record Loaded(VaultDocument doc, List<Contents> intact, int damagedBackups, int movedBackups) {
         Contents current() {
             return intact.get(0);
         }
@@ -326,11 +329,13 @@ public final class FileVault implements Vault {
             return loaded;
         }
         Loaded state = load(bytes);
-        if (state.damagedBackups() > 0 || state.doc().integrityProblem != null) {
-            LOG.warn("vault.damaged file={} problem=\"{}\" damaged_backups={} current=intact action=\"the next write "
-                    + "drops the damaged backups; Vaults.restoreNewestBackup repairs the file now\"", file,
+        int moved = state.movedBackups();
+        if (state.damagedBackups() > 0 || moved > 0 || state.doc().integrityProblem != null) {
+            LOG.warn("vault.damaged file={} problem=\"{}\" damaged_backups={} moved_backups={} current=intact "
+                    + "action=\"the next write drops the damaged backups and puts moved ones back; "
+                    + "Vaults.restoreNewestBackup repairs the file now\"", file,
                     state.doc().integrityProblem == null ? "backups do not decrypt in their place"
-                            : state.doc().integrityProblem, state.damagedBackups());
+                            : state.doc().integrityProblem, state.damagedBackups(), moved);
         }
         remember(bytes, state);
         return state;
@@ -341,28 +346,27 @@ public final class FileVault implements Vault {
         loaded = state;
     }
 
-    /** Parses and decrypts; refuses a file whose current envelope does not decrypt in its place. */
+    /**
+     * Parses and decrypts; refuses a file whose current envelope does not decrypt in its place. Backups
+     * that decrypt only out of place (moved outside cloudsync) are kept, in the order they were written
+     * in, so the next write puts them back; backups that do not decrypt at all are dropped by it.
+     */
     private Loaded load(byte[] bytes) {
         VaultDocument doc = VaultDocument.parse(file, bytes);
-        List<Optional<Contents>> inPlace = decryptInPlace(doc);
-        if (inPlace.get(0).isEmpty()) {
-            throw unusable(new Scan(doc, inPlace, searchMoved(doc, inPlace)));
+        Scan scan = scan(doc);
+        if (scan.inPlace().get(0).isEmpty()) {
+            throw unusable(scan);
         }
-        List<Contents> intact = new ArrayList<>();
-        int damaged = 0;
-        for (Optional<Contents> contents : inPlace) {
-            if (contents.isPresent()) {
-                intact.add(contents.get());
-            } else {
-                damaged++;
-            }
-        }
-        return new Loaded(doc, List.copyOf(intact), damaged);
+        List<Found> genuine = scan.genuine();
+        List<Contents> intact = genuine.stream().map(Found::contents).toList();
+        int moved = (int) genuine.stream().filter(Found::misplaced).count();
+        return new Loaded(doc, intact, doc.envelopes.size() - intact.size(), moved);
     }
 
     private Scan scan(VaultDocument doc) {
         List<Optional<Contents>> inPlace = decryptInPlace(doc);
-        return new Scan(doc, inPlace, searchMoved(doc, inPlace));
+        boolean allInPlace = inPlace.stream().allMatch(Optional::isPresent);
+        return new Scan(doc, inPlace, allInPlace ? List.of() : searchMoved(doc, inPlace));
     }
 
     /** Each envelope with the associated data of the slot it is in. */

@@ -104,12 +104,22 @@ class VaultPositionTest {
     }
 
     @Test
-    void swapOfTwoBackups_opensWithTheCurrentSecrets_andRestoreReordersThem() throws IOException {
+    void swapOfTwoBackups_opensWithTheCurrentSecrets_andTheNextWritePutsThemBack() throws IOException {
         fourEnvelopes();
         swapEnvelopes(file(), 1, 2);
         // The current envelope is authentic (it names this write and its place), so the secrets are right.
-        assertThat(value(open(file()), "a")).isEqualTo("S-NEW-2");
+        FileVault vault = open(file());
+        assertThat(value(vault, "a")).isEqualTo("S-NEW-2");
+        vault.set("b", Secret.of("x"));
+        assertThat(historyOfA()).containsExactly("S-NEW-2", "S-NEW-2", "S-NEW-1", "S-OLD", "-");
+    }
+
+    @Test
+    void swapOfTwoBackups_restoreReordersThem() throws IOException {
+        fourEnvelopes();
+        swapEnvelopes(file(), 1, 3);
         FileVault.restoreNewestBackup(file(), PASSPHRASE, CHEAP);
+        assertThat(FileVault.inspect(file()).backups()).isEqualTo(3);
         assertThat(historyOfA()).containsExactly("S-NEW-2", "S-NEW-1", "S-OLD", "-");
     }
 

@@ -275,6 +275,7 @@ public final class FileVault implements Vault {
             LOG.info("vault.write file={} reason=rotate_passphrase version={} keys={} backups=0 purged_backups={} "
                     + "dropped_damaged={} kdf={}", file, VaultDocument.VERSION, current.current().secrets().size(),
                     current.intact().size() - 1, current.damagedBackups(), newKeyParams.describe());
+            logUpgrade(current.doc().version);
         }
     }
 
@@ -515,6 +516,10 @@ public final class FileVault implements Vault {
         remember(bytes, state);
         LOG.info("vault.write file={} reason={} version={} keys={} backups={} dropped_damaged={}", file, reason,
                 VaultDocument.VERSION, state.current().secrets().size(), envelopes.size() - 1, droppedDamaged);
+        logUpgrade(versionBefore);
+    }
+
+    private void logUpgrade(int versionBefore) {
         if (versionBefore != 0 && versionBefore < VaultDocument.VERSION) {
             LOG.info("vault.upgrade file={} from_version={} to_version={}", file, versionBefore, VaultDocument.VERSION);
         }
@@ -578,6 +583,7 @@ public final class FileVault implements Vault {
         LOG.warn("vault.restore_backup file={} backup={} of={} moved={} written_at={} keys={} backups_left={}", file,
                 newest.index(), scan.inPlace().size() - 1, newest.misplaced(), newest.contents().writtenAt(),
                 newest.contents().secrets().size(), envelopes.size() - 1);
+        logUpgrade(doc.version);
     }
 
     private void writeFile(byte[] bytes) {

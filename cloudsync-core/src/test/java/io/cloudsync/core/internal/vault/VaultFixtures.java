@@ -29,6 +29,12 @@ final class VaultFixtures {
      * {@code s3 = "v1-first"}, and the empty vault.
      */
     static final String VERSION_1_RESOURCE = "version1.secrets.json";
+    /**
+     * A version 2 file as this release writes it, with {@link #PASSPHRASE} and {@link #CHEAP}: current
+     * {@code s3 = "v2-second ünïcode"} and {@code gdrive}; backups {@code s3 = "v2-first"} and {@code gdrive},
+     * {@code s3 = "v2-first"}, the empty vault. Later releases must keep opening it.
+     */
+    static final String VERSION_2_RESOURCE = "version2.secrets.json";
     static final String S3 = "cloud_sync.s3.secret_access_key";
     static final String GDRIVE = "cloud_sync.gdrive.credentials";
 
@@ -45,9 +51,18 @@ final class VaultFixtures {
 
     /** Copies the version 1 file to {@code file}. */
     static Path version1File(Path file) throws IOException {
-        try (InputStream in = VaultFixtures.class.getResourceAsStream(VERSION_1_RESOURCE)) {
+        return resource(VERSION_1_RESOURCE, file);
+    }
+
+    /** Copies the version 2 file to {@code file}. */
+    static Path version2File(Path file) throws IOException {
+        return resource(VERSION_2_RESOURCE, file);
+    }
+
+    private static Path resource(String name, Path file) throws IOException {
+        try (InputStream in = VaultFixtures.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("test resource " + VERSION_1_RESOURCE + " is missing");
+                throw new IllegalStateException("test resource " + name + " is missing");
             }
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, in.readAllBytes());

@@ -109,6 +109,27 @@ class VaultVersionsTest {
                 e -> assertThat(e.reason()).isEqualTo(Reason.DAMAGED));
     }
 
+    @Test
+    void version2File_asThisReleaseWroteIt_opensAndReadsInPlace() throws Exception {
+        VaultFixtures.version2File(file());
+        byte[] before = Files.readAllBytes(file());
+        assertThat(FileVault.inspect(file()).healthy()).isTrue();
+        assertThat(FileVault.inspect(file()).formatVersion()).isEqualTo(2);
+        FileVault vault = open(file());
+        assertThat(value(vault, S3)).isEqualTo("v2-second ünïcode");
+        assertThat(value(vault, GDRIVE)).isEqualTo("{\"type\":\"service_account\"}");
+
+        JsonNode root = PLAIN.readTree(before);
+        assertThat(VaultSpec.checksum(root)).isEqualTo(root.get("checksum").textValue());
+        byte[] key = VaultSpec.key(PASSPHRASE.revealString(), root);
+        List<String> s3 = new ArrayList<>();
+        for (int slot = 0; slot < 4; slot++) {
+            s3.add(VaultSpec.readInPlace(root, key, slot).orElseThrow().getOrDefault(S3, "-"));
+        }
+        assertThat(s3).containsExactly("v2-second ünïcode", "v2-first", "v2-first", "-");
+        assertThat(Files.readAllBytes(file())).isEqualTo(before);
+    }
+
     // ---- docs/FORMATS.md, checked by a second reader ----------------------------------------------
 
     @Test

@@ -29,12 +29,27 @@ public interface Vault {
     void set(String key, Secret value);
 
     /**
-     * Removes a secret.
+     * Removes a secret. Its earlier values stay in the vault file's encrypted inline backups, readable
+     * with the passphrase, until five more writes push them out; use {@link #purge} to remove those too.
      *
      * @param key a dotted key
      * @return true when the key was there
      */
     boolean remove(String key);
+
+    /**
+     * Removes a secret from the current secrets and from every inline backup, in one atomic write, so
+     * that no envelope left in the vault file holds any value the key ever had. Backups that do not
+     * decrypt cannot be checked and are dropped as well. Copies the file system or the user made of
+     * earlier versions of the file are out of reach: rotate the credential itself where it was issued.
+     *
+     * @param key a dotted key
+     * @return true when the key was in the current secrets or in a backup
+     * @throws UnsupportedOperationException when this implementation cannot purge
+     */
+    default boolean purge(String key) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot purge a key from its backups");
+    }
 
     /**
      * The keys held, never the values.
@@ -51,7 +66,9 @@ public interface Vault {
     void store(Map<String, Secret> secrets);
 
     /**
-     * Re-encrypts the vault, its inline backups included, under a new passphrase.
+     * Re-encrypts the current secrets under a new passphrase, with a new salt, and purges the inline
+     * backups: afterwards the file holds the current secrets only, and neither passphrase opens any
+     * earlier value from it.
      *
      * @param newPassphrase the new passphrase
      */

@@ -285,9 +285,10 @@ final class VaultCommand implements Runnable {
         }
     }
 
-    /** {@code vault remove KEY}. */
+    /** {@code vault remove KEY [--purge]}. */
     @Command(name = "remove", mixinStandardHelpOptions = true,
-            description = "Remove KEY from the vault. Removing a key that is not there changes nothing and succeeds.")
+            description = {"Remove KEY from the vault. Removing a key that is not there changes nothing and succeeds.",
+                    "Earlier values stay in the vault's five encrypted inline backups; --purge removes them too."})
     static final class Remove implements Callable<Integer> {
         @ParentCommand
         VaultCommand vault;
@@ -295,16 +296,25 @@ final class VaultCommand implements Runnable {
         @Parameters(paramLabel = "KEY", description = "Dotted key.")
         String key;
 
+        @Option(names = "--purge", description = {"Also remove every earlier value of KEY from the inline backups",
+                "(backups that do not decrypt are dropped too), so the file holds it nowhere."})
+        boolean purge;
+
         @Override
         public Integer call() {
             Session s = vault.session();
-            boolean removed = open(s).remove(key);
+            Vault v = open(s);
+            boolean removed = purge ? v.purge(key) : v.remove(key);
             if (s.json()) {
                 ObjectNode doc = doc(s, "remove");
-                ((ObjectNode) doc.get("vault")).put("key", key).put("removed", removed);
+                ((ObjectNode) doc.get("vault")).put("key", key).put("removed", removed).put("purged", purge);
                 JsonOut.print(s.terminal(), doc);
+            } else if (purge) {
+                s.say(removed ? "Removed " + key + " from the vault and from its backups." : key + " was not in the "
+                        + "vault or its backups; nothing of it is left.");
             } else {
-                s.say(removed ? "Removed " + key + "." : key + " was not in the vault; nothing changed.");
+                s.say(removed ? "Removed " + key + ". Its earlier values stay in the vault's backups; \"cloudsync vault"
+                        + " remove --purge " + key + "\" removes them too." : key + " was not in the vault; nothing changed.");
             }
             return ExitCodes.OK;
         }
@@ -312,7 +322,8 @@ final class VaultCommand implements Runnable {
 
     /** {@code vault rotate-passphrase}. */
     @Command(name = "rotate-passphrase", mixinStandardHelpOptions = true,
-            description = {"Re-encrypt the vault under a new passphrase (the old one opens nothing afterwards). The new one",
+            description = {"Re-encrypt the vault under a new passphrase (the old one opens nothing afterwards) and purge its",
+                    "inline backups, so neither passphrase reads an earlier value from the file. The new passphrase",
                     "comes from --new-passphrase-file, a prompt (asked twice), or stdin when it is not a terminal."})
     static final class Rotate implements Callable<Integer> {
         @ParentCommand
@@ -335,8 +346,8 @@ final class VaultCommand implements Runnable {
             if (s.json()) {
                 JsonOut.print(s.terminal(), doc(s, "rotate-passphrase"));
             } else {
-                s.say("The vault " + s.vaultFile() + " now opens only with the new passphrase; update "
-                        + Vaults.PASSPHRASE_ENV + " or your passphrase file or command.");
+                s.say("The vault " + s.vaultFile() + " now opens only with the new passphrase, and its inline backups"
+                        + " were purged; update " + Vaults.PASSPHRASE_ENV + " or your passphrase file or command.");
             }
             return ExitCodes.OK;
         }

@@ -2,7 +2,16 @@ package io.cloudsync.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudsync.Secret;
+import io.cloudsync.Vault;
+import io.cloudsync.core.Vaults;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +66,77 @@ class VaultCommandTest {
         assertThat(gone.err()).contains("is not in the vault");
     }
 
+    /**
+     * What {@code key} held in each envelope of the vault file, newest first: the current envelope,
+     * then each backup, reached with the passphrase by breaking the current envelope of a copy and
+     * restoring the newest backup, again and again. "-" where the key is absent.
+     */
+    private List<String> valueInEveryEnvelope(String key) throws IOException {
+        Path copy = tmp.resolve("walk.secrets.json");
+        Files.copy(f.root.resolve("config/cloudsync.secrets.json"), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Secret passphrase = Secret.of(ENV.get("CLOUDSYNC_SECRETS_KEY"));
+        List<String> out = new ArrayList<>();
+        Vault vault = Vaults.open(copy, passphrase);
+        while (true) {
+            out.add(vault.get(key).map(Secret::revealString).orElse("-"));
+            if (Vaults.inspect(copy).backups() == 0) {
+                return out;
+            }
+            ObjectNode root = (ObjectNode) Fixture.MAPPER.readTree(copy.toFile());
+            byte[] current = Base64.getDecoder().decode(root.get("current").textValue());
+            current[20] ^= 1;
+            root.put("current", Base64.getEncoder().encodeToString(current));
+            Files.write(copy, Fixture.MAPPER.writeValueAsBytes(root));
+            vault = Vaults.restoreNewestBackup(copy, passphrase);
+        }
+    }
+
+    @Test
+    void remove_leavesEarlierValuesInTheBackups_removePurge_leavesThemNowhere() throws IOException {
+        assertThat(vault(ENV, VALUE, "set", "cloud_sync.s3.secret_access_key").code()).isZero();
+        assertThat(vault(ENV, "other", "set", "cloud_sync.other").code()).isZero();
+
+        Fixture.Run remove = vault(ENV, "", "remove", "cloud_sync.s3.secret_access_key");
+        assertThat(remove.code()).isZero();
+        assertThat(remove.out()).contains("Removed", "stay in the vault's backups", "--purge");
+        assertThat(valueInEveryEnvelope("cloud_sync.s3.secret_access_key")).contains(VALUE);
+
+        Fixture.Run purge = vault(ENV, "", "remove", "cloud_sync.s3.secret_access_key", "--purge", "--json");
+        assertThat(purge.code()).as(purge.toString()).isZero();
+        assertThat(purge.json().get("vault").get("removed").asBoolean()).isTrue();
+        assertThat(purge.json().get("vault").get("purged").asBoolean()).isTrue();
+        assertThat(purge.out() + purge.err()).doesNotContain(VALUE);
+
+        List<String> after = valueInEveryEnvelope("cloud_sync.s3.secret_access_key");
+        assertThat(after).hasSize(Vaults.inspect(f.root.resolve("config/cloudsync.secrets.json")).backups() + 1)
+                .containsOnly("-");
+        assertThat(valueInEveryEnvelope("cloud_sync.other").get(0)).isEqualTo("other");
+
+        Fixture.Run again = vault(ENV, "", "remove", "cloud_sync.s3.secret_access_key", "--purge");
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("was not in the vault or its backups");
+    }
+
+    @Test
+    void swappedEnvelopes_exit1SayingDamaged_notWrongPassphrase() throws IOException {
+        assertThat(vault(ENV, "first", "set", "cloud_sync.x").code()).isZero();
+        assertThat(vault(ENV, "second", "set", "cloud_sync.x").code()).isZero();
+        Path file = f.root.resolve("config/cloudsync.secrets.json");
+        ObjectNode root = (ObjectNode) Fixture.MAPPER.readTree(file.toFile());
+        String current = root.get("current").textValue();
+        root.put("current", root.get("backups").get(0).textValue());
+        ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("backups")).set(0, current);
+        Files.write(file, Fixture.MAPPER.writeValueAsBytes(root));
+
+        Fixture.Run list = vault(ENV, "", "list");
+        assertThat(list.code()).as(list.toString()).isEqualTo(1);
+        assertThat(list.err()).contains("is damaged", "restoreNewestBackup").doesNotContain("does not unlock");
+        Fixture.Run json = vault(ENV, "", "get", "cloud_sync.x", "--json");
+        assertThat(json.code()).isEqualTo(1);
+        assertThat(json.json().get("error").get("type").asText()).isEqualTo("vault_damaged");
+        assertThat(json.out() + json.err() + list.out() + list.err()).doesNotContain("first", "second");
+    }
+
     @Test
     void set_fromFile_storesTheFilesText() {
         Path json = Fixture.write(tmp, "sa.json", "{\"type\": \"service_account\"}\n");
@@ -100,6 +180,8 @@ class VaultCommandTest {
 
         Fixture.Run rotate = vault(ENV, "new passphrase\n", "rotate-passphrase");
         assertThat(rotate.code()).as(rotate.toString()).isZero();
+        assertThat(rotate.out()).contains("backups were purged");
+        assertThat(Vaults.inspect(f.root.resolve("config/cloudsync.secrets.json")).backups()).isZero();
 
         assertThat(vault(ENV, "", "list").code()).isEqualTo(2);
         Fixture.Run withNew = vault(Map.of("CLOUDSYNC_SECRETS_KEY", "new passphrase"), "", "get", "cloud_sync.x", "--reveal");

@@ -17,7 +17,10 @@ import java.util.Objects;
  * Opens the secrets vault: one file, by default {@value #DEFAULT_FILE} under the project root, that
  * holds provider credentials encrypted with AES-256-GCM (Tink) under a key derived from a passphrase
  * with Argon2id (RFC 9106). Each write keeps the previous versions as up to five encrypted inline
- * backups. docs/SECRETS.md is the user guide; docs/FORMATS.md ("Vault file") specifies the file.
+ * backups, each bound to its place in the file and to the write that made it, so a swapped, removed or
+ * rolled-back envelope is reported as damage; {@link Vault#purge} removes a key from the backups too.
+ * docs/SECRETS.md is the user guide; docs/FORMATS.md ("Vault file") specifies the file, whose version 1
+ * (the first release's) is still read and is upgraded to version 2 by its first write.
  *
  * <pre>{@code
  * Secret passphrase = Vaults.passphraseFrom(System.getenv(), null, List.of());
@@ -115,11 +118,13 @@ public final class Vaults {
     }
 
     /**
-     * Makes a damaged vault file whole again, under the vault's lock. When the current envelope does
-     * not decrypt, the newest backup that does becomes current (changes made after it was written are
-     * lost) and the older intact backups are kept; logged as {@code vault.restore_backup}. When the
-     * current envelope is intact, it is kept and only damaged backups are dropped, so calling this on
-     * a healthy vault changes nothing. The file's header must be readable: it holds the salt.
+     * Makes a damaged vault file whole again, under the vault's lock. Envelopes that decrypt but sit
+     * out of their place (swapped, or shifted by a removal) are put back in the order they were written
+     * in. When the current envelope does not decrypt anywhere, the newest backup that does becomes
+     * current (changes made after it was written are lost) and the older intact backups are kept;
+     * logged as {@code vault.restore_backup}. When the current envelope is intact, it is kept and only
+     * damaged backups are dropped, so calling this on a healthy vault changes nothing. The file's
+     * header must be readable: it holds the salt.
      *
      * @param file the vault file
      * @param passphrase the passphrase
@@ -134,7 +139,8 @@ public final class Vaults {
     /**
      * Finds the passphrase. An explicit passphrase file or command wins over the environment, as
      * with restic and rclone; giving both is an error. A file is read as UTF-8 and a command's
-     * standard output likewise, each without its trailing line ending; a command inherits standard
+     * standard output likewise, each without the {@code \n} and {@code \r} characters at its end; the
+     * passphrase is otherwise used as given, never Unicode-normalised. A command inherits standard
      * input and standard error (so it may prompt), must exit with status 0 within two minutes, and is
      * named in messages by its program only, never its arguments.
      *

@@ -21,7 +21,8 @@ import java.util.TreeMap;
 
 /**
  * Encrypting and decrypting one envelope: the whole set of secrets at one moment, as JSON, under
- * Tink's AES-256-GCM with a random 96-bit nonce per envelope and the file header as associated data.
+ * Tink's AES-256-GCM with a random 96-bit nonce per envelope. The associated data is the caller's:
+ * see {@code VaultDocument.associatedDataV1} and {@code associatedDataV2}.
  */
 final class Envelopes {
 

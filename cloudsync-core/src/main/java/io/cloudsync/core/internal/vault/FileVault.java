@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,14 +62,53 @@ public final class FileVault implements Vault {
     private byte[] lastBytes;
     private Loaded loaded;
 
-    /** One envelope that decrypted: its ciphertext as stored and its contents. */
-    private record Envelope(byte[] ciphertext, Contents contents) {
+    /**
+     * A file whose current envelope decrypts in its place; {@code intact} starts with it, then the backups
+     * that decrypt, in the order they were written in ({@code movedBackups} of them only out of their place).
+     */
+    private record Loaded(VaultDocument doc, List<Contents> intact, int damagedBackups, int movedBackups) {
+        Contents current() {
+            return intact.get(0);
+        }
     }
 
-    /** A file whose current envelope decrypts; {@code intact} starts with it, then the backups that decrypt. */
-    private record Loaded(VaultDocument doc, List<Envelope> intact, int damagedBackups) {
-        Contents current() {
-            return intact.get(0).contents();
+    /**
+     * An envelope that decrypts, and the place it was written for: {@code index} 0 is the current
+     * envelope of that write, k its k-th backup. {@code slot} is where the file holds it now; the two
+     * differ only when envelopes were moved or removed outside cloudsync. {@code relabelled}: it
+     * decrypts only as version 1 in a file that says version 2 (its place is then its slot).
+     */
+    private record Found(int slot, int index, boolean relabelled, Contents contents) {
+        boolean misplaced() {
+            return slot != index || relabelled;
+        }
+    }
+
+    /** What every slot of a file decrypts to: in its own place ({@code inPlace}), or only elsewhere ({@code moved}). */
+    private record Scan(VaultDocument doc, List<Optional<Contents>> inPlace, List<Found> moved) {
+        /** Every envelope that decrypts, newest place first, one per place: what a repair keeps. */
+        List<Found> genuine() {
+            List<Found> all = new ArrayList<>(moved);
+            for (int slot = 0; slot < inPlace.size(); slot++) {
+                int at = slot;
+                inPlace.get(slot).ifPresent(contents -> all.add(new Found(at, at, false, contents)));
+            }
+            // Version 1 envelopes predate any version 2 write, so they sort after it.
+            all.sort(Comparator.comparing(Found::relabelled).thenComparingInt(Found::index)
+                    .thenComparingInt(Found::slot));
+            List<Found> unique = new ArrayList<>();
+            for (Found found : all) {
+                Found last = unique.isEmpty() ? null : unique.get(unique.size() - 1);
+                if (last == null || last.relabelled() != found.relabelled() || last.index() != found.index()) {
+                    unique.add(found);
+                }
+            }
+            return unique.size() > VaultDocument.MAX_BACKUPS + 1
+                    ? unique.subList(0, VaultDocument.MAX_BACKUPS + 1) : unique;
+        }
+
+        boolean whole() {
+            return inPlace.stream().allMatch(Optional::isPresent) && doc.integrityProblem == null;
         }
     }
 
@@ -134,15 +174,16 @@ public final class FileVault implements Vault {
         try {
             VaultDocument doc = VaultDocument.parse(file, read(file));
             Optional<Reason> problem = Optional.empty();
-            String detail = "format " + VaultDocument.FORMAT + " version " + VaultDocument.VERSION + ", key from "
-                    + doc.kdf.describe() + ", " + doc.backupCount() + " backup(s)";
+            String detail = "format " + VaultDocument.FORMAT + " version " + doc.version + ", key from "
+                    + doc.kdf.describe() + ", " + doc.backupCount() + " backup(s)"
+                    + (doc.version < VaultDocument.VERSION ? "; the next write upgrades it to version "
+                    + VaultDocument.VERSION : "");
             if (doc.integrityProblem != null) {
                 problem = Optional.of(Reason.DAMAGED);
-                detail = "vault file " + file + " " + doc.integrityProblem + ". Open it with the passphrase to learn "
-                        + "which part is hit. " + VaultDocument.restoreHint();
+                detail = "vault file " + file + " is damaged: it " + doc.integrityProblem + ". Open it with the "
+                        + "passphrase to learn which part is hit. " + VaultDocument.restoreHint();
             }
-            return new VaultStatus(file, true, VaultDocument.VERSION, doc.kdf.describe(), doc.backupCount(), problem,
-                    detail);
+            return new VaultStatus(file, true, doc.version, doc.kdf.describe(), doc.backupCount(), problem, detail);
         } catch (VaultException e) {
             return new VaultStatus(file, true, 0, "", 0, Optional.of(e.reason()), e.getMessage());
         }
@@ -173,6 +214,29 @@ public final class FileVault implements Vault {
     }
 
     @Override
+    public synchronized boolean purge(String key) {
+        requireKey(key);
+        try (VaultLock lock = VaultLock.acquire(file)) {
+            Loaded current = current();
+            boolean found = current.intact().stream().anyMatch(contents -> contents.secrets().containsKey(key));
+            if (!found && current.damagedBackups() == 0) {
+                return false;
+            }
+            // The old current envelope is not kept as a backup: it holds the key. Every backup that decrypts is
+            // rewritten without it; one that does not decrypt cannot be checked, so it goes too.
+            List<Contents> kept = new ArrayList<>();
+            for (Contents contents : current.intact()) {
+                TreeMap<String, JsonNode> secrets = new TreeMap<>(contents.secrets());
+                secrets.remove(key);
+                kept.add(new Contents(kept.isEmpty() ? Instant.now() : contents.writtenAt(), secrets));
+            }
+            write("purge", current.doc().kdf, current.doc().salt, keyFor(current.doc()), kept,
+                    current.damagedBackups());
+            return found;
+        }
+    }
+
+    @Override
     public synchronized SortedSet<String> list() {
         return Collections.unmodifiableSortedSet(new TreeSet<>(current().current().secrets().keySet()));
     }
@@ -198,12 +262,9 @@ public final class FileVault implements Vault {
             Loaded current = current();
             byte[] salt = newSalt();
             Aead newAead = Envelopes.aead(newKeyParams.deriveKey(newPassphrase, salt));
-            byte[] associatedData = VaultDocument.associatedData(newKeyParams, salt);
-            List<byte[]> envelopes = new ArrayList<>();
-            for (Envelope envelope : current.intact()) {
-                envelopes.add(Envelopes.encrypt(newAead, envelope.contents(), associatedData));
-            }
-            byte[] bytes = VaultDocument.serialize(newKeyParams, salt, envelopes);
+            // The backups are purged, not carried over: they hold earlier values (often the very credentials
+            // being rotated), and keeping them would make the new passphrase unlock those too.
+            byte[] bytes = encryptAll(newKeyParams, salt, newAead, List.of(current.current()));
             writeFile(bytes);
             passphrase.destroy();
             passphrase = copy(newPassphrase);
@@ -211,9 +272,10 @@ public final class FileVault implements Vault {
             keySalt = salt;
             aead = newAead;
             remember(bytes, load(bytes));
-            LOG.info("vault.write file={} reason=rotate_passphrase keys={} backups={} dropped_damaged={} kdf={}", file,
-                    current.current().secrets().size(), envelopes.size() - 1, current.damagedBackups(),
-                    newKeyParams.describe());
+            LOG.info("vault.write file={} reason=rotate_passphrase version={} keys={} backups=0 purged_backups={} "
+                    + "dropped_damaged={} kdf={}", file, VaultDocument.VERSION, current.current().secrets().size(),
+                    current.intact().size() - 1, current.damagedBackups(), newKeyParams.describe());
+            logUpgrade(current.doc().version);
         }
     }
 
@@ -257,8 +319,8 @@ public final class FileVault implements Vault {
 
     private void unlockAndLog() {
         Loaded state = current();
-        LOG.info("vault.unlock file={} kdf={} keys={} backups={}", file, state.doc().kdf.describe(),
-                state.current().secrets().size(), state.intact().size() - 1);
+        LOG.info("vault.unlock file={} version={} kdf={} keys={} backups={}", file, state.doc().version,
+                state.doc().kdf.describe(), state.current().secrets().size(), state.intact().size() - 1);
     }
 
     /** The file as it is now on disk, decrypted; re-decrypts only when the bytes changed. */
@@ -268,11 +330,13 @@ public final class FileVault implements Vault {
             return loaded;
         }
         Loaded state = load(bytes);
-        if (state.damagedBackups() > 0 || state.doc().integrityProblem != null) {
-            LOG.warn("vault.damaged file={} problem=\"{}\" damaged_backups={} current=intact action=\"the next write "
-                    + "drops the damaged backups; Vaults.restoreNewestBackup repairs the file now\"", file,
-                    state.doc().integrityProblem == null ? "backups do not decrypt" : state.doc().integrityProblem,
-                    state.damagedBackups());
+        int moved = state.movedBackups();
+        if (state.damagedBackups() > 0 || moved > 0 || state.doc().integrityProblem != null) {
+            LOG.warn("vault.damaged file={} problem=\"{}\" damaged_backups={} moved_backups={} current=intact "
+                    + "action=\"the next write drops the damaged backups and puts moved ones back; "
+                    + "Vaults.restoreNewestBackup repairs the file now\"", file,
+                    state.doc().integrityProblem == null ? "backups do not decrypt in their place"
+                            : state.doc().integrityProblem, state.damagedBackups(), moved);
         }
         remember(bytes, state);
         return state;
@@ -283,56 +347,114 @@ public final class FileVault implements Vault {
         loaded = state;
     }
 
+    /**
+     * Parses and decrypts; refuses a file whose current envelope does not decrypt in its place. Backups
+     * that decrypt only out of place (moved outside cloudsync) are kept, in the order they were written
+     * in, so the next write puts them back; backups that do not decrypt at all are dropped by it.
+     */
     private Loaded load(byte[] bytes) {
         VaultDocument doc = VaultDocument.parse(file, bytes);
-        List<Optional<Contents>> decrypted = decryptAll(doc);
-        if (decrypted.get(0).isEmpty()) {
-            throw unusable(doc, decrypted);
+        Scan scan = scan(doc);
+        if (scan.inPlace().get(0).isEmpty()) {
+            throw unusable(scan);
         }
-        return toLoaded(doc, decrypted, 0);
+        List<Found> genuine = scan.genuine();
+        List<Contents> intact = genuine.stream().map(Found::contents).toList();
+        int moved = (int) genuine.stream().filter(Found::misplaced).count();
+        return new Loaded(doc, intact, doc.envelopes.size() - intact.size(), moved);
     }
 
-    private Loaded toLoaded(VaultDocument doc, List<Optional<Contents>> decrypted, int from) {
-        List<Envelope> intact = new ArrayList<>();
-        int damaged = 0;
-        for (int i = from; i < decrypted.size(); i++) {
-            if (decrypted.get(i).isPresent()) {
-                intact.add(new Envelope(doc.envelopes.get(i).orElseThrow(), decrypted.get(i).get()));
-            } else {
-                damaged++;
-            }
-        }
-        return new Loaded(doc, List.copyOf(intact), damaged);
+    private Scan scan(VaultDocument doc) {
+        List<Optional<Contents>> inPlace = decryptInPlace(doc);
+        boolean allInPlace = inPlace.stream().allMatch(Optional::isPresent);
+        return new Scan(doc, inPlace, allInPlace ? List.of() : searchMoved(doc, inPlace));
     }
 
-    private List<Optional<Contents>> decryptAll(VaultDocument doc) {
+    /** Each envelope with the associated data of the slot it is in. */
+    private List<Optional<Contents>> decryptInPlace(VaultDocument doc) {
         Aead key = keyFor(doc);
-        byte[] associatedData = doc.associatedData();
         List<Optional<Contents>> out = new ArrayList<>();
-        for (Optional<byte[]> envelope : doc.envelopes) {
-            out.add(envelope.flatMap(ciphertext -> Envelopes.decrypt(key, ciphertext, associatedData)));
+        for (int slot = 0; slot < doc.envelopes.size(); slot++) {
+            byte[] associatedData = doc.associatedData(slot);
+            out.add(doc.envelopes.get(slot).flatMap(ciphertext -> Envelopes.decrypt(key, ciphertext, associatedData)));
         }
         return out;
     }
 
-    /** Says why a file whose current envelope does not decrypt cannot be used, as precisely as can be known. */
-    private VaultException unusable(VaultDocument doc, List<Optional<Contents>> decrypted) {
-        for (int i = 1; i < decrypted.size(); i++) {
-            if (decrypted.get(i).isPresent()) {
-                return new VaultException(Reason.DAMAGED, "the current envelope of vault file " + file + " is damaged, "
-                        + "but backup " + i + " of " + (decrypted.size() - 1) + ", written at "
-                        + decrypted.get(i).get().writtenAt() + ", decrypts. Call Vaults.restoreNewestBackup(file, "
+    /**
+     * For the envelopes of a version 2 file that do not decrypt in their slot: whether they decrypt in
+     * another place of the same write (moved, or shifted by a removal), or as version 1 (the version
+     * number was changed). At most 6 x 21 + 6 AES-GCM attempts on a few hundred bytes each, and only
+     * when something is already wrong: it proves the passphrase right, so the file is reported as
+     * damaged rather than the passphrase as wrong, and it lets a repair put the envelopes back.
+     */
+    private List<Found> searchMoved(VaultDocument doc, List<Optional<Contents>> inPlace) {
+        List<Found> out = new ArrayList<>();
+        if (doc.version != VaultDocument.VERSION_2) {
+            return out; // version 1 binds no place: nothing to search for
+        }
+        Aead key = keyFor(doc);
+        int slots = doc.envelopes.size();
+        for (int slot = 0; slot < slots; slot++) {
+            Optional<byte[]> ciphertext = doc.envelopes.get(slot);
+            if (inPlace.get(slot).isPresent() || ciphertext.isEmpty()) {
+                continue;
+            }
+            Optional<Found> found = Optional.empty();
+            for (int count = 1; count <= VaultDocument.MAX_BACKUPS + 1 && found.isEmpty(); count++) {
+                for (int index = 0; index < count && found.isEmpty(); index++) {
+                    if (index == slot && count == slots) {
+                        continue; // the slot's own place, already tried
+                    }
+                    int at = slot;
+                    int place = index;
+                    found = Envelopes.decrypt(key, ciphertext.get(),
+                                    VaultDocument.associatedDataV2(doc.kdf, doc.salt, doc.writeId, index, count))
+                            .map(contents -> new Found(at, place, false, contents));
+                }
+            }
+            if (found.isEmpty()) {
+                int at = slot;
+                found = Envelopes.decrypt(key, ciphertext.get(), VaultDocument.associatedDataV1(doc.kdf, doc.salt))
+                        .map(contents -> new Found(at, at, true, contents));
+            }
+            found.ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** Says why a file whose current envelope does not decrypt in its place cannot be used, as precisely as can be known. */
+    private VaultException unusable(Scan scan) {
+        VaultDocument doc = scan.doc();
+        int slots = scan.inPlace().size();
+        if (!scan.moved().isEmpty()) {
+            Found newest = scan.genuine().get(0);
+            return new VaultException(Reason.DAMAGED, "vault file " + file + " is damaged: its envelopes were "
+                    + "moved, removed or relabelled outside cloudsync (" + scan.moved().size() + " of " + slots
+                    + " decrypt with this passphrase, but not in the place the file gives them). The passphrase is "
+                    + "right. Call Vaults.restoreNewestBackup(file, passphrase) to put the envelopes that decrypt back "
+                    + "in order. The newest of them " + (newest.index() == 0 ? "is the current envelope, written at "
+                    + newest.contents().writtenAt() : "was written at " + newest.contents().writtenAt()
+                    + " (the current envelope is gone), and changes made after that time are lost"));
+        }
+        for (int i = 1; i < slots; i++) {
+            if (scan.inPlace().get(i).isPresent()) {
+                return new VaultException(Reason.DAMAGED, "vault file " + file + " is damaged: its current envelope "
+                        + "does not decrypt, but backup " + i + " of " + (slots - 1) + ", written at "
+                        + scan.inPlace().get(i).get().writtenAt() + ", does. Call Vaults.restoreNewestBackup(file, "
                         + "passphrase) to make it current again; changes made after that time are lost");
             }
         }
         if (doc.integrityProblem == null) {
             return new VaultException(Reason.WRONG_PASSPHRASE, "the passphrase does not unlock vault file " + file
-                    + ". Check " + PassphraseSources.ENV + ", the passphrase file or the passphrase command");
+                    + ". Check " + PassphraseSources.ENV + ", the passphrase file or the passphrase command. (If the "
+                    + "passphrase is certainly right, the file's header was rewritten together with its checksum: "
+                    + "restore the file from a copy)");
         }
-        return new VaultException(Reason.DAMAGED, "vault file " + file + " " + doc.integrityProblem + ", and neither its "
-                + "current envelope nor any of its " + (decrypted.size() - 1) + " backup(s) decrypts with this "
-                + "passphrase. Check the passphrase; if it is right, the damage hit the header or every envelope, "
-                + "and only a copy of the file can help");
+        return new VaultException(Reason.DAMAGED, "vault file " + file + " is damaged: it " + doc.integrityProblem
+                + ", and neither its current envelope nor any of its " + (slots - 1) + " backup(s) decrypts with "
+                + "this passphrase. If the passphrase is right, the damage hit the header or every envelope, and only "
+                + "a copy of the file can help");
     }
 
     private Aead keyFor(VaultDocument doc) {
@@ -342,10 +464,14 @@ public final class FileVault implements Vault {
         long needed = (long) doc.kdf.memoryKib() * 1024;
         long available = Runtime.getRuntime().maxMemory();
         if (needed > available / 2) {
+            if (doc.integrityProblem != null) {
+                throw new VaultException(Reason.DAMAGED, "vault file " + file + " is damaged: it "
+                        + doc.integrityProblem + ", and its header asks for " + (needed >> 20) + " MiB for key "
+                        + "derivation, more than half of this JVM's " + (available >> 20) + " MiB heap. The header "
+                        + "was probably hit: restore the file from a copy");
+            }
             throw new VaultException(Reason.IO, "vault file " + file + " asks for " + (needed >> 20) + " MiB for key "
-                    + "derivation, more than half of this JVM's " + (available >> 20) + " MiB heap. Raise -Xmx"
-                    + (doc.integrityProblem == null ? "" : ", or, since the file " + doc.integrityProblem
-                    + ", restore it from a copy"));
+                    + "derivation, more than half of this JVM's " + (available >> 20) + " MiB heap. Raise -Xmx");
         }
         aead = Envelopes.aead(doc.kdf.deriveKey(passphrase, doc.salt));
         keyParams = doc.kdf;
@@ -363,27 +489,51 @@ public final class FileVault implements Vault {
             if (!change.test(secrets)) {
                 return false;
             }
-            List<byte[]> envelopes = new ArrayList<>();
-            envelopes.add(Envelopes.encrypt(keyFor(current.doc()), new Contents(Instant.now(), secrets),
-                    current.doc().associatedData()));
-            for (Envelope previous : current.intact()) {
+            List<Contents> envelopes = new ArrayList<>();
+            envelopes.add(new Contents(Instant.now(), secrets));
+            for (Contents previous : current.intact()) {
                 if (envelopes.size() > VaultDocument.MAX_BACKUPS) {
                     break;
                 }
-                envelopes.add(previous.ciphertext());
+                envelopes.add(previous);
             }
-            write(reason, current.doc(), envelopes, current.damagedBackups());
+            write(reason, current.doc().kdf, current.doc().salt, keyFor(current.doc()), envelopes,
+                    current.damagedBackups());
             return true;
         }
     }
 
-    private void write(String reason, VaultDocument doc, List<byte[]> envelopes, int droppedDamaged) {
-        byte[] bytes = VaultDocument.serialize(doc.kdf, doc.salt, envelopes);
+    /**
+     * Writes {@code envelopes} (newest first) as a version 2 file under a fresh write id: every envelope is
+     * encrypted again for its new place, so a version 1 file is upgraded by its first write.
+     */
+    private void write(String reason, KdfParams kdf, byte[] salt, Aead key, List<Contents> envelopes,
+                       int droppedDamaged) {
+        int versionBefore = loaded == null ? 0 : loaded.doc().version;
+        byte[] bytes = encryptAll(kdf, salt, key, envelopes);
         writeFile(bytes);
         Loaded state = load(bytes);
         remember(bytes, state);
-        LOG.info("vault.write file={} reason={} keys={} backups={} dropped_damaged={}", file, reason,
-                state.current().secrets().size(), envelopes.size() - 1, droppedDamaged);
+        LOG.info("vault.write file={} reason={} version={} keys={} backups={} dropped_damaged={}", file, reason,
+                VaultDocument.VERSION, state.current().secrets().size(), envelopes.size() - 1, droppedDamaged);
+        logUpgrade(versionBefore);
+    }
+
+    private void logUpgrade(int versionBefore) {
+        if (versionBefore != 0 && versionBefore < VaultDocument.VERSION) {
+            LOG.info("vault.upgrade file={} from_version={} to_version={}", file, versionBefore, VaultDocument.VERSION);
+        }
+    }
+
+    private static byte[] encryptAll(KdfParams kdf, byte[] salt, Aead key, List<Contents> envelopes) {
+        byte[] writeId = new byte[VaultDocument.WRITE_ID_BYTES];
+        RANDOM.nextBytes(writeId);
+        List<byte[]> ciphertexts = new ArrayList<>();
+        for (int index = 0; index < envelopes.size(); index++) {
+            ciphertexts.add(Envelopes.encrypt(key, envelopes.get(index),
+                    VaultDocument.associatedDataV2(kdf, salt, writeId, index, envelopes.size())));
+        }
+        return VaultDocument.serialize(kdf, salt, writeId, ciphertexts);
     }
 
     private void createLocked() {
@@ -393,50 +543,47 @@ public final class FileVault implements Vault {
         }
         byte[] salt = newSalt();
         Aead newAead = Envelopes.aead(newKeyParams.deriveKey(passphrase, salt));
-        byte[] envelope = Envelopes.encrypt(newAead, new Contents(Instant.now(), new TreeMap<>()),
-                VaultDocument.associatedData(newKeyParams, salt));
-        byte[] bytes = VaultDocument.serialize(newKeyParams, salt, List.of(envelope));
+        byte[] bytes = encryptAll(newKeyParams, salt, newAead, List.of(new Contents(Instant.now(), new TreeMap<>())));
         writeFile(bytes);
         aead = newAead;
         keyParams = newKeyParams;
         keySalt = salt;
         remember(bytes, load(bytes));
-        LOG.info("vault.write file={} reason=create keys=0 backups=0 kdf={}", file, newKeyParams.describe());
+        LOG.info("vault.write file={} reason=create version={} keys=0 backups=0 kdf={}", file, VaultDocument.VERSION,
+                newKeyParams.describe());
     }
 
     private void restoreLocked() {
         byte[] bytes = read(file);
         VaultDocument doc = VaultDocument.parse(file, bytes);
-        List<Optional<Contents>> decrypted = decryptAll(doc);
-        if (decrypted.get(0).isPresent()) {
-            Loaded state = toLoaded(doc, decrypted, 0);
-            if (state.damagedBackups() == 0 && doc.integrityProblem == null) {
-                remember(bytes, state);
-                LOG.info("vault.unlock file={} kdf={} keys={} backups={} restore=not_needed", file, doc.kdf.describe(),
-                        state.current().secrets().size(), state.intact().size() - 1);
+        Scan scan = scan(doc);
+        List<Found> genuine = scan.genuine();
+        if (genuine.isEmpty()) {
+            throw unusable(scan);
+        }
+        Aead key = keyFor(doc);
+        List<Contents> envelopes = genuine.stream().map(Found::contents).toList();
+        int damaged = scan.inPlace().size() - (int) scan.inPlace().stream().filter(Optional::isPresent).count();
+        if (scan.inPlace().get(0).isPresent()) {
+            if (scan.whole()) {
+                remember(bytes, load(bytes));
+                LOG.info("vault.unlock file={} version={} kdf={} keys={} backups={} restore=not_needed", file,
+                        doc.version, doc.kdf.describe(), envelopes.get(0).secrets().size(), envelopes.size() - 1);
                 return;
             }
-            // The current secrets are intact: keep them, and drop only what is damaged.
-            write("repair", doc, state.intact().stream().map(Envelope::ciphertext).toList(), state.damagedBackups());
+            // The current secrets are intact: keep them; put moved backups back in place, drop what is damaged.
+            remember(bytes, load(bytes));
+            write("repair", doc.kdf, doc.salt, key, envelopes, damaged - scan.moved().size());
             return;
         }
-        int newest = -1;
-        for (int i = 1; i < decrypted.size() && newest < 0; i++) {
-            if (decrypted.get(i).isPresent()) {
-                newest = i;
-            }
-        }
-        if (newest < 0) {
-            throw unusable(doc, decrypted);
-        }
-        Loaded restored = toLoaded(doc, decrypted, newest);
-        byte[] repaired = VaultDocument.serialize(doc.kdf, doc.salt,
-                restored.intact().stream().map(Envelope::ciphertext).toList());
+        Found newest = genuine.get(0);
+        byte[] repaired = encryptAll(doc.kdf, doc.salt, key, envelopes);
         writeFile(repaired);
         remember(repaired, load(repaired));
-        LOG.warn("vault.restore_backup file={} backup={} of={} written_at={} keys={} backups_left={}", file, newest,
-                decrypted.size() - 1, restored.current().writtenAt(), restored.current().secrets().size(),
-                restored.intact().size() - 1);
+        LOG.warn("vault.restore_backup file={} backup={} of={} moved={} written_at={} keys={} backups_left={}", file,
+                newest.index(), scan.inPlace().size() - 1, newest.misplaced(), newest.contents().writtenAt(),
+                newest.contents().secrets().size(), envelopes.size() - 1);
+        logUpgrade(doc.version);
     }
 
     private void writeFile(byte[] bytes) {

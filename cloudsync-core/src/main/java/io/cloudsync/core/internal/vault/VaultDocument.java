@@ -29,35 +29,58 @@ import java.util.Set;
  * <p>A file is accepted as intact only when it is exactly the canonical serialisation of what it
  * parses to and its {@code checksum} matches. With that rule every single-byte change is noticed
  * without the passphrase: it breaks the JSON, breaks canonical form, or changes a value the checksum
- * covers. The checksum only detects accidents; the cipher's tag, with the header as associated data,
- * is what detects tampering.
+ * covers. The checksum only detects accidents; the cipher's tag, with the associated data, is what
+ * detects tampering.
+ *
+ * <p>Two versions are read. Version 1 (the first release) binds only the header into each envelope's
+ * associated data, so envelopes of one file can be swapped unnoticed. Version 2, the only one written,
+ * adds a random {@code write_id} that is new on every write and each envelope's place ({@code
+ * envelope_index} of {@code envelope_count}), so any swap, removal, duplication or splice of an
+ * envelope from another write fails its tag.
  */
 final class VaultDocument {
 
     static final String FORMAT = "cloudsync-vault";
-    static final int VERSION = 1;
+    /** The first version: header-only associated data. Read, never written. */
+    static final int VERSION_1 = 1;
+    /** Position-bound associated data; the version every write produces. */
+    static final int VERSION_2 = 2;
+    /** The newest version this code reads, and the one it writes. */
+    static final int VERSION = VERSION_2;
+    /** Length of the random {@code write_id} of a version 2 file. */
+    static final int WRITE_ID_BYTES = 16;
     static final String CIPHER = "AES256_GCM";
     static final int MAX_BACKUPS = 5;
     /** A vault holds credentials, not data; anything larger is not a vault. */
     static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-    private static final Set<String> ROOT_FIELDS = Set.of("format", "version", "header", "current", "backups", "checksum");
+    private static final Set<String> ROOT_FIELDS_V1 = Set.of("format", "version", "header", "current", "backups",
+            "checksum");
+    private static final Set<String> ROOT_FIELDS_V2 = Set.of("format", "version", "header", "write_id", "current",
+            "backups", "checksum");
     private static final ObjectWriter PRETTY = Json.mapper().writer(new DefaultPrettyPrinter()
             .withObjectIndenter(new DefaultIndenter("  ", "\n"))
             .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
     final Path file;
+    /** {@link #VERSION_1} or {@link #VERSION_2}. */
+    final int version;
     final KdfParams kdf;
     final byte[] salt;
+    /** The write id of a version 2 file; null in version 1. */
+    final byte[] writeId;
     /** Envelopes, newest first: index 0 is the current one, then the backups. Empty when not decodable. */
     final List<Optional<byte[]>> envelopes;
     /** Null when the file is intact as far as can be told without the key, otherwise what is wrong. */
     final String integrityProblem;
 
-    private VaultDocument(Path file, KdfParams kdf, byte[] salt, List<Optional<byte[]>> envelopes, String integrityProblem) {
+    private VaultDocument(Path file, int version, KdfParams kdf, byte[] salt, byte[] writeId,
+                          List<Optional<byte[]>> envelopes, String integrityProblem) {
         this.file = file;
+        this.version = version;
         this.kdf = kdf;
         this.salt = salt;
+        this.writeId = writeId;
         this.envelopes = envelopes;
         this.integrityProblem = integrityProblem;
     }
@@ -66,30 +89,56 @@ final class VaultDocument {
         return envelopes.size() - 1;
     }
 
-    /** The associated data of every envelope: the canonical header, so changing it breaks every tag. */
-    byte[] associatedData() {
-        return compact(headerNode(kdf, Base64.getEncoder().encodeToString(salt)));
+    /**
+     * The associated data the envelope in slot {@code index} must have been encrypted with, for the
+     * version this file says it is.
+     */
+    byte[] associatedData(int index) {
+        return version == VERSION_1 ? associatedDataV1(kdf, salt)
+                : associatedDataV2(kdf, salt, writeId, index, envelopes.size());
     }
 
-    static byte[] associatedData(KdfParams kdf, byte[] salt) {
-        return compact(headerNode(kdf, Base64.getEncoder().encodeToString(salt)));
+    /** Version 1: the compact header alone, the same for every envelope of the file. */
+    static byte[] associatedDataV1(KdfParams kdf, byte[] salt) {
+        return compact(headerNode(VERSION_1, kdf, Base64.getEncoder().encodeToString(salt)));
     }
 
     /**
-     * Serialises a vault file.
+     * Version 2: the compact header, then the file's write id and the envelope's place, so an envelope
+     * decrypts only in the slot and the write it was made for.
      *
+     * @param index 0 for {@code current}, k for the k-th backup
+     * @param count how many envelopes the file holds, {@code current} included
+     */
+    static byte[] associatedDataV2(KdfParams kdf, byte[] salt, byte[] writeId, int index, int count) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        ObjectNode root = headerNode(VERSION_2, kdf, b64.encodeToString(salt));
+        root.put("write_id", b64.encodeToString(writeId));
+        root.put("envelope_index", index);
+        root.put("envelope_count", count);
+        return compact(root);
+    }
+
+    /**
+     * Serialises a version 2 vault file.
+     *
+     * @param writeId the {@link #WRITE_ID_BYTES} random bytes the envelopes' associated data names
      * @param envelopes ciphertexts, the current one first, then at most {@link #MAX_BACKUPS} backups, newest first
      */
-    static byte[] serialize(KdfParams kdf, byte[] salt, List<byte[]> envelopes) {
+    static byte[] serialize(KdfParams kdf, byte[] salt, byte[] writeId, List<byte[]> envelopes) {
         if (envelopes.isEmpty() || envelopes.size() > MAX_BACKUPS + 1) {
             throw new IllegalArgumentException("need 1.." + (MAX_BACKUPS + 1) + " envelopes, got " + envelopes.size());
+        }
+        if (writeId.length != WRITE_ID_BYTES) {
+            throw new IllegalArgumentException("write id must be " + WRITE_ID_BYTES + " bytes, got " + writeId.length);
         }
         Base64.Encoder b64 = Base64.getEncoder();
         List<String> backups = new ArrayList<>();
         for (byte[] envelope : envelopes.subList(1, envelopes.size())) {
             backups.add(b64.encodeToString(envelope));
         }
-        ObjectNode root = body(kdf, b64.encodeToString(salt), b64.encodeToString(envelopes.get(0)), backups);
+        ObjectNode root = body(VERSION_2, kdf, b64.encodeToString(salt), b64.encodeToString(writeId),
+                b64.encodeToString(envelopes.get(0)), backups);
         root.put("checksum", checksum(root));
         return pretty(root);
     }
@@ -141,19 +190,21 @@ final class VaultDocument {
         if (version == null || !version.isIntegralNumber() || !version.canConvertToInt()) {
             throw damaged(file, "has no readable \"version\" field. " + restoreHint());
         }
-        if (version.intValue() > VERSION) {
+        int v = version.intValue();
+        if (v > VERSION) {
             throw new VaultException(Reason.NEWER_VERSION, "vault file " + file + " has format version "
-                    + version.intValue() + ", written by a newer cloudsync; this one reads version " + VERSION
+                    + v + ", written by a newer cloudsync; this one reads versions " + VERSION_1 + " to " + VERSION
                     + ". Upgrade cloudsync to open it");
         }
-        if (version.intValue() < VERSION) {
-            throw new VaultException(Reason.UNKNOWN_FORMAT, "vault file " + file + " has format version "
-                    + version.intValue() + ", which no cloudsync release wrote. Restore the file from a copy");
+        if (v < VERSION_1) {
+            throw damaged(file, "has format version " + v + ", which no cloudsync release wrote. " + restoreHint());
         }
+        Set<String> fields = v == VERSION_1 ? ROOT_FIELDS_V1 : ROOT_FIELDS_V2;
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!ROOT_FIELDS.contains(name)) {
-                throw damaged(file, "has an unexpected field \"" + printable(name) + "\". " + restoreHint());
+            if (!fields.contains(name)) {
+                throw damaged(file, "has an unexpected field \"" + printable(name) + "\" for format version " + v
+                        + ". " + restoreHint());
             }
         }
 
@@ -164,14 +215,14 @@ final class VaultDocument {
         }
         String cipher = text(header, "cipher", file);
         if (!CIPHER.equals(cipher)) {
-            throw damaged(file, "names cipher \"" + printable(cipher) + "\"; version " + VERSION + " uses only "
+            throw damaged(file, "names cipher \"" + printable(cipher) + "\"; version " + v + " uses only "
                     + CIPHER + ". " + restoreHint());
         }
         String algorithm = text(kdfNode, "algorithm", file);
         int argon2Version = integer(kdfNode, "argon2_version", file);
         if (!KdfParams.ALGORITHM.equals(algorithm) || argon2Version != KdfParams.ARGON2_VERSION) {
             throw damaged(file, "names key derivation \"" + printable(algorithm) + "\" version " + argon2Version
-                    + "; version " + VERSION + " uses only " + KdfParams.ALGORITHM + " version "
+                    + "; version " + v + " uses only " + KdfParams.ALGORITHM + " version "
                     + KdfParams.ARGON2_VERSION + ". " + restoreHint());
         }
         KdfParams kdf;
@@ -185,6 +236,16 @@ final class VaultDocument {
         byte[] salt = decode(saltText).orElse(null);
         if (salt == null || salt.length != KdfParams.SALT_BYTES) {
             throw damaged(file, "has an unreadable salt in its header. " + restoreHint());
+        }
+
+        String writeIdText = null;
+        byte[] writeId = null;
+        if (v == VERSION_2) {
+            writeIdText = text(root, "write_id", file);
+            writeId = decode(writeIdText).orElse(null);
+            if (writeId == null || writeId.length != WRITE_ID_BYTES) {
+                throw damaged(file, "has an unreadable \"write_id\". " + restoreHint());
+            }
         }
 
         String current = text(root, "current", file);
@@ -204,7 +265,7 @@ final class VaultDocument {
 
         String problem = null;
         JsonNode checksumNode = root.get("checksum");
-        ObjectNode canonical = body(kdf, saltText, current, backups);
+        ObjectNode canonical = body(v, kdf, saltText, writeIdText, current, backups);
         String expectedChecksum = checksum(canonical);
         canonical.set("checksum", checksumNode);
         if (checksumNode == null || !checksumNode.isTextual()) {
@@ -214,7 +275,7 @@ final class VaultDocument {
         } else if (!expectedChecksum.equals(checksumNode.textValue())) {
             problem = "does not match its checksum (it was changed outside cloudsync)";
         }
-        return new VaultDocument(file, kdf, salt, List.copyOf(envelopes), problem);
+        return new VaultDocument(file, v, kdf, salt, writeId, List.copyOf(envelopes), problem);
     }
 
     static String restoreHint() {
@@ -222,14 +283,15 @@ final class VaultDocument {
                 + "otherwise restore the file from a copy";
     }
 
+    /** Every {@code DAMAGED} message says "is damaged", whatever the damage. */
     static VaultException damaged(Path file, String what) {
-        return new VaultException(Reason.DAMAGED, "vault file " + file + " " + what);
+        return new VaultException(Reason.DAMAGED, "vault file " + file + " is damaged: it " + what);
     }
 
-    private static ObjectNode headerNode(KdfParams kdf, String salt) {
+    private static ObjectNode headerNode(int version, KdfParams kdf, String salt) {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("format", FORMAT);
-        root.put("version", VERSION);
+        root.put("version", version);
         ObjectNode header = root.putObject("header");
         header.put("cipher", CIPHER);
         ObjectNode kdfNode = header.putObject("kdf");
@@ -242,15 +304,20 @@ final class VaultDocument {
         return root;
     }
 
-    private static ObjectNode body(KdfParams kdf, String salt, String current, List<String> backups) {
-        ObjectNode root = headerNode(kdf, salt);
+    private static ObjectNode body(int version, KdfParams kdf, String salt, String writeId, String current,
+                                   List<String> backups) {
+        ObjectNode root = headerNode(version, kdf, salt);
+        if (version != VERSION_1) {
+            root.put("write_id", writeId);
+        }
         root.put("current", current);
         ArrayNode array = root.putArray("backups");
         backups.forEach(array::add);
         return root;
     }
 
-    private static String checksum(ObjectNode bodyWithoutChecksum) {
+    /** Lower-case hex SHA-256 of the compact form; package-private so tests can re-seal a file they edit. */
+    static String checksum(ObjectNode bodyWithoutChecksum) {
         return Digests.hex(Digests.sha256().digest(compact(bodyWithoutChecksum)));
     }
 
@@ -262,7 +329,8 @@ final class VaultDocument {
         }
     }
 
-    private static byte[] pretty(JsonNode node) {
+    /** The exact layout cloudsync writes; package-private so tests can re-seal a file they edit on purpose. */
+    static byte[] pretty(JsonNode node) {
         try {
             byte[] text = PRETTY.writeValueAsBytes(node);
             byte[] withNewline = Arrays.copyOf(text, text.length + 1);

@@ -209,12 +209,12 @@ class FileVaultTest {
     @Test
     void open_newerVersion_isNewerVersion() throws IOException {
         create(file());
-        String text = Files.readString(file()).replace("\"version\" : 1,", "\"version\" : 2,");
+        String text = Files.readString(file()).replace("\"version\" : 2,", "\"version\" : 3,");
         Files.writeString(file(), text);
         assertThatThrownBy(() -> open(file()))
                 .isInstanceOfSatisfying(VaultException.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reason.NEWER_VERSION);
-                    assertThat(e.getMessage()).contains("version 2", "Upgrade cloudsync");
+                    assertThat(e.getMessage()).contains("version 3", "Upgrade cloudsync");
                 });
         assertThat(FileVault.inspect(file()).problem()).contains(Reason.NEWER_VERSION);
     }
@@ -308,10 +308,11 @@ class FileVaultTest {
     }
 
     @Test
-    void rotatePassphrase_reencryptsCurrentAndBackups() throws IOException {
+    void rotatePassphrase_reencryptsTheCurrentSecretsAndPurgesTheBackups() throws IOException {
         FileVault vault = create(file());
         vault.set("a", Secret.of("old-1"));
         vault.set("a", Secret.of("old-2"));
+        assertThat(FileVault.inspect(file()).backups()).isEqualTo(2);
         String saltBefore = salt(Files.readString(file()));
         Secret newPassphrase = Secret.of("a much better passphrase");
         KdfParams stronger = new KdfParams(16, 2, 1);
@@ -319,19 +320,22 @@ class FileVaultTest {
         rotating.rotatePassphrase(newPassphrase);
 
         assertThat(salt(Files.readString(file()))).isNotEqualTo(saltBefore);
-        assertThat(FileVault.inspect(file()).kdf()).isEqualTo(stronger.describe());
+        VaultStatus status = FileVault.inspect(file());
+        assertThat(status.kdf()).isEqualTo(stronger.describe());
+        assertThat(status.backups()).isZero();
         assertThatThrownBy(() -> open(file()))
                 .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_PASSPHRASE));
         FileVault reopened = FileVault.open(file(), newPassphrase, CHEAP);
         assertThat(value(reopened, "a")).isEqualTo("old-2");
-        assertThat(FileVault.inspect(file()).backups()).isEqualTo(2);
+        // Neither passphrase reads an earlier value out of the file: the only envelope left is the current one.
+        assertThat(VaultSpec.readAll(file(), newPassphrase.revealString())).extracting(e -> e.get("a"))
+                .containsExactly("old-2");
+        assertThat(VaultSpec.readAll(file(), PASSPHRASE.revealString())).isEmpty();
 
-        // The backups were re-encrypted too: they restore under the new passphrase.
-        damageEnvelope(file(), "current");
-        assertThat(value(FileVault.restoreNewestBackup(file(), newPassphrase, CHEAP), "a")).isEqualTo("old-1");
-        // And the instance that rotated keeps working with the new key.
+        // The instance that rotated keeps working with the new key, and backups start again from there.
         rotating.set("b", Secret.of("after"));
         assertThat(value(FileVault.open(file(), newPassphrase, CHEAP), "b")).isEqualTo("after");
+        assertThat(FileVault.inspect(file()).backups()).isEqualTo(1);
     }
 
     @Test
@@ -373,7 +377,7 @@ class FileVaultTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
         }
         String text = Files.readString(file(), StandardCharsets.UTF_8);
-        assertThat(text).startsWith("{\n  \"format\" : \"cloudsync-vault\",\n  \"version\" : 1,")
+        assertThat(text).startsWith("{\n  \"format\" : \"cloudsync-vault\",\n  \"version\" : 2,")
                 .contains("\"argon2id\"", "\"checksum\"").doesNotContain("plain-value", "\r").endsWith("}\n");
         assertThat(Files.exists(file().resolveSibling("cloudsync.secrets.json.lock"))).isTrue();
     }
@@ -396,7 +400,7 @@ class FileVaultTest {
         create(file()).set("a", Secret.of("1"));
         VaultStatus status = FileVault.inspect(file());
         assertThat(status.healthy()).isTrue();
-        assertThat(status.formatVersion()).isEqualTo(1);
+        assertThat(status.formatVersion()).isEqualTo(2);
         assertThat(status.kdf()).isEqualTo("argon2id m=8KiB t=1 p=1");
         assertThat(status.backups()).isEqualTo(1);
     }

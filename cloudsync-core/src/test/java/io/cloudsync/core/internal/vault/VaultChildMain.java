@@ -69,6 +69,12 @@ public final class VaultChildMain {
         failure(log, () -> FileVault.open(file, rotated, VaultFixtures.CHEAP));
         FileVault restored = FileVault.restoreNewestBackup(file, rotated, VaultFixtures.CHEAP);
         log.info("restored keys={}", restored.list());
+        restored.set("cloud_sync.s3.again", Secret.of("VALUE-SENTINEL-18"));
+        restored.purge("cloud_sync.s3.more");
+        VaultFixtures.swapEnvelopes(file, 0, 1);
+        failure(log, () -> FileVault.open(file, rotated, VaultFixtures.CHEAP));
+        FileVault.restoreNewestBackup(file, rotated, VaultFixtures.CHEAP);
+        restored.set("cloud_sync.s3.again", Secret.of("VALUE-SENTINEL-19"));
         VaultFixtures.damageEnvelope(file, "backups");
         FileVault.open(file, rotated, VaultFixtures.CHEAP).set("cloud_sync.s3.after", Secret.of("VALUE-SENTINEL-10"));
 

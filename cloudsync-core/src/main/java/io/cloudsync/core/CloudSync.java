@@ -210,7 +210,7 @@ public final class CloudSync {
         Remote remote = join(reading);
         Manifest local = keepUnreadable(scanned, remote.manifestOrEmpty(snapshot));
         Plan plan = Planner.plan(local, withOrphans(remote.manifestOrEmpty(snapshot), local,
-                Journal.fileOf(stateDirectory, service, snapshot)));
+                Journal.fileOf(stateDirectory, service, snapshot), scanned));
         firePlan(service, snapshot, plan, true);
         SyncSummary summary = new SyncSummary(SyncStatus.DRY_RUN, plan.uploads().size(), plan.deletes().size(),
                 plan.skipped().size(), 0, plan.uploadBytes(), Duration.ofNanos(System.nanoTime() - started),
@@ -262,7 +262,7 @@ public final class CloudSync {
                 reading.cancel(false); // no effect once done; otherwise its result is no longer wanted
             }
             Manifest local = keepUnreadable(scanned, remoteManifest.orElseGet(() -> Manifest.empty(snapshot)));
-            Manifest remote = withOrphans(remoteManifest.orElseGet(() -> Manifest.empty(snapshot)), local, journalFile);
+            Manifest remote = withOrphans(remoteManifest.orElseGet(() -> Manifest.empty(snapshot)), local, journalFile, scanned);
             Plan plan = Planner.plan(local, remote);
             Guards.check(request, config.engine(), plan, remote, local, rootMissing, service, snapshot);
             firePlan(service, snapshot, plan, false);
@@ -366,10 +366,12 @@ public final class CloudSync {
      * names (uploaded by an unfinished run, or withdrawn from the manifest by a run that then could
      * not overwrite or delete it): the plan must delete them, or they would stay behind unlisted.
      */
-    private static Manifest withOrphans(Manifest remote, Manifest local, Path journalFile) {
+    private static Manifest withOrphans(Manifest remote, Manifest local, Path journalFile, ManifestBuilder.Result scanned) {
         List<ManifestEntry> orphans = new ArrayList<>();
+        java.util.Set<String> unreadable = unreadablePaths(scanned);
         for (Journal.Upload u : Journal.leftovers(journalFile)) {
-            if (remote.find(u.path()).isEmpty() && local.find(u.path()).isEmpty()) {
+            // a path the scan could not read is never deleted, not even what the journal says is left of it
+            if (remote.find(u.path()).isEmpty() && local.find(u.path()).isEmpty() && !coveredBy(unreadable, u.path())) {
                 orphans.add(new ManifestEntry(u.path(), u.size(), java.time.Instant.EPOCH, u.sha256()));
             }
         }
@@ -605,8 +607,7 @@ public final class CloudSync {
         if (unreadable.isEmpty() || remote.entries().isEmpty()) {
             return local;
         }
-        java.util.Set<String> paths = new java.util.HashSet<>();
-        unreadable.forEach(u -> paths.add(u.path()));
+        java.util.Set<String> paths = unreadablePaths(scanned);
         List<ManifestEntry> entries = new ArrayList<>(local.entries());
         boolean added = false;
         for (ManifestEntry r : remote.entries()) {
@@ -616,6 +617,12 @@ public final class CloudSync {
             }
         }
         return added ? Manifest.of(local.name(), local.root(), local.createdAt(), entries) : local;
+    }
+
+    private static java.util.Set<String> unreadablePaths(ManifestBuilder.Result scanned) {
+        java.util.Set<String> paths = new java.util.HashSet<>();
+        scanned.unreadable().forEach(u -> paths.add(u.path()));
+        return paths;
     }
 
     /** Whether {@code path}, or a folder above it, or the root ({@code ""}) is one of {@code paths}. */

@@ -90,6 +90,38 @@ class UnreadableTreeTest {
         assertThat(after.plan().deletes()).isEmpty();
     }
 
+    /**
+     * A changed file whose overwrite failed is no longer claimed by the manifest, and the journal
+     * remembers it as released; if it cannot be read at the next run, what is left of it on the remote
+     * must not be planned as a leftover delete either.
+     */
+    @Test
+    void releasedButUnreadableFile_isNotDeletedAsALeftover() throws Exception {
+        assertThat(cloudSync().run(SyncRequest.builder("local", "nightly").build()).summary().status())
+                .isEqualTo(SyncStatus.SUCCESS);
+        Path manifestFile = remote.resolve(".cloudsync/manifests/nightly.json");
+        Manifest committed = ManifestJson.read(manifestFile);
+        ManifestEntry locked = committed.find("locked.txt").orElseThrow();
+        List<ManifestEntry> withdrawn = new ArrayList<>(committed.entries());
+        withdrawn.remove(locked);
+        Files.write(manifestFile, ManifestJson.toBytes(Manifest.of("nightly", committed.root(), committed.createdAt(), withdrawn)));
+        Path journal = root.resolve("cache/cloud/journal/local/nightly.journal");
+        Files.createDirectories(journal.getParent());
+        Files.writeString(journal, "R\t" + locked.sha256() + '\t' + locked.size() + "\tlocked.txt\n");
+        Files.setPosixFilePermissions(root.resolve("locked.txt"), PosixFilePermissions.fromString("---------"));
+        Files.setLastModifiedTime(root.resolve("locked.txt"), FileTime.from(Instant.now().minusSeconds(60)));
+        try {
+            List<String> plan = runChild("plan");
+            assertThat(plan).contains("STATUS DRY_RUN", "ERROR SCAN locked.txt").noneMatch(l -> l.startsWith("DELETE"));
+            List<String> sync = runChild("sync");
+            assertThat(sync).contains("STATUS PARTIAL", "ERROR SCAN locked.txt").noneMatch(l -> l.startsWith("DELETE"));
+        } finally {
+            Files.setPosixFilePermissions(root.resolve("locked.txt"), PosixFilePermissions.fromString("rw-------"));
+        }
+        assertThat(remote.resolve("nightly/locked.txt")).exists();
+        assertThat(Files.readString(journal)).contains("\tlocked.txt");
+    }
+
     @Test
     void fileThatVanishesWhileItIsRead_isNotPlannedAsADelete() throws Exception {
         CloudSync cs = cloudSync();

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The routes, independent of any HTTP server: give it the method, path, query, Authorization header
- * and body; it answers with a status and a JSON document. {@link CloudSyncHttpServer} adapts it to the
+ * and body; it answers with a status and a JSON document. {@link CloudSyncHttpServer} serves it over
  * HTTP; a host with its own framework calls {@link #handle} from its handler the same way.
  * Thread-safe.
  */

@@ -237,11 +237,13 @@ final class QuietHttpClient implements SdkHttpClient {
         @Override
         public void onError(Throwable t) {
             queue.add(t);
+            release();
         }
 
         @Override
         public void onComplete() {
             queue.add(END);
+            release(); // the exchange is over: the connection is free, whether or not the body is read
         }
 
         @Override
@@ -311,6 +313,10 @@ final class QuietHttpClient implements SdkHttpClient {
 
         private void finish() {
             done = true;
+            release();
+        }
+
+        private void release() {
             if (released.compareAndSet(false, true)) {
                 permits.release();
             }
@@ -325,11 +331,41 @@ final class QuietHttpClient implements SdkHttpClient {
             finish();
         }
 
+        /**
+         * Ends the body. What is left of a short body (the SDK closes many responses without reading them
+         * to the end, an empty PutObject answer for one) is read and dropped, so that the connection can
+         * serve the next request; a longer rest cancels the transfer, which closes the connection.
+         */
         @Override
         public void close() {
-            if (!done) {
-                abort();
+            if (done || aborted) {
+                return;
             }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+            long left = 64 * 1024 - (current == null ? 0 : current.remaining());
+            try {
+                while (left >= 0) {
+                    while (batch != null && batch.hasNext()) {
+                        left -= batch.next().remaining();
+                    }
+                    long wait = deadline - System.nanoTime();
+                    Object item = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+                    if (item == END || item instanceof Throwable) {
+                        finish();
+                        return;
+                    }
+                    if (item == null) {
+                        break;
+                    }
+                    @SuppressWarnings("unchecked")
+                    List<ByteBuffer> buffers = (List<ByteBuffer>) item;
+                    batch = buffers.iterator();
+                    subscription.request(1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            abort();
         }
     }
 

@@ -10,6 +10,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -37,6 +39,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Read the bearer token from this file (default: <state>/http/token, created on first start).")
     Path tokenFile;
 
+    @Option(names = "--allow-service-config", paramLabel = "KEY", split = ",",
+            description = "Let requests set this service_config key (KEY for every service, SERVICE.KEY for one);"
+                    + " repeat or separate with commas. Default: none, so a request cannot point a run at another"
+                    + " folder, bucket or endpoint.")
+    List<String> allowServiceConfig = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Session s = new Session(root);
@@ -47,11 +55,15 @@ final class ServeCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw new ConfigurationException("--bind " + bind + " is not an address of this machine; use 127.0.0.1");
         }
-        CloudSyncHttpServer.Builder builder = CloudSyncHttpServer.builder(cloudSync).bind(address).port(port);
+        CloudSyncHttpServer.Builder builder = CloudSyncHttpServer.builder(cloudSync).bind(address).port(port)
+                .allowServiceConfig(allowServiceConfig);
         Path tokenSource = s.stateDir().resolve("http/token");
         if (tokenFile != null) {
             tokenSource = s.terminal().resolve(tokenFile.toString());
             builder.token(readToken(tokenSource));
+            // the state folder's own token file is checked (and logged) by the server itself
+            CloudSyncHttpServer.tokenFileWarning(tokenSource)
+                    .ifPresent(w -> s.terminal().err().println("cloudsync: warning: " + w));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         try (CloudSyncHttpServer server = builder.start()) {

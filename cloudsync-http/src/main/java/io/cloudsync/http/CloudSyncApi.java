@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The routes, independent of any HTTP server: give it the method, path, query, Authorization header
- * and body; it answers with a status and a JSON document. {@link CloudSyncHttpServer} adapts it to the
- * JDK's server; a host with its own framework calls {@link #handle} from its handler the same way.
+ * and body; it answers with a status and a JSON document. {@link CloudSyncHttpServer} serves it over
+ * HTTP; a host with its own framework calls {@link #handle} from its handler the same way.
  * Thread-safe.
  */
 public final class CloudSyncApi {
@@ -47,17 +47,33 @@ public final class CloudSyncApi {
 
     private final CloudSync cloudSync;
     private final byte[] token;
+    private final Set<String> allowedServiceConfig;
     private final String version;
     private final BackupRoutes backups;
 
     /**
-     * Creates the routes.
+     * Creates the routes, refusing every {@code service_config} key of a sync request.
      *
      * @param cloudSync the instance to serve
      * @param bearerToken the token every request must present; never logged
      */
     public CloudSyncApi(CloudSync cloudSync, io.cloudsync.Secret bearerToken) {
+        this(cloudSync, bearerToken, Set.of());
+    }
+
+    /**
+     * Creates the routes. A sync request's {@code service_config} overrides the configured settings of
+     * the service, so a token holder could point a run at another bucket, endpoint or folder; only the
+     * keys listed here are accepted, any other is answered with {@code 400} naming it.
+     *
+     * @param cloudSync the instance to serve
+     * @param bearerToken the token every request must present; never logged
+     * @param allowedServiceConfigKeys the {@code service_config} keys requests may set: {@code key} for
+     *     every service, or {@code service.key} for one service only; empty for none
+     */
+    public CloudSyncApi(CloudSync cloudSync, io.cloudsync.Secret bearerToken, Set<String> allowedServiceConfigKeys) {
         this.cloudSync = Objects.requireNonNull(cloudSync, "cloudSync");
+        this.allowedServiceConfig = Set.copyOf(allowedServiceConfigKeys);
         this.token = bearerToken.revealString().getBytes(StandardCharsets.UTF_8);
         if (token.length < 16) {
             throw new ConfigurationException("the HTTP bearer token must be at least 16 characters long");
@@ -125,7 +141,8 @@ public final class CloudSyncApi {
         return route.get();
     }
 
-    private boolean authorized(String header) {
+    /** Whether the Authorization header carries the token; constant-time in the token's content. */
+    boolean authorized(String header) {
         if (header == null || !header.startsWith("Bearer ")) {
             return false;
         }
@@ -206,6 +223,13 @@ public final class CloudSyncApi {
             }
             Map<String, String> settings = new TreeMap<>();
             config.properties().forEach(kv -> {
+                if (!serviceConfigAllowed(service, kv.getKey())) {
+                    throw new BadRequest("\"service_config." + kv.getKey() + "\" is not allowed by this server: it"
+                            + " accepts " + (allowedServiceConfig.isEmpty() ? "no service_config keys"
+                            : "only " + new java.util.TreeSet<>(allowedServiceConfig)) + "; the server's operator can"
+                            + " allow a key with 'cloudsync serve --allow-service-config " + kv.getKey() + "' (or "
+                            + service + '.' + kv.getKey() + " for this service only)");
+                }
                 if (!kv.getValue().isValueNode() || kv.getValue().isNull()) {
                     throw new BadRequest("\"service_config." + kv.getKey() + "\" must be a string, number or boolean");
                 }
@@ -217,6 +241,10 @@ public final class CloudSyncApi {
         request.allowMassDelete(bool(body, "allow_mass_delete", false));
         SyncRequest built = request.build();
         return ApiResponse.ok(ResultJson.result(dryRun ? cloudSync.dryRun(built) : cloudSync.run(built)));
+    }
+
+    private boolean serviceConfigAllowed(String service, String key) {
+        return allowedServiceConfig.contains(key) || allowedServiceConfig.contains(service + '.' + key);
     }
 
     static ObjectNode object(byte[] body) {

@@ -4,6 +4,6 @@
  *
  * <p>{@link io.cloudsync.http.CloudSyncApi} is framework-neutral (a request in, a response out), so a
  * host that already runs a web framework can mount it; {@link io.cloudsync.http.CloudSyncHttpServer}
- * serves it on the JDK's own HTTP server, bound to 127.0.0.1 unless told otherwise, behind a bearer token.
+ * serves it over HTTP/1.1 (on plain JDK sockets), bound to 127.0.0.1 unless told otherwise, behind a bearer token.
  */
 package io.cloudsync.http;

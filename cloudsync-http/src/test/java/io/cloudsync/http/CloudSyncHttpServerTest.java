@@ -1,6 +1,7 @@
 package io.cloudsync.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudsync.Manifest;
@@ -23,6 +24,9 @@ import io.cloudsync.spi.SpiVersion;
 import io.cloudsync.spi.UploadReceipt;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +34,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +58,7 @@ class CloudSyncHttpServerTest {
     Path root;
     Path remote;
     CloudSyncHttpServer server;
+    CloudSync cloudSync;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static volatile long uploadDelayMillis;
 
@@ -70,7 +76,9 @@ class CloudSyncHttpServerTest {
                 .engine(EngineSettings.builder().retryAttempts(1).build())
                 .build();
         CloudSync cs = CloudSync.builder().root(root).config(config).provider(new FlakyFactory()).build();
-        server = CloudSyncHttpServer.builder(cs).token(Secret.of(TOKEN)).start();
+        cloudSync = cs;
+        server = CloudSyncHttpServer.builder(cs).token(Secret.of(TOKEN)).allowServiceConfig(List.of("flaky.fail_read"))
+                .start();
     }
 
     @AfterEach
@@ -292,6 +300,161 @@ class CloudSyncHttpServerTest {
         assertThat(post("/api/backup/restore", "{\"name\":\"../" + name + "\"}").statusCode()).isEqualTo(400);
         assertThat(post("/api/backup/restore", "{\"name\":\"nope.zip\"}").statusCode()).isEqualTo(404);
         assertThat(post("/api/backup/create", "{\"max_backups\":0}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void serviceConfig_keyTheServerDoesNotAllow_is400NamingItAndRunsNothing() throws Exception {
+        Path elsewhere = tmp.resolve("elsewhere");
+
+        HttpResponse<String> r = post("/api/sync/run", "{\"service\":\"local\",\"snapshot\":\"nightly\","
+                + "\"service_config\":{\"directory\":\"" + elsewhere.toString().replace("\\", "\\\\") + "\"}}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).path("error").asText()).contains("\"service_config.directory\"", "--allow-service-config");
+        assertThat(elsewhere).doesNotExist();
+        assertThat(remote).doesNotExist();
+        // allowed for one service only: the same key on another service is still refused
+        HttpResponse<String> other = post("/api/sync/dry_run", "{\"service\":\"local\",\"snapshot\":\"nightly\","
+                + "\"service_config\":{\"fail_read\":\"true\"}}");
+        assertThat(other.statusCode()).isEqualTo(400);
+        assertThat(json(other).path("error").asText()).contains("\"service_config.fail_read\"");
+    }
+
+    @Test
+    void serviceConfig_byDefault_noKeyIsAllowed() throws Exception {
+        try (CloudSyncHttpServer plain = CloudSyncHttpServer.builder(cloudSync).token(Secret.of(TOKEN)).start()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(plain.baseUri().resolve("/api/sync/dry_run"))
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"service\":\"flaky\",\"snapshot\":\"nightly\",\"service_config\":{\"fail_read\":\"true\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(json(r).path("error").asText()).contains("\"service_config.fail_read\"", "no service_config keys");
+        }
+    }
+
+    @Test
+    void slowClientsWithoutToken_doNotStarveAnAuthenticatedRequest() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            // 200 clients that send half a request and then nothing: on the JDK server with 24 threads
+            // they held every thread and a real request waited past 8 s
+            for (int i = 0; i < 200; i++) {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 5_000);
+                s.getOutputStream().write(("POST /api/sync/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                slow.add(s);
+            }
+            // and some that send whole headers without a token but never the body they announce
+            for (int i = 0; i < 50; i++) {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 5_000);
+                s.getOutputStream().write(("POST /api/sync/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{")
+                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                slow.add(s);
+            }
+
+            long start = System.nanoTime();
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(server.baseUri().resolve("/api/health"))
+                    .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(millis).as("answered well under the 8 s it took before").isLessThan(5_000);
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void clientWithoutToken_isAnswered401WithoutTheServerWaitingForItsBody() throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 5_000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("POST /api/sync/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n{")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+
+            String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+
+            assertThat(status).isEqualTo("HTTP/1.1 401 Unauthorized");
+        }
+    }
+
+    @Test
+    void clientThatNeverFinishesItsHeaders_isCutAfterTheRequestTimeout() throws Exception {
+        try (CloudSyncHttpServer quick = CloudSyncHttpServer.builder(cloudSync).token(Secret.of(TOKEN))
+                .requestTimeout(Duration.ofMillis(300)).start();
+             Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), quick.port()), 5_000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+
+            byte[] answer = s.getInputStream().readAllBytes(); // returns once the server closes the connection
+
+            assertThat(new String(answer, StandardCharsets.US_ASCII)).doesNotContain("\"ok\"");
+        }
+    }
+
+    @Test
+    void unauthenticatedConnectionsOverTheCap_dropTheOldest() throws Exception {
+        try (CloudSyncHttpServer capped = CloudSyncHttpServer.builder(cloudSync).token(Secret.of(TOKEN))
+                .maxUnauthenticatedConnections(2).start()) {
+            Socket first = new Socket();
+            first.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), capped.port()), 5_000);
+            first.setSoTimeout(20_000);
+            first.getOutputStream().write("GET /api/health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            try (first; Socket second = new Socket(); Socket third = new Socket()) {
+                second.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), capped.port()), 5_000);
+                third.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), capped.port()), 5_000);
+
+                assertThat(first.getInputStream().read()).as("the oldest connection was closed").isEqualTo(-1);
+            }
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(capped.baseUri().resolve("/api/health"))
+                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void chunkedRequestBody_isRead() throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 5_000);
+            s.setSoTimeout(20_000);
+            String json = "{\"service\":\"local\",\"snapshot\":\"nightly\"}";
+            s.getOutputStream().write(("POST /api/sync/dry_run HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(json.length()) + "\r\n" + json
+                    + "\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 200 OK").contains("\"dry_run\"");
+        }
+    }
+
+    @Test
+    void tokenFileWarning_whenGroupOrOthersCanRead_namesTheFileNotTheToken() throws Exception {
+        Path file = tmp.resolve("token");
+        Files.writeString(file, TOKEN);
+        assumeTrue(file.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions only");
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertThat(CloudSyncHttpServer.tokenFileWarning(file)).isEmpty();
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(CloudSyncHttpServer.tokenFileWarning(file)).get().asString()
+                .contains(file.toString(), "its group", "chmod 600").doesNotContain(TOKEN);
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(CloudSyncHttpServer.tokenFileWarning(file)).get().asString().contains("every user");
     }
 
     /** The local provider, with test switches: uploads of "fail-*" files are refused, reads can fail. */

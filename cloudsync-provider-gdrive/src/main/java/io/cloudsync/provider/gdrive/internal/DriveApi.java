@@ -6,7 +6,6 @@ import com.google.api.client.http.FileContent;
 import com.google.api.client.http.HttpExecuteInterceptor;
 import com.google.api.client.http.HttpRequestInitializer;
 import com.google.api.client.http.HttpTransport;
-import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.client.json.JsonFactory;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.client.util.DateTime;
@@ -53,7 +52,8 @@ final class DriveApi {
     }
 
     static DriveApi open(DriveSettings settings, Secret credentialsJson) {
-        HttpTransport transport = new NetHttpTransport();
+        // not NetHttpTransport: HttpURLConnection logs every header, the bearer token too, at FINE
+        HttpTransport transport = new QuietHttpTransport(java.time.Duration.ofSeconds(20));
         GoogleCredentials credentials = credentials(settings, credentialsJson, transport);
         HttpCredentialsAdapter adapter = new HttpCredentialsAdapter(credentials);
         Pacer pacer = new Pacer(settings.pacerIntervalMillis());
@@ -66,6 +66,10 @@ final class DriveApi {
                     authorise.intercept(r);
                 }
             });
+            // the client's HttpTransport logger prints headers and bodies at CONFIG (Authorization at ALL);
+            // the token request of the auth library switches it off the same way
+            request.setLoggingEnabled(false);
+            request.setCurlLoggingEnabled(false);
             request.setConnectTimeout(20_000);
             request.setReadTimeout(60_000);
             // No HttpBackOff handlers: rate limits, 5xx and I/O errors go to the engine, which owns retries.

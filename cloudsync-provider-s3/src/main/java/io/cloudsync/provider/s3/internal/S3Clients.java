@@ -18,7 +18,6 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -85,6 +84,7 @@ final class S3Clients {
     }
 
     static S3Client build(S3Settings settings, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        SignerLogs.redact();
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                 // the engine owns retries; a second layer here would multiply attempts and hide throttling
                 .retryStrategy(AwsRetryStrategy.doNotRetry());
@@ -95,9 +95,12 @@ final class S3Clients {
         S3ClientBuilder builder = S3Client.builder()
                 .credentialsProvider(credentials)
                 .forcePathStyle(settings.pathStyle())
-                .httpClientBuilder(Apache5HttpClient.builder()
+                // not the SDK's Apache or URLConnection client: both print the Authorization and
+                // x-amz-security-token headers once a host turns their loggers up (see QuietHttpClient)
+                .httpClientBuilder(QuietHttpClient.builder()
                         .maxConnections(settings.maxConnections())
-                        .connectionTimeout(Duration.ofSeconds(10))
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .readTimeout(Duration.ofSeconds(60))
                         .connectionAcquisitionTimeout(Duration.ofMinutes(10)))
                 .overrideConfiguration(override.build());
         if (settings.region() != null) {

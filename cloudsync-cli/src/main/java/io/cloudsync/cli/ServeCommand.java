@@ -48,7 +48,9 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Session s = new Session(root);
-        CloudSync cloudSync = s.cloudSync(true);
+        Path tokenSource = tokenFile != null ? s.terminal().resolve(tokenFile.toString()) : s.stateDir().resolve("http/token");
+        // the token file is never mirrored, wherever it is (the state folder's is excluded with the folder)
+        CloudSync cloudSync = s.cloudSync(true, List.of(tokenSource));
         InetAddress address;
         try {
             address = InetAddress.getByName(bind);
@@ -57,9 +59,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         CloudSyncHttpServer.Builder builder = CloudSyncHttpServer.builder(cloudSync).bind(address).port(port)
                 .allowServiceConfig(allowServiceConfig);
-        Path tokenSource = s.stateDir().resolve("http/token");
         if (tokenFile != null) {
-            tokenSource = s.terminal().resolve(tokenFile.toString());
             builder.token(readToken(tokenSource));
             // the state folder's own token file is checked (and logged) by the server itself
             CloudSyncHttpServer.tokenFileWarning(tokenSource)

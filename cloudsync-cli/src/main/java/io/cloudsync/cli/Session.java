@@ -165,7 +165,13 @@ final class Session {
      * source the run goes on without it, and says so.
      */
     CloudSync cloudSync(boolean withVault, SyncListener... listeners) {
+        return cloudSync(withVault, List.of(), listeners);
+    }
+
+    /** As {@link #cloudSync(boolean, SyncListener...)}, keeping {@code excluded} (files of the host's own) out of every manifest. */
+    CloudSync cloudSync(boolean withVault, List<Path> excluded, SyncListener... listeners) {
         CloudSync.Builder b = CloudSync.builder().root(root).stateDirectory(stateDir).config(config);
+        excluded.forEach(b::excludePath);
         if (withVault && Vaults.exists(vaultFile())) {
             if (passphraseGiven()) {
                 b.vault(openVault());

@@ -38,7 +38,9 @@ class ServeIT {
                 + " \"enable_cloud_sync_local\": true}, \"services\": {\"local\": {\"directory\": \""
                 + tmp.resolve("mirror") + "\"}}}");
         String token = "serve-it-token-0123456789abcdef";
-        Path tokenFile = Files.writeString(tmp.resolve("token"), token);
+        // inside the project root: the token file must never be mirrored
+        Path tokenFile = Files.writeString(Files.createDirectories(root.resolve("run")).resolve("token"), token);
+        Files.writeString(root.resolve("a.txt"), "alpha");
         Assumptions.assumeTrue(tokenFile.getFileSystem().supportedFileAttributeViews().contains("posix"));
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-r--r--"));
         List<String> command = new ArrayList<>(List.of(Jar.JAVA.toString(), "-jar", Jar.JAR.toString(),
@@ -67,6 +69,12 @@ class ServeIT {
 
             assertThat(r.statusCode()).isEqualTo(400);
             assertThat(r.body()).contains("service_config.directory", "local.include_hidden");
+
+            HttpResponse<String> plan = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/sync/dry_run"))
+                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"service\": \"local\", \"snapshot\": \"s\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(plan.statusCode()).as(plan.body()).isEqualTo(200);
+            assertThat(plan.body()).contains("\"path\":\"a.txt\"").doesNotContain("run/token");
         } finally {
             server.destroy();
             assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("serve stops on SIGTERM").isTrue();

@@ -128,8 +128,21 @@ final class QuietHttpClient implements SdkHttpClient {
                 if (aborted) {
                     throw new IOException("the request was aborted");
                 }
-                pending = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofPublisher());
-                HttpResponse<Flow.Publisher<List<ByteBuffer>>> response = await(pending);
+                HttpRequest built = b.build();
+                HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
+                try {
+                    pending = client.sendAsync(built, HttpResponse.BodyHandlers.ofPublisher());
+                    response = await(pending);
+                } catch (IOException e) {
+                    if (aborted || !staleConnection(e)) {
+                        throw e;
+                    }
+                    // A pooled connection the server had closed (idle timeout): the JDK client retries only
+                    // GET and HEAD on another connection, so do it once for the rest; the body is streamed
+                    // anew from its provider, and S3's requests are safe to repeat.
+                    pending = client.sendAsync(built, HttpResponse.BodyHandlers.ofPublisher());
+                    response = await(pending);
+                }
                 BodyStream stream = new BodyStream(readTimeout, connections);
                 body = stream;
                 response.body().subscribe(stream);
@@ -147,6 +160,15 @@ final class QuietHttpClient implements SdkHttpClient {
                     connections.release();
                 }
             }
+        }
+
+        /**
+         * Whether a failure looks like a kept-alive connection that the server had already closed: the
+         * request failed before any response, and not by a timeout, a refused connection or an abort.
+         */
+        private static boolean staleConnection(IOException e) {
+            return !(e instanceof java.net.http.HttpTimeoutException) && !(e instanceof InterruptedIOException)
+                    && !(e instanceof java.net.ConnectException) && !(e instanceof java.net.UnknownHostException);
         }
 
         private void acquire() throws IOException {

@@ -318,14 +318,37 @@ final class MultipartUploader {
         return new ProviderException(Kind.PERMANENT, "cannot " + action + ' ' + url + ": " + t, path, t);
     }
 
-    /** The file's bytes from {@code offset}, at most {@code length} of them, read straight from disk. */
-    private static InputStream slice(Path file, long offset, long length) {
+    /**
+     * The file's bytes from {@code offset}, at most {@code length} of them, read straight from disk.
+     * The stream supports mark and reset (by seeking), because the SDK's signer resets the stream it
+     * hashed before the HTTP client sends it; without that, sending it failed with "mark/reset not
+     * supported" whenever the client asked for the body a second time (after a 100 Continue).
+     */
+    static InputStream slice(Path file, long offset, long length) {
         try {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             channel.position(offset);
             InputStream in = Channels.newInputStream(channel);
             return new InputStream() {
                 private long left = length;
+                /** What was left at the mark; the start of the slice until mark() is called. */
+                private long markedLeft = length;
+
+                @Override
+                public boolean markSupported() {
+                    return true;
+                }
+
+                @Override
+                public synchronized void mark(int readLimit) {
+                    markedLeft = left;
+                }
+
+                @Override
+                public synchronized void reset() throws IOException {
+                    channel.position(offset + (length - markedLeft));
+                    left = markedLeft;
+                }
 
                 @Override
                 public int read() throws IOException {

@@ -320,9 +320,10 @@ final class MultipartUploader {
 
     /**
      * The file's bytes from {@code offset}, at most {@code length} of them, read straight from disk.
-     * The stream supports mark and reset (by seeking), because the SDK's signer resets the stream it
-     * hashed before the HTTP client sends it; without that, sending it failed with "mark/reset not
-     * supported" whenever the client asked for the body a second time (after a 100 Continue).
+     * The stream supports mark and reset (by seeking): the SDK's signer keeps the stream it hashed and
+     * resets it each time the HTTP client asks for the body, so without reset a request could not be
+     * sent a second time (after 100 Continue, or again after a connection the server had closed), and
+     * failed with "mark/reset not supported".
      */
     static InputStream slice(Path file, long offset, long length) {
         try {

@@ -254,7 +254,10 @@ public final class S3Provider implements Provider {
             // digest of what it read, and a store that checks the trailer would then accept any bytes.
             response = s3.putObject(b -> b.bucket(settings.bucket()).key(key).contentLength(entry.size())
                     .contentType("application/octet-stream").metadata(metadata)
-                    .checksumSHA256(expected), RequestBody.fromFile(file));
+                    .checksumSHA256(expected),
+                    // a stream that can be reset, so that the signer's hashing pass and a resend both work
+                    RequestBody.fromContentProvider(() -> MultipartUploader.slice(file, 0, entry.size()), entry.size(),
+                            "application/octet-stream"));
         } catch (SdkException e) {
             throw S3Errors.map(e, "upload", url, entry.path(), settings.bucket());
         } catch (UncheckedIOException e) {

@@ -42,7 +42,9 @@ class SecretsNotLoggedIT {
         f.write("config/cloudsync.json", "{\"features\": {\"enable_cloud_sync\": true, \"enable_cloud_sync_s3\": true,"
                 + " \"enable_cloud_sync_gdrive\": true}, \"services\": {"
                 + "\"s3\": {\"bucket\": \"canary-bucket\", \"endpoint_url\": \"" + down + "\", \"region\": \"us-east-1\"},"
-                + "\"gdrive\": {\"root_url\": \"" + down + "/\", \"parent_id\": \"p\", \"manifest_parent_id\": \"m\", \"pacer_interval_ms\": \"0\"}}}");
+                + "\"gdrive\": {\"root_url\": \"" + down + "/\", \"parent_id\": \"p\", \"manifest_parent_id\": \"m\", \"pacer_interval_ms\": \"0\","
+                // a server that is down is retried with Google's backoff (at least 95 s): not what this test is about
+                + " \"retry_delay_scale\": \"0\"}}}");
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         privateKeyBody = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(

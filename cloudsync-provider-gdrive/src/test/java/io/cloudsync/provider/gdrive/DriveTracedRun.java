@@ -45,7 +45,9 @@ public final class DriveTracedRun {
         vault.set("cloud_sync.gdrive.credentials", Secret.of(key));
         CloudSyncConfig config = CloudSyncConfig.builder().enable("gdrive")
                 .service("gdrive", Map.of("root_url", args[1], "parent_id", args[2], "manifest_parent_id", args[3],
-                        "chunk_size", Integer.toString(DriveFixture.CHUNK), "pacer_interval_ms", "0"))
+                        "chunk_size", Integer.toString(DriveFixture.CHUNK), "pacer_interval_ms", "0",
+                        // the provider's budget wins over retryAttempts(1); unscaled, a down server costs minutes
+                        "retry_delay_scale", "0"))
                 .engine(EngineSettings.builder().retryAttempts(1).build())
                 .build();
         CloudSync cs = CloudSync.builder().root(root).config(config)

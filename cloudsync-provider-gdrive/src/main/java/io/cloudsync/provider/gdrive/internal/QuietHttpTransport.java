@@ -68,6 +68,21 @@ final class QuietHttpTransport extends HttpTransport {
                 .build();
     }
 
+    /**
+     * Ends the JDK client's selector thread (Java 17's client has no close()): left running, it waits
+     * in native code and makes every JVM exit wait 300 ms for it. Interrupting it shuts the client down;
+     * nothing uses the transport after shutdown. The thread is found by the name the JDK gives it,
+     * {@code HttpClient-<id>-SelectorManager}; when the name has another form, nothing happens.
+     */
+    @Override
+    public void shutdown() {
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\\((\\d+)\\)$").matcher(client.toString());
+        if (id.find()) {
+            String name = "HttpClient-" + id.group(1) + "-SelectorManager";
+            Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).forEach(Thread::interrupt);
+        }
+    }
+
     @Override
     public boolean supportsMethod(String method) {
         return METHODS.contains(method);

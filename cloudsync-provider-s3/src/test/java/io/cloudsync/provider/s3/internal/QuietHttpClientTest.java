@@ -73,6 +73,29 @@ class QuietHttpClientTest {
                 "1 PUT /bucket/key HTTP/1.1 second");
     }
 
+    /** Java 17's client has no close(); left alone, its selector thread makes every JVM exit wait 300 ms. */
+    @Test
+    void close_endsTheSelectorThreadOfTheJdkClient() throws Exception {
+        java.util.Set<Thread> before = selectors();
+        software.amazon.awssdk.http.SdkHttpClient client = QuietHttpClient.builder().build();
+        java.util.Set<Thread> mine = selectors();
+        mine.removeAll(before);
+        assertThat(mine).hasSize(1);
+
+        client.close();
+
+        Thread selector = mine.iterator().next();
+        selector.join(10_000);
+        assertThat(selector.isAlive()).isFalse();
+    }
+
+    private static java.util.Set<Thread> selectors() {
+        java.util.Set<Thread> out = new java.util.HashSet<>();
+        Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().matches("HttpClient-\\d+-SelectorManager"))
+                .forEach(out::add);
+        return out;
+    }
+
     /** Reads one request: its request line and its body, as {@code "<request line> <body>"}. */
     private static String readRequest(BufferedReader in) throws java.io.IOException {
         String line = in.readLine();

@@ -51,6 +51,7 @@ final class QuietHttpClient implements SdkHttpClient {
 
     private final HttpClient client;
     private final Semaphore connections;
+    private final int maxConnections;
     private final Duration acquireTimeout;
     private final Duration readTimeout;
 
@@ -62,6 +63,7 @@ final class QuietHttpClient implements SdkHttpClient {
                 .proxy(ProxySelector.getDefault())
                 .build();
         this.connections = new Semaphore(b.maxConnections, true);
+        this.maxConnections = b.maxConnections;
         this.acquireTimeout = b.acquireTimeout;
         this.readTimeout = b.readTimeout;
     }
@@ -149,18 +151,21 @@ final class QuietHttpClient implements SdkHttpClient {
                 }
                 HttpRequest built = b.build();
                 HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
-                try {
-                    pending = client.sendAsync(built, HttpResponse.BodyHandlers.ofPublisher());
-                    response = await(pending);
-                } catch (IOException e) {
-                    if (aborted || !staleConnection(e)) {
-                        throw e;
+                // A pooled connection that the server had already closed fails the request before any
+                // answer: the JDK client retries only GET and HEAD on another connection, so do it here for
+                // the rest. Each failure drops that connection from the pool, and several may be dead at
+                // once, so up to one attempt per connection the pool may hold, and one more on a new one.
+                // The body is streamed anew from its provider, and S3's requests are safe to repeat.
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        pending = client.sendAsync(built, HttpResponse.BodyHandlers.ofPublisher());
+                        response = await(pending);
+                        break;
+                    } catch (IOException e) {
+                        if (aborted || !staleConnection(e) || attempt > maxConnections) {
+                            throw e;
+                        }
                     }
-                    // A pooled connection the server had closed (idle timeout): the JDK client retries only
-                    // GET and HEAD on another connection, so do it once for the rest; the body is streamed
-                    // anew from its provider, and S3's requests are safe to repeat.
-                    pending = client.sendAsync(built, HttpResponse.BodyHandlers.ofPublisher());
-                    response = await(pending);
                 }
                 BodyStream stream = new BodyStream(readTimeout, connections);
                 body = stream;
@@ -186,8 +191,18 @@ final class QuietHttpClient implements SdkHttpClient {
          * request failed before any response, and not by a timeout, a refused connection or an abort.
          */
         private static boolean staleConnection(IOException e) {
-            return !(e instanceof java.net.http.HttpTimeoutException) && !(e instanceof InterruptedIOException)
-                    && !(e instanceof java.net.ConnectException) && !(e instanceof java.net.UnknownHostException);
+            if (e instanceof java.net.http.HttpTimeoutException || e instanceof InterruptedIOException
+                    || e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException) {
+                return false;
+            }
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String m = String.valueOf(t.getMessage());
+                if (t instanceof java.io.EOFException || m.contains("received no bytes") || m.contains("Broken pipe")
+                        || m.contains("Connection reset")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void acquire() throws IOException {

@@ -329,7 +329,7 @@ public abstract class SyncContract {
             SyncResult r = w.run();
             check(r.summary().status() == SyncStatus.PARTIAL, "status %s", r.summary().status());
             List<String> failed = r.summary().errors().stream().map(SyncError::path).toList();
-            check(failed.equals(List.of("bulk/file-5.txt")), "errors name %s", failed);
+            check(failed.equals(List.of("bulk/file-5.txt")), "errors name %s: %s", failed, r.summary().errors());
             Manifest stored = w.assertRestorable();
             check(stored.find("bulk/file-5.txt").isEmpty(), "the manifest of a partial run names the file whose upload failed");
             check(stored.find("readme.txt").map(ManifestEntry::sha256).equals(r.localManifest().find("readme.txt")

@@ -11,7 +11,6 @@ import io.cloudsync.core.EngineSettings;
 import io.cloudsync.core.Providers;
 import io.cloudsync.core.SyncResult;
 import io.cloudsync.spi.Capability;
-import io.cloudsync.spi.ConfigKey;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
@@ -486,37 +485,16 @@ public abstract class SyncContract {
     }
 
     /** The author's factory, wrapped to count calls and apply the test's faults; uses the author's secrets. */
-    private static final class CountingFactory implements ProviderFactory {
-        private final ProviderFactory delegate;
+    private static final class CountingFactory extends io.cloudsync.testkit.internal.RenamedFactory {
         private final Secrets secrets;
         private final Calls calls;
         private final World world;
 
         CountingFactory(ProviderFactory delegate, Secrets secrets, Calls calls, World world) {
-            this.delegate = delegate;
+            super("contract-", delegate);
             this.secrets = secrets;
             this.calls = calls;
             this.world = world;
-        }
-
-        @Override
-        public String id() {
-            return "contract-" + delegate.id();
-        }
-
-        @Override
-        public int spiVersion() {
-            return delegate.spiVersion();
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return delegate.capabilities();
-        }
-
-        @Override
-        public List<ConfigKey> configKeys() {
-            return delegate.configKeys();
         }
 
         @Override

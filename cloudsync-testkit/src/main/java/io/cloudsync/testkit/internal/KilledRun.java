@@ -12,7 +12,6 @@ import io.cloudsync.core.Providers;
 import io.cloudsync.core.PullResult;
 import io.cloudsync.core.VerifyResult;
 import io.cloudsync.spi.Capability;
-import io.cloudsync.spi.ConfigKey;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
@@ -34,7 +33,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -168,37 +166,16 @@ public final class KilledRun {
     }
 
     /** The factory with the test's secrets, and uploads slowed down and logged once they reached the remote. */
-    private static final class Wrapped implements ProviderFactory {
-        private final ProviderFactory delegate;
+    private static final class Wrapped extends RenamedFactory {
         private final Secrets secrets;
         private final long delayMillis;
         private final Path log;
 
         Wrapped(ProviderFactory delegate, Secrets secrets, long delayMillis, Path log) {
-            this.delegate = delegate;
+            super("killed-", delegate);
             this.secrets = secrets;
             this.delayMillis = delayMillis;
             this.log = log;
-        }
-
-        @Override
-        public String id() {
-            return "killed-" + delegate.id();
-        }
-
-        @Override
-        public int spiVersion() {
-            return delegate.spiVersion();
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return delegate.capabilities();
-        }
-
-        @Override
-        public List<ConfigKey> configKeys() {
-            return delegate.configKeys();
         }
 
         @Override

@@ -134,7 +134,7 @@ public final class Journal implements AutoCloseable {
         StringBuilder kept = new StringBuilder();
         for (Upload u : leftovers(file)) {
             if (committed.find(u.path()).isEmpty()) {
-                kept.append("R\t").append(uploadKey(escape(u.path()), u.sha256(), u.size())).append('\n');
+                kept.append(released(u.path(), u.sha256(), u.size()));
             }
         }
         try {
@@ -253,9 +253,14 @@ public final class Journal implements AutoCloseable {
         }
         StringBuilder lines = new StringBuilder();
         for (io.cloudsync.ManifestEntry e : entries) {
-            lines.append("R\t").append(uploadKey(escape(e.path()), e.sha256(), e.size())).append('\n');
+            lines.append(released(e.path(), e.sha256(), e.size()));
         }
         awaitDurable(append(lines.toString()));
+    }
+
+    /** One released record, with its newline. */
+    private static String released(String path, String sha256, long size) {
+        return "R\t" + uploadKey(escape(path), sha256, size) + '\n';
     }
 
     /** Paths may hold any character but NUL; keep each record on one line. */

@@ -190,7 +190,9 @@ public final class TreeScan {
         return out;
     }
 
+    /** Reports {@code raw} as left out and as unreadable, for the same reason. */
     private void unreadable(String raw, String reason) {
+        skipped.add((raw.isEmpty() ? "." : raw) + ": " + reason);
         unreadable.add(new ManifestBuilder.Unreadable(nfc(raw), reason));
     }
 
@@ -442,7 +444,6 @@ public final class TreeScan {
                     }
                 }
             } catch (DirectoryIteratorException e) {
-                skipped.add((raw.isEmpty() ? "." : raw) + ": folder could not be listed completely (" + e.getCause() + ')');
                 unreadable(raw, "folder could not be listed completely (" + e.getCause() + ')');
             } catch (IOException e) {
                 failed(dir, raw, e);
@@ -529,7 +530,6 @@ public final class TreeScan {
 
     private void failed(Path file, String raw, IOException exc) {
         if (!excludedFile(file, nfc(raw)) && !excludedFolder(file, nfc(raw))) {
-            skipped.add((raw.isEmpty() ? "." : raw) + ": cannot be read (" + exc + ')');
             unreadable(raw, "cannot be read (" + exc + ')');
         }
     }
@@ -693,16 +693,13 @@ public final class TreeScan {
                 afterHash.accept(c.file(), attempt);
                 after = Files.readAttributes(c.file(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException e) {
-                skipped.add(raw + ": disappeared during the scan");
                 unreadable(raw, "disappeared during the scan");
                 return null;
             } catch (IOException e) {
-                skipped.add(raw + ": cannot be read (" + e + ')');
                 unreadable(raw, "cannot be read (" + e + ')');
                 return null;
             }
             if (!after.isRegularFile()) {
-                skipped.add(raw + ": was replaced by something that is not a regular file during the scan");
                 unreadable(raw, "was replaced by something that is not a regular file during the scan");
                 return null;
             }
@@ -714,7 +711,7 @@ public final class TreeScan {
         }
         LOG.warn("sync.manifest unstable path={} attempts={}: the file kept changing while it was hashed", raw, maxAttempts);
         skipped.add(raw + ": kept changing while it was hashed (" + maxAttempts + " attempts); left out, scan again when it is idle");
-        unreadable(raw, "kept changing while it was hashed (" + maxAttempts + " attempts)");
+        unreadable.add(new ManifestBuilder.Unreadable(c.path(), "kept changing while it was hashed (" + maxAttempts + " attempts)"));
         return null;
     }
 }

@@ -76,8 +76,9 @@ public final class ResultJson {
     }
 
     /**
-     * A summary as {@code {"status", "uploaded", "deleted", "skipped", "failed", "bytes",
-     * "duration_ms", "errors": [{action, path, error}]}}.
+     * A summary as {@code {"status", "uploaded", "deleted", "skipped", "failed", "bytes", "bytes_sent",
+     * "resumed", "resumed_bytes", "duration_ms", "errors": [{action, path, error}]}}: {@code uploaded}
+     * and {@code bytes} count the resumed files, {@code bytes_sent} is what this run really sent.
      *
      * @param s the summary
      * @return the object
@@ -90,6 +91,9 @@ public final class ResultJson {
         o.put("skipped", s.skipped());
         o.put("failed", s.failed());
         o.put("bytes", s.bytes());
+        o.put("bytes_sent", s.bytesSent());
+        o.put("resumed", s.resumed());
+        o.put("resumed_bytes", s.resumedBytes());
         o.put("duration_ms", s.duration().toMillis());
         ArrayNode errors = o.putArray("errors");
         for (SyncError e : s.errors()) {

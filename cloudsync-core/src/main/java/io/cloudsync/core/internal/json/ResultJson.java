@@ -107,7 +107,7 @@ public final class ResultJson {
 
     /**
      * A dry-run or run result as {@code {"manifest", "plan", "summary", "remote_manifest",
-     * "plan_source", "plan_source_note", "scan"}}.
+     * "plan_source", "plan_source_note", "scan", "skipped_paths"}}.
      *
      * @param r the result
      * @return the object
@@ -122,7 +122,24 @@ public final class ResultJson {
         o.put("plan_source", r.planSource().jsonName());
         o.put("plan_source_note", r.planSourceNote());
         o.set("scan", scan(r.scan()));
+        o.set("skipped_paths", skippedPaths(r.scan()));
         return o;
+    }
+
+    /**
+     * What the scan left out although it is in the tree, as {@code [{path, reason}]}: symbolic links,
+     * special files, names that are not valid UTF-8 or break the path rules. Paths the scan could not
+     * read are in {@code scan.unreadable} instead, not here.
+     *
+     * @param scan the report
+     * @return the array
+     */
+    public static ArrayNode skippedPaths(io.cloudsync.core.ManifestBuilder.Result scan) {
+        ArrayNode a = NODES.arrayNode();
+        for (io.cloudsync.core.ManifestBuilder.Skipped s : scan.leftOut()) {
+            a.addObject().put("path", s.path()).put("reason", s.reason());
+        }
+        return a;
     }
 
     /**

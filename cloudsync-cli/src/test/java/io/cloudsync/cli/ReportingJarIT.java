@@ -79,6 +79,20 @@ class ReportingJarIT {
     }
 
     @Test
+    void logLinesOnStderr_escapeThePathsTheyQuote() {
+        f.write("caf\u00e9\u001b[2J.txt", "nfc");
+        f.write("cafe\u0301\u001b[2J.txt", "nfd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Fixture.read(f.root).size() == 6, "file system keeps names as bytes");
+
+        Jar.Proc plan = Jar.cloudsync(f.root, "plan", "--snapshot", "nightly");
+
+        assertThat(plan.code()).as(plan.toString()).isZero();
+        assertThat(plan.err()).contains("sync.manifest unreadable path=caf\u00e9\\x1b[2J.txt");
+        assertThat(plan.out()).contains("! unreadable caf\u00e9\\x1b[2J.txt");
+        CliReportingTest.assertRaw(new Fixture.Run(plan.code(), plan.out(), plan.err()));
+    }
+
+    @Test
     void resumedTextLine_andLeftOutPaths_andEscapedNames_inTheJarsOutput() throws Exception {
         Files.createSymbolicLink(f.root.resolve("link"), f.root.resolve("a.txt"));
         f.write("evil\n  - delete   important.txt", "x");

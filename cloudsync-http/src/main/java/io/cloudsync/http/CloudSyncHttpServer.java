@@ -313,6 +313,36 @@ public final class CloudSyncHttpServer implements AutoCloseable {
             send(connection, ApiResponse.error(503, "too many hook streams open (" + MAX_STREAMS + "); close one and retry"));
             return;
         }
+        try {
+            if (HookWebSocket.requested(head)) {
+                webSocket(connection, head);
+            } else {
+                eventStream(connection);
+            }
+        } finally {
+            streams.decrementAndGet();
+        }
+    }
+
+    private void webSocket(HttpConnection connection, HttpConnection.Head head) throws IOException {
+        HookWebSocket session;
+        try {
+            session = HookWebSocket.accept(connection, head);
+        } catch (IllegalArgumentException e) {
+            send(connection, ApiResponse.error(400, e.getMessage()));
+            return;
+        }
+        connection.readTimeout(0); // a quiet client is normal here; a dead one fails the next ping
+        try (HookStream.Subscription subscription = hooks.subscribe()) {
+            session.open(subscription, () -> closing, HEARTBEAT_MILLIS, workers);
+        } catch (IOException e) {
+            // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void eventStream(HttpConnection connection) throws IOException {
         try (HookStream.Subscription subscription = hooks.subscribe();
              OutputStream out = connection.stream(200, "text/event-stream; charset=utf-8")) {
             out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
@@ -333,8 +363,6 @@ public final class CloudSyncHttpServer implements AutoCloseable {
             // the client went away
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            streams.decrementAndGet();
         }
     }
 

@@ -28,6 +28,7 @@ final class Cli {
         try {
             return cl.execute(args);
         } finally {
+            Logging.release();
             terminal.out().flush();
             terminal.err().flush();
         }

@@ -9,12 +9,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code cloudsync doctor --base URL}: the original design's smoke check of a running server. The flags
@@ -76,6 +81,7 @@ final class SmokeCheck {
                         p.method() + " answered " + status + (p.expected().contains(status) ? "" : ", expected " + p.expected())));
             }
             checks.add(hooks());
+            checks.add(hooksWebSocket());
             checks.addAll(servedDocs());
         } catch (IOException e) {
             checks.add(new DoctorCommand.Check("http", DoctorCommand.Status.ERROR, "cannot reach " + base + ": " + e
@@ -130,6 +136,24 @@ final class SmokeCheck {
             String type = r.headers().firstValue("Content-Type").orElse("");
             boolean ok = r.statusCode() == 200 && type.startsWith("text/event-stream");
             return check("route /api/modder/hooks", ok, "GET answered " + r.statusCode() + " " + type);
+        }
+    }
+
+    /** The WebSocket variant of the hooks stream: the handshake with the token succeeds; then it is closed. */
+    private DoctorCommand.Check hooksWebSocket() throws InterruptedException {
+        URI ws = URI.create(base.toString().replaceFirst("^http", "ws")).resolve("/api/modder/hooks");
+        try {
+            WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + token).buildAsync(ws, new WebSocket.Listener() { })
+                    .get(15, TimeUnit.SECONDS);
+            socket.abort();
+            return check("route /api/modder/hooks (WebSocket)", true, "the upgrade succeeded");
+        } catch (ExecutionException e) {
+            String detail = e.getCause() instanceof WebSocketHandshakeException h
+                    ? "the upgrade was answered " + h.getResponse().statusCode() : "the upgrade failed: " + e.getCause();
+            return check("route /api/modder/hooks (WebSocket)", false, detail + "; expected 101 Switching Protocols");
+        } catch (TimeoutException e) {
+            return check("route /api/modder/hooks (WebSocket)", false, "no answer to the upgrade within 15 s");
         }
     }
 

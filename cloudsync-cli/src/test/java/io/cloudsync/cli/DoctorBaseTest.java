@@ -60,7 +60,8 @@ class DoctorBaseTest {
         for (String doc : SmokeCheck.DOCS) {
             assertThat(checks.toString()).contains("\"name\":\"doc " + doc + "\",\"status\":\"ok\"");
         }
-        assertThat(checks.toString()).contains("route /api/docs", "served by the server").doesNotContain("root doc");
+        assertThat(checks.toString()).contains("route /api/docs", "served by the server",
+                "\"name\":\"route /api/modder/hooks (WebSocket)\",\"status\":\"ok\"").doesNotContain("root doc");
     }
 
     @Test

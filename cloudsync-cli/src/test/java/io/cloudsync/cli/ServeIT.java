@@ -117,7 +117,7 @@ class ServeIT {
                     }
                 });
                 assertThat(failing).as(doctor.toString()).isEmpty();
-                assertThat(checks.toString()).contains("route /api/modder/hooks", "route /api/backup/restore",
+                assertThat(checks.toString()).contains("route /api/modder/hooks", "route /api/modder/hooks (WebSocket)", "route /api/backup/restore",
                         "http token", "doc docs/CLOUD_SYNC.md", "served by the server", "route /api/docs", "flag enable_cloud_sync");
                 assertThat(doctor.code()).isZero();
 

@@ -78,7 +78,9 @@ final class HookWebSocket {
             ws.responseHeaders = new LinkedHashMap<>();
             for (Iterator<String> it = response.iterateHttpFields(); it.hasNext(); ) {
                 String name = it.next();
-                ws.responseHeaders.put(name, response.getFieldValue(name));
+                if (!name.equalsIgnoreCase("Server")) { // the codec names itself there; no need to tell
+                    ws.responseHeaders.put(name, response.getFieldValue(name));
+                }
             }
         } catch (InvalidHandshakeException e) {
             throw new IllegalArgumentException("invalid WebSocket handshake: " + e.getMessage()

@@ -260,7 +260,8 @@ class HookWebSocketTest {
             }
 
             assertThat(head.get(0)).isEqualTo("HTTP/1.1 101 Switching Protocols");
-            assertThat(head).contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+            assertThat(head).contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "Upgrade: websocket");
+            assertThat(head).noneMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("server:"));
         }
     }
 }

@@ -110,6 +110,33 @@ final class Logging {
         }
     }
 
+    /**
+     * Sets up logging from the global options, once they are parsed, for every command: nothing to do
+     * without {@code --log-file} and {@code --log-format} (what {@link #configure(boolean)} set stays).
+     *
+     * @throws ConfigurationException when the options are wrong or the log file cannot be written
+     */
+    static void apply(RootCommand root) {
+        if (root.logFile != null || root.logFormat != null) {
+            configure(root.verbose, root.logFormat, root.logFile == null ? null : root.terminal().resolve(root.logFile.toString()),
+                    maxBytes(root.logMaxSize));
+        }
+    }
+
+    /** {@code --log-max-size}, at least 1 KiB. */
+    static long maxBytes(String option) {
+        long maxBytes;
+        try {
+            maxBytes = Units.parseSize(option);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("--log-max-size " + option + ": " + e.getMessage());
+        }
+        if (maxBytes < 1024) {
+            throw new ConfigurationException("--log-max-size " + option + " is under 1KB; use a size such as 10MB");
+        }
+        return maxBytes;
+    }
+
     /** Closes the log file, if one is open (the end of a command run in-process). */
     static synchronized void release() {
         if (file != null) {

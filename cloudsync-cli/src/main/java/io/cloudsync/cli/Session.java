@@ -51,9 +51,8 @@ final class Session {
         root = explicitRoot != null ? explicitRoot
                 : config.defaultRoot().map(terminal::resolve).orElse(terminal.workingDir());
         stateDir = globals.stateDir == null ? root.resolve("cache/cloud") : terminal.resolve(globals.stateDir.toString());
-        if (globals.logFile != null || globals.logFormat != null) {
-            logTo(globals.logFile == null ? null : terminal.resolve(globals.logFile.toString()));
-        }
+        // Cli set up --log-file (every command); serve may set its own with logTo
+        logFile = globals.logFile == null ? null : terminal.resolve(globals.logFile.toString());
     }
 
     /**
@@ -61,16 +60,7 @@ final class Session {
      * options' format and size), and keeps the log file and its rotated copies out of every manifest.
      */
     void logTo(Path file) {
-        long maxBytes;
-        try {
-            maxBytes = Units.parseSize(globals.logMaxSize);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("--log-max-size " + globals.logMaxSize + ": " + e.getMessage());
-        }
-        if (maxBytes < 1024) {
-            throw new ConfigurationException("--log-max-size " + globals.logMaxSize + " is under 1KB; use a size such as 10MB");
-        }
-        Logging.configure(globals.verbose, globals.logFormat, file, maxBytes);
+        Logging.configure(globals.verbose, globals.logFormat, file, Logging.maxBytes(globals.logMaxSize));
         logFile = file;
     }
 

@@ -102,6 +102,18 @@ class LogFileTest {
     }
 
     @Test
+    void logFile_isAcceptedByACommandWithoutAProject_andOptionsMayFollowTheCommand() throws Exception {
+        Fixture.Run providers = f.run("providers", "--log-file", "providers.log");
+
+        assertThat(providers.code()).as(providers.toString()).isZero();
+        assertThat(f.root.resolve("providers.log")).exists();
+
+        Fixture.Run plan = f.run("plan", "--snapshot", "s", "--log-format", "text", "--log-file", "after.log");
+        assertThat(plan.code()).as(plan.toString()).isZero();
+        assertThat(Files.readString(f.root.resolve("after.log"))).contains("INFO sync.dry_run service=local");
+    }
+
+    @Test
     void badLogOptions_exit2_sayingWhatToUse() {
         Fixture.Run format = f.run("--log-format", "xml", "plan", "--snapshot", "s");
         assertThat(format.code()).isEqualTo(ExitCodes.USAGE);

@@ -43,7 +43,7 @@ final class Logging {
     /** The system property that sets the level of every destination (trace, debug, info, warn, error). */
     static final String LEVEL_PROPERTY = "cloudsync.log.level";
     /** Size at which the log file is rotated, unless {@code --log-max-size} says otherwise. */
-    static final long DEFAULT_MAX_BYTES = 10L * 1024 * 1024;
+    static final long DEFAULT_MAX_BYTES = 10_000_000L;
     /** How many rotated files are kept beside the log file. */
     static final int KEEP = 5;
     /** slf4j loggers that print Authorization headers, signatures or session tokens at DEBUG. */
@@ -105,8 +105,8 @@ final class Logging {
         root.addAppender(stderr);
 
         if (logFile != null) {
-            root.addAppender(file(ctx, logFile, format == Format.TEXT ? text(ctx, "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} ")
-                    : json(ctx), inFile, maxBytes));
+            file(ctx, logFile, format == Format.TEXT ? text(ctx, "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} ") : json(ctx), inFile,
+                    maxBytes);
         }
     }
 
@@ -152,7 +152,8 @@ final class Logging {
         return a.isGreaterOrEqual(b) ? b : a;
     }
 
-    private static RollingFileAppender<ILoggingEvent> file(LoggerContext ctx, Path logFile, Encoder<ILoggingEvent> encoder,
+    /** Opens the log file and attaches it to the root logger. */
+    private static void file(LoggerContext ctx, Path logFile, Encoder<ILoggingEvent> encoder,
             Level level, long maxBytes) {
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
@@ -193,7 +194,6 @@ final class Logging {
         }
         ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
         file = appender;
-        return appender;
     }
 
     /** One JSON object a line: timestamp, level, thread, logger, message, formatted message, key-value pairs. */

@@ -53,6 +53,7 @@ class LogFileTest {
         assertThat(run.code()).as(run.toString()).isZero();
         Path log = f.root.resolve("run.log");
         List<JsonNode> lines = jsonLines(log);
+        assertThat(lines).filteredOn(l -> l.path("message").asText().equals("sync.run")).hasSize(1);
         JsonNode entry = lines.stream().filter(l -> l.path("message").asText().equals("sync.run")).findFirst().orElseThrow();
         assertThat(entry.path("level").asText()).isEqualTo("INFO");
         assertThat(entry.path("loggerName").asText()).isEqualTo("io.cloudsync.core.CloudSync");

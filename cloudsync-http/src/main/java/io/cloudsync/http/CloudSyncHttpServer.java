@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * {@code 401} as soon as its headers arrive (its body is never read), must send those headers within
  * the request timeout (10 s by default), and only a bounded number of such connections are kept (32 by
  * default; the oldest is dropped to make room for a new one). One request per connection
- * ({@code Connection: close}).
+ * ({@code Connection: close}). The hooks stream {@code /api/modder/hooks} is served as server-sent
+ * events, or as WebSocket messages when the request asks for the RFC 6455 upgrade (see {@link HookStream}).
  */
 public final class CloudSyncHttpServer implements AutoCloseable {
 

@@ -25,9 +25,18 @@ final class Cli {
         boolean verbose = Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose");
         cl.setParameterExceptionHandler((ex, a) -> usageError(terminal, ex, json));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> failure(terminal, ex, json, verbose));
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                Logging.apply(root); // --log-file and --log-format, for every command
+            } catch (io.cloudsync.ConfigurationException e) {
+                throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         try {
             return cl.execute(args);
         } finally {
+            Logging.release();
             terminal.out().flush();
             terminal.err().flush();
         }

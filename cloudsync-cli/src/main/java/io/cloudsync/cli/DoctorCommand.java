@@ -33,8 +33,14 @@ final class DoctorCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Option(names = "--base", paramLabel = "URL",
             description = "Also smoke-check a running 'cloudsync serve' at this address, such as http://127.0.0.1:8765:"
-                    + " flags off unless configured, every route answers, the token is required, the docs exist.")
+                    + " flags off unless configured, every route answers, the token is required, the server serves"
+                    + " its docs (GET /api/docs).")
     java.net.URI base;
+
+    @picocli.CommandLine.Option(names = "--require-docs",
+            description = "Also require README.md, docs/CLOUD_SYNC.md, docs/BACKUPS.md and CHANGELOG.md in the project"
+                    + " root (the original design's documentation profile); missing ones are named.")
+    boolean requireDocs;
 
     @picocli.CommandLine.Option(names = "--token-file", paramLabel = "FILE",
             description = "Bearer token for --base (default: <state>/http/token).")
@@ -65,6 +71,9 @@ final class DoctorCommand implements Callable<Integer> {
             if (base != null) {
                 checks.addAll(smoke(s));
             }
+            if (requireDocs) {
+                checks.addAll(SmokeCheck.rootDocs(s.root()));
+            }
         }
         boolean ok = checks.stream().noneMatch(c -> c.status() == Status.MISSING || c.status() == Status.ERROR);
         if (root.json) {
@@ -94,7 +103,7 @@ final class DoctorCommand implements Callable<Integer> {
             return List.of(new Check("http token", Status.MISSING, "cannot read the token " + file + " (" + e.getMessage()
                     + "); pass --token-file FILE or --state-dir of the server"));
         }
-        return new SmokeCheck(base, token).run(s.config(), s.root());
+        return new SmokeCheck(base, token).run(s.config());
     }
 
     private static void examine(Session s, Providers providers, List<Check> checks) {

@@ -53,6 +53,19 @@ final class RootCommand implements Runnable {
             description = "Print exactly one JSON document on stdout (progress and logs stay on stderr).")
     boolean json;
 
+    @Option(names = "--log-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Also write every info log line to FILE, as JSON lines unless --log-format text; rotated at"
+                    + " --log-max-size (FILE.1 .. FILE.5). 'serve' writes <root>/logs/server.log unless told otherwise.")
+    Path logFile;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", scope = ScopeType.INHERIT,
+            description = "json or text, for stderr and the log file (default: text on stderr, json in the file).")
+    Logging.Format logFormat;
+
+    @Option(names = "--log-max-size", paramLabel = "SIZE", scope = ScopeType.INHERIT, defaultValue = "10MB",
+            description = "Size at which the log file is rotated, such as 10MB or 512KiB (default: ${DEFAULT-VALUE}).")
+    String logMaxSize;
+
     RootCommand(Terminal terminal) {
         this.terminal = terminal;
     }

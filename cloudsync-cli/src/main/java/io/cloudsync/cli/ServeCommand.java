@@ -20,8 +20,12 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cloudsync serve}: the original HTTP routes and hooks stream over this project, until stopped. */
 @Command(name = "serve", description = {"Serve /api/sync/*, /api/backup/*, /api/health and the hooks stream",
-        "/api/modder/hooks for this project until stopped (Ctrl-C). See docs/CLOUD_SYNC.md."})
+        "/api/modder/hooks for this project until stopped (Ctrl-C), logging to <root>/logs/server.log.",
+        "See docs/CLOUD_SYNC.md."})
 final class ServeCommand implements Callable<Integer> {
+
+    /** Where {@code serve} writes its log under the root, unless {@code --log-file} says otherwise. */
+    static final String DEFAULT_LOG = "logs/server.log";
 
     @ParentCommand
     RootCommand root;
@@ -48,6 +52,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Session s = new Session(root);
+        // the original design's log: the structured entries of every run, as JSON lines under the root
+        s.logTo(root.logFile != null ? s.terminal().resolve(root.logFile.toString()) : s.root().resolve(DEFAULT_LOG));
         Path tokenSource = tokenFile != null ? s.terminal().resolve(tokenFile.toString()) : s.stateDir().resolve("http/token");
         // the token file is never mirrored, wherever it is (the state folder's is excluded with the folder)
         CloudSync cloudSync = s.cloudSync(true, List.of(tokenSource));
@@ -72,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "cloudsync-serve-stop"));
             s.terminal().err().println("cloudsync: serving " + Text.safe(s.root().toString()) + " at " + server.baseUri()
-                    + " (bearer token in " + tokenSource + "); Ctrl-C stops");
+                    + " (bearer token in " + tokenSource + "; log in " + Text.safe(String.valueOf(s.logFile())) + "); Ctrl-C stops");
             s.terminal().err().flush();
             if (!address.isLoopbackAddress()) {
                 s.terminal().err().println("cloudsync: warning: listening on " + address.getHostAddress()

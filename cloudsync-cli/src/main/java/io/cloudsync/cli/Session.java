@@ -26,6 +26,7 @@ final class Session {
     private final boolean configExists;
     private final CloudSyncConfig config;
     private final Path stateDir;
+    private Path logFile;
 
     Session(RootCommand globals) {
         this.globals = globals;
@@ -50,6 +51,34 @@ final class Session {
         root = explicitRoot != null ? explicitRoot
                 : config.defaultRoot().map(terminal::resolve).orElse(terminal.workingDir());
         stateDir = globals.stateDir == null ? root.resolve("cache/cloud") : terminal.resolve(globals.stateDir.toString());
+        // Cli set up --log-file (every command); serve may set its own with logTo
+        logFile = globals.logFile == null ? null : terminal.resolve(globals.logFile.toString());
+    }
+
+    /**
+     * Sets up logging for this command (stderr and, unless {@code null}, the log file with the global
+     * options' format and size), and keeps the log file and its rotated copies out of every manifest.
+     */
+    void logTo(Path file) {
+        Logging.configure(globals.verbose, globals.logFormat, file, Logging.maxBytes(globals.logMaxSize));
+        logFile = file;
+    }
+
+    /** The log file and its rotated copies, to keep them out of the manifests; empty without a log file. */
+    private List<Path> logFiles() {
+        List<Path> out = new ArrayList<>();
+        if (logFile != null) {
+            out.add(logFile);
+            for (int i = 1; i <= Logging.KEEP; i++) {
+                out.add(logFile.resolveSibling(logFile.getFileName() + "." + i));
+            }
+        }
+        return out;
+    }
+
+    /** The log file set up by {@link #logTo}, or {@code null}. */
+    Path logFile() {
+        return logFile;
     }
 
     Terminal terminal() {
@@ -172,6 +201,8 @@ final class Session {
     CloudSync cloudSync(boolean withVault, List<Path> excluded, SyncListener... listeners) {
         CloudSync.Builder b = CloudSync.builder().root(root).stateDirectory(stateDir).config(config);
         excluded.forEach(b::excludePath);
+        // a log file inside the root would be mirrored while it is written (logs/ is excluded anyway)
+        logFiles().forEach(b::excludePath);
         if (withVault && Vaults.exists(vaultFile())) {
             if (passphraseGiven()) {
                 b.vault(openVault());

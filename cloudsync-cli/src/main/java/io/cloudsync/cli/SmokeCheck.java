@@ -9,21 +9,29 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code cloudsync doctor --base URL}: the original design's smoke check of a running server. The flags
  * are off unless configured, every route answers (without running anything), requests without the token
- * are refused, and the documentation exists.
+ * are refused, and the server serves the documentation that describes it ({@code GET /api/docs}: the
+ * design's README.md, docs/CLOUD_SYNC.md, docs/BACKUPS.md and CHANGELOG.md, packaged with the server).
+ * The same documents in the user's project root are checked only on request ({@link #rootDocs}).
  */
 final class SmokeCheck {
 
-    private static final List<String> DOCS = List.of("README.md", "docs/CLOUD_SYNC.md", "docs/BACKUPS.md", "CHANGELOG.md");
+    /** The original design's documentation profile. */
+    static final List<String> DOCS = List.of("README.md", "docs/CLOUD_SYNC.md", "docs/BACKUPS.md", "CHANGELOG.md");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
@@ -38,7 +46,7 @@ final class SmokeCheck {
     private record Probe(String method, String path, String body, Set<Integer> expected) {
     }
 
-    List<DoctorCommand.Check> run(CloudSyncConfig config, Path root) {
+    List<DoctorCommand.Check> run(CloudSyncConfig config) {
         List<DoctorCommand.Check> checks = new ArrayList<>();
         try {
             int unauthenticated = send("GET", "/api/health", null, false).statusCode();
@@ -73,16 +81,49 @@ final class SmokeCheck {
                         p.method() + " answered " + status + (p.expected().contains(status) ? "" : ", expected " + p.expected())));
             }
             checks.add(hooks());
+            checks.add(hooksWebSocket());
+            checks.addAll(servedDocs());
         } catch (IOException e) {
             checks.add(new DoctorCommand.Check("http", DoctorCommand.Status.ERROR, "cannot reach " + base + ": " + e
                     + "; is 'cloudsync serve' running there?"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return checks;
+    }
+
+    /** {@code doctor --require-docs}: the documentation profile in the user's own project root. */
+    static List<DoctorCommand.Check> rootDocs(Path root) {
+        List<DoctorCommand.Check> checks = new ArrayList<>();
         for (String doc : DOCS) {
             boolean exists = Files.isRegularFile(root.resolve(doc));
-            checks.add(new DoctorCommand.Check("doc " + doc, exists ? DoctorCommand.Status.OK : DoctorCommand.Status.MISSING,
-                    root.resolve(doc) + (exists ? "" : " does not exist")));
+            checks.add(new DoctorCommand.Check("root doc " + doc, exists ? DoctorCommand.Status.OK : DoctorCommand.Status.MISSING,
+                    root.resolve(doc) + (exists ? "" : " does not exist; write it, or drop --require-docs")));
+        }
+        return checks;
+    }
+
+    /** The documents the server serves about itself, each listed and non-empty. */
+    private List<DoctorCommand.Check> servedDocs() throws IOException, InterruptedException {
+        HttpResponse<String> r = send("GET", "/api/docs", null, true);
+        if (r.statusCode() != 200) {
+            return List.of(new DoctorCommand.Check("route /api/docs", DoctorCommand.Status.ERROR, "GET answered "
+                    + r.statusCode() + ", expected 200; a server older than this doctor does not serve its docs"));
+        }
+        List<DoctorCommand.Check> checks = new ArrayList<>();
+        checks.add(check("route /api/docs", true, "GET answered 200"));
+        JsonNode listed = Json.mapper().readTree(r.body()).path("docs");
+        for (String doc : DOCS) {
+            JsonNode entry = null;
+            for (JsonNode d : listed) {
+                if (d.path("path").asText().equals(doc)) {
+                    entry = d;
+                }
+            }
+            boolean ok = entry != null && entry.path("bytes").asLong() > 0;
+            checks.add(check("doc " + doc, ok, ok ? "served by the server (" + entry.path("bytes").asLong() + " bytes)"
+                    : "not served by the server (GET /api/docs lists " + listed.findValuesAsText("path")
+                            + "); it was built without its docs"));
         }
         return checks;
     }
@@ -95,6 +136,24 @@ final class SmokeCheck {
             String type = r.headers().firstValue("Content-Type").orElse("");
             boolean ok = r.statusCode() == 200 && type.startsWith("text/event-stream");
             return check("route /api/modder/hooks", ok, "GET answered " + r.statusCode() + " " + type);
+        }
+    }
+
+    /** The WebSocket variant of the hooks stream: the handshake with the token succeeds; then it is closed. */
+    private DoctorCommand.Check hooksWebSocket() throws InterruptedException {
+        URI ws = URI.create(base.toString().replaceFirst("^http", "ws")).resolve("/api/modder/hooks");
+        try {
+            WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + token).buildAsync(ws, new WebSocket.Listener() { })
+                    .get(15, TimeUnit.SECONDS);
+            socket.abort();
+            return check("route /api/modder/hooks (WebSocket)", true, "the upgrade succeeded");
+        } catch (ExecutionException e) {
+            String detail = e.getCause() instanceof WebSocketHandshakeException h
+                    ? "the upgrade was answered " + h.getResponse().statusCode() : "the upgrade failed: " + e.getCause();
+            return check("route /api/modder/hooks (WebSocket)", false, detail + "; expected 101 Switching Protocols");
+        } catch (TimeoutException e) {
+            return check("route /api/modder/hooks (WebSocket)", false, "no answer to the upgrade within 15 s");
         }
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 15, item 6, for the command: {@code -v} with slf4j-simple's default level at trace and
+ * Issue 15, item 6, for the command: {@code -v} with every logback logger at trace and
  * java.util.logging at ALL, failed S3 and Drive syncs (their servers down) print none of the vault's
  * canary values, nor the passphrase. The providers' own tests cover successful and refused runs.
  */
@@ -68,7 +68,7 @@ class SecretsNotLoggedIT {
         StringBuilder all = new StringBuilder();
         for (String service : List.of("s3", "gdrive")) {
             List<String> command = new ArrayList<>(List.of(Jar.JAVA.toString(),
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace", "-Djava.util.logging.config.file=" + julConfig,
+                    "-D" + Logging.LEVEL_PROPERTY + "=trace", "-Djava.util.logging.config.file=" + julConfig,
                     "-jar", Jar.JAR.toString(), "-v", "sync", "--service", service, "--snapshot", "nightly"));
             Jar.Proc p = Jar.exec(f.root, Map.of("CLOUDSYNC_SECRETS_KEY", PASSPHRASE, "GOOGLE_SDK_JAVA_LOGGING", "true"),
                     "", command);

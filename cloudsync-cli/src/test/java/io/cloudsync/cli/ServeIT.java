@@ -90,10 +90,7 @@ class ServeIT {
         Files.writeString(root.resolve("config/cloudsync.json"), "{\"features\": {\"enable_cloud_sync\": true,"
                 + " \"enable_cloud_sync_local\": true}, \"services\": {\"local\": {\"directory\": \""
                 + tmp.resolve("mirror") + "\"}}}");
-        for (String doc : List.of("README.md", "docs/CLOUD_SYNC.md", "docs/BACKUPS.md", "CHANGELOG.md")) {
-            Files.createDirectories(root.resolve(doc).getParent());
-            Files.copy(Jar.REPO.resolve(doc), root.resolve(doc));
-        }
+        // a user's project: none of the design's docs in it; the server serves its own
         List<String> command = new ArrayList<>(List.of(Jar.JAVA.toString(), "-jar", Jar.JAR.toString(),
                 "--root", root.toString(), "serve", "--port", "0"));
         Process server = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -120,9 +117,15 @@ class ServeIT {
                     }
                 });
                 assertThat(failing).as(doctor.toString()).isEmpty();
-                assertThat(checks.toString()).contains("route /api/modder/hooks", "route /api/backup/restore",
-                        "http token", "doc docs/CLOUD_SYNC.md", "flag enable_cloud_sync");
+                assertThat(checks.toString()).contains("route /api/modder/hooks", "route /api/modder/hooks (WebSocket)", "route /api/backup/restore",
+                        "http token", "doc docs/CLOUD_SYNC.md", "served by the server", "route /api/docs", "flag enable_cloud_sync");
                 assertThat(doctor.code()).isZero();
+
+                Jar.Proc strict = Jar.cloudsync(root, "--root", root.toString(), "doctor", "--base", base, "--require-docs");
+                assertThat(strict.code()).as(strict.toString()).isEqualTo(2);
+                for (String doc : List.of("README.md", "docs/CLOUD_SYNC.md", "docs/BACKUPS.md", "CHANGELOG.md")) {
+                    assertThat(strict.toString()).contains(root.resolve(doc) + " does not exist");
+                }
             }
         } finally {
             server.destroy();

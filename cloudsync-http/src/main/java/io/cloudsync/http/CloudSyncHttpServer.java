@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * {@code 401} as soon as its headers arrive (its body is never read), must send those headers within
  * the request timeout (10 s by default), and only a bounded number of such connections are kept (32 by
  * default; the oldest is dropped to make room for a new one). One request per connection
- * ({@code Connection: close}).
+ * ({@code Connection: close}). The hooks stream {@code /api/modder/hooks} is served as server-sent
+ * events, or as WebSocket messages when the request asks for the RFC 6455 upgrade (see {@link HookStream}).
  */
 public final class CloudSyncHttpServer implements AutoCloseable {
 
@@ -313,6 +314,36 @@ public final class CloudSyncHttpServer implements AutoCloseable {
             send(connection, ApiResponse.error(503, "too many hook streams open (" + MAX_STREAMS + "); close one and retry"));
             return;
         }
+        try {
+            if (HookWebSocket.requested(head)) {
+                webSocket(connection, head);
+            } else {
+                eventStream(connection);
+            }
+        } finally {
+            streams.decrementAndGet();
+        }
+    }
+
+    private void webSocket(HttpConnection connection, HttpConnection.Head head) throws IOException {
+        HookWebSocket session;
+        try {
+            session = HookWebSocket.accept(connection, head);
+        } catch (IllegalArgumentException e) {
+            send(connection, ApiResponse.error(400, e.getMessage()));
+            return;
+        }
+        connection.readTimeout(0); // a quiet client is normal here; a dead one fails the next ping
+        try (HookStream.Subscription subscription = hooks.subscribe()) {
+            session.open(subscription, () -> closing, HEARTBEAT_MILLIS, workers);
+        } catch (IOException e) {
+            // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void eventStream(HttpConnection connection) throws IOException {
         try (HookStream.Subscription subscription = hooks.subscribe();
              OutputStream out = connection.stream(200, "text/event-stream; charset=utf-8")) {
             out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
@@ -333,8 +364,6 @@ public final class CloudSyncHttpServer implements AutoCloseable {
             // the client went away
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            streams.decrementAndGet();
         }
     }
 

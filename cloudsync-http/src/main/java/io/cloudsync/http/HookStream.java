@@ -82,7 +82,8 @@ public final class HookStream implements SyncListener {
         return subscribers.size();
     }
 
-    private void publish(String name, ObjectNode payload) {
+    /** Synchronised, so every subscriber sees the hooks in one order, whatever threads publish them. */
+    private synchronized void publish(String name, ObjectNode payload) {
         Hook hook = new Hook(name, payload);
         for (Subscription s : subscribers) {
             s.offer(hook);

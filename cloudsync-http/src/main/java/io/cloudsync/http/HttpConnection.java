@@ -247,6 +247,28 @@ final class HttpConnection {
     }
 
     /**
+     * Answers {@code 101 Switching Protocols} with these headers; from then on the connection carries the
+     * other protocol over {@link #input()} and {@link #output()}.
+     */
+    void switchProtocols(Map<String, String> headers) throws IOException {
+        StringBuilder head = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    /** The request's bytes after its head (buffered), for a protocol switched to with {@link #switchProtocols}. */
+    InputStream input() {
+        return in;
+    }
+
+    /** The raw (buffered) response stream, for a protocol switched to with {@link #switchProtocols}. */
+    OutputStream output() {
+        return out;
+    }
+
+    /**
      * Starts a streamed response of unknown length (chunked).
      *
      * @return where to write the body; every {@code flush} sends what was written; close it to end

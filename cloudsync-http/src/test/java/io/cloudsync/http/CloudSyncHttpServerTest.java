@@ -112,7 +112,7 @@ class CloudSyncHttpServerTest {
 
     @Test
     void everyRoute_withoutToken_is401AndRunsNothing() throws Exception {
-        for (String path : List.of("/api/health", "/api/sync/manifest", "/api/modder/hooks", "/api/backup/list")) {
+        for (String path : List.of("/api/health", "/api/sync/manifest", "/api/modder/hooks", "/api/backup/list", "/api/docs")) {
             assertThat(get(path, null).statusCode()).as(path).isEqualTo(401);
             assertThat(get(path, "wrong-token-wrong-token").statusCode()).as(path).isEqualTo(401);
         }

@@ -196,6 +196,27 @@ final class Logging {
         file = appender;
     }
 
+    /** {@code %safe(...)} in a text pattern: what the inner pattern printed, made {@link Text#safe}. */
+    private static void registerSafe(LoggerContext ctx) {
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, java.util.function.Supplier<ch.qos.logback.core.pattern.DynamicConverter<?>>> rules =
+                (java.util.Map<String, java.util.function.Supplier<ch.qos.logback.core.pattern.DynamicConverter<?>>>)
+                        ctx.getObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS);
+        if (rules == null) {
+            rules = new java.util.HashMap<>();
+            ctx.putObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
+        }
+        rules.put("safe", SafeText::new);
+    }
+
+    /** Escapes what its child converters printed (see {@link Text#safe}). */
+    static final class SafeText extends ch.qos.logback.core.pattern.CompositeConverter<ILoggingEvent> {
+        @Override
+        protected String transform(ILoggingEvent event, String in) {
+            return Text.safe(in);
+        }
+    }
+
     /** One JSON object a line: timestamp, level, thread, logger, message, formatted message, key-value pairs. */
     private static Encoder<ILoggingEvent> json(LoggerContext ctx) {
         JsonEncoder encoder = new JsonEncoder();
@@ -212,10 +233,12 @@ final class Logging {
     }
 
     private static Encoder<ILoggingEvent> text(LoggerContext ctx, String datePrefix) {
+        registerSafe(ctx);
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(ctx);
-        // key=value pairs after the message, as slf4j-simple printed them
-        encoder.setPattern(datePrefix + "%level %msg%replace( %kvp{NONE}){'^ $', ''}%n");
+        // key=value pairs after the message, as slf4j-simple printed them; both quote paths, so both go
+        // through Text.safe: a name with a newline or an escape sequence cannot forge or hijack a line
+        encoder.setPattern(datePrefix + "%level %safe(%msg%replace( %kvp{NONE}){'^ $', ''})%n");
         encoder.start();
         return encoder;
     }

@@ -79,29 +79,6 @@ final class Text {
         return out.toString();
     }
 
-    /**
-     * A stream whose {@code println(String)} and {@code println(Object)} print the line {@link #safe}:
-     * for {@code System.err}, where slf4j-simple writes each log line with one such call, so a path in
-     * a log line cannot reach the terminal raw either. Bytes written any other way (the CLI's own
-     * output, which is escaped where it is composed) pass as they are.
-     *
-     * @param raw the stream to write to
-     * @return the escaping stream
-     */
-    static java.io.PrintStream escapingLines(java.io.PrintStream raw) {
-        return new java.io.PrintStream(raw, true, java.nio.charset.Charset.defaultCharset()) {
-            @Override
-            public void println(String x) {
-                super.println(safe(x));
-            }
-
-            @Override
-            public void println(Object x) {
-                super.println(safe(String.valueOf(x)));
-            }
-        };
-    }
-
     /** Whether {@code c} is escaped by {@link #safe}. */
     static boolean needsEscape(char c) {
         return c < 0x20 || c >= 0x7f && c <= 0x9f

@@ -103,7 +103,8 @@ public final class ResultJson {
 
     /**
      * A dry-run or run result as {@code {"manifest", "plan", "summary", "remote_manifest",
-     * "plan_source", "plan_source_note", "scan"}}.
+     * "plan_source", "plan_source_note", "scope", "scan"}}; {@code scope} lists the paths a narrowed
+     * run covered, empty for the whole mirror.
      *
      * @param r the result
      * @return the object
@@ -117,6 +118,8 @@ public final class ResultJson {
                 .orElse(NODES.nullNode()));
         o.put("plan_source", r.planSource().jsonName());
         o.put("plan_source_note", r.planSourceNote());
+        ArrayNode scope = o.putArray("scope");
+        r.scope().forEach(scope::add);
         o.set("scan", scan(r.scan()));
         return o;
     }

@@ -35,6 +35,7 @@ final class Report {
                     case CACHE -> "the cached manifest, the remote could not be read";
                     case NONE -> "assumed empty, the remote could not be read";
                 } + "):");
+        scope(out, r);
         int shown = 0;
         int total = plan.uploads().size() + plan.deletes().size();
         for (PlannedUpload u : plan.uploads()) {
@@ -85,8 +86,17 @@ final class Report {
         }
     }
 
+    /** For a narrowed run ({@code --include}): which paths it covered, and that the rest was left alone. */
+    static void scope(PrintWriter out, SyncResult r) {
+        if (!r.scope().isEmpty()) {
+            out.println("  scope: " + String.join(", ", r.scope())
+                    + " (narrowed by --include: remote files outside these paths are left as they are)");
+        }
+    }
+
     static void summary(PrintWriter out, SyncResult r) {
         SyncSummary s = r.summary();
+        scope(out, r);
         scan(out, r, false);
         out.println("Synced service \"" + r.service() + "\", snapshot \"" + r.snapshot() + "\": " + s.status().jsonName()
                 + ". " + s.uploaded() + " uploaded (" + Units.bytes(s.bytes()) + "), " + s.deleted() + " deleted, "

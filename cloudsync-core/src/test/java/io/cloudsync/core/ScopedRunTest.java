@@ -291,6 +291,55 @@ class ScopedRunTest {
         assertRestorable(cs, "scripted", 6);
     }
 
+    /** A clock the test moves by hand. */
+    static final class MovableClock extends java.time.Clock {
+        volatile Instant now = Instant.now();
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void narrowedRun_doesNotMakeARacilyCleanEntryOutsideTheScopeTrusted() throws Exception {
+        MovableClock clock = new MovableClock();
+        CloudSyncConfig config = CloudSyncConfig.builder().enable("local").service("local", Map.of("directory", remote.toString()))
+                .build();
+        CloudSync cs = CloudSync.builder().root(root).config(config).clock(clock).build();
+        // hashed by the first run within the racy window of its manifest's time
+        Path racy = Trees.write(root, "docs/racy.txt", "before");
+        FileTime mtime = FileTime.from(clock.now);
+        Files.setLastModifiedTime(racy, mtime);
+        cs.run(SyncRequest.builder("local", "nightly").build());
+        Instant first = committed().createdAt();
+
+        clock.now = clock.now.plus(Duration.ofHours(1));
+        Trees.write(root, "assets/logo.png", "logo v2");
+        SyncResult narrowed = cs.run(narrowed("local", List.of("assets")));
+        assertThat(narrowed.plan().uploads()).extracting(PlannedUpload::path).containsExactly("assets/logo.png");
+        assertThat(committed().createdAt()).as("dated no later than the entries it keeps from the remote").isEqualTo(first);
+
+        // same size, same mtime, other content: only a scan that distrusts the racy entry sees it
+        Files.writeString(racy, "after!");
+        Files.setLastModifiedTime(racy, mtime);
+        clock.now = clock.now.plus(Duration.ofHours(1));
+        SyncResult whole = cs.run(SyncRequest.builder("local", "nightly").build());
+
+        assertThat(whole.plan().uploads()).extracting(PlannedUpload::path).contains("docs/racy.txt");
+        assertThat(remote.resolve("nightly/docs/racy.txt")).hasContent("after!");
+    }
+
     @Test
     void pullAndVerify_withInclude_coverOnlyThoseSegments() throws Exception {
         CloudSync cs = cloudSync();

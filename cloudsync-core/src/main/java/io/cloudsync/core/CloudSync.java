@@ -332,51 +332,16 @@ public final class CloudSync {
      * @throws ProviderException when the remote manifest cannot be read
      */
     public PullResult pull(String service, String snapshot, Path target, boolean replaceExisting) {
-        return pull(service, snapshot, target, replaceExisting, List.of());
-    }
-
-    /**
-     * Restores part of a snapshot: as {@link #pull(String, String, Path, boolean)}, but only the files
-     * under {@code include} (whole path segments: {@code assets} covers {@code assets/x}, not
-     * {@code assets2/x}). {@link PullResult#manifest()} is then the part of the remote manifest that
-     * was pulled.
-     *
-     * @param service the service to read from
-     * @param snapshot the snapshot (the configured prefix is applied)
-     * @param target the folder to write into; created when missing
-     * @param replaceExisting whether files already in {@code target} are replaced
-     * @param include paths relative to the root, such as {@code "assets"}; empty for the whole snapshot
-     * @return what was written, skipped and failed
-     * @throws io.cloudsync.ConfigurationException when an include path is absolute or uses {@code ..},
-     *     when nothing in the snapshot lies under one, or when {@code target} is not a folder
-     * @throws FeatureDisabledException when a flag is off
-     * @throws io.cloudsync.ProviderNotFoundException when no provider serves the service
-     * @throws CloudSyncException when the remote has no manifest for the snapshot
-     * @throws ProviderException when the remote manifest cannot be read
-     */
-    public PullResult pull(String service, String snapshot, Path target, boolean replaceExisting, List<String> include) {
         Objects.requireNonNull(target, "target");
         SyncRequest request = SyncRequest.builder(service, snapshot).build();
         String name = snapshotName(request);
         requireFlags(service, "pull a snapshot");
-        Scope scope = Scope.of(include, root);
         ServiceSpec spec = serviceSpec(request);
         ProviderFactory factory = providers.require(spec.providerId);
         try (Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
             return new Pull(service, name, provider, Retry.forProvider(config.engine(), provider, sleeper), config.engine().parallelism())
-                    .run(target, replaceExisting, m -> narrowed(scope, m, service, "pull"));
+                    .run(target, replaceExisting);
         }
-    }
-
-    /** The part of a remote manifest in {@code scope}; refuses a scope path that names nothing there. */
-    private static Manifest narrowed(Scope scope, Manifest m, String service, String what) {
-        List<String> unmatched = scope.unmatched(m);
-        if (!unmatched.isEmpty()) {
-            throw new io.cloudsync.ConfigurationException("nothing in snapshot \"" + m.name() + "\" of service \"" + service
-                    + "\" lies under " + unmatched + ", so there is nothing there to " + what + "; check the path (the"
-                    + " snapshot's top level holds " + Scope.topLevel(m, 20) + ")");
-        }
-        return scope.inside(m);
     }
 
     /**
@@ -396,38 +361,14 @@ public final class CloudSync {
      * @throws ProviderException when the manifest or the listing cannot be read
      */
     public VerifyResult verify(String service, String snapshot, int samplePercent) {
-        return verify(service, snapshot, samplePercent, List.of());
-    }
-
-    /**
-     * Checks part of a snapshot: as {@link #verify(String, String, int)}, but only the files under
-     * {@code include} (whole path segments), and only unlisted remote files under it count as
-     * {@link VerifyResult#extra()}. {@link VerifyResult#manifest()} is then the part checked.
-     *
-     * @param service the service to check
-     * @param snapshot the snapshot (the configured prefix is applied)
-     * @param samplePercent 0 to 100: the share of files without a listed digest to download
-     * @param include paths relative to the root, such as {@code "assets"}; empty for the whole snapshot
-     * @return what was checked and what is wrong
-     * @throws io.cloudsync.ConfigurationException when an include path is absolute or uses {@code ..},
-     *     or when nothing in the snapshot lies under one
-     * @throws FeatureDisabledException when a flag is off
-     * @throws IllegalArgumentException when {@code samplePercent} is out of range
-     * @throws io.cloudsync.ProviderNotFoundException when no provider serves the service
-     * @throws CloudSyncException when the remote has no manifest for the snapshot
-     * @throws ProviderException when the manifest or the listing cannot be read
-     */
-    public VerifyResult verify(String service, String snapshot, int samplePercent, List<String> include) {
         SyncRequest request = SyncRequest.builder(service, snapshot).build();
         String name = snapshotName(request);
         requireFlags(service, "verify a snapshot");
-        Scope scope = Scope.of(include, root);
         ServiceSpec spec = serviceSpec(request);
         ProviderFactory factory = providers.require(spec.providerId);
         try (Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
             return new Verify(service, name, provider, factory.capabilities(), Retry.forProvider(config.engine(), provider, sleeper),
-                    config.engine().parallelism(), stateDirectory.resolve("tmp"))
-                    .run(samplePercent, m -> narrowed(scope, m, service, "verify"), scope::covers);
+                    config.engine().parallelism(), stateDirectory.resolve("tmp")).run(samplePercent);
         }
     }
 

@@ -232,39 +232,6 @@ final class Scope {
         return Manifest.of(local.name(), local.root(), createdAt, entries);
     }
 
-    /**
-     * The scope paths under which {@code m} has no entry.
-     *
-     * @param m a manifest
-     * @return empty when every scope path names something in {@code m}
-     */
-    List<String> unmatched(Manifest m) {
-        List<String> unmatched = new ArrayList<>();
-        for (String p : paths) {
-            if (m.entries().stream().noneMatch(e -> covers(p, e.path()))) {
-                unmatched.add(p);
-            }
-        }
-        return unmatched;
-    }
-
-    /**
-     * The first segments of {@code m}'s paths, for messages.
-     *
-     * @param m a manifest
-     * @param max how many to name before {@code "..."}
-     * @return such as {@code [assets, config, readme.txt]}
-     */
-    static String topLevel(Manifest m, int max) {
-        java.util.TreeSet<String> top = new java.util.TreeSet<>(PathRules.ORDER);
-        for (ManifestEntry e : m.entries()) {
-            int slash = e.path().indexOf('/');
-            top.add(slash < 0 ? e.path() : e.path().substring(0, slash));
-        }
-        List<String> shown = top.stream().limit(max).toList();
-        return shown + (top.size() > max ? " and " + (top.size() - max) + " more" : "");
-    }
-
     @Override
     public String toString() {
         return paths.isEmpty() ? "Scope[whole mirror]" : "Scope" + paths;

@@ -340,36 +340,6 @@ class ScopedRunTest {
         assertThat(remote.resolve("nightly/docs/racy.txt")).hasContent("after!");
     }
 
-    @Test
-    void pullAndVerify_withInclude_coverOnlyThoseSegments() throws Exception {
-        CloudSync cs = cloudSync();
-        cs.run(SyncRequest.builder("local", "nightly").build());
-        Trees.write(remote, "nightly/docs/unlisted.md", "on the remote, in no manifest");
-        Path target = tmp.resolve("restore");
-
-        PullResult pulled = cs.pull("local", "nightly", target, false, List.of("./assets/", "config"));
-
-        assertThat(pulled.status()).isEqualTo(SyncStatus.SUCCESS);
-        assertThat(Trees.read(target)).isEqualTo(Map.of(
-                "assets/logo.png", "logo v1", "assets/old.css", "old css", "config/app.json", "{}"));
-        assertThat(pulled.manifest().entries()).extracting(ManifestEntry::path)
-                .containsExactly("assets/logo.png", "assets/old.css", "config/app.json");
-
-        VerifyResult scoped = cs.verify("local", "nightly", 100, List.of("assets"));
-        assertThat(scoped.ok()).isTrue();
-        assertThat(scoped.extra()).isEmpty();
-        assertThat(scoped.manifest().entries()).hasSize(2);
-        assertThat(cs.verify("local", "nightly", 100, List.of("docs")).extra()).containsExactly("docs/unlisted.md");
-        assertThat(cs.verify("local", "nightly", 100).extra()).containsExactly("docs/unlisted.md");
-
-        assertThatThrownBy(() -> cs.pull("local", "nightly", target, false, List.of("asets")))
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("nothing in snapshot \"nightly\"").hasMessageContaining("[asets]")
-                .hasMessageContaining("[assets, assets2, config, docs, readme.txt]");
-        assertThatThrownBy(() -> cs.verify("local", "nightly", 100, List.of("../x")))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("\"..\" would leave the project root");
-    }
-
     /** Pulls into a fresh folder: every file the manifest names arrives and matches it; verify finds no problem. */
     private void assertRestorable(CloudSync cs, String service, int expectedFiles) throws Exception {
         Path target = Files.createTempDirectory(tmp, "pull-");

@@ -70,7 +70,7 @@ public final class Pull {
     }
 
     /**
-     * Runs the pull of the whole snapshot.
+     * Runs the pull.
      *
      * @param target the folder to write into; created when missing
      * @param replaceExisting whether a file already in the target is replaced
@@ -80,29 +80,14 @@ public final class Pull {
      * @throws ProviderException when the manifest cannot be read
      */
     public PullResult run(Path target, boolean replaceExisting) {
-        return run(target, replaceExisting, java.util.function.UnaryOperator.identity());
-    }
-
-    /**
-     * Runs the pull of part of the snapshot.
-     *
-     * @param target the folder to write into; created when missing
-     * @param replaceExisting whether a file already in the target is replaced
-     * @param narrow the part of the remote manifest to pull (it may refuse, throwing)
-     * @return the outcome
-     * @throws ConfigurationException when the target is not a folder
-     * @throws CloudSyncException when the remote has no manifest for the snapshot
-     * @throws ProviderException when the manifest cannot be read
-     */
-    public PullResult run(Path target, boolean replaceExisting, java.util.function.UnaryOperator<Manifest> narrow) {
         long started = System.nanoTime();
         Path base = target.toAbsolutePath().normalize();
         if (Files.exists(base) && !Files.isDirectory(base)) {
             throw new ConfigurationException("pull target " + base + " is not a folder; give a folder (it is created when missing)");
         }
-        Manifest manifest = narrow.apply(retry.call(() -> provider.readManifest(snapshot))
+        Manifest manifest = retry.call(() -> provider.readManifest(snapshot))
                 .orElseThrow(() -> new CloudSyncException("service \"" + service + "\" has no manifest for snapshot \""
-                        + snapshot + "\", so there is nothing to pull; check the snapshot name, or run a sync first")));
+                        + snapshot + "\", so there is nothing to pull; check the snapshot name, or run a sync first"));
         try {
             Files.createDirectories(base);
         } catch (IOException e) {

@@ -80,29 +80,13 @@ public final class Verify {
      * @throws ProviderException when the manifest or the listing cannot be read
      */
     public VerifyResult run(int samplePercent) {
-        return run(samplePercent, java.util.function.UnaryOperator.identity(), path -> true);
-    }
-
-    /**
-     * Runs the verification of part of the snapshot.
-     *
-     * @param samplePercent 0 to 100: the share of files without a listed digest to download
-     * @param narrow the part of the remote manifest to check (it may refuse, throwing)
-     * @param inScope which listed remote paths count, as {@link VerifyResult#extra()} when unlisted
-     * @return what was found
-     * @throws IllegalArgumentException when {@code samplePercent} is out of range
-     * @throws CloudSyncException when the remote has no manifest for the snapshot
-     * @throws ProviderException when the manifest or the listing cannot be read
-     */
-    public VerifyResult run(int samplePercent, java.util.function.UnaryOperator<Manifest> narrow,
-                            java.util.function.Predicate<String> inScope) {
         if (samplePercent < 0 || samplePercent > 100) {
             throw new IllegalArgumentException("sample must be a percentage from 0 to 100, was " + samplePercent);
         }
         long started = System.nanoTime();
-        Manifest manifest = narrow.apply(retry.call(() -> provider.readManifest(snapshot))
+        Manifest manifest = retry.call(() -> provider.readManifest(snapshot))
                 .orElseThrow(() -> new CloudSyncException("service \"" + service + "\" has no manifest for snapshot \""
-                        + snapshot + "\", so there is nothing to verify; check the snapshot name, or run a sync first")));
+                        + snapshot + "\", so there is nothing to verify; check the snapshot name, or run a sync first"));
         boolean listed = capabilities.contains(Capability.LISTING);
         int byDigest = 0;
         int bySizeCandidates;
@@ -111,7 +95,7 @@ public final class Verify {
         if (listed) {
             Map<String, RemoteEntry> remote = new HashMap<>();
             try (Stream<RemoteEntry> stream = retry.call(() -> provider.list(snapshot))) {
-                stream.filter(r -> inScope.test(r.path())).forEach(r -> remote.put(r.path(), r));
+                stream.forEach(r -> remote.put(r.path(), r));
             }
             for (ManifestEntry e : manifest.entries()) {
                 RemoteEntry r = remote.remove(e.path());

@@ -17,7 +17,8 @@ public interface SyncListener {
     }
 
     /**
-     * One operation of a run finished.
+     * One operation of a run finished. The engine hands these over one at a time, in the order it
+     * counted them, so neither count ever goes down from one event to the next.
      *
      * @param event the progress so far
      */
@@ -55,7 +56,8 @@ public interface SyncListener {
      * @param succeeded whether it succeeded
      * @param filesDone operations finished so far, including this one
      * @param filesTotal operations in the plan
-     * @param bytesDone bytes uploaded so far
+     * @param bytesDone bytes of the files uploaded so far, those an interrupted run had stored (and
+     *     this one took from the journal) included; a file counts once it is done
      * @param bytesTotal bytes the plan uploads
      */
     record ProgressEvent(String service, String snapshot, SyncAction action, String path, boolean succeeded,

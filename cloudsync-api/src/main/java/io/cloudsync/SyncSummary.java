@@ -8,16 +8,23 @@ import java.util.Objects;
  * The outcome of a dry-run or run.
  *
  * @param status how it ended; never {@code null}
- * @param uploaded files uploaded (for a dry-run: files that would be)
+ * @param uploaded files uploaded (for a dry-run: files that would be), counting those {@code resumed}
  * @param deleted files deleted (for a dry-run: files that would be)
  * @param skipped files left alone because the remote already had them
  * @param failed operations that failed
- * @param bytes bytes uploaded (for a dry-run: bytes that would be)
+ * @param bytes bytes of the files uploaded (for a dry-run: bytes that would be), counting those
+ *     {@code resumed}: {@code resumedBytes + bytesSent}
  * @param duration wall time; never {@code null}
  * @param errors every failed operation, in the order they were recorded; never {@code null}
+ * @param resumed of the files uploaded, those an interrupted earlier run had already stored (the run
+ *     journal says so), taken as they are without sending them again; 0 for a dry-run
+ * @param resumedBytes of {@code bytes}, those already on the remote before this run: the files
+ *     {@code resumed} plus the parts of interrupted multipart or resumable uploads that this run
+ *     continued instead of sending again; 0 for a dry-run
+ * @param bytesSent of {@code bytes}, those this run really sent; 0 for a dry-run
  */
 public record SyncSummary(SyncStatus status, int uploaded, int deleted, int skipped, int failed, long bytes,
-                          Duration duration, List<SyncError> errors) {
+                          Duration duration, List<SyncError> errors, int resumed, long resumedBytes, long bytesSent) {
 
     /**
      * Validates the counts and copies the error list.
@@ -30,15 +37,45 @@ public record SyncSummary(SyncStatus status, int uploaded, int deleted, int skip
      * @param bytes see the record component
      * @param duration see the record component
      * @param errors see the record component
-     * @throws IllegalArgumentException when a count is negative
+     * @param resumed see the record component
+     * @param resumedBytes see the record component
+     * @param bytesSent see the record component
+     * @throws IllegalArgumentException when a count is negative, more files are resumed than uploaded,
+     *     or resumed and sent bytes add up to more than {@code bytes}
      */
     public SyncSummary {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(duration, "duration");
         errors = List.copyOf(errors);
-        if (uploaded < 0 || deleted < 0 || skipped < 0 || failed < 0 || bytes < 0) {
+        if (uploaded < 0 || deleted < 0 || skipped < 0 || failed < 0 || bytes < 0 || resumed < 0 || resumedBytes < 0
+                || bytesSent < 0) {
             throw new IllegalArgumentException("summary counts must not be negative: uploaded=" + uploaded
-                    + " deleted=" + deleted + " skipped=" + skipped + " failed=" + failed + " bytes=" + bytes);
+                    + " deleted=" + deleted + " skipped=" + skipped + " failed=" + failed + " bytes=" + bytes
+                    + " resumed=" + resumed + " resumed_bytes=" + resumedBytes + " bytes_sent=" + bytesSent);
         }
+        if (resumed > uploaded || resumedBytes > bytes || bytesSent > bytes - resumedBytes) {
+            throw new IllegalArgumentException("summary counts do not add up: uploaded=" + uploaded + " resumed="
+                    + resumed + ", bytes=" + bytes + " resumed_bytes=" + resumedBytes + " bytes_sent=" + bytesSent
+                    + " (resumed files are part of uploaded, resumed and sent bytes are parts of bytes)");
+        }
+    }
+
+    /**
+     * A summary without resumed work: every byte counted in {@code bytes} was sent by this run (by a
+     * dry-run: none). Kept for hosts written against the first release.
+     *
+     * @param status see the record component
+     * @param uploaded see the record component
+     * @param deleted see the record component
+     * @param skipped see the record component
+     * @param failed see the record component
+     * @param bytes see the record component; also taken as {@code bytesSent}
+     * @param duration see the record component
+     * @param errors see the record component
+     * @throws IllegalArgumentException when a count is negative
+     */
+    public SyncSummary(SyncStatus status, int uploaded, int deleted, int skipped, int failed, long bytes,
+                       Duration duration, List<SyncError> errors) {
+        this(status, uploaded, deleted, skipped, failed, bytes, duration, errors, 0, 0, status == SyncStatus.DRY_RUN ? 0 : bytes);
     }
 }

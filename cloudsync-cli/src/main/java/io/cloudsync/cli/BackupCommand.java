@@ -127,11 +127,11 @@ final class BackupCommand implements Runnable {
             }
             PrintWriter out = s.terminal().out();
             for (Backups.BackupInfo i : list) {
-                out.printf("%-48s %s  %6d files  %10s  %s%n", i.name(), i.createdAt(), i.entryCount(),
-                        Units.bytes(i.totalBytes()), i.label());
+                out.printf("%-48s %s  %6d files  %10s  %s%n", Text.safe(i.name()), i.createdAt(), i.entryCount(),
+                        Units.bytes(i.totalBytes()), Text.safe(i.label()));
             }
             if (list.isEmpty()) {
-                s.terminal().err().println("cloudsync: no backups in " + backups.folder()
+                s.terminal().err().println("cloudsync: no backups in " + Text.safe(backups.folder().toString())
                         + "; \"cloudsync backup create\" makes one");
             }
             return ExitCodes.OK;

@@ -50,7 +50,8 @@ final class Cli {
         if (json) {
             printJsonError(t, ExitCodes.USAGE, "usage", message, null);
         }
-        t.err().println("cloudsync: " + message);
+        t.err().println("cloudsync: " + Text.safe(ex.getMessage()) + System.lineSeparator() + "Run \"" + name
+                + " --help\" to see the usage.");
         return ExitCodes.USAGE;
     }
 
@@ -61,7 +62,9 @@ final class Cli {
         if (json) {
             printJsonError(t, code, type, message, ex instanceof PlanRefusedException p && p.plan() != null ? p : null);
         }
-        t.err().println("cloudsync: " + message);
+        // the exception's text may quote a path: escaped for people; the lines added here are meant
+        t.err().println("cloudsync: " + (ex instanceof io.cloudsync.ProviderNotFoundException ? Text.safeLines(message)
+                : messageOf(ex, Text::safe)));
         if (verbose) {
             ex.printStackTrace(t.err());
         } else if (code == ExitCodes.FAILED && !(ex instanceof io.cloudsync.CloudSyncException)
@@ -136,7 +139,12 @@ final class Cli {
     }
 
     private static String messageOf(Throwable ex) {
-        String m = ex.getMessage() == null || ex.getMessage().isBlank() ? ex.getClass().getName() : ex.getMessage();
+        return messageOf(ex, java.util.function.UnaryOperator.identity());
+    }
+
+    /** The message for {@code ex}, with {@code quote} applied to the exception's own text. */
+    private static String messageOf(Throwable ex, java.util.function.UnaryOperator<String> quote) {
+        String m = quote.apply(ex.getMessage() == null || ex.getMessage().isBlank() ? ex.getClass().getName() : ex.getMessage());
         if (ex instanceof LockHeldException) {
             return m + System.lineSeparator() + "Wait for that run to finish, or pass --wait-lock 5m to wait for it.";
         }
@@ -151,8 +159,8 @@ final class Cli {
             return m;
         }
         if (ex instanceof java.io.IOException) {
-            return "file error: " + ex + "; check that the path exists and that you may write there";
+            return "file error: " + quote.apply(ex.toString()) + "; check that the path exists and that you may write there";
         }
-        return "unexpected error: " + ex;
+        return "unexpected error: " + quote.apply(ex.toString());
     }
 }

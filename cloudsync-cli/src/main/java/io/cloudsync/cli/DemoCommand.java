@@ -115,9 +115,9 @@ final class DemoCommand implements Callable<Integer> {
             JsonOut.print(t, doc);
         } else {
             out.println("");
-            out.println("The mirror of snapshot \"" + SNAPSHOT + "\" is in " + mirror.resolve(SNAPSHOT));
-            out.println("and its manifest in " + mirror.resolve(".cloudsync/manifests/" + SNAPSHOT + ".json") + ".");
-            out.println("Try next: ./cloudsync --root " + project + " plan --snapshot " + SNAPSHOT
+            out.println("The mirror of snapshot \"" + SNAPSHOT + "\" is in " + Text.safe(mirror.resolve(SNAPSHOT).toString()));
+            out.println("and its manifest in " + Text.safe(mirror.resolve(".cloudsync/manifests/" + SNAPSHOT + ".json").toString()) + ".");
+            out.println("Try next: ./cloudsync --root " + Text.safe(project.toString()) + " plan --snapshot " + SNAPSHOT
                     + "   (docs/CLI.md lists every command)");
         }
         int code1 = SyncCommand.codeOf(sync1.summary().status());
@@ -126,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void say(boolean json, PrintWriter out, String line) {
         if (!json) {
-            out.println(line);
+            out.println(Text.safe(line));
         }
     }
 

@@ -78,7 +78,7 @@ final class DoctorCommand implements Callable<Integer> {
         } else {
             PrintWriter out = t.out();
             for (Check c : checks) {
-                out.printf("%-8s %-22s %s%n", c.status().name().toLowerCase(Locale.ROOT), c.name(), c.detail());
+                out.printf("%-8s %-22s %s%n", c.status().name().toLowerCase(Locale.ROOT), c.name(), Text.safe(c.detail()));
             }
             out.println(ok ? "Nothing is missing." : "Something is missing or broken: see the lines marked \"missing\" or \"error\".");
         }

@@ -40,6 +40,11 @@ final class JsonOut {
         return m == null ? NullNode.getInstance() : ResultJson.manifest(m);
     }
 
+    /** What a scan left out, as {@code [{path, reason}]}: the {@code skipped_paths} of plan, sync and manifest. */
+    static ArrayNode skippedPaths(io.cloudsync.core.ManifestBuilder.Result scan) {
+        return ResultJson.skippedPaths(scan);
+    }
+
     static ObjectNode plan(Plan plan) {
         return ResultJson.plan(plan);
     }

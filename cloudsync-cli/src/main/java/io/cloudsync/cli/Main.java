@@ -18,6 +18,7 @@ public final class Main {
      * @param args the command line
      */
     public static void main(String[] args) {
+        System.setErr(Text.escapingLines(System.err)); // log lines quote paths; see Text#escapingLines
         Logging.configure(Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
         int code = Cli.run(Terminal.system(), args);
         System.exit(code);

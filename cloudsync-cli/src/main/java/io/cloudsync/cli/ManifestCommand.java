@@ -37,15 +37,16 @@ final class ManifestCommand implements Callable<Integer> {
         if (s.json()) {
             com.fasterxml.jackson.databind.node.ObjectNode doc = JsonOut.object();
             doc.set("manifest", JsonOut.manifest(result.manifest()));
+            doc.set("skipped_paths", JsonOut.skippedPaths(result));
             JsonOut.print(s.terminal(), doc);
             return ExitCodes.OK;
         }
         PrintWriter out = s.terminal().out();
         for (ManifestEntry e : result.manifest().entries()) {
-            out.printf("%s  %12d  %s%n", e.sha256(), e.size(), e.path());
+            out.printf("%s  %12d  %s%n", e.sha256(), e.size(), Text.safe(e.path()));
         }
         out.println(result.manifest().entries().size() + " files, " + Units.bytes(result.manifest().totalBytes())
-                + ", checksum " + result.manifest().checksum() + " (root " + s.root() + ")");
+                + ", checksum " + result.manifest().checksum() + " (root " + Text.safe(s.root().toString()) + ")");
         return ExitCodes.OK;
     }
 }

@@ -61,7 +61,7 @@ final class ProvidersCommand implements Callable<Integer> {
         if (providers.factories().isEmpty()) {
             out.println("No provider found on the class path.");
         }
-        providers.problems().forEach(p -> t.err().println("cloudsync: problem: " + p));
+        providers.problems().forEach(p -> t.err().println("cloudsync: problem: " + Text.safe(p)));
         return ExitCodes.OK;
     }
 

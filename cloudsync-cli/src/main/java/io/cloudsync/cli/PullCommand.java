@@ -42,12 +42,13 @@ final class PullCommand implements Callable<Integer> {
             JsonOut.print(s.terminal(), JsonOut.pull(r));
         } else {
             PrintWriter out = s.terminal().out();
-            out.println("Pulled service \"" + r.service() + "\", snapshot \"" + r.snapshot() + "\" into " + r.target() + ": "
+            out.println("Pulled service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\" into "
+                    + Text.safe(r.target().toString()) + ": "
                     + r.status().jsonName() + ". " + r.written() + " written (" + Units.bytes(r.bytes()) + "), "
                     + r.skippedExisting() + " already there" + (r.skippedExisting() > 0 && !replaceExisting
                     ? " (left alone; --replace-existing replaces them)" : "") + ", " + r.failed() + " failed, in "
                     + Units.duration(r.duration()) + ".");
-            r.errors().forEach(e -> out.println("  failed " + e.path() + ": " + e.error()));
+            r.errors().forEach(e -> out.println("  failed " + Text.safe(e.path()) + ": " + Text.safe(e.error())));
         }
         return SyncCommand.codeOf(r.status());
     }

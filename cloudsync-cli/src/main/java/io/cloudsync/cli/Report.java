@@ -23,13 +23,13 @@ final class Report {
 
     static void planSourceWarning(Session s, SyncResult r) {
         if (r.planSource() != PlanSource.REMOTE) {
-            s.warn("the remote manifest was not read: " + r.planSourceNote());
+            s.warn("the remote manifest was not read: " + r.planSourceNote()); // warn escapes
         }
     }
 
     static void plan(PrintWriter out, SyncResult r, boolean all) {
         Plan plan = r.plan();
-        out.println("Plan for service \"" + r.service() + "\", snapshot \"" + r.snapshot() + "\" (remote side: "
+        out.println("Plan for service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\" (remote side: "
                 + switch (r.planSource()) {
                     case REMOTE -> r.remoteManifest().isPresent() ? "the remote manifest" : "empty, no manifest yet";
                     case CACHE -> "the cached manifest, the remote could not be read";
@@ -43,13 +43,13 @@ final class Report {
                 break;
             }
             out.printf("  %s %-8s %s (%s)%n", u.reason() == UploadReason.NEW ? "+" : "~",
-                    u.reason() == UploadReason.NEW ? "new" : "changed", u.path(), Units.bytes(u.size()));
+                    u.reason() == UploadReason.NEW ? "new" : "changed", Text.safe(u.path()), Units.bytes(u.size()));
         }
         for (ManifestEntry d : plan.deletes()) {
             if (!all && shown++ >= MAX_ITEMS) {
                 break;
             }
-            out.printf("  - %-8s %s%n", "delete", d.path());
+            out.printf("  - %-8s %s%n", "delete", Text.safe(d.path()));
         }
         if (!all && total > MAX_ITEMS) {
             out.println("  ... and " + (total - MAX_ITEMS) + " more (-v lists them all, --json gives every item)");
@@ -61,53 +61,77 @@ final class Report {
         out.println(plan.uploads().size() + " to upload (" + Units.bytes(plan.uploadBytes()) + "), "
                 + plan.deletes().size() + " to delete, " + plan.skipped().size() + " unchanged"
                 + (r.scan().unreadable().isEmpty() ? "" : ", " + r.scan().unreadable().size() + " unreadable (kept on the remote)")
-                + (r.scan().skipped().isEmpty() ? "" : ", " + r.scan().skipped().size() + " left out") + ".");
+                + (r.scan().leftOut().isEmpty() ? "" : ", " + r.scan().leftOut().size() + " left out") + ".");
     }
 
     /**
      * What the scan could not read (never deleted from the remote) and what it left out (symbolic
-     * links are never followed, special files and names that are not valid UTF-8 are not recorded).
+     * links are never followed; special files, names that are not valid UTF-8 or that the path rules
+     * cannot record are not recorded): each path with its reason, at most {@link #MAX_ITEMS} left-out
+     * paths unless {@code all}. A path the scan could not read is named once, as unreadable.
      */
     static void scan(PrintWriter out, SyncResult r, boolean all) {
         for (ManifestBuilder.Unreadable u : r.scan().unreadable()) {
-            out.println("  ! unreadable " + (u.path().isEmpty() ? "." : u.path()) + ": " + u.reason()
+            out.println("  ! unreadable " + (u.path().isEmpty() ? "." : Text.safe(u.path())) + ": " + Text.safe(u.reason())
                     + " (kept on the remote as it is, not deleted)");
         }
         int shown = 0;
-        for (String skipped : r.scan().skipped()) {
+        for (ManifestBuilder.Skipped skipped : r.scan().leftOut()) {
             if (!all && shown++ >= MAX_ITEMS) {
-                out.println("  ... and " + (r.scan().skipped().size() - MAX_ITEMS) + " more left out (-v lists them all)");
+                out.println("  ... and " + (r.scan().leftOut().size() - MAX_ITEMS) + " more left out (-v lists them all,"
+                        + " --json gives every one in skipped_paths)");
                 break;
             }
-            out.println("  left out   " + skipped);
+            out.println("  left out   " + Text.safe(skipped.path()) + ": " + Text.safe(skipped.reason()));
         }
         for (String warning : r.scan().warnings()) {
-            out.println("  warning    " + warning);
+            out.println("  warning    " + Text.safe(warning));
         }
     }
 
     /** For a narrowed run ({@code --include}): which paths it covered, and that the rest was left alone. */
     static void scope(PrintWriter out, SyncResult r) {
         if (!r.scope().isEmpty()) {
-            out.println("  scope: " + String.join(", ", r.scope())
+            out.println("  scope: " + Text.safe(String.join(", ", r.scope()))
                     + " (narrowed by --include: remote files outside these paths are left as they are)");
         }
     }
 
     static void summary(PrintWriter out, SyncResult r) {
+        summary(out, r, false);
+    }
+
+    /** The end of a run: the scan report ({@code all}: every left-out path), the counts, the failures. */
+    static void summary(PrintWriter out, SyncResult r, boolean all) {
         SyncSummary s = r.summary();
         scope(out, r);
-        scan(out, r, false);
-        out.println("Synced service \"" + r.service() + "\", snapshot \"" + r.snapshot() + "\": " + s.status().jsonName()
-                + ". " + s.uploaded() + " uploaded (" + Units.bytes(s.bytes()) + "), " + s.deleted() + " deleted, "
-                + s.skipped() + " unchanged, " + s.failed() + " failed, in " + Units.duration(s.duration()) + ".");
+        scan(out, r, all);
+        out.println("Synced service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\": "
+                + s.status().jsonName() + ". " + s.uploaded() + " uploaded (" + uploadedBytes(s) + "), " + s.deleted()
+                + " deleted, " + s.skipped() + " unchanged, " + s.failed() + " failed"
+                + (r.scan().leftOut().isEmpty() ? "" : ", " + r.scan().leftOut().size() + " left out")
+                + ", in " + Units.duration(s.duration()) + ".");
         errors(out, s);
+    }
+
+    /**
+     * The bytes of the uploaded files and, when an interrupted run had stored some of them, how much of
+     * that was resumed and how much this run really sent: {@code 9 B; 2 resumed from an interrupted
+     * run (6 B already stored), 3 B sent}.
+     */
+    static String uploadedBytes(SyncSummary s) {
+        if (s.resumed() == 0 && s.resumedBytes() == 0) {
+            return Units.bytes(s.bytes());
+        }
+        String already = s.resumed() == 0 ? Units.bytes(s.resumedBytes()) + " already stored by interrupted uploads"
+                : s.resumed() + " resumed from an interrupted run (" + Units.bytes(s.resumedBytes()) + " already stored)";
+        return Units.bytes(s.bytes()) + "; " + already + ", " + Units.bytes(s.bytesSent()) + " sent";
     }
 
     static void errors(PrintWriter out, SyncSummary s) {
         for (SyncError e : s.errors()) {
             if (e.action() != SyncAction.SCAN) { // listed above with the scan report
-                out.println("  failed " + e.action().jsonName() + " " + e.path() + ": " + e.error());
+                out.println("  failed " + e.action().jsonName() + " " + Text.safe(e.path()) + ": " + Text.safe(e.error()));
             }
         }
         switch (s.status()) {

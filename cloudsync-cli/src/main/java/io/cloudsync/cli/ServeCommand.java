@@ -63,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
             builder.token(readToken(tokenSource));
             // the state folder's own token file is checked (and logged) by the server itself
             CloudSyncHttpServer.tokenFileWarning(tokenSource)
-                    .ifPresent(w -> s.terminal().err().println("cloudsync: warning: " + w));
+                    .ifPresent(w -> s.terminal().err().println("cloudsync: warning: " + Text.safe(w)));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         try (CloudSyncHttpServer server = builder.start()) {
@@ -71,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
                 server.close();
                 stopped.countDown();
             }, "cloudsync-serve-stop"));
-            s.terminal().err().println("cloudsync: serving " + s.root() + " at " + server.baseUri()
+            s.terminal().err().println("cloudsync: serving " + Text.safe(s.root().toString()) + " at " + server.baseUri()
                     + " (bearer token in " + tokenSource + "); Ctrl-C stops");
             s.terminal().err().flush();
             if (!address.isLoopbackAddress()) {

@@ -206,15 +206,15 @@ final class Session {
                 : "Missing --service ID; " + configFile + " configures " + services + ", so say which one");
     }
 
-    /** Prints a line for people on stdout, unless the output is JSON. */
+    /** Prints a line for people on stdout, unless the output is JSON; control characters are escaped ({@link Text#safe}). */
     void say(String line) {
         if (!json()) {
-            terminal.out().println(line);
+            terminal.out().println(Text.safe(line));
         }
     }
 
-    /** Prints a notice on stderr. */
+    /** Prints a notice on stderr, with control characters escaped ({@link Text#safe}). */
     void warn(String line) {
-        terminal.err().println("cloudsync: " + line);
+        terminal.err().println("cloudsync: " + Text.safe(line));
     }
 }

@@ -82,7 +82,7 @@ final class SyncCommand implements Callable<Integer> {
         if (s.json()) {
             JsonOut.print(s.terminal(), JsonOut.result(result));
         } else {
-            Report.summary(s.terminal().out(), result);
+            Report.summary(s.terminal().out(), result, s.verbose());
             if (noCommitManifest && result.summary().status() == SyncStatus.SUCCESS) {
                 s.say("The remote manifest was left as it was (--no-commit-manifest).");
             }

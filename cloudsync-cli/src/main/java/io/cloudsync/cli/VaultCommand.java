@@ -248,7 +248,7 @@ final class VaultCommand implements Runnable {
                 }
                 JsonOut.print(s.terminal(), doc);
             } else if (value.isEmpty()) {
-                s.terminal().err().println("cloudsync: " + key + " is not in the vault " + s.vaultFile()
+                s.terminal().err().println("cloudsync: " + Text.safe(key) + " is not in the vault " + Text.safe(s.vaultFile().toString())
                         + "; \"cloudsync vault list\" shows what is");
             } else if (reveal) {
                 s.terminal().out().println(value.get().revealString());
@@ -276,9 +276,9 @@ final class VaultCommand implements Runnable {
                 keys.forEach(list::add);
                 JsonOut.print(s.terminal(), doc);
             } else {
-                keys.forEach(s.terminal().out()::println);
+                keys.forEach(k -> s.terminal().out().println(Text.safe(k)));
                 if (keys.isEmpty()) {
-                    s.terminal().err().println("cloudsync: the vault " + s.vaultFile() + " is empty");
+                    s.terminal().err().println("cloudsync: the vault " + Text.safe(s.vaultFile().toString()) + " is empty");
                 }
             }
             return ExitCodes.OK;

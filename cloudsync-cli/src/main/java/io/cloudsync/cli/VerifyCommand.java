@@ -43,16 +43,17 @@ final class VerifyCommand implements Callable<Integer> {
             JsonOut.print(s.terminal(), JsonOut.verify(r));
         } else {
             PrintWriter out = s.terminal().out();
-            r.problems().forEach(p -> out.println("  " + p.kind().jsonName() + " " + p.path() + ": " + p.detail()));
+            r.problems().forEach(p -> out.println("  " + p.kind().jsonName() + " " + Text.safe(p.path()) + ": "
+                    + Text.safe(p.detail())));
             int shown = 0;
             for (String x : r.extra()) {
                 if (!s.verbose() && shown++ >= Report.MAX_ITEMS) {
                     out.println("  ... and " + (r.extra().size() - Report.MAX_ITEMS) + " more files not in the manifest");
                     break;
                 }
-                out.println("  not in the manifest: " + x);
+                out.println("  not in the manifest: " + Text.safe(x));
             }
-            out.println("Verified service \"" + r.service() + "\", snapshot \"" + r.snapshot() + "\": "
+            out.println("Verified service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\": "
                     + (r.ok() ? "ok" : r.problems().size() + " problem(s)") + ". " + r.manifest().entries().size()
                     + " files: " + r.verifiedByDigest() + " by listed digest, " + r.verifiedByDownload()
                     + " downloaded and hashed, " + r.verifiedBySize() + " by listed size only, " + r.unchecked()

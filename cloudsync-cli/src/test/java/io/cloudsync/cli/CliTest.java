@@ -179,6 +179,14 @@ class CliTest {
     }
 
     @Test
+    void include_withAControlCharacter_isEscapedInTheScopeLine() {
+        Fixture.Run plan = f.run("plan", "--snapshot", "nightly", "--include", "docs\n  + new      forged.txt");
+
+        assertThat(plan.code()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("scope: docs\\n  + new      forged.txt").doesNotContain("\n  + new      forged.txt");
+    }
+
+    @Test
     void include_absoluteOrLeavingTheRoot_exits2AndTransfersNothing() {
         for (String bad : new String[] {"../elsewhere", "/etc"}) {
             Fixture.Run sync = f.run("sync", "--snapshot", "nightly", "--include", bad);

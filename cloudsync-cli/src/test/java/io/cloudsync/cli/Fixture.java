@@ -60,6 +60,29 @@ final class Fixture {
         }
     }
 
+    /**
+     * Leaves what a {@code sync} killed with SIGKILL leaves: {@code paths} copied to the remote and
+     * recorded as uploaded and verified in the run journal, no manifest committed.
+     */
+    void interruptedRun(String snapshot, String... paths) {
+        StringBuilder journal = new StringBuilder();
+        for (String path : paths) {
+            try {
+                byte[] content = Files.readAllBytes(root.resolve(path));
+                Path copy = remote.resolve(snapshot).resolve(path);
+                Files.createDirectories(copy.getParent());
+                Files.write(copy, content);
+                String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+                journal.append("U\t").append(sha).append('\t').append(content.length).append('\t').append(path).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new AssertionError(e);
+            }
+        }
+        write(root, "cache/cloud/journal/local/" + snapshot + ".journal", journal.toString());
+    }
+
     /** The project's files, without the config and state folders. */
     Map<String, String> projectFiles() {
         return read(root, k -> !k.startsWith("cache/") && !k.startsWith("config/") && !k.startsWith("backups/"));

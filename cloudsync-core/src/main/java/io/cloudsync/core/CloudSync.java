@@ -298,13 +298,16 @@ public final class CloudSync {
             SyncStatus status = errors.isEmpty() ? SyncStatus.SUCCESS
                     : !operationFailed || uploaded + deleted > 0 ? SyncStatus.PARTIAL : SyncStatus.FAILED;
             SyncSummary summary = new SyncSummary(status, uploaded, deleted, plan.skipped().size(),
-                    errors.size(), outcome == null ? 0 : outcome.bytes(), Duration.ofNanos(System.nanoTime() - started), errors);
+                    errors.size(), outcome == null ? 0 : outcome.bytes(), Duration.ofNanos(System.nanoTime() - started), errors,
+                    outcome == null ? 0 : outcome.resumed(), outcome == null ? 0 : outcome.resumedBytes(),
+                    outcome == null ? 0 : outcome.bytesSent());
             LOG.atInfo().setMessage("sync.run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
                     .addKeyValue("status", status.jsonName()).addKeyValue("uploaded", uploaded)
-                    .addKeyValue("resumed", outcome == null ? 0 : outcome.resumed()).addKeyValue("deleted", deleted)
+                    .addKeyValue("resumed", summary.resumed()).addKeyValue("deleted", deleted)
                     .addKeyValue("failed", errors.size()).addKeyValue("unreadable", scanned.unreadable().size())
                     .addKeyValue("scope", scope.paths())
-                    .addKeyValue("bytes", summary.bytes())
+                    .addKeyValue("bytes", summary.bytes()).addKeyValue("resumed_bytes", summary.resumedBytes())
+                    .addKeyValue("bytes_sent", summary.bytesSent())
                     .addKeyValue("plan_id", plan.id()).addKeyValue("duration_ms", summary.duration().toMillis()).log();
             fireComplete(service, snapshot, summary);
             return new SyncResult(service, snapshot, target, plan, summary, remoteManifest.orElse(null),

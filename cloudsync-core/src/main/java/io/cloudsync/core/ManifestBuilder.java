@@ -119,6 +119,38 @@ public final class ManifestBuilder {
     }
 
     /**
+     * A path a scan left out of the manifest although it is in the tree, and why: a symbolic link, a
+     * device, FIFO or socket, a name that is not valid UTF-8 or that {@link PathRules} cannot record
+     * (a backslash, say). Paths whose content could not be established are {@link Unreadable} instead.
+     *
+     * @param path the path as found, {@code /}-separated, bytes that are not valid UTF-8 shown as
+     *     {@code \xNN}; never {@code null}
+     * @param reason why, for people; never {@code null}
+     */
+    public record Skipped(String path, String reason) {
+
+        /**
+         * Checks the components.
+         *
+         * @param path see the record component
+         * @param reason see the record component
+         */
+        public Skipped {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        /**
+         * The item of {@link Result#skipped()} for this path: {@code "<path>: <reason>"}.
+         *
+         * @return the text
+         */
+        public String text() {
+            return path + ": " + reason;
+        }
+    }
+
+    /**
      * The report of one scan.
      *
      * @param manifest the manifest; never {@code null}
@@ -134,10 +166,12 @@ public final class ManifestBuilder {
      * @param warnings what was recorded but deserves a look (such as a vault file that an include
      *     path names explicitly); never {@code null}
      * @param invalidNames how many names were left out because they are not valid UTF-8
+     * @param leftOut the paths left out that are not {@code unreadable}, each with its reason, sorted;
+     *     every one is also in {@code skipped}; never {@code null}
      */
     public record Result(Manifest manifest, List<String> skipped, List<String> missingIncludes,
                          long filesHashed, long filesReused, List<Unreadable> unreadable, List<String> warnings,
-                         int invalidNames) {
+                         int invalidNames, List<Skipped> leftOut) {
 
         /**
          * Copies the lists.
@@ -150,6 +184,7 @@ public final class ManifestBuilder {
          * @param unreadable see the record component
          * @param warnings see the record component
          * @param invalidNames see the record component
+         * @param leftOut see the record component
          */
         public Result {
             Objects.requireNonNull(manifest, "manifest");
@@ -157,6 +192,42 @@ public final class ManifestBuilder {
             missingIncludes = List.copyOf(missingIncludes);
             unreadable = List.copyOf(unreadable);
             warnings = List.copyOf(warnings);
+            leftOut = List.copyOf(leftOut);
+        }
+
+        /**
+         * A report whose {@code leftOut} is read from {@code skipped}: each item's text up to the first
+         * {@code ": "} is its path (the whole item, with path {@code "."}, when it has none), and items
+         * whose path an {@code unreadable} entry covers are not left out but unreadable. Kept for hosts
+         * written against the first release; a scan fills {@code leftOut} itself.
+         *
+         * @param manifest see the record component
+         * @param skipped see the record component
+         * @param missingIncludes see the record component
+         * @param filesHashed see the record component
+         * @param filesReused see the record component
+         * @param unreadable see the record component
+         * @param warnings see the record component
+         * @param invalidNames see the record component
+         */
+        public Result(Manifest manifest, List<String> skipped, List<String> missingIncludes,
+                      long filesHashed, long filesReused, List<Unreadable> unreadable, List<String> warnings,
+                      int invalidNames) {
+            this(manifest, skipped, missingIncludes, filesHashed, filesReused, unreadable, warnings, invalidNames,
+                    leftOutOf(skipped, unreadable));
+        }
+
+        private static List<Skipped> leftOutOf(List<String> skipped, List<Unreadable> unreadable) {
+            List<Skipped> out = new ArrayList<>();
+            for (String item : skipped) {
+                int colon = item.indexOf(": ");
+                Skipped s = colon < 0 ? new Skipped(".", item) : new Skipped(item.substring(0, colon), item.substring(colon + 2));
+                String nfc = java.text.Normalizer.normalize(s.path(), java.text.Normalizer.Form.NFC);
+                if (unreadable.stream().noneMatch(u -> u.covers(nfc) || u.path().isEmpty() && s.path().equals("."))) {
+                    out.add(s);
+                }
+            }
+            return out;
         }
 
         /**

@@ -170,6 +170,10 @@ class ManifestBuilderTest {
                 "link-to-dir: symbolic link, not followed",
                 "link-to-file: symbolic link, not followed",
                 "loop: symbolic link, not followed");
+        assertThat(result.leftOut()).extracting(ManifestBuilder.Skipped::path)
+                .containsExactly("dangling", "link-outside", "link-to-dir", "link-to-file", "loop");
+        assertThat(result.leftOut()).extracting(ManifestBuilder.Skipped::reason).containsOnly("symbolic link, not followed");
+        assertThat(result.leftOut()).extracting(ManifestBuilder.Skipped::text).isEqualTo(result.skipped());
     }
 
     @Test
@@ -222,6 +226,9 @@ class ManifestBuilderTest {
 
         assertThat(paths(result.manifest())).containsExactly("other.txt");
         assertThat(result.skipped()).hasSize(2).allSatisfy(s -> assertThat(s).contains("only by Unicode normalisation"));
+        // reported once, as unreadable (the remote keeps what it has there), not also as left out
+        assertThat(result.unreadable()).extracting(ManifestBuilder.Unreadable::path).containsExactly("caf\u00e9.txt");
+        assertThat(result.leftOut()).isEmpty();
     }
 
     @Test
@@ -234,6 +241,19 @@ class ManifestBuilderTest {
 
         assertThat(paths(result.manifest())).containsExactly("ok.txt");
         assertThat(result.skipped()).singleElement().asString().startsWith("back\\slash.txt: name cannot be recorded");
+        assertThat(result.leftOut()).singleElement().satisfies(l -> {
+            assertThat(l.path()).isEqualTo("back\\slash.txt");
+            assertThat(l.reason()).startsWith("name cannot be recorded");
+        });
+    }
+
+    @Test
+    void result_builtFromTextItems_readsLeftOutPaths_butNotTheUnreadableOnes() {
+        ManifestBuilder.Result r = new ManifestBuilder.Result(Manifest.empty("m"),
+                List.of("a: b: symbolic link, not followed", "secret: cannot be read", "secret/x: cannot be read"),
+                List.of(), 0, 0, List.of(new ManifestBuilder.Unreadable("secret", "cannot be read")), List.of(), 0);
+
+        assertThat(r.leftOut()).containsExactly(new ManifestBuilder.Skipped("a", "b: symbolic link, not followed"));
     }
 
     @Test

@@ -49,6 +49,8 @@ final class TestProviders {
         volatile Path uploadLog;
         /** After this many uploads have reached the remote, every later call fails as a killed process would stop: nothing more happens. */
         volatile int dieAfterUploads = -1;
+        /** Bytes of a path the provider says an interrupted earlier upload had stored (a resumed multipart upload). */
+        volatile java.util.function.ToLongFunction<String> resumedBytes = p -> 0;
         final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
         final List<String> uploaded = new CopyOnWriteArrayList<>();
         final AtomicInteger reads = new AtomicInteger();
@@ -160,7 +162,7 @@ final class TestProviders {
                     throw new java.io.UncheckedIOException(e);
                 }
             }
-            return receipt;
+            return receipt.withResumedBytes(script.resumedBytes.applyAsLong(entry.path()));
         }
 
         @Override

@@ -127,6 +127,9 @@ public final class HookStream implements SyncListener {
         o.put("skipped", e.summary().skipped());
         o.put("failed", e.summary().failed());
         o.put("bytes", e.summary().bytes());
+        o.put("bytes_sent", e.summary().bytesSent());
+        o.put("resumed", e.summary().resumed());
+        o.put("resumed_bytes", e.summary().resumedBytes());
         publish("on_cloud_sync_complete", o);
     }
 }

@@ -40,9 +40,22 @@ public final class Execution {
 
     private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
 
-    /** The counts of an execution. */
-    public record Outcome(int uploaded, int resumed, int deleted, int failed, long bytes, List<SyncError> errors,
-                          boolean stopped) {
+    /**
+     * The counts of an execution.
+     *
+     * @param uploaded files now stored as planned, counting those resumed
+     * @param resumed files the journal said an interrupted run had stored; not sent again
+     * @param deleted files deleted
+     * @param failed operations that failed
+     * @param bytes bytes of the uploaded files, counting the resumed ones
+     * @param resumedBytes of those, the bytes already stored before this run (resumed files, and the
+     *     parts of interrupted uploads the provider continued)
+     * @param bytesSent of those, the bytes this run sent
+     * @param errors every failure
+     * @param stopped whether a failure stopped the run early
+     */
+    public record Outcome(int uploaded, int resumed, int deleted, int failed, long bytes, long resumedBytes, long bytesSent,
+                          List<SyncError> errors, boolean stopped) {
     }
 
     private final String service;
@@ -62,6 +75,10 @@ public final class Execution {
     private final AtomicInteger deleted = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong resumedBytes = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
+    /** Pairs each event's file and byte counts, and hands events over in the order they are counted. */
+    private final Object reporting = new Object();
     private final AtomicBoolean stop = new AtomicBoolean();
 
     /**
@@ -124,7 +141,8 @@ public final class Execution {
         synchronized (errors) {
             copy = List.copyOf(errors);
         }
-        return new Outcome(uploaded.get(), resumed.get(), deleted.get(), copy.size(), bytes.get(), copy, stop.get());
+        return new Outcome(uploaded.get(), resumed.get(), deleted.get(), copy.size(), bytes.get(), resumedBytes.get(),
+                bytesSent.get(), copy, stop.get());
     }
 
     private void submit(ExecutorService pool, Semaphore inFlight, Runnable task) {
@@ -150,7 +168,8 @@ public final class Execution {
         if (journal.uploaded(entry.path(), entry.sha256(), entry.size())) {
             resumed.incrementAndGet();
             uploaded.incrementAndGet();
-            report(SyncAction.UPLOAD, entry.path(), true, 0, total, totalBytes);
+            resumedBytes.addAndGet(entry.size());
+            report(SyncAction.UPLOAD, entry.path(), true, entry.size(), total, totalBytes);
             return;
         }
         if (stop.get()) {
@@ -160,12 +179,16 @@ public final class Execution {
         }
         Path local = io.cloudsync.core.ManifestBuilder.localPathOf(root, entry.path());
         try {
+            long[] notSent = {0};
             retry.run(() -> {
                 UploadReceipt receipt = provider.upload(snapshot, entry, local);
                 verify(entry, receipt);
+                notSent[0] = Math.min(entry.size(), receipt.resumedBytes());
             });
             journal.recordUpload(entry.path(), entry.sha256(), entry.size());
             uploaded.incrementAndGet();
+            resumedBytes.addAndGet(notSent[0]);
+            bytesSent.addAndGet(entry.size() - notSent[0]);
             report(SyncAction.UPLOAD, entry.path(), true, entry.size(), total, totalBytes);
         } catch (ProviderException e) {
             failed(SyncAction.UPLOAD, entry.path(), e);
@@ -260,9 +283,17 @@ public final class Execution {
                 .addKeyValue("error", message).log();
     }
 
-    private void report(SyncAction action, String path, boolean ok, long sent, int total, long totalBytes) {
-        long b = bytes.addAndGet(sent);
-        progress.accept(new SyncListener.ProgressEvent(service, snapshot, action, path, ok, done.incrementAndGet(),
-                total, b, totalBytes));
+    /**
+     * Counts one finished operation and tells the listener. {@code stored} is the bytes of a file now
+     * on the remote (sent or resumed), so the last event says every file and every byte of a run that
+     * went well; counting and handing over happen together, so no event carries older counts than
+     * the one before it.
+     */
+    private void report(SyncAction action, String path, boolean ok, long stored, int total, long totalBytes) {
+        synchronized (reporting) {
+            long b = bytes.addAndGet(stored);
+            progress.accept(new SyncListener.ProgressEvent(service, snapshot, action, path, ok, done.incrementAndGet(),
+                    total, b, totalBytes));
+        }
     }
 }

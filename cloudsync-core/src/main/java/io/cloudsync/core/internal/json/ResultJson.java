@@ -76,8 +76,9 @@ public final class ResultJson {
     }
 
     /**
-     * A summary as {@code {"status", "uploaded", "deleted", "skipped", "failed", "bytes",
-     * "duration_ms", "errors": [{action, path, error}]}}.
+     * A summary as {@code {"status", "uploaded", "deleted", "skipped", "failed", "bytes", "bytes_sent",
+     * "resumed", "resumed_bytes", "duration_ms", "errors": [{action, path, error}]}}: {@code uploaded}
+     * and {@code bytes} count the resumed files, {@code bytes_sent} is what this run really sent.
      *
      * @param s the summary
      * @return the object
@@ -90,6 +91,9 @@ public final class ResultJson {
         o.put("skipped", s.skipped());
         o.put("failed", s.failed());
         o.put("bytes", s.bytes());
+        o.put("bytes_sent", s.bytesSent());
+        o.put("resumed", s.resumed());
+        o.put("resumed_bytes", s.resumedBytes());
         o.put("duration_ms", s.duration().toMillis());
         ArrayNode errors = o.putArray("errors");
         for (SyncError e : s.errors()) {
@@ -103,8 +107,8 @@ public final class ResultJson {
 
     /**
      * A dry-run or run result as {@code {"manifest", "plan", "summary", "remote_manifest",
-     * "plan_source", "plan_source_note", "scope", "scan"}}; {@code scope} lists the paths a narrowed
-     * run covered, empty for the whole mirror.
+     * "plan_source", "plan_source_note", "scope", "scan", "skipped_paths"}}; {@code scope} lists the
+     * paths a narrowed run covered, empty for the whole mirror.
      *
      * @param r the result
      * @return the object
@@ -121,7 +125,24 @@ public final class ResultJson {
         ArrayNode scope = o.putArray("scope");
         r.scope().forEach(scope::add);
         o.set("scan", scan(r.scan()));
+        o.set("skipped_paths", skippedPaths(r.scan()));
         return o;
+    }
+
+    /**
+     * What the scan left out although it is in the tree, as {@code [{path, reason}]}: symbolic links,
+     * special files, names that are not valid UTF-8 or break the path rules. Paths the scan could not
+     * read are in {@code scan.unreadable} instead, not here.
+     *
+     * @param scan the report
+     * @return the array
+     */
+    public static ArrayNode skippedPaths(io.cloudsync.core.ManifestBuilder.Result scan) {
+        ArrayNode a = NODES.arrayNode();
+        for (io.cloudsync.core.ManifestBuilder.Skipped s : scan.leftOut()) {
+            a.addObject().put("path", s.path()).put("reason", s.reason());
+        }
+        return a;
     }
 
     /**

@@ -71,6 +71,8 @@ public final class TreeScan {
     private Path root;
     private final Set<Path> excludedReal = new HashSet<>();
     private final ConcurrentLinkedQueue<String> skipped = new ConcurrentLinkedQueue<>();
+    /** What is left out but not unreadable; each is also in {@link #skipped}. */
+    private final ConcurrentLinkedQueue<ManifestBuilder.Skipped> leftOut = new ConcurrentLinkedQueue<>();
     /** Paths (NFC) whose content the scan could not establish; each stands for itself and everything under it. */
     private final ConcurrentLinkedQueue<ManifestBuilder.Unreadable> unreadable = new ConcurrentLinkedQueue<>();
     private final List<String> warnings = new ArrayList<>();
@@ -170,8 +172,10 @@ public final class TreeScan {
         if (LOG.isDebugEnabled()) {
             report.forEach(s -> LOG.debug("sync.manifest skipped {}", s));
         }
+        List<ManifestBuilder.Skipped> named = new ArrayList<>(new HashSet<>(leftOut));
+        named.sort(Comparator.comparing(ManifestBuilder.Skipped::path, PathRules.ORDER));
         return new ManifestBuilder.Result(manifest, report, missing, hashed.get(), reused, unread, warnings,
-                invalidNames.get());
+                invalidNames.get(), named);
     }
 
     /**
@@ -188,6 +192,12 @@ public final class TreeScan {
             }
         }
         return out;
+    }
+
+    /** Reports {@code raw} as left out, though readable: the remote does not get it. */
+    private void leftOut(String raw, String reason) {
+        skipped.add(raw + ": " + reason);
+        leftOut.add(new ManifestBuilder.Skipped(raw, reason));
     }
 
     /** Reports {@code raw} as left out and as unreadable, for the same reason. */
@@ -419,7 +429,7 @@ public final class TreeScan {
                     String childRaw = prefix + childName;
                     if (invalidUtf8(childName, child)) {
                         invalidNames.incrementAndGet();
-                        skipped.add(prefix + escapedName(rawName(child)) + ": name is not valid UTF-8, so it cannot"
+                        leftOut(prefix + escapedName(rawName(child)), "name is not valid UTF-8, so it cannot"
                                 + " be stored under its own name; left out (rename it to sync it)");
                         continue;
                     }
@@ -510,9 +520,9 @@ public final class TreeScan {
             return null;
         }
         if (attrs.isSymbolicLink()) {
-            skipped.add(raw + ": symbolic link, not followed");
+            leftOut(raw, "symbolic link, not followed");
         } else if (!attrs.isRegularFile()) {
-            skipped.add(raw + ": not a regular file (device, FIFO or socket)");
+            leftOut(raw, "not a regular file (device, FIFO or socket)");
         } else {
             return candidate(file, raw, path, attrs);
         }
@@ -538,7 +548,7 @@ public final class TreeScan {
         try {
             PathRules.requireCanonical(path);
         } catch (IllegalArgumentException e) {
-            skipped.add(raw + ": name cannot be recorded (" + e.getMessage() + ')');
+            leftOut(raw, "name cannot be recorded (" + e.getMessage() + ')');
             return null;
         }
         if (!raw.equals(path)) {

@@ -278,7 +278,7 @@ public final class GoogleDriveProvider implements Provider {
                 LOG.debug("gdrive.upload.skip path={} id={} reason=already_stored", path, kept.getId());
                 removeOthers(existing, kept.getId(), path);
                 states.clear(snapshot, path);
-                return UploadReceipt.verified(path, entry.size(), entry.sha256());
+                return UploadReceipt.verified(path, entry.size(), entry.sha256()).withResumedBytes(entry.size());
             }
         }
 
@@ -310,7 +310,7 @@ public final class GoogleDriveProvider implements Provider {
             throw e;
         }
         removeOthers(existing, stored.getId(), path);
-        return receipt;
+        return receipt.withResumedBytes(Math.min(entry.size(), resumable.takeResumedBytes(path)));
     }
 
     /**
@@ -346,7 +346,7 @@ public final class GoogleDriveProvider implements Provider {
         }
         LOG.debug("gdrive.upload.updated path={} id={} revision={}", path, id, stored.getHeadRevisionId());
         removeOthers(existing, id, path);
-        return receipt;
+        return receipt.withResumedBytes(Math.min(entry.size(), resumable.takeResumedBytes(path)));
     }
 
     /** The candidates, with files whose last update went unanswered looked up again (their content may be new). */

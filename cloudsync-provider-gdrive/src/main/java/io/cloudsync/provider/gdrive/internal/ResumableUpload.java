@@ -37,6 +37,9 @@ final class ResumableUpload {
     private final DriveSettings settings;
     private final UploadStates states;
 
+    /** Per path: bytes an earlier, interrupted session had stored and the last upload did not send again. */
+    private final java.util.concurrent.ConcurrentMap<String, Long> resumedBytes = new java.util.concurrent.ConcurrentHashMap<>();
+
     ResumableUpload(DriveApi api, DriveSettings settings, UploadStates states) {
         this.api = api;
         this.settings = settings;
@@ -52,6 +55,7 @@ final class ResumableUpload {
     File upload(String snapshot, ManifestEntry entry, Path localFile, File metadata, String targetId) {
         String path = entry.path();
         long size = entry.size();
+        resumedBytes.remove(path); // what a failed earlier attempt noted is no longer true
         String sessionUri = null;
         long offset = 0;
         Optional<UploadStates.State> saved = states.load(snapshot, entry, targetId);
@@ -60,6 +64,7 @@ final class ResumableUpload {
             Outcome status = put(sessionUri, null, 0, size, path);
             if (status.file != null) {
                 states.clear(snapshot, path);
+                resumedBytes.put(path, size);
                 return status.file;
             }
             if (status.expired) {
@@ -68,6 +73,7 @@ final class ResumableUpload {
                 sessionUri = null;
             } else {
                 offset = status.confirmed;
+                resumedBytes.put(path, offset);
                 LOG.info("gdrive.upload.resume path={} offset={} size={}", path, offset, size);
             }
         }
@@ -108,6 +114,16 @@ final class ResumableUpload {
             throw new ProviderException(ProviderException.Kind.PERMANENT, "cannot read the local file for '" + path
                     + "': " + e.getMessage(), path, e);
         }
+    }
+
+    /**
+     * Takes (and forgets) the bytes of {@code path} that the last upload of it found already stored.
+     *
+     * @return 0 when it resumed nothing
+     */
+    long takeResumedBytes(String path) {
+        Long b = resumedBytes.remove(path);
+        return b == null ? 0 : b;
     }
 
     private void save(String snapshot, ManifestEntry entry, String sessionUri, long offset, String targetId) {

@@ -65,7 +65,12 @@ final class MultipartUploader {
         return Math.max(configured, minimum);
     }
 
-    void upload(String key, String url, ManifestEntry entry, Path file, Map<String, String> metadata) {
+    /**
+     * Uploads {@code file}, or finishes the recorded upload of it.
+     *
+     * @return the bytes of the parts an earlier attempt had stored, which were not sent again
+     */
+    long upload(String key, String url, ManifestEntry entry, Path file, Map<String, String> metadata) {
         long partSize = partSizeFor(entry.size(), settings.partSize());
         FileDigests digests = hash(file, entry.size(), partSize, url, entry.path());
         if (!digests.whole().equals(entry.sha256())) {
@@ -75,6 +80,7 @@ final class MultipartUploader {
         }
         UploadRecord record = resumable(key, entry, partSize, digests);
         boolean resumed = record != null;
+        long resumedBytes = resumed ? record.parts().values().stream().mapToLong(UploadRecord.Part::size).sum() : 0;
         try {
             if (record == null) {
                 record = create(key, url, entry, partSize, metadata);
@@ -85,12 +91,12 @@ final class MultipartUploader {
                 // the store forgot the upload (aborted by a lifecycle rule or by hand): start over once
                 LOG.info("s3.multipart.restart key={} reason=upload_gone", key);
                 forget(record);
-                upload(key, url, entry, file, metadata);
-                return;
+                return upload(key, url, entry, file, metadata);
             }
             abandon(record, e);
             throw e;
         }
+        return Math.min(resumedBytes, entry.size());
     }
 
     /** Aborts a pending upload of {@code key}, if a record of one exists; used when the path is deleted. */

@@ -235,13 +235,14 @@ public final class S3Provider implements Provider {
                     entry.path(), null);
         }
         Map<String, String> metadata = Map.of(META_SHA256, entry.sha256(), META_MTIME, formatMtime(entry.mtime()));
+        long resumedBytes = 0;
         if (size >= settings.multipartThreshold()) {
-            multipart.upload(key, url, entry, localFile, metadata);
+            resumedBytes = multipart.upload(key, url, entry, localFile, metadata);
         } else {
             putSingle(key, url, entry, localFile, metadata);
         }
-        return settings.trustServerChecksum() ? UploadReceipt.verified(entry.path(), size, entry.sha256())
-                : UploadReceipt.unverified(entry.path(), size);
+        return (settings.trustServerChecksum() ? UploadReceipt.verified(entry.path(), size, entry.sha256())
+                : UploadReceipt.unverified(entry.path(), size)).withResumedBytes(resumedBytes);
     }
 
     private void putSingle(String key, String url, ManifestEntry entry, Path file, Map<String, String> metadata) {

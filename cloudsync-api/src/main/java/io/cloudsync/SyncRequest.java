@@ -120,7 +120,13 @@ public final class SyncRequest {
     }
 
     /**
-     * Paths (relative to the project root) to include; empty means the configured default.
+     * Paths (relative to the project root) this run is narrowed to; empty means the whole mirror (the
+     * configured {@code sync.include}, else the whole root). A narrowed run uploads and deletes only
+     * files under these paths (whole segments: {@code assets} covers {@code assets/x}, not
+     * {@code assets2/x}); the remote keeps every file outside them, and so does the committed
+     * manifest. A path must lie within the configured {@code sync.include}; {@code ./} and trailing
+     * slashes are dropped, and an absolute path or one with {@code ..} is refused with a
+     * {@link ConfigurationException} when the run starts.
      *
      * @return never {@code null}
      */
@@ -257,9 +263,9 @@ public final class SyncRequest {
         }
 
         /**
-         * Sets the paths to include.
+         * Narrows the run to these paths; see {@link SyncRequest#include()}.
          *
-         * @param paths relative paths; empty means the configured default
+         * @param paths relative paths such as {@code "assets"}; empty means the whole mirror
          * @return this builder
          */
         public Builder include(List<String> paths) {

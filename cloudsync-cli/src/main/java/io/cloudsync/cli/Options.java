@@ -26,7 +26,8 @@ final class Options {
     /** {@code --include P... --exclude GLOB...}. */
     static final class Filters {
         @Option(names = "--include", paramLabel = "PATH",
-                description = "Path under the root to include (repeatable; default: sync.include of the config, else everything).")
+                description = "Narrow to this path under the root (repeatable); a sync uploads and deletes only under it and"
+                        + " leaves remote files outside it alone. Default: the whole mirror (sync.include of the config, else everything).")
         List<String> include = new ArrayList<>();
 
         @Option(names = "--exclude", paramLabel = "GLOB",

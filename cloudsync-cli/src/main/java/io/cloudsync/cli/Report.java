@@ -35,6 +35,7 @@ final class Report {
                     case CACHE -> "the cached manifest, the remote could not be read";
                     case NONE -> "assumed empty, the remote could not be read";
                 } + "):");
+        scope(out, r);
         int shown = 0;
         int total = plan.uploads().size() + plan.deletes().size();
         for (PlannedUpload u : plan.uploads()) {
@@ -88,6 +89,14 @@ final class Report {
         }
     }
 
+    /** For a narrowed run ({@code --include}): which paths it covered, and that the rest was left alone. */
+    static void scope(PrintWriter out, SyncResult r) {
+        if (!r.scope().isEmpty()) {
+            out.println("  scope: " + Text.safe(String.join(", ", r.scope()))
+                    + " (narrowed by --include: remote files outside these paths are left as they are)");
+        }
+    }
+
     static void summary(PrintWriter out, SyncResult r) {
         summary(out, r, false);
     }
@@ -95,6 +104,7 @@ final class Report {
     /** The end of a run: the scan report ({@code all}: every left-out path), the counts, the failures. */
     static void summary(PrintWriter out, SyncResult r, boolean all) {
         SyncSummary s = r.summary();
+        scope(out, r);
         scan(out, r, all);
         out.println("Synced service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\": "
                 + s.status().jsonName() + ". " + s.uploaded() + " uploaded (" + uploadedBytes(s) + "), " + s.deleted()

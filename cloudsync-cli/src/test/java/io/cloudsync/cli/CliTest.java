@@ -138,6 +138,67 @@ class CliTest {
     }
 
     @Test
+    void include_narrowsPlanAndSync_andTheRemoteKeepsEverythingOutsideIt() throws Exception {
+        assertThat(f.run("sync", "--snapshot", "nightly").code()).isZero();
+        JsonNode before = Fixture.MAPPER.readTree(f.remote.resolve(".cloudsync/manifests/nightly.json").toFile());
+        f.write("a.txt", "alpha, edited outside the scope");
+        Files.delete(f.root.resolve("docs/b.txt"));
+        f.write("docs/new.txt", "new");
+        f.write("docs2/other.txt", "docs2 is not docs");
+
+        Fixture.Run plan = f.run("plan", "--snapshot", "nightly", "--include", "./docs/", "--json");
+        assertThat(plan.code()).as(plan.toString()).isZero();
+        assertThat(plan.json().get("scope").toString()).isEqualTo("[\"docs\"]");
+        assertThat(plan.json().get("plan").get("uploads").findValuesAsText("path")).containsExactly("docs/new.txt");
+        assertThat(plan.json().get("plan").get("deletes").findValuesAsText("path")).containsExactly("docs/b.txt");
+        assertThat(f.run("plan", "--snapshot", "nightly", "--json").json().get("scope").toString()).isEqualTo("[]");
+
+        Fixture.Run text = f.run("plan", "--snapshot", "nightly", "--include", "docs");
+        assertThat(text.out()).contains("scope: docs (narrowed by --include", "+ new      docs/new.txt", "delete   docs/b.txt")
+                .doesNotContain("a.txt", "docs2");
+
+        Fixture.Run sync = f.run("sync", "--snapshot", "nightly", "--include", "docs");
+        assertThat(sync.code()).as(sync.toString()).isZero();
+        assertThat(sync.out()).contains("scope: docs", "1 uploaded", "1 deleted");
+        Map<String, String> remote = Fixture.read(f.remote.resolve("nightly"));
+        assertThat(remote).containsEntry("a.txt", "alpha").containsEntry("docs/new.txt", "new")
+                .doesNotContainKeys("docs/b.txt", "docs2/other.txt");
+        JsonNode after = Fixture.MAPPER.readTree(f.remote.resolve(".cloudsync/manifests/nightly.json").toFile());
+        assertThat(entry(after, "a.txt")).isEqualTo(entry(before, "a.txt")).isNotNull();
+        assertThat(entry(after, "docs/b.txt")).isNull();
+        assertThat(entry(after, "docs/new.txt")).isNotNull();
+    }
+
+    private static JsonNode entry(JsonNode manifest, String path) {
+        for (JsonNode e : manifest.get("entries")) {
+            if (e.get("path").asText().equals(path)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void include_withAControlCharacter_isEscapedInTheScopeLine() {
+        Fixture.Run plan = f.run("plan", "--snapshot", "nightly", "--include", "docs\n  + new      forged.txt");
+
+        assertThat(plan.code()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("scope: docs\\n  + new      forged.txt").doesNotContain("\n  + new      forged.txt");
+    }
+
+    @Test
+    void include_absoluteOrLeavingTheRoot_exits2AndTransfersNothing() {
+        for (String bad : new String[] {"../elsewhere", "/etc"}) {
+            Fixture.Run sync = f.run("sync", "--snapshot", "nightly", "--include", bad);
+            assertThat(sync.code()).as(sync.toString()).isEqualTo(2);
+            assertThat(sync.err()).contains("cannot narrow the run to \"" + bad + "\"", "relative to the project root");
+            Fixture.Run plan = f.run("plan", "--snapshot", "nightly", "--include", bad);
+            assertThat(plan.code()).as(plan.toString()).isEqualTo(2);
+        }
+        assertThat(f.remote).doesNotExist();
+    }
+
+    @Test
     void sync_lockHeldByAnotherRun_exits6EvenAfterWaiting() {
         Path state = f.root.resolve("cache/cloud");
         try (RunLock ignored = RunLock.acquire(state, "local", "nightly", Duration.ZERO)) {

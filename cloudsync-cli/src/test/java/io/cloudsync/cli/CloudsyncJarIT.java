@@ -73,6 +73,32 @@ class CloudsyncJarIT {
     }
 
     @Test
+    void syncInclude_changesOnlyUnderThePath_andRefusesOneLeavingTheRoot() throws Exception {
+        assertThat(run("sync", "--snapshot", "nightly").code()).isZero();
+        f.write("a.txt", "alpha, edited outside the scope");
+        Files.delete(f.root.resolve("docs/b.txt"));
+        f.write("docs/new.txt", "new");
+
+        Jar.Proc sync = run("sync", "--snapshot", "nightly", "--include", "docs/", "--json");
+
+        assertThat(sync.code()).as(sync.toString()).isZero();
+        assertThat(sync.json().get("scope").toString()).isEqualTo("[\"docs\"]");
+        assertThat(sync.json().get("summary").get("uploaded").asInt()).isEqualTo(1);
+        assertThat(sync.json().get("summary").get("deleted").asInt()).isEqualTo(1);
+        assertThat(sync.json().get("manifest").get("entries").findValuesAsText("path")).contains("a.txt", "docs/new.txt")
+                .doesNotContain("docs/b.txt");
+        assertThat(Fixture.read(f.remote.resolve("nightly"))).containsEntry("a.txt", "alpha")
+                .containsEntry("docs/new.txt", "new").doesNotContainKey("docs/b.txt");
+
+        Jar.Proc text = run("plan", "--snapshot", "nightly", "--include", "docs");
+        assertThat(text.out()).contains("scope: docs", "nothing to do");
+
+        Jar.Proc bad = run("sync", "--snapshot", "nightly", "--include", "../outside");
+        assertThat(bad.code()).as(bad.toString()).isEqualTo(2);
+        assertThat(bad.err()).contains("cannot narrow the run to \"../outside\"").doesNotContain("\tat ");
+    }
+
+    @Test
     void exitCodes_zeroToSix_eachForItsOutcome() throws Exception {
         assertThat(run("plan", "--snapshot", "nightly").code()).as("0 dry run").isZero();
         assertThat(run("sync", "--snapshot", "nightly", "--bogus").code()).as("2 usage").isEqualTo(2);

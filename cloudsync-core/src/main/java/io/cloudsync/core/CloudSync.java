@@ -203,24 +203,28 @@ public final class CloudSync {
         String service = request.service();
         String snapshot = snapshotName(request);
         requireFlags(service, "plan a sync");
+        Scope scope = Scope.of(request.include(), root);
+        List<String> includes = scope.scanIncludes(config.include(), config.source(), root);
         // the remote manifest is read while the tree is walked; the scan awaits it before hashing
         CompletableFuture<Remote> reading = inBackground("cloudsync-read-manifest", () -> readRemoteForDryRun(request, snapshot));
-        ManifestBuilder.Result scanned = scan(snapshot, request.include(), request.exclude(),
+        ManifestBuilder.Result scanned = scan(snapshot, includes, request.exclude(),
                 reading.thenApply(r -> Optional.ofNullable(r.manifest)));
         Remote remote = join(reading);
         Manifest local = keepUnreadable(scanned, remote.manifestOrEmpty(snapshot));
-        Plan plan = Planner.plan(local, withOrphans(remote.manifestOrEmpty(snapshot), local,
-                Journal.fileOf(stateDirectory, service, snapshot), scanned));
+        Plan plan = Planner.plan(scope.inside(local), scope.inside(withOrphans(remote.manifestOrEmpty(snapshot), local,
+                Journal.fileOf(stateDirectory, service, snapshot), scanned)));
         firePlan(service, snapshot, plan, true);
         SyncSummary summary = new SyncSummary(SyncStatus.DRY_RUN, plan.uploads().size(), plan.deletes().size(),
                 plan.skipped().size(), 0, plan.uploadBytes(), Duration.ofNanos(System.nanoTime() - started),
                 scanErrors(scanned));
         LOG.atInfo().setMessage("sync.dry_run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
-                .addKeyValue("source", remote.source.jsonName()).addKeyValue("uploads", plan.uploads().size())
+                .addKeyValue("source", remote.source.jsonName()).addKeyValue("scope", scope.paths())
+                .addKeyValue("uploads", plan.uploads().size())
                 .addKeyValue("deletes", plan.deletes().size()).addKeyValue("bytes", plan.uploadBytes())
                 .addKeyValue("plan_id", plan.id()).log();
         fireComplete(service, snapshot, summary);
-        return new SyncResult(service, snapshot, local, plan, summary, remote.manifest, remote.source, remote.note, scanned);
+        return new SyncResult(service, snapshot, scope.merge(local, remote.manifestOrEmpty(snapshot)), plan, summary,
+                remote.manifest, remote.source, remote.note, scanned, scope.paths());
     }
 
     /**
@@ -240,6 +244,8 @@ public final class CloudSync {
         String service = request.service();
         String snapshot = snapshotName(request);
         requireFlags(service, "run a sync");
+        Scope scope = Scope.of(request.include(), root);
+        List<String> includes = scope.scanIncludes(config.include(), config.source(), root);
         ServiceSpec spec = serviceSpec(request);
         ProviderFactory factory = providers.require(spec.providerId);
         try (RunLock ignored = RunLock.acquire(stateDirectory, service, snapshot, request.lockWait());
@@ -254,17 +260,21 @@ public final class CloudSync {
             Optional<Manifest> remoteManifest;
             ManifestBuilder.Result scanned;
             try {
-                scanned = scan(snapshot, request.include(), request.exclude(), reading);
+                scanned = scan(snapshot, includes, request.exclude(), reading);
                 remoteManifest = join(reading);
             } catch (ProviderException e) {
-                return failedRead(request, snapshot, e, started);
+                return failedRead(request, snapshot, scope, includes, e, started);
             } finally {
                 reading.cancel(false); // no effect once done; otherwise its result is no longer wanted
             }
-            Manifest local = keepUnreadable(scanned, remoteManifest.orElseGet(() -> Manifest.empty(snapshot)));
-            Manifest remote = withOrphans(remoteManifest.orElseGet(() -> Manifest.empty(snapshot)), local, journalFile, scanned);
+            Manifest stored = remoteManifest.orElseGet(() -> Manifest.empty(snapshot));
+            Manifest scannedLocal = keepUnreadable(scanned, stored);
+            // a narrowed run plans inside its scope only; outside it, the remote and its manifest stay as they are
+            Manifest local = scope.inside(scannedLocal);
+            Manifest remote = scope.inside(withOrphans(stored, scannedLocal, journalFile, scanned));
             Plan plan = Planner.plan(local, remote);
             Guards.check(request, config.engine(), plan, remote, local, rootMissing, service, snapshot);
+            Manifest target = scope.merge(scannedLocal, stored);
             firePlan(service, snapshot, plan, false);
 
             List<SyncError> errors = new ArrayList<>(scanErrors(scanned));
@@ -280,7 +290,7 @@ public final class CloudSync {
                 }
             }
             if (outcome != null && request.commitManifest()) {
-                commit(provider, factory, retry, service, snapshot, arrived(local, outcome.errors()), committed, errors);
+                commit(provider, factory, retry, service, snapshot, arrived(target, outcome.errors()), committed, errors);
             }
             int uploaded = outcome == null ? 0 : outcome.uploaded();
             int deleted = outcome == null ? 0 : outcome.deleted();
@@ -295,13 +305,14 @@ public final class CloudSync {
                     .addKeyValue("status", status.jsonName()).addKeyValue("uploaded", uploaded)
                     .addKeyValue("resumed", summary.resumed()).addKeyValue("deleted", deleted)
                     .addKeyValue("failed", errors.size()).addKeyValue("unreadable", scanned.unreadable().size())
+                    .addKeyValue("scope", scope.paths())
                     .addKeyValue("bytes", summary.bytes()).addKeyValue("resumed_bytes", summary.resumedBytes())
                     .addKeyValue("bytes_sent", summary.bytesSent())
                     .addKeyValue("plan_id", plan.id()).addKeyValue("duration_ms", summary.duration().toMillis()).log();
             fireComplete(service, snapshot, summary);
-            return new SyncResult(service, snapshot, local, plan, summary, remoteManifest.orElse(null),
+            return new SyncResult(service, snapshot, target, plan, summary, remoteManifest.orElse(null),
                     PlanSource.REMOTE, remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet",
-                    scanned);
+                    scanned, scope.paths());
         }
     }
 
@@ -520,12 +531,14 @@ public final class CloudSync {
         return false;
     }
 
-    private SyncResult failedRead(SyncRequest request, String snapshot, ProviderException e, long started) {
+    private SyncResult failedRead(SyncRequest request, String snapshot, Scope scope, List<String> includes,
+                                  ProviderException e, long started) {
         Optional<Manifest> cached = cache.read(request.service(), snapshot);
-        ManifestBuilder.Result scanned = scan(snapshot, request.include(), request.exclude(),
+        ManifestBuilder.Result scanned = scan(snapshot, includes, request.exclude(),
                 CompletableFuture.completedFuture(cached));
-        Manifest local = keepUnreadable(scanned, cached.orElseGet(() -> Manifest.empty(snapshot)));
-        Plan plan = Planner.plan(local, cached.orElseGet(() -> Manifest.empty(snapshot)));
+        Manifest stored = cached.orElseGet(() -> Manifest.empty(snapshot));
+        Manifest local = keepUnreadable(scanned, stored);
+        Plan plan = Planner.plan(scope.inside(local), scope.inside(stored));
         List<SyncError> errors = List.of(new SyncError(SyncAction.MANIFEST, snapshot,
                 "cannot read the remote manifest, nothing was transferred: " + e.getMessage()));
         SyncSummary summary = new SyncSummary(SyncStatus.FAILED, 0, 0, 0, 1, 0,
@@ -533,9 +546,9 @@ public final class CloudSync {
         LOG.atError().setMessage("sync.run").addKeyValue("service", request.service()).addKeyValue("snapshot", snapshot)
                 .addKeyValue("status", "failed").addKeyValue("error", e.getMessage()).log();
         fireComplete(request.service(), snapshot, summary);
-        return new SyncResult(request.service(), snapshot, local, plan, summary, cached.orElse(null),
+        return new SyncResult(request.service(), snapshot, scope.merge(local, stored), plan, summary, cached.orElse(null),
                 cached.isPresent() ? PlanSource.CACHE : PlanSource.NONE, "the remote manifest could not be read: " + e.getMessage(),
-                scanned);
+                scanned, scope.paths());
     }
 
     private record Remote(Manifest manifest, PlanSource source, String note) {

@@ -3,6 +3,7 @@ package io.cloudsync.core;
 import io.cloudsync.Manifest;
 import io.cloudsync.Plan;
 import io.cloudsync.SyncSummary;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,9 +19,11 @@ public final class SyncResult {
     private final PlanSource planSource;
     private final String planSourceNote;
     private final ManifestBuilder.Result scan;
+    private final List<String> scope;
 
     SyncResult(String service, String snapshot, Manifest localManifest, Plan plan, SyncSummary summary,
-               Manifest remoteManifest, PlanSource planSource, String planSourceNote, ManifestBuilder.Result scan) {
+               Manifest remoteManifest, PlanSource planSource, String planSourceNote, ManifestBuilder.Result scan,
+               List<String> scope) {
         this.service = Objects.requireNonNull(service);
         this.snapshot = Objects.requireNonNull(snapshot);
         this.localManifest = Objects.requireNonNull(localManifest);
@@ -30,6 +33,7 @@ public final class SyncResult {
         this.planSource = Objects.requireNonNull(planSource);
         this.planSourceNote = Objects.requireNonNull(planSourceNote);
         this.scan = Objects.requireNonNull(scan);
+        this.scope = List.copyOf(scope);
     }
 
     /**
@@ -52,7 +56,8 @@ public final class SyncResult {
 
     /**
      * The manifest the plan brings the remote to: the local tree's, plus the remote's entries under
-     * every path the scan could not read ({@link #scan()}), which the run leaves as they are.
+     * every path the scan could not read ({@link #scan()}) and, for a narrowed run, outside its
+     * {@link #scope()}, which the run leaves as they are.
      *
      * @return never {@code null}
      */
@@ -115,8 +120,20 @@ public final class SyncResult {
         return scan;
     }
 
+    /**
+     * The paths the run was narrowed to ({@link io.cloudsync.SyncRequest#include()}), normalised
+     * (no {@code ./}, no trailing slash), sorted, none under another. The plan covers only files under
+     * them; the remote keeps everything else, and so does the committed manifest.
+     *
+     * @return empty when the run covered the whole mirror; never {@code null}
+     */
+    public List<String> scope() {
+        return scope;
+    }
+
     @Override
     public String toString() {
-        return "SyncResult[" + service + '/' + snapshot + ", " + summary.status() + ", " + plan + ", source=" + planSource + ']';
+        return "SyncResult[" + service + '/' + snapshot + ", " + summary.status() + ", " + plan + ", source=" + planSource
+                + (scope.isEmpty() ? "" : ", scope=" + scope) + ']';
     }
 }

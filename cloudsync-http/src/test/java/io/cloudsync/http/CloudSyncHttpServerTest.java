@@ -166,6 +166,54 @@ class CloudSyncHttpServerTest {
         assertThat(remote.resolve("nightly/data/a.txt")).hasContent("alpha");
     }
 
+    /** The seed's own example request: {@code "paths": ["assets","config"]} narrows the run, deleting nothing outside. */
+    @Test
+    void dryRunAndRun_withTheSeedsPaths_changeNothingOutsideThem() throws Exception {
+        write("assets/logo.png", "logo v1");
+        write("config/app.json", "{}");
+        assertThat(json(post("/api/sync/run", "{\"service\":\"local\",\"snapshot\":\"nightly\"}"))
+                .path("summary").path("uploaded").asInt()).isEqualTo(4);
+        write("assets/logo.png", "logo v2, longer");
+        write("data/b.txt", "bravo, changed outside the paths");
+        Files.delete(root.resolve("data/a.txt"));
+        String narrowed = "{\"service\":\"local\",\"snapshot\":\"nightly\",\"paths\":[\"assets\",\"config\"]}";
+
+        HttpResponse<String> dry = post("/api/sync/dry_run", narrowed);
+
+        assertThat(dry.statusCode()).as(dry.body()).isEqualTo(200);
+        JsonNode plan = json(dry);
+        assertThat(plan.path("scope").toString()).isEqualTo("[\"assets\",\"config\"]");
+        assertThat(plan.path("plan").path("deletes")).isEmpty();
+        assertThat(plan.path("plan").path("uploads").findValuesAsText("path")).containsExactly("assets/logo.png");
+        assertThat(plan.path("plan").path("skipped").findValuesAsText("path")).containsExactly("config/app.json");
+        assertThat(plan.path("manifest").path("entries").findValuesAsText("path"))
+                .containsExactly("assets/logo.png", "config/app.json", "data/a.txt", "data/b.txt");
+
+        HttpResponse<String> run = post("/api/sync/run", narrowed);
+
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+        assertThat(json(run).path("summary").path("status").asText()).isEqualTo("success");
+        assertThat(json(run).path("summary").path("deleted").asInt()).isZero();
+        assertThat(remote.resolve("nightly/assets/logo.png")).hasContent("logo v2, longer");
+        assertThat(remote.resolve("nightly/data/a.txt")).hasContent("alpha");
+        assertThat(remote.resolve("nightly/data/b.txt")).hasContent("bravo");
+        JsonNode whole = json(post("/api/sync/dry_run", "{\"service\":\"local\",\"snapshot\":\"nightly\"}"));
+        assertThat(whole.path("scope")).isEmpty();
+        assertThat(whole.path("plan").path("deletes").findValuesAsText("path")).containsExactly("data/a.txt");
+    }
+
+    @Test
+    void dryRun_withAPathLeavingTheRoot_is400AndNamesIt() throws Exception {
+        for (String bad : List.of("../etc", "/etc/passwd")) {
+            HttpResponse<String> r = post("/api/sync/dry_run",
+                    "{\"service\":\"local\",\"snapshot\":\"nightly\",\"paths\":[\"data\"," + Json.mapper().writeValueAsString(bad) + "]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(json(r).path("error").asText()).contains("cannot narrow the run to \"" + bad + "\"",
+                    "relative to the project root");
+        }
+        assertThat(remote).doesNotExist();
+    }
+
     @Test
     void dryRun_whenRemoteUnreadable_plansFromCache() throws Exception {
         post("/api/sync/run", "{\"service\":\"flaky\",\"snapshot\":\"nightly\"}");

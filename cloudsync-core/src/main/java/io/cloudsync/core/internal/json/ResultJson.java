@@ -107,7 +107,8 @@ public final class ResultJson {
 
     /**
      * A dry-run or run result as {@code {"manifest", "plan", "summary", "remote_manifest",
-     * "plan_source", "plan_source_note", "scan", "skipped_paths"}}.
+     * "plan_source", "plan_source_note", "scope", "scan", "skipped_paths"}}; {@code scope} lists the
+     * paths a narrowed run covered, empty for the whole mirror.
      *
      * @param r the result
      * @return the object
@@ -121,6 +122,8 @@ public final class ResultJson {
                 .orElse(NODES.nullNode()));
         o.put("plan_source", r.planSource().jsonName());
         o.put("plan_source_note", r.planSourceNote());
+        ArrayNode scope = o.putArray("scope");
+        r.scope().forEach(scope::add);
         o.set("scan", scan(r.scan()));
         o.set("skipped_paths", skippedPaths(r.scan()));
         return o;

@@ -1,0 +1,239 @@
+package io.cloudsync.core;
+
+import io.cloudsync.ConfigurationException;
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.PathRules;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The paths one run is narrowed to ({@code SyncRequest.include}, the CLI's {@code --include}, the
+ * HTTP {@code paths}): a narrowed run does what a run of the whole mirror would do, restricted to
+ * those paths. Outside them nothing is uploaded or deleted, and the committed manifest keeps the
+ * remote's entries as they are; that is what rclone's and {@code aws s3 sync}'s {@code --include}
+ * users expect. The configured {@code sync.include} is different: it says what the whole mirror
+ * holds, so a full run deletes remote files outside it.
+ *
+ * <p>Paths match by whole segments: {@code assets} covers {@code assets} and {@code assets/x}, not
+ * {@code assets2/x}. Immutable.
+ */
+final class Scope {
+
+    /** No narrowing: the whole mirror. */
+    static final Scope WHOLE = new Scope(List.of());
+
+    /** Normalised, sorted by {@link PathRules#ORDER}, none under another; empty for the whole mirror. */
+    private final List<String> paths;
+
+    private Scope(List<String> paths) {
+        this.paths = List.copyOf(paths);
+    }
+
+    /**
+     * The scope of these requested paths: {@code ./} and trailing or doubled slashes are dropped;
+     * {@code "."}, {@code ""} or {@code "./"} stand for the whole root, so they narrow nothing.
+     *
+     * @param requested the paths as given; empty for the whole mirror
+     * @param root the project root, for messages
+     * @return the scope
+     * @throws ConfigurationException naming a path that is absolute, climbs out with {@code ..} or
+     *     breaks the manifest path rules
+     */
+    static Scope of(List<String> requested, Path root) {
+        List<String> normalised = new ArrayList<>();
+        for (String p : requested) {
+            String n = normalise(p, root);
+            if (n.isEmpty()) {
+                return WHOLE;
+            }
+            normalised.add(n);
+        }
+        normalised.sort(PathRules.ORDER);
+        List<String> outer = new ArrayList<>();
+        for (String p : normalised) {
+            if (outer.stream().noneMatch(o -> covers(o, p))) {
+                outer.add(p);
+            }
+        }
+        return new Scope(outer);
+    }
+
+    private static String normalise(String path, Path root) {
+        String hint = "; include paths (--include, the HTTP \"paths\" field, SyncRequest.include) are relative to the"
+                + " project root " + root + ", such as \"assets\" or \"config/app.json\"";
+        if (path == null) {
+            throw new ConfigurationException("cannot narrow the run to a null path" + hint);
+        }
+        if (path.startsWith("/") || path.startsWith("\\")
+                || path.length() >= 2 && path.charAt(1) == ':' && Character.isLetter(path.charAt(0))) {
+            throw new ConfigurationException("cannot narrow the run to \"" + path + "\": the path is absolute" + hint);
+        }
+        List<String> segments = new ArrayList<>();
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals("..")) {
+                throw new ConfigurationException("cannot narrow the run to \"" + path + "\": \"..\" would leave the"
+                        + " project root" + hint);
+            }
+            if (!segment.isEmpty() && !segment.equals(".")) {
+                segments.add(segment);
+            }
+        }
+        String joined = String.join("/", segments);
+        if (joined.isEmpty()) {
+            return "";
+        }
+        try {
+            return PathRules.requireCanonical(joined);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("cannot narrow the run to \"" + path + "\": " + e.getMessage() + hint, e);
+        }
+    }
+
+    /** Whether {@code path} is {@code scope} or lies under it, by whole segments; {@code ""} covers everything. */
+    private static boolean covers(String scope, String path) {
+        return scope.isEmpty() || path.equals(scope)
+                || path.length() > scope.length() && path.startsWith(scope) && path.charAt(scope.length()) == '/';
+    }
+
+    /**
+     * Whether this scope narrows nothing.
+     *
+     * @return true for the whole mirror
+     */
+    boolean whole() {
+        return paths.isEmpty();
+    }
+
+    /**
+     * The paths, normalised and sorted, none under another.
+     *
+     * @return empty for the whole mirror
+     */
+    List<String> paths() {
+        return paths;
+    }
+
+    /**
+     * Whether a manifest path lies in this scope.
+     *
+     * @param path a manifest path
+     * @return true when some scope path is it or a folder above it
+     */
+    boolean covers(String path) {
+        if (paths.isEmpty()) {
+            return true;
+        }
+        for (String p : paths) {
+            if (covers(p, path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What the scan walks: the scope within the configured mirror. A scope path inside a configured
+     * include path is walked as it is; a scope path above configured ones walks those.
+     *
+     * @param configured {@code sync.include}; empty for the whole root
+     * @param source where the configuration came from, for messages
+     * @param root the project root, for messages
+     * @return the include paths for the scan; empty means the configured ones
+     * @throws ConfigurationException when a scope path lies outside every configured include path
+     */
+    List<String> scanIncludes(List<String> configured, String source, Path root) {
+        if (paths.isEmpty()) {
+            return List.of();
+        }
+        List<String> mirror = new ArrayList<>();
+        for (String c : configured) {
+            String n = normalise(c, root);
+            if (n.isEmpty()) {
+                return paths;
+            }
+            mirror.add(n);
+        }
+        if (mirror.isEmpty()) {
+            return paths;
+        }
+        List<String> includes = new ArrayList<>();
+        for (String p : paths) {
+            if (mirror.stream().anyMatch(c -> covers(c, p))) {
+                includes.add(p);
+                continue;
+            }
+            List<String> under = mirror.stream().filter(c -> covers(p, c)).toList();
+            if (under.isEmpty()) {
+                throw new ConfigurationException("cannot narrow the run to \"" + p + "\": it lies outside sync.include "
+                        + configured + " of " + source + ", which is everything this mirror holds, and a run can only"
+                        + " narrow that; add \"" + p + "\" to sync.include to mirror it");
+            }
+            includes.addAll(under);
+        }
+        return includes;
+    }
+
+    /**
+     * The entries of {@code m} in this scope.
+     *
+     * @param m a manifest
+     * @return {@code m} itself for the whole mirror
+     */
+    Manifest inside(Manifest m) {
+        if (paths.isEmpty()) {
+            return m;
+        }
+        List<ManifestEntry> in = new ArrayList<>();
+        for (ManifestEntry e : m.entries()) {
+            if (covers(e.path())) {
+                in.add(e);
+            }
+        }
+        return in.size() == m.entries().size() ? m : Manifest.of(m.name(), m.root(), m.createdAt(), in);
+    }
+
+    /**
+     * What the remote should hold after a narrowed run: {@code local}'s entries in this scope, and
+     * {@code remote}'s outside it, as they are.
+     *
+     * <p>The result keeps the earlier of the two times when it keeps any remote entry: a manifest's
+     * time tells the next scan which entries are racily clean ({@link ManifestBuilder#RACY_WINDOW}),
+     * and an entry outside the scope was hashed no later than the remote manifest's time. Dating it
+     * later would let the next scan trust the digest of a file changed within the racy window of
+     * that earlier hash. Dating the scope's fresh entries earlier only makes the next scan read the
+     * recently changed ones again.
+     *
+     * @param local the manifest of the local side (only its entries in scope count)
+     * @param remote the remote manifest
+     * @return {@code local} itself for the whole mirror; otherwise a manifest with {@code local}'s
+     *     name and root
+     */
+    Manifest merge(Manifest local, Manifest remote) {
+        if (paths.isEmpty()) {
+            return local;
+        }
+        List<ManifestEntry> entries = new ArrayList<>();
+        for (ManifestEntry e : local.entries()) {
+            if (covers(e.path())) {
+                entries.add(e);
+            }
+        }
+        boolean keptRemote = false;
+        for (ManifestEntry e : remote.entries()) {
+            if (!covers(e.path())) {
+                entries.add(e);
+                keptRemote = true;
+            }
+        }
+        java.time.Instant createdAt = keptRemote && remote.createdAt().isBefore(local.createdAt())
+                ? remote.createdAt() : local.createdAt();
+        return Manifest.of(local.name(), local.root(), createdAt, entries);
+    }
+
+    @Override
+    public String toString() {
+        return paths.isEmpty() ? "Scope[whole mirror]" : "Scope" + paths;
+    }
+}

@@ -140,9 +140,9 @@ final class BackupCommand implements Runnable {
 
     /** {@code backup restore NAME}. */
     @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Restore a backup after checking the whole archive (every file's sha256): nothing is written",
-                    "unless all of it is intact, nothing outside the target, never through a symbolic link.",
-                    "Exit 3 when some files were refused because something in the target is in the way."})
+            description = {"Restore a backup after checking the whole archive (every file's sha256).",
+                    "Nothing is written unless all of it is intact, nothing outside the target, never through a symbolic"
+                            + " link. Exit 3 when some files were refused because something in the target is in the way."})
     static final class Restore implements Callable<Integer> {
         @ParentCommand
         BackupCommand backup;

@@ -24,8 +24,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cloudsync doctor}: what is set up and what is missing. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check the setup: configuration file, flags, providers, each configured service, vault and",
-                "state folder, and say what is missing. Exit 0 when nothing is missing, 2 otherwise."})
+        description = {"Check the setup and say what is missing.",
+                "Checks the configuration file, flags, providers, each configured service, vault and state folder."
+                        + " Exit 0 when nothing is missing, 2 otherwise."})
 final class DoctorCommand implements Callable<Integer> {
 
     @ParentCommand

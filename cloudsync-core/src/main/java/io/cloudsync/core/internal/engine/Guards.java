@@ -6,6 +6,7 @@ import io.cloudsync.Plan;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.core.EngineSettings;
+import io.cloudsync.core.Planner;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,20 +35,10 @@ public final class Guards {
     public static void check(SyncRequest request, EngineSettings settings, Plan plan, Manifest remote, Manifest local,
                              boolean rootMissing, String service, String snapshot) {
         String where = "service \"" + service + "\" snapshot \"" + snapshot + '"';
-        if (plan.uploads().size() > request.maxUploads()) {
-            throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " uploads "
-                    + plan.uploads().size() + " files, more than the limit of " + request.maxUploads()
-                    + "; nothing was transferred (raise --max-uploads / maxUploads to allow it)");
-        }
-        if (plan.deletes().size() > request.maxDeletes()) {
-            throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " deletes "
-                    + plan.deletes().size() + " files, more than the limit of " + request.maxDeletes()
-                    + "; nothing was transferred (raise --max-deletes / maxDeletes to allow it)");
-        }
-        if (plan.uploadBytes() > request.maxBytes()) {
-            throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " uploads "
-                    + plan.uploadBytes() + " bytes, more than the limit of " + request.maxBytes()
-                    + "; nothing was transferred (raise --max-bytes / maxBytes to allow it)");
+        try {
+            Planner.requireWithinLimits(request, plan, snapshot);
+        } catch (PlanRefusedException e) {
+            throw refuse(e.reason(), plan, e.getMessage());
         }
         int deletes = plan.deletes().size();
         if (deletes == 0 || request.allowMassDelete()) {

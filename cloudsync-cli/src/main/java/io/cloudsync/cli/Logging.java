@@ -36,9 +36,10 @@ final class Logging {
         setDefault(P + "showLogName", "false");
         setDefault(P + "showShortLogName", "false");
         setDefault(P + "levelInBrackets", "false");
-        // The facade's warnings (a refused plan, planning from the cache) are what the CLI itself
-        // reports as its error or notice; logging them as well would say everything twice.
+        // The warnings of the facade and of the guards (a refused plan, planning from the cache) are what the
+        // CLI itself reports as its error or notice; logging them as well would say everything twice.
         setDefault(P + "log.io.cloudsync.core.CloudSync", verbose ? "info" : "error");
+        setDefault(P + "log.io.cloudsync.core.internal.engine.Guards", verbose ? "info" : "error");
         for (String name : WIRE_LOGGERS) {
             setDefault(P + "log." + name, "info");
         }

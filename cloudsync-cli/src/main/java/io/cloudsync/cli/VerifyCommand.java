@@ -60,17 +60,17 @@ final class VerifyCommand implements Callable<Integer> {
             int shown = 0;
             for (String x : r.extra()) {
                 if (!s.verbose() && shown++ >= Report.MAX_ITEMS) {
-                    out.println("  ... and " + (r.extra().size() - Report.MAX_ITEMS) + " more files not in the manifest");
+                    out.println("  ... and " + Units.count(r.extra().size() - Report.MAX_ITEMS, "more file") + " not in the manifest");
                     break;
                 }
                 out.println("  not in the manifest: " + x);
             }
             out.println("Verified service \"" + r.service() + "\", snapshot \"" + r.snapshot() + "\": "
-                    + (r.ok() ? "ok" : r.problems().size() + " problem(s)") + ". " + r.manifest().entries().size()
-                    + " files: " + r.verifiedByDigest() + " by listed digest, " + r.verifiedByDownload()
+                    + (r.ok() ? "ok" : Units.count(r.problems().size(), "problem")) + ". "
+                    + Units.count(r.manifest().entries().size(), "file") + ": " + r.verifiedByDigest() + " by listed digest, " + r.verifiedByDownload()
                     + " downloaded and hashed, " + r.verifiedBySize() + " by listed size only, " + r.unchecked()
                     + " unchecked" + (r.listed() ? "" : " (the provider cannot list; raise --sample to check more)")
-                    + (r.extra().isEmpty() ? "" : "; " + r.extra().size() + " files not in the manifest") + ".");
+                    + (r.extra().isEmpty() ? "" : "; " + Units.count(r.extra().size(), "file") + " not in the manifest") + ".");
             if (!r.ok()) {
                 out.println("Run \"cloudsync sync\" to upload the missing or damaged files again.");
             }

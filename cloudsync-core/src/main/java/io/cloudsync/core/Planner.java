@@ -48,24 +48,30 @@ public final class Planner {
      *     exceeded, the plan's figure and by how much
      */
     public static void requireWithinLimits(SyncRequest request, Plan plan, String snapshot) {
-        String where = "service \"" + request.service() + "\" snapshot \"" + snapshot + '"';
+        List<String> exceeded = new ArrayList<>();
         long uploads = plan.uploads().size();
         if (uploads > request.maxUploads()) {
-            throw new PlanRefusedException(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " uploads "
-                    + uploads + " files, more than the limit of " + request.maxUploads() + " (" + (uploads - request.maxUploads())
-                    + " over); nothing was transferred (raise --max-uploads / maxUploads to allow it)");
+            exceeded.add("uploads " + files(uploads) + ", more than the limit of " + request.maxUploads() + " ("
+                    + (uploads - request.maxUploads()) + " over; --max-uploads / maxUploads)");
         }
         long deletes = plan.deletes().size();
         if (deletes > request.maxDeletes()) {
-            throw new PlanRefusedException(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " deletes "
-                    + deletes + " files, more than the limit of " + request.maxDeletes() + " (" + (deletes - request.maxDeletes())
-                    + " over); nothing was transferred (raise --max-deletes / maxDeletes to allow it)");
+            exceeded.add("deletes " + files(deletes) + ", more than the limit of " + request.maxDeletes() + " ("
+                    + (deletes - request.maxDeletes()) + " over; --max-deletes / maxDeletes)");
         }
         if (plan.uploadBytes() > request.maxBytes()) {
-            throw new PlanRefusedException(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " uploads "
-                    + plan.uploadBytes() + " bytes, more than the limit of " + request.maxBytes() + " (" + (plan.uploadBytes()
-                    - request.maxBytes()) + " bytes over); nothing was transferred (raise --max-bytes / maxBytes to allow it)");
+            exceeded.add("uploads " + plan.uploadBytes() + " bytes, more than the limit of " + request.maxBytes() + " ("
+                    + (plan.uploadBytes() - request.maxBytes()) + " bytes over; --max-bytes / maxBytes)");
         }
+        if (!exceeded.isEmpty()) {
+            throw new PlanRefusedException(PlanRefusedException.Reason.LIMIT, plan, "the plan for service \""
+                    + request.service() + "\" snapshot \"" + snapshot + "\" " + String.join(", and ", exceeded)
+                    + "; nothing was transferred (raise the limit to allow it)");
+        }
+    }
+
+    private static String files(long n) {
+        return n + (n == 1 ? " file" : " files");
     }
 
     /**

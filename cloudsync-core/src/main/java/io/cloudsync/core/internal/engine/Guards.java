@@ -49,24 +49,28 @@ public final class Guards {
         String allow = "; nothing was transferred. If this is intended, rerun with --allow-mass-delete "
                 + "(SyncRequest.allowMassDelete(true))";
         if (rootMissing) {
-            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes
-                    + " remote files of " + where + " because the local root is missing (" + sample + ")" + allow);
+            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + countRemote(deletes)
+                    + " of " + where + " because the local root is missing (" + sample + ")" + allow);
         }
         if (local.entries().isEmpty()) {
-            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete all " + deletes
-                    + " remote files of " + where + " because the local side is empty (" + sample + ")" + allow);
+            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete all " + countRemote(deletes)
+                    + " of " + where + " because the local side is empty (" + sample + ")" + allow);
         }
         if (deletes > settings.deleteGuardMaxDeletes()) {
-            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes
-                    + " remote files of " + where + ", more than sync.delete_guard_max_deletes="
+            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + countRemote(deletes)
+                    + " of " + where + ", more than sync.delete_guard_max_deletes="
                     + settings.deleteGuardMaxDeletes() + " (" + sample + ")" + allow + ", or raise that setting");
         }
         int remoteFiles = remote.entries().size();
         if (remoteFiles > settings.deleteGuardMinFiles() && deletes > settings.deleteGuardMaxFraction() * remoteFiles) {
             throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes + " of "
-                    + remoteFiles + " remote files of " + where + ", more than sync.delete_guard_max_fraction="
+                    + countRemote(remoteFiles) + " of " + where + ", more than sync.delete_guard_max_fraction="
                     + settings.deleteGuardMaxFraction() + " (" + sample + ")" + allow + ", or raise that setting");
         }
+    }
+
+    private static String countRemote(int n) {
+        return n + (n == 1 ? " remote file" : " remote files");
     }
 
     private static PlanRefusedException refuse(PlanRefusedException.Reason reason, Plan plan, String message) {

@@ -84,6 +84,16 @@ class ConfigErrorsAndSelectionTest {
     }
 
     @Test
+    void dryRun_misspeltRequiredSetting_namesTheMissingAndTheUnknownKey() {
+        CloudSync cs = CloudSync.builder().root(root).config(CloudSyncConfig.builder().enable("local")
+                .service("local", Map.of("directroy", remote.toString())).build()).build();
+
+        assertThatThrownBy(() -> cs.dryRun(SyncRequest.builder("local", "nightly").build()))
+                .isInstanceOf(ProviderConfigurationException.class)
+                .hasMessageContaining("missing required setting(s) [directory] and has unknown setting(s) [directroy]");
+    }
+
+    @Test
     void dryRun_remoteSaysTheSettingsAreWrong_throws() {
         CloudSync cs = cloudSync(config(), ProviderException.Kind.CONFIGURATION);
 

@@ -147,7 +147,8 @@ final class BackupCommand implements Runnable {
             }
             PrintWriter out = s.terminal().out();
             for (Backups.BackupInfo i : list) {
-                out.printf("%-48s %s  %6d %-5s  %10s  %s%n", i.name(), i.createdAt(), i.entryCount(), i.entryCount() == 1 ? "file" : "files",
+                out.printf("%-48s %s  %6d %-5s  %10s  %s%n", i.name(), i.createdAt(), i.entryCount(),
+                        i.entryCount() == 1 ? "file" : "files",
                         Units.bytes(i.totalBytes()), i.label());
             }
             if (list.isEmpty()) {

@@ -134,7 +134,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         try {
             int keys = s.openVault().list().size();
-            return new Check("vault", Status.OK, status.detail() + "; opens with the passphrase given, " + keys + " key(s)");
+            return new Check("vault", Status.OK, status.detail() + "; opens with the passphrase given, " + Units.count(keys, "key"));
         } catch (CloudSyncException e) {
             return new Check("vault", Status.ERROR, e.getMessage());
         }

@@ -67,8 +67,8 @@ final class VerifyCommand implements Callable<Integer> {
             }
             out.println("Verified service \"" + r.service() + "\", snapshot \"" + r.snapshot() + "\": "
                     + (r.ok() ? "ok" : Units.count(r.problems().size(), "problem")) + ". "
-                    + Units.count(r.manifest().entries().size(), "file") + ": " + r.verifiedByDigest() + " by listed digest, " + r.verifiedByDownload()
-                    + " downloaded and hashed, " + r.verifiedBySize() + " by listed size only, " + r.unchecked()
+                    + Units.count(r.manifest().entries().size(), "file") + ": " + r.verifiedByDigest() + " by listed digest, "
+                    + r.verifiedByDownload() + " downloaded and hashed, " + r.verifiedBySize() + " by listed size only, " + r.unchecked()
                     + " unchecked" + (r.listed() ? "" : " (the provider cannot list; raise --sample to check more)")
                     + (r.extra().isEmpty() ? "" : "; " + Units.count(r.extra().size(), "file") + " not in the manifest") + ".");
             if (!r.ok()) {

@@ -16,8 +16,8 @@ import java.util.Set;
  * on the AWS SDK for Java v2. Files of a snapshot live at {@code <prefix>/<snapshot>/<path>}, its
  * manifest at {@code <prefix>/.cloudsync/manifests/<snapshot>.json}. Credentials come from the vault
  * key {@code cloud_sync.s3}, a JSON object {@code {"access_key_id": ..., "secret_access_key": ...,
- * "session_token": ...}} ({@code session_token}, or its AWS CLI name {@code aws_session_token}, optional), or, when the vault has none, from the
- * SDK's default credential chain (environment, profile files, SSO, container and instance roles).
+ * "session_token": ...}} ({@code session_token}, or its AWS CLI name {@code aws_session_token}, optional),
+ * or, when the vault has none, from the SDK's default credential chain (environment, profile files, SSO, container and instance roles).
  * {@code docs/S3.md} describes every setting, the minimal IAM policy, integrity checks, multipart
  * resume and the error kinds.
  *

@@ -167,12 +167,17 @@ public final class ProviderConfig {
                 missing.add(key.name());
             }
         }
+        Set<String> unknown = new TreeSet<>(values.keySet());
+        unknown.removeAll(known);
+        if (!missing.isEmpty() && !unknown.isEmpty()) {
+            // most often one misspelt required key: name both sides
+            throw new ProviderConfigurationException("service '" + service + "' is missing required setting(s) "
+                    + missing + " and has unknown setting(s) " + unknown + "; known settings are " + known);
+        }
         if (!missing.isEmpty()) {
             throw new ProviderConfigurationException("service '" + service + "' is missing required setting(s) "
                     + missing + "; set them in the service's section of the configuration file or with --set KEY=VALUE");
         }
-        Set<String> unknown = new TreeSet<>(values.keySet());
-        unknown.removeAll(known);
         if (!unknown.isEmpty()) {
             throw new ProviderConfigurationException("service '" + service + "' has unknown setting(s) " + unknown
                     + "; known settings are " + known);

@@ -24,6 +24,9 @@ import picocli.CommandLine.Spec;
                 BackupCommand.Verify.class})
 final class BackupCommand implements Runnable {
 
+    /** The name that stands for the newest archive. */
+    static final String LATEST = "latest";
+
     @ParentCommand
     RootCommand root;
 
@@ -43,6 +46,19 @@ final class BackupCommand implements Runnable {
         ObjectNode doc = JsonOut.object();
         doc.putObject("backup").put("action", action);
         return doc;
+    }
+
+    /** {@code latest} names the newest archive (unless an archive has that very name, which cannot happen: names end in .zip). */
+    static String resolve(Backups backups, String name) {
+        if (!LATEST.equals(name)) {
+            return name;
+        }
+        List<Backups.BackupInfo> list = backups.list();
+        if (list.isEmpty()) {
+            throw new io.cloudsync.BackupException("there is no backup in " + backups.folder() + " to take as \"latest\";"
+                    + " \"cloudsync backup create\" makes one");
+        }
+        return list.get(0).name();
     }
 
     private static void strings(ObjectNode into, String field, List<String> values) {
@@ -82,19 +98,23 @@ final class BackupCommand implements Runnable {
             Backups.CreateResult r = Backups.of(s.root()).create(label, paths, keep);
             r.missingPaths().forEach(p -> s.warn("path not found, not archived: " + p));
             r.skipped().forEach(p -> s.warn("left out: " + p));
+            List<String> archived = (paths.isEmpty() ? Backups.DEFAULT_PATHS : paths).stream()
+                    .filter(p -> !r.missingPaths().contains(p)).distinct().toList();
             if (s.json()) {
                 ObjectNode doc = doc("create");
                 ObjectNode b = (ObjectNode) doc.get("backup");
                 b.put("name", r.name()).put("archive", r.archive().toString()).put("label", r.label())
                         .put("files", r.files()).put("folders", r.folders()).put("bytes", r.totalBytes())
                         .put("archive_bytes", r.archiveSize()).put("manifest_checksum", r.manifestChecksum());
+                strings(b, "paths", archived);
                 strings(b, "missing_paths", r.missingPaths());
                 strings(b, "skipped", r.skipped());
                 strings(b, "rotated", r.rotated());
                 JsonOut.print(s.terminal(), doc);
             } else {
-                s.say("Created " + r.archive() + ": " + r.files() + " files (" + Units.bytes(r.totalBytes())
-                        + "), archive " + Units.bytes(r.archiveSize()) + ".");
+                s.say("Created " + r.archive() + ": " + Units.count(r.files(), "file") + " (" + Units.bytes(r.totalBytes())
+                        + ") from " + (archived.isEmpty() ? "no path (none of them exists)" : String.join(", ", archived))
+                        + ", archive " + Units.bytes(r.archiveSize()) + ".");
                 r.rotated().forEach(n -> s.say("  deleted the older backup " + n + " (--keep " + keep + ")"));
             }
             return ExitCodes.OK;
@@ -127,7 +147,8 @@ final class BackupCommand implements Runnable {
             }
             PrintWriter out = s.terminal().out();
             for (Backups.BackupInfo i : list) {
-                out.printf("%-48s %s  %6d files  %10s  %s%n", Text.safe(i.name()), i.createdAt(), i.entryCount(),
+                out.printf("%-48s %s  %6d %-5s  %10s  %s%n", Text.safe(i.name()), i.createdAt(), i.entryCount(),
+                        i.entryCount() == 1 ? "file" : "files",
                         Units.bytes(i.totalBytes()), Text.safe(i.label()));
             }
             if (list.isEmpty()) {
@@ -140,14 +161,15 @@ final class BackupCommand implements Runnable {
 
     /** {@code backup restore NAME}. */
     @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Restore a backup after checking the whole archive (every file's sha256): nothing is written",
-                    "unless all of it is intact, nothing outside the target, never through a symbolic link.",
-                    "Exit 3 when some files were refused because something in the target is in the way."})
+            description = {"Restore a backup after checking the whole archive (every file's sha256).",
+                    "Nothing is written unless all of it is intact, nothing outside the target, never through a symbolic"
+                            + " link. Exit 3 when some files were refused because something in the target is in the way."})
     static final class Restore implements Callable<Integer> {
         @ParentCommand
         BackupCommand backup;
 
-        @Parameters(paramLabel = "NAME", description = "The archive's file name, as \"cloudsync backup list\" shows it.")
+        @Parameters(paramLabel = "NAME", description = "The archive's file name, as \"cloudsync backup list\" shows it, or"
+                + " \"latest\" for the newest.")
         String name;
 
         @Option(names = "--target", paramLabel = "DIR", description = "Folder to restore into (default: the project root).")
@@ -160,7 +182,8 @@ final class BackupCommand implements Runnable {
         public Integer call() {
             Session s = backup.session();
             Path into = target == null ? null : s.terminal().resolve(target.toString());
-            Backups.RestoreResult r = Backups.of(s.root()).restore(name, into, replaceExisting);
+            Backups backups = Backups.of(s.root());
+            Backups.RestoreResult r = backups.restore(resolve(backups, name), into, replaceExisting);
             if (s.json()) {
                 ObjectNode doc = doc("restore");
                 ObjectNode b = (ObjectNode) doc.get("backup");
@@ -171,7 +194,7 @@ final class BackupCommand implements Runnable {
                 strings(b, "folders_created", r.foldersCreated());
                 JsonOut.print(s.terminal(), doc);
             } else {
-                s.say("Restored " + r.name() + " into " + r.target() + ": " + r.restored().size() + " files ("
+                s.say("Restored " + r.name() + " into " + r.target() + ": " + Units.count(r.restored().size(), "file") + " ("
                         + Units.bytes(r.bytesWritten()) + "), " + r.skipped().size() + " already there"
                         + (r.skipped().isEmpty() || replaceExisting ? "" : " (left alone; --replace-existing replaces them)")
                         + ", " + r.refused().size() + " refused.");
@@ -191,13 +214,15 @@ final class BackupCommand implements Runnable {
         @ParentCommand
         BackupCommand backup;
 
-        @Parameters(paramLabel = "NAME", description = "The archive's file name, as \"cloudsync backup list\" shows it.")
+        @Parameters(paramLabel = "NAME", description = "The archive's file name, as \"cloudsync backup list\" shows it, or"
+                + " \"latest\" for the newest.")
         String name;
 
         @Override
         public Integer call() {
             Session s = backup.session();
-            Backups.VerifyResult r = Backups.of(s.root()).verify(name);
+            Backups backups = Backups.of(s.root());
+            Backups.VerifyResult r = backups.verify(resolve(backups, name));
             if (s.json()) {
                 ObjectNode doc = doc("verify");
                 ((ObjectNode) doc.get("backup")).put("name", r.name()).put("ok", true).put("label", r.label())
@@ -206,7 +231,7 @@ final class BackupCommand implements Runnable {
                         .put("manifest_checksum", r.manifestChecksum());
                 JsonOut.print(s.terminal(), doc);
             } else {
-                s.say("Backup " + r.name() + " is intact: " + r.entryCount() + " files (" + Units.bytes(r.totalBytes())
+                s.say("Backup " + r.name() + " is intact: " + Units.count(r.entryCount(), "file") + " (" + Units.bytes(r.totalBytes())
                         + "), every sha256 matches its manifest (" + r.manifestChecksum() + ").");
             }
             return ExitCodes.OK;

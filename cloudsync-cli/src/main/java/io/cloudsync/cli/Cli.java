@@ -8,7 +8,9 @@ import io.cloudsync.PlanRefusedException;
 import io.cloudsync.VaultException;
 import io.cloudsync.spi.ProviderException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 
 /** Builds the command line, runs it, and turns every outcome into one exit code and a clear message. */
@@ -55,13 +57,90 @@ final class Cli {
     private static int usageError(Terminal t, CommandLine.ParameterException ex, boolean json) {
         CommandLine cmd = ex.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();
-        String message = ex.getMessage() + System.lineSeparator() + "Run \"" + name + " --help\" to see the usage.";
+        String message = problem(ex) + suggestion(ex) + System.lineSeparator() + "Run \"" + name
+                + " --help\" to see the usage.";
         if (json) {
             printJsonError(t, ExitCodes.USAGE, "usage", message, null);
         }
         t.err().println("cloudsync: " + Text.safe(ex.getMessage()) + System.lineSeparator() + "Run \"" + name
                 + " --help\" to see the usage.");
         return ExitCodes.USAGE;
+    }
+
+    /** Picocli's message, except that a word where a command belongs is called an unknown command. */
+    private static String problem(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-") && !u.getCommandLine().getSubcommands().isEmpty()) {
+            return "Unknown command '" + u.getUnmatched().get(0) + "'";
+        }
+        return ex.getMessage();
+    }
+
+    /**
+     * "; did you mean `sync`?" for a misspelt command or option, else nothing. Picocli's own
+     * suggestions share letter pairs, which misses swapped letters ("snyc"); names within a small
+     * edit distance (a swap counts as one edit) come first.
+     */
+    static String suggestion(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+            return "";
+        }
+        String arg = u.getUnmatched().get(0);
+        int eq = arg.indexOf('=');
+        String typed = arg.startsWith("-") && eq > 0 ? arg.substring(0, eq) : arg;
+        CommandLine.Model.CommandSpec spec = u.getCommandLine().getCommandSpec();
+        List<String> candidates = new java.util.ArrayList<>();
+        if (typed.startsWith("-")) {
+            spec.options().stream().filter(o -> !o.hidden()).forEach(o -> candidates.addAll(Arrays.asList(o.names())));
+        } else {
+            spec.subcommands().forEach((name, sub) -> {
+                if (!sub.getCommandSpec().usageMessage().hidden()) {
+                    candidates.add(name);
+                }
+            });
+        }
+        int best = Integer.MAX_VALUE;
+        List<String> closest = new java.util.ArrayList<>();
+        for (String c : candidates) {
+            int d = editDistance(typed, c);
+            if (d > Math.max(1, Math.min(2, c.replaceFirst("^-+", "").length() / 3))) {
+                continue;
+            }
+            if (d < best) {
+                best = d;
+                closest.clear();
+            }
+            if (d == best && !closest.contains(c)) {
+                closest.add(c);
+            }
+        }
+        List<String> suggestions = closest.isEmpty() ? u.getSuggestions().stream().distinct().limit(3).toList() : closest;
+        if (suggestions.isEmpty()) {
+            return "";
+        }
+        return suggestions.size() == 1 ? "; did you mean `" + suggestions.get(0) + "`?"
+                : "; did you mean one of " + suggestions.stream().map(x -> '`' + x + '`').collect(Collectors.joining(", ")) + "?";
+    }
+
+    /** Edits (insert, delete, replace, swap of neighbours) from {@code a} to {@code b}. */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     private static int failure(Terminal t, Exception ex, boolean json, boolean verbose) {

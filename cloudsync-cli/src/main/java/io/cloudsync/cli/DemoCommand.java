@@ -24,9 +24,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cloudsync demo}: a real sync on the built-in {@code local} provider, end to end. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a real sync with the built-in \"local\" provider: create (or reuse) a small sample project,",
-                "mirror it to a folder, change a file, and sync again to show the delta. Ignores --root,",
-                "--config and --state-dir: it uses its own folder."})
+        description = {"Run a real sync with the built-in \"local\" provider on a small sample project.",
+                "Creates (or reuses) the sample project, mirrors it to a folder, changes a file, and syncs again to show"
+                        + " the delta. Ignores --root, --config and --state-dir: it uses its own folder."})
 final class DemoCommand implements Callable<Integer> {
 
     static final String SERVICE = "local";

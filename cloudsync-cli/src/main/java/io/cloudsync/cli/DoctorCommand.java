@@ -24,8 +24,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cloudsync doctor}: what is set up and what is missing. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check the setup: configuration file, flags, providers, each configured service, vault and",
-                "state folder, and say what is missing. Exit 0 when nothing is missing, 2 otherwise."})
+        description = {"Check the setup and say what is missing.",
+                "Checks the configuration file, flags, providers, each configured service, vault and state folder."
+                        + " Exit 0 when nothing is missing, 2 otherwise."})
 final class DoctorCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -142,7 +143,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         try {
             int keys = s.openVault().list().size();
-            return new Check("vault", Status.OK, status.detail() + "; opens with the passphrase given, " + keys + " key(s)");
+            return new Check("vault", Status.OK, status.detail() + "; opens with the passphrase given, " + Units.count(keys, "key"));
         } catch (CloudSyncException e) {
             return new Check("vault", Status.ERROR, e.getMessage());
         }

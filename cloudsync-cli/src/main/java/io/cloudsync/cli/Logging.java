@@ -56,6 +56,8 @@ final class Logging {
             "com.google.api.client.http.HttpTransport", "sun.net.www.protocol.http.HttpURLConnection");
     /** The facade's warnings (a refused plan, planning from the cache) are what the CLI itself reports. */
     private static final String FACADE = "io.cloudsync.core.CloudSync";
+    /** The guards warn of a refused plan, which the command prints as its message as well. */
+    private static final String GUARDS = "io.cloudsync.core.internal.engine.Guards";
     /** Held so that the levels set on them are not lost when java.util.logging drops unused loggers. */
     private static final List<java.util.logging.Logger> PINNED = new java.util.ArrayList<>();
 
@@ -254,7 +256,8 @@ final class Logging {
                 if (!event.getLevel().isGreaterOrEqual(level)) {
                     return FilterReply.DENY;
                 }
-                if (!facadeWarnings && event.getLoggerName().equals(FACADE) && !event.getLevel().isGreaterOrEqual(Level.ERROR)) {
+                if (!facadeWarnings && (event.getLoggerName().equals(FACADE) || event.getLoggerName().equals(GUARDS))
+                        && !event.getLevel().isGreaterOrEqual(Level.ERROR)) {
                     return FilterReply.DENY;
                 }
                 return FilterReply.NEUTRAL;

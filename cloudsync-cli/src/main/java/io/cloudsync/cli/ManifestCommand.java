@@ -45,7 +45,7 @@ final class ManifestCommand implements Callable<Integer> {
         for (ManifestEntry e : result.manifest().entries()) {
             out.printf("%s  %12d  %s%n", e.sha256(), e.size(), Text.safe(e.path()));
         }
-        out.println(result.manifest().entries().size() + " files, " + Units.bytes(result.manifest().totalBytes())
+        out.println(Units.count(result.manifest().entries().size(), "file") + ", " + Units.bytes(result.manifest().totalBytes())
                 + ", checksum " + result.manifest().checksum() + " (root " + Text.safe(s.root().toString()) + ")");
         return ExitCodes.OK;
     }

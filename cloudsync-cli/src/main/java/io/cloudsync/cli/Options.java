@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.cloudsync.SyncRequest;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Option groups shared by several commands, used as picocli mixins. */
 final class Options {
@@ -33,6 +36,40 @@ final class Options {
         @Option(names = "--exclude", paramLabel = "GLOB",
                 description = "Extra exclude glob such as '**/*.tmp' (repeatable; added to sync.exclude).")
         List<String> exclude = new ArrayList<>();
+    }
+
+    /** {@code --max-uploads N --max-deletes N --max-bytes SIZE}: the gates of {@code sync} and {@code plan}. */
+    static final class Limits {
+        @Option(names = "--max-uploads", paramLabel = "N", description = "Refuse the plan (exit 4) when it uploads more than N files.")
+        Long maxUploads;
+
+        @Option(names = "--max-deletes", paramLabel = "N", description = "Refuse the plan (exit 4) when it deletes more than N files.")
+        Long maxDeletes;
+
+        @Option(names = "--max-bytes", paramLabel = "SIZE", converter = Units.SizeConverter.class,
+                description = "Refuse the plan (exit 4) when it uploads more than SIZE, such as 500MB, 2GB or 1GiB.")
+        Long maxBytes;
+
+        /** Puts the limits given on {@code b}, refusing negative counts as a usage error. */
+        SyncRequest.Builder applyTo(SyncRequest.Builder b, CommandLine commandLine) {
+            if (maxUploads != null) {
+                b.maxUploads(nonNegative(maxUploads, "--max-uploads", commandLine));
+            }
+            if (maxDeletes != null) {
+                b.maxDeletes(nonNegative(maxDeletes, "--max-deletes", commandLine));
+            }
+            if (maxBytes != null) {
+                b.maxBytes(maxBytes);
+            }
+            return b;
+        }
+
+        private static long nonNegative(long value, String option, CommandLine commandLine) {
+            if (value < 0) {
+                throw new ParameterException(commandLine, option + " must be 0 or more, was " + value);
+            }
+            return value;
+        }
     }
 
     /** {@code --set KEY=VALUE...}. */

@@ -1,6 +1,9 @@
 package io.cloudsync.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncRequest;
+import io.cloudsync.core.Planner;
 import io.cloudsync.core.SyncResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +15,10 @@ import picocli.CommandLine.Spec;
 /** {@code cloudsync plan}: the dry-run. */
 @Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Show what a sync would upload and delete, without writing anything to the remote.",
-                "Works offline: plans against the cached manifest when the remote cannot be read, and says so."})
+                "Works offline: plans against the cached manifest when the remote cannot be read, and says so."
+                        + " A configuration error (a misspelt setting, an unknown service) exits 2.",
+                "The --max-* thresholds gate the plan as they gate sync: exit 4 when it exceeds one (the plan is printed"
+                        + " all the same). \"cloudsync sync --dry-run\" is the same command."})
 final class PlanCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -30,19 +36,48 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     Options.Filters filters;
 
+    @Mixin
+    Options.Limits limits;
+
     @Override
     public Integer call() {
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
-        SyncRequest request = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
-                .include(filters.include).exclude(filters.exclude).build();
+        SyncRequest request = limits.applyTo(SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
+                .include(filters.include).exclude(filters.exclude), spec.commandLine()).build();
+        return dryRun(s, request);
+    }
+
+    /**
+     * The dry run of {@code plan} and {@code sync --dry-run}: prints the plan (text or JSON), then
+     * gates it on the request's {@code --max-*} limits as a run would.
+     *
+     * @return 0, or 4 when the plan exceeds a limit (the plan is printed all the same)
+     */
+    static int dryRun(Session s, SyncRequest request) {
         SyncResult result = s.cloudSync(true).dryRun(request);
         Report.planSourceWarning(s, result);
+        PlanRefusedException refused = null;
+        try {
+            Planner.requireWithinLimits(request, result.plan(), result.snapshot());
+        } catch (PlanRefusedException e) {
+            refused = e;
+        }
         if (s.json()) {
-            JsonOut.print(s.terminal(), JsonOut.result(result));
+            ObjectNode doc = JsonOut.result(result);
+            if (refused != null) {
+                doc.putObject("error").put("exit_code", ExitCodes.LIMIT).put("type", "limit").put("message", refused.getMessage());
+            }
+            JsonOut.print(s.terminal(), doc);
         } else {
             Report.plan(s.terminal().out(), result, s.verbose());
-            s.say("Dry run: nothing was transferred. Run \"cloudsync sync\" with the same options to apply it.");
+            if (refused == null) {
+                s.say("Dry run: nothing was transferred. Run \"cloudsync sync\" with the same options to apply it.");
+            }
+        }
+        if (refused != null) {
+            s.warn(refused.getMessage());
+            return ExitCodes.LIMIT;
         }
         return ExitCodes.OK;
     }

@@ -1,8 +1,11 @@
 package io.cloudsync.cli;
 
 import io.cloudsync.core.PullResult;
+import io.cloudsync.SyncRequest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code cloudsync pull}: restore a snapshot from the remote. */
 @Command(name = "pull", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Restore a snapshot from the remote into a folder. Every file is checked against the remote",
-                "manifest's sha256 before it is moved into place; nothing is written outside the target."})
+        description = {"Restore a snapshot from the remote into a folder.",
+                "Every file is checked against the remote manifest's sha256 before it is moved into place; nothing is"
+                        + " written outside the target. --include restores only some paths."})
 final class PullCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -25,6 +29,14 @@ final class PullCommand implements Callable<Integer> {
 
     @Mixin
     Options.Target target;
+
+    @Mixin
+    Options.Settings settings;
+
+    @Option(names = "--include", paramLabel = "PATH",
+            description = "Restore only the files at or under PATH, relative to the project root (repeatable; default: every file"
+                    + " of the snapshot).")
+    List<String> include = new ArrayList<>();
 
     @Option(names = "--target", paramLabel = "DIR", required = true,
             description = "Folder to write the files into; created when missing.")
@@ -37,7 +49,8 @@ final class PullCommand implements Callable<Integer> {
     public Integer call() {
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
-        PullResult r = s.cloudSync(true).pull(service, target.snapshot, s.terminal().resolve(into.toString()), replaceExisting);
+        SyncRequest request = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set).include(include).build();
+        PullResult r = s.cloudSync(true).pull(request, s.terminal().resolve(into.toString()), replaceExisting);
         if (s.json()) {
             JsonOut.print(s.terminal(), JsonOut.pull(r));
         } else {

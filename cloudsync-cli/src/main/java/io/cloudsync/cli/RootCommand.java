@@ -10,13 +10,13 @@ import picocli.CommandLine.Spec;
 /** {@code cloudsync}: the global options and the list of commands. */
 @Command(name = "cloudsync", mixinStandardHelpOptions = true, versionProvider = RootCommand.Version.class,
         sortOptions = false, usageHelpAutoWidth = false,
-        description = {"Mirror a project's files to S3, Google Drive, a local folder or any plug-in backend,",
-                "with deterministic manifests and resumable delta plans. See docs/CLI.md."},
+        description = {"Mirror a project's files to S3, Google Drive, a local folder or any plug-in backend, with"
+                + " deterministic manifests and resumable delta plans. See docs/CLI.md."},
         subcommands = {DemoCommand.class, ManifestCommand.class, PlanCommand.class, SyncCommand.class,
                 PullCommand.class, VerifyCommand.class, BackupCommand.class, VaultCommand.class, ProvidersCommand.class,
                 DoctorCommand.class, ServeCommand.class, TrainCommand.class},
-        footer = {"", "Exit codes: 0 success or dry-run, 1 failed, 2 usage or configuration error, 3 partial,",
-                "4 a --max-* threshold refused the plan, 5 a delete guard refused the plan, 6 another run holds the lock."})
+        footer = {"", "Exit codes: 0 success or dry-run, 1 failed, 2 usage or configuration error, 3 partial, 4 a --max-*"
+                + " threshold refused the plan, 5 a delete guard refused the plan, 6 another run holds the lock."})
 final class RootCommand implements Runnable {
 
     private final Terminal terminal;

@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code cloudsync serve}: the original HTTP routes and hooks stream over this project, until stopped. */
-@Command(name = "serve", description = {"Serve /api/sync/*, /api/backup/*, /api/health and the hooks stream",
-        "/api/modder/hooks for this project until stopped (Ctrl-C), logging to <root>/logs/server.log.",
-        "See docs/CLOUD_SYNC.md."})
+@Command(name = "serve", description = {"Serve the HTTP routes of this project until stopped (Ctrl-C), logging to <root>/logs/server.log.",
+        "The routes are /api/sync/*, /api/backup/*, /api/health and the hooks stream /api/modder/hooks."
+                + " See docs/CLOUD_SYNC.md."})
 final class ServeCommand implements Callable<Integer> {
 
     /** Where {@code serve} writes its log under the root, unless {@code --log-file} says otherwise. */

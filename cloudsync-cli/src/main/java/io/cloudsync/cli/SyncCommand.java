@@ -9,16 +9,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code cloudsync sync}: the run. */
 @Command(name = "sync", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Bring the remote in line with the project root: upload new and changed files, delete removed",
-                "ones, then commit the manifest. An interrupted run is resumed by the next one.",
-                "The --max-* thresholds turn the plan into a gate: when the plan exceeds one, nothing is",
-                "transferred and the exit code is 4."})
+        description = {"Bring the remote in line with the project root.",
+                "Uploads new and changed files, deletes removed ones, then commits the manifest. An interrupted run is"
+                        + " resumed by the next one.",
+                "The --max-* thresholds turn the plan into a gate: when the plan exceeds one, nothing is transferred and"
+                        + " the exit code is 4. --dry-run only plans, exactly as \"cloudsync plan\" does."})
 final class SyncCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -40,15 +40,12 @@ final class SyncCommand implements Callable<Integer> {
             description = "Transfer the files but leave the remote manifest (and the cache) as they were.")
     boolean noCommitManifest;
 
-    @Option(names = "--max-uploads", paramLabel = "N", description = "Refuse the plan (exit 4) when it uploads more than N files.")
-    Long maxUploads;
+    @Mixin
+    Options.Limits limits;
 
-    @Option(names = "--max-deletes", paramLabel = "N", description = "Refuse the plan (exit 4) when it deletes more than N files.")
-    Long maxDeletes;
-
-    @Option(names = "--max-bytes", paramLabel = "SIZE", converter = Units.SizeConverter.class,
-            description = "Refuse the plan (exit 4) when it uploads more than SIZE, such as 500MB, 2GB or 1GiB.")
-    Long maxBytes;
+    @Option(names = {"--dry-run", "-n"},
+            description = "Only plan: the same as \"cloudsync plan\" with these options (same output and exit codes).")
+    boolean dryRun;
 
     @Option(names = "--allow-mass-delete",
             description = "Let a plan through that a delete guard would refuse (exit 5), such as deleting most of the remote.")
@@ -62,20 +59,11 @@ final class SyncCommand implements Callable<Integer> {
     public Integer call() {
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
-        SyncRequest.Builder b = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
+        SyncRequest.Builder b = limits.applyTo(SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
                 .include(filters.include).exclude(filters.exclude).commitManifest(!noCommitManifest)
-                .allowMassDelete(allowMassDelete);
-        if (maxUploads != null) {
-            b.maxUploads(nonNegative(maxUploads, "--max-uploads"));
-        }
-        if (maxDeletes != null) {
-            b.maxDeletes(nonNegative(maxDeletes, "--max-deletes"));
-        }
-        if (maxBytes != null) {
-            b.maxBytes(maxBytes);
-        }
-        if (waitLock != null) {
-            b.lockWait(waitLock);
+                .allowMassDelete(allowMassDelete), spec.commandLine());
+        if (dryRun) {
+            return PlanCommand.dryRun(s, b.build());
         }
         SyncRequest request = b.build();
         SyncResult result = s.cloudSync(true, new Progress(s.terminal().err(), s.terminal().interactive(), s.verbose())).run(request);
@@ -96,12 +84,5 @@ final class SyncCommand implements Callable<Integer> {
             case PARTIAL -> ExitCodes.PARTIAL;
             case FAILED -> ExitCodes.FAILED;
         };
-    }
-
-    private long nonNegative(long value, String option) {
-        if (value < 0) {
-            throw new ParameterException(spec.commandLine(), option + " must be 0 or more, was " + value);
-        }
-        return value;
     }
 }

@@ -82,6 +82,11 @@ final class Units {
         return d;
     }
 
+    /** "1 file", "2 files", "0 files": a count and its noun, singular only for exactly one. */
+    static String count(long n, String singular) {
+        return n + " " + (n == 1 ? singular : singular + "s");
+    }
+
     /** 999 B, 1.2 KB, 3.4 MB: the units {@link #parseSize} reads. */
     static String bytes(long n) {
         if (n < 1000) {

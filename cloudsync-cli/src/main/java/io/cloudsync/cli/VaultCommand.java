@@ -181,8 +181,9 @@ final class VaultCommand implements Runnable {
 
     /** {@code vault set KEY}. */
     @Command(name = "set", mixinStandardHelpOptions = true,
-            description = {"Store a secret under KEY (a dotted name such as cloud_sync.s3.secret_access_key), creating the",
-                    "vault on first use. The value is read from a prompt, from stdin when it is not a terminal, or from --from-file."})
+            description = {"Store a secret under KEY, creating the vault on first use.",
+                    "KEY is a dotted name such as cloud_sync.s3. The value is read from a prompt, from stdin when it is not"
+                            + " a terminal, or from --from-file."})
     static final class Set implements Callable<Integer> {
         @ParentCommand
         VaultCommand vault;
@@ -322,9 +323,10 @@ final class VaultCommand implements Runnable {
 
     /** {@code vault rotate-passphrase}. */
     @Command(name = "rotate-passphrase", mixinStandardHelpOptions = true,
-            description = {"Re-encrypt the vault under a new passphrase (the old one opens nothing afterwards) and purge its",
-                    "inline backups, so neither passphrase reads an earlier value from the file. The new passphrase",
-                    "comes from --new-passphrase-file, a prompt (asked twice), or stdin when it is not a terminal."})
+            description = {"Re-encrypt the vault under a new passphrase and purge its inline backups.",
+                    "The old passphrase opens nothing afterwards, and neither passphrase reads an earlier value from the"
+                            + " file. The new passphrase comes from --new-passphrase-file, a prompt (asked twice), or stdin"
+                            + " when it is not a terminal."})
     static final class Rotate implements Callable<Integer> {
         @ParentCommand
         VaultCommand vault;

@@ -1,7 +1,10 @@
 package io.cloudsync.cli;
 
 import io.cloudsync.core.VerifyResult;
+import io.cloudsync.SyncRequest;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code cloudsync verify}: check the remote against its manifest. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Check that what the remote holds matches the snapshot's manifest, changing nothing: every file",
-                "against the provider's listing (and digests where it lists them), plus downloads of a sample.",
+        description = {"Check that what the remote holds matches the snapshot's manifest, changing nothing.",
+                "Every file is checked against the provider's listing (and digests where it lists them), plus downloads"
+                        + " of a sample. --include checks only some paths.",
                 "Exit 0 when everything checked is intact, 1 when a file is missing or damaged."})
 final class VerifyCommand implements Callable<Integer> {
 
@@ -27,6 +31,14 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     Options.Target target;
 
+    @Mixin
+    Options.Settings settings;
+
+    @Option(names = "--include", paramLabel = "PATH",
+            description = "Verify only the files at or under PATH, relative to the project root (repeatable; default: every file"
+                    + " of the snapshot).")
+    List<String> include = new ArrayList<>();
+
     @Option(names = "--sample", paramLabel = "PERCENT", defaultValue = "10",
             description = "Share of the files without a listed digest to download and hash, 0 to 100 (default: ${DEFAULT-VALUE}).")
     int sample;
@@ -38,7 +50,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
-        VerifyResult r = s.cloudSync(true).verify(service, target.snapshot, sample);
+        SyncRequest request = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set).include(include).build();
+        VerifyResult r = s.cloudSync(true).verify(request, sample);
         if (s.json()) {
             JsonOut.print(s.terminal(), JsonOut.verify(r));
         } else {
@@ -48,17 +61,17 @@ final class VerifyCommand implements Callable<Integer> {
             int shown = 0;
             for (String x : r.extra()) {
                 if (!s.verbose() && shown++ >= Report.MAX_ITEMS) {
-                    out.println("  ... and " + (r.extra().size() - Report.MAX_ITEMS) + " more files not in the manifest");
+                    out.println("  ... and " + Units.count(r.extra().size() - Report.MAX_ITEMS, "more file") + " not in the manifest");
                     break;
                 }
                 out.println("  not in the manifest: " + Text.safe(x));
             }
             out.println("Verified service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\": "
-                    + (r.ok() ? "ok" : r.problems().size() + " problem(s)") + ". " + r.manifest().entries().size()
-                    + " files: " + r.verifiedByDigest() + " by listed digest, " + r.verifiedByDownload()
-                    + " downloaded and hashed, " + r.verifiedBySize() + " by listed size only, " + r.unchecked()
+                    + (r.ok() ? "ok" : Units.count(r.problems().size(), "problem")) + ". "
+                    + Units.count(r.manifest().entries().size(), "file") + ": " + r.verifiedByDigest() + " by listed digest, "
+                    + r.verifiedByDownload() + " downloaded and hashed, " + r.verifiedBySize() + " by listed size only, " + r.unchecked()
                     + " unchecked" + (r.listed() ? "" : " (the provider cannot list; raise --sample to check more)")
-                    + (r.extra().isEmpty() ? "" : "; " + r.extra().size() + " files not in the manifest") + ".");
+                    + (r.extra().isEmpty() ? "" : "; " + Units.count(r.extra().size(), "file") + " not in the manifest") + ".");
             if (!r.ok()) {
                 out.println("Run \"cloudsync sync\" to upload the missing or damaged files again.");
             }

@@ -1,6 +1,7 @@
 package io.cloudsync.core;
 
 import io.cloudsync.CloudSyncException;
+import io.cloudsync.ConfigurationException;
 import io.cloudsync.FeatureDisabledException;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
@@ -17,6 +18,7 @@ import io.cloudsync.core.internal.engine.Execution;
 import io.cloudsync.core.internal.engine.Guards;
 import io.cloudsync.core.internal.engine.Pull;
 import io.cloudsync.core.internal.engine.Retry;
+import io.cloudsync.core.internal.engine.Selection;
 import io.cloudsync.core.internal.engine.Verify;
 import io.cloudsync.core.internal.journal.Journal;
 import io.cloudsync.core.internal.lock.RunLock;
@@ -335,15 +337,37 @@ public final class CloudSync {
      * @throws ProviderException when the remote manifest cannot be read
      */
     public PullResult pull(String service, String snapshot, Path target, boolean replaceExisting) {
+        return pull(SyncRequest.builder(service, snapshot).build(), target, replaceExisting);
+    }
+
+    /**
+     * Restores a snapshot as {@link #pull(String, String, Path, boolean)} does, with the request's
+     * {@link SyncRequest#serviceConfig() settings} and {@link SyncRequest#credentialsKey() credentials
+     * key}; when the request has {@link SyncRequest#include() include paths}, only the files at or
+     * under them are restored. Its limits, excludes and manifest options are not used.
+     *
+     * @param request the service, snapshot, settings and include paths
+     * @param target the folder to write into; created when missing
+     * @param replaceExisting whether files already in {@code target} are replaced
+     * @return what was written, skipped and failed
+     * @throws FeatureDisabledException when a flag is off
+     * @throws io.cloudsync.ConfigurationException when the service is unknown, {@code target} is not a
+     *     folder, or an include path covers no file of the snapshot
+     * @throws io.cloudsync.ProviderNotFoundException when no provider serves the service
+     * @throws CloudSyncException when the remote has no manifest for the snapshot
+     * @throws ProviderException when the remote manifest cannot be read
+     */
+    public PullResult pull(SyncRequest request, Path target, boolean replaceExisting) {
         Objects.requireNonNull(target, "target");
-        SyncRequest request = SyncRequest.builder(service, snapshot).build();
+        String service = request.service();
         String name = snapshotName(request);
         requireFlags(service, "pull a snapshot");
+        Selection only = Selection.of(request.include());
         ServiceSpec spec = serviceSpec(request);
         ProviderFactory factory = providers.require(spec.providerId);
         try (Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
             return new Pull(service, name, provider, Retry.forProvider(config.engine(), provider, sleeper), config.engine().parallelism())
-                    .run(target, replaceExisting);
+                    .run(target, replaceExisting, only);
         }
     }
 
@@ -364,14 +388,36 @@ public final class CloudSync {
      * @throws ProviderException when the manifest or the listing cannot be read
      */
     public VerifyResult verify(String service, String snapshot, int samplePercent) {
-        SyncRequest request = SyncRequest.builder(service, snapshot).build();
+        return verify(SyncRequest.builder(service, snapshot).build(), samplePercent);
+    }
+
+    /**
+     * Checks a snapshot as {@link #verify(String, String, int)} does, with the request's
+     * {@link SyncRequest#serviceConfig() settings} and {@link SyncRequest#credentialsKey() credentials
+     * key}; when the request has {@link SyncRequest#include() include paths}, only the files at or
+     * under them are checked, and remote files outside them are not reported.
+     *
+     * @param request the service, snapshot, settings and include paths
+     * @param samplePercent 0 to 100: the share of files without a listed digest to download
+     * @return what was checked and what is wrong
+     * @throws FeatureDisabledException when a flag is off
+     * @throws io.cloudsync.ConfigurationException when the service is unknown or an include path covers
+     *     no file of the snapshot
+     * @throws IllegalArgumentException when {@code samplePercent} is out of range
+     * @throws io.cloudsync.ProviderNotFoundException when no provider serves the service
+     * @throws CloudSyncException when the remote has no manifest for the snapshot
+     * @throws ProviderException when the manifest or the listing cannot be read
+     */
+    public VerifyResult verify(SyncRequest request, int samplePercent) {
+        String service = request.service();
         String name = snapshotName(request);
         requireFlags(service, "verify a snapshot");
+        Selection only = Selection.of(request.include());
         ServiceSpec spec = serviceSpec(request);
         ProviderFactory factory = providers.require(spec.providerId);
         try (Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
             return new Verify(service, name, provider, factory.capabilities(), Retry.forProvider(config.engine(), provider, sleeper),
-                    config.engine().parallelism(), stateDirectory.resolve("tmp")).run(samplePercent);
+                    config.engine().parallelism(), stateDirectory.resolve("tmp")).run(samplePercent, only);
         }
     }
 
@@ -568,6 +614,14 @@ public final class CloudSync {
                 Optional<Manifest> m = Retry.forProvider(config.engine(), provider, sleeper).call(() -> provider.readManifest(snapshot));
                 return m.map(x -> new Remote(x, PlanSource.REMOTE, "read from the remote"))
                         .orElseGet(() -> new Remote(null, PlanSource.REMOTE, "the remote has no manifest yet"));
+            } catch (ConfigurationException e) {
+                // a misspelt, missing or bad setting or vault field: planning from the cache would hide it
+                throw e;
+            } catch (ProviderException e) {
+                if (e.kind() == ProviderException.Kind.CONFIGURATION) {
+                    throw e; // the remote answered that the settings are wrong (no such bucket, another region)
+                }
+                reason = "the remote manifest could not be read: " + e.getMessage();
             } catch (CloudSyncException e) {
                 reason = "the remote manifest could not be read: " + e.getMessage();
             }
@@ -710,6 +764,20 @@ public final class CloudSync {
         return builder.scan();
     }
 
+    /**
+     * A service is known when the configuration has a section for it, or its name is a provider id
+     * (on the class path, or first-party: its jar may just be absent, which a dry run tolerates).
+     */
+    private void requireKnownService(String service) {
+        if (config.services().contains(service) || providers.find(service).isPresent() || Providers.isFirstParty(service)) {
+            return;
+        }
+        throw new ConfigurationException("unknown service \"" + service + "\": " + config.source()
+                + (config.services().isEmpty() ? " configures no service" : " configures " + config.services())
+                + " under \"services\", and no provider has that id (found " + providers.ids() + "); use one of those,"
+                + " or add a section \"" + service + "\" under \"services\"");
+    }
+
     private void requireFlag(String flag, String what) {
         if (!config.enabled(flag)) {
             throw new FeatureDisabledException(flag, "cannot " + what + ": feature flag \"" + flag
@@ -718,6 +786,7 @@ public final class CloudSync {
     }
 
     private void requireFlags(String service, String what) {
+        requireKnownService(service);
         requireFlag(CloudSyncConfig.MASTER_FLAG, what);
         requireFlag(CloudSyncConfig.serviceFlag(service), what + " with service \"" + service + '"');
     }

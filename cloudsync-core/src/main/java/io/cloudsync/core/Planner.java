@@ -4,7 +4,9 @@ import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.Plan;
 import io.cloudsync.PathRules;
+import io.cloudsync.PlanRefusedException;
 import io.cloudsync.PlannedUpload;
+import io.cloudsync.SyncRequest;
 import io.cloudsync.UploadReason;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,45 @@ import java.util.Objects;
 public final class Planner {
 
     private Planner() {
+    }
+
+    /**
+     * Refuses a plan that exceeds a limit of the request: {@link SyncRequest#maxUploads()},
+     * {@link SyncRequest#maxDeletes()} or {@link SyncRequest#maxBytes()}. {@link CloudSync#run} checks
+     * this before transferring anything; a host (or the CLI's {@code plan --max-*}) can gate a dry run
+     * on the same rule.
+     *
+     * @param request the request with its limits
+     * @param plan the plan
+     * @param snapshot the snapshot name as the remote knows it (the configured prefix applied), for the message
+     * @throws PlanRefusedException with {@link PlanRefusedException.Reason#LIMIT}, naming the first limit
+     *     exceeded, the plan's figure and by how much
+     */
+    public static void requireWithinLimits(SyncRequest request, Plan plan, String snapshot) {
+        List<String> exceeded = new ArrayList<>();
+        long uploads = plan.uploads().size();
+        if (uploads > request.maxUploads()) {
+            exceeded.add("uploads " + files(uploads) + ", more than the limit of " + request.maxUploads() + " ("
+                    + (uploads - request.maxUploads()) + " over; --max-uploads / maxUploads)");
+        }
+        long deletes = plan.deletes().size();
+        if (deletes > request.maxDeletes()) {
+            exceeded.add("deletes " + files(deletes) + ", more than the limit of " + request.maxDeletes() + " ("
+                    + (deletes - request.maxDeletes()) + " over; --max-deletes / maxDeletes)");
+        }
+        if (plan.uploadBytes() > request.maxBytes()) {
+            exceeded.add("uploads " + plan.uploadBytes() + " bytes, more than the limit of " + request.maxBytes() + " ("
+                    + (plan.uploadBytes() - request.maxBytes()) + " bytes over; --max-bytes / maxBytes)");
+        }
+        if (!exceeded.isEmpty()) {
+            throw new PlanRefusedException(PlanRefusedException.Reason.LIMIT, plan, "the plan for service \""
+                    + request.service() + "\" snapshot \"" + snapshot + "\" " + String.join(", and ", exceeded)
+                    + "; nothing was transferred (raise the limit to allow it)");
+        }
+    }
+
+    private static String files(long n) {
+        return n + (n == 1 ? " file" : " files");
     }
 
     /**

@@ -202,6 +202,14 @@ public final class Providers {
     }
 
     /**
+     * Whether {@code id} belongs to a first-party provider ({@code local}, {@code s3}, {@code gdrive},
+     * {@code memory}), whether or not its jar is on the class path.
+     */
+    static boolean isFirstParty(String id) {
+        return ARTIFACTS.containsKey(id);
+    }
+
+    /**
      * The ids available.
      *
      * @return sorted ids

@@ -1,5 +1,6 @@
 package io.cloudsync.provider.s3;
 
+import io.cloudsync.ProviderConfigurationException;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ConfigKey;
 import io.cloudsync.spi.Provider;
@@ -15,8 +16,8 @@ import java.util.Set;
  * on the AWS SDK for Java v2. Files of a snapshot live at {@code <prefix>/<snapshot>/<path>}, its
  * manifest at {@code <prefix>/.cloudsync/manifests/<snapshot>.json}. Credentials come from the vault
  * key {@code cloud_sync.s3}, a JSON object {@code {"access_key_id": ..., "secret_access_key": ...,
- * "session_token": ...}} ({@code session_token} optional), or, when the vault has none, from the
- * SDK's default credential chain (environment, profile files, SSO, container and instance roles).
+ * "session_token": ...}} ({@code session_token}, or its AWS CLI name {@code aws_session_token}, optional),
+ * or, when the vault has none, from the SDK's default credential chain (environment, profile files, SSO, container and instance roles).
  * {@code docs/S3.md} describes every setting, the minimal IAM policy, integrity checks, multipart
  * resume and the error kinds.
  *
@@ -64,7 +65,8 @@ public final class S3ProviderFactory implements ProviderFactory {
             MULTIPART_THRESHOLD, PART_SIZE, PARALLEL_PARTS, MAX_CONNECTIONS, TRUST_SERVER_CHECKSUM, ABANDON_AFTER_DAYS,
             ConfigKey.secret("access_key_id", "In the vault entry cloud_sync.s3 (JSON); else the SDK default chain", false),
             ConfigKey.secret("secret_access_key", "In the vault entry cloud_sync.s3 (JSON)", false),
-            ConfigKey.secret("session_token", "In the vault entry cloud_sync.s3 (JSON), for temporary credentials", false));
+            ConfigKey.secret("session_token", "In the vault entry cloud_sync.s3 (JSON), for temporary credentials", false),
+            ConfigKey.secret("aws_session_token", "The AWS CLI's name of session_token, accepted alike", false));
 
     // Why each is declared, and what it rests on, is in docs/S3.md ("Capabilities").
     private static final Set<Capability> CAPABILITIES = Set.of(Capability.SERVER_SHA256,
@@ -102,6 +104,16 @@ public final class S3ProviderFactory implements ProviderFactory {
     @Override
     public Provider open(ProviderConfig config, Secrets secrets) {
         config.requireValid(KEYS);
+        for (ConfigKey key : KEYS) {
+            if (key.secret() && config.get(key.name()).isPresent()) {
+                // a credential among plain settings would otherwise be ignored without a word
+                throw new ProviderConfigurationException("service '" + config.service() + "': '" + key.name() + "' is a"
+                        + " credential, read from the vault entry '" + secretsKey() + "' (a JSON object such as"
+                        + " {\"access_key_id\": \"...\", \"secret_access_key\": \"...\", \"" + key.name() + "\": \"...\"}),"
+                        + " never from the configuration or --set; store it with 'cloudsync vault set " + secretsKey()
+                        + "', or leave the vault without it to use the AWS default credential chain (docs/S3.md)");
+            }
+        }
         return io.cloudsync.provider.s3.internal.S3Provider.open(config, secrets, secretsKey());
     }
 }

@@ -97,4 +97,34 @@ class S3ProviderFactoryTest {
                 secret("{\"access_key_id\":\"a\",\"secret_access_key\":\"b\",\"secret_acces_key\":\"c\"}")))
                 .isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("secret_acces_key");
     }
+
+    @Test
+    void open_withAwsSessionTokenField_acceptsItAsSessionToken() {
+        Provider p = factory.open(valid().build(),
+                secret("{\"access_key_id\":\"a\",\"secret_access_key\":\"b\",\"aws_session_token\":\"t\"}"));
+        p.close();
+        assertThat(factory.configKeys()).extracting(ConfigKey::name).contains("session_token", "aws_session_token");
+    }
+
+    @Test
+    void open_withBothTokenNamesDiffering_refusesWithoutQuotingEither() {
+        assertThatThrownBy(() -> factory.open(valid().build(), secret("{\"access_key_id\":\"a\",\"secret_access_key\":\"b\","
+                + "\"session_token\":\"token-one\",\"aws_session_token\":\"token-two\"}")))
+                .isInstanceOf(ProviderConfigurationException.class)
+                .hasMessageContaining("session_token").hasMessageContaining("aws_session_token")
+                .hasMessageNotContaining("token-one").hasMessageNotContaining("token-two");
+        Provider same = factory.open(valid().build(), secret("{\"access_key_id\":\"a\",\"secret_access_key\":\"b\","
+                + "\"session_token\":\"t\",\"aws_session_token\":\"t\"}"));
+        same.close();
+    }
+
+    @Test
+    void open_withACredentialAmongPlainSettings_refusesAndPointsAtTheVault() {
+        for (String name : new String[] {"aws_session_token", "session_token", "secret_access_key"}) {
+            assertThatThrownBy(() -> factory.open(valid().put(name, "hunter2").build(), Secrets.none()))
+                    .isInstanceOf(ProviderConfigurationException.class)
+                    .hasMessageContaining("'" + name + "' is a credential").hasMessageContaining("cloudsync vault set cloud_sync.s3")
+                    .hasMessageNotContaining("hunter2");
+        }
+    }
 }

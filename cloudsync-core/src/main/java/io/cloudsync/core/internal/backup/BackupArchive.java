@@ -91,7 +91,7 @@ public final class BackupArchive implements Closeable {
             throw reject(name, e.getMessage());
         } catch (java.nio.file.NoSuchFileException e) {
             throw new BackupException("backup archive " + name + " does not exist in " + file.getParent()
-                    + "; list() shows the archives there");
+                    + "; \"cloudsync backup list\" (Backups.list()) shows the archives there");
         } catch (IOException e) {
             throw new BackupException("cannot read backup archive " + file + ": " + e, e);
         }

@@ -102,7 +102,7 @@ public final class RestoreRun {
         Path file = folder.resolve(name);
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new BackupException("backup archive " + name + " does not exist in " + folder
-                    + " (or is not a regular file); list() shows the archives there");
+                    + " (or is not a regular file); \"cloudsync backup list\" (Backups.list()) shows the archives there");
         }
         return file;
     }

@@ -6,6 +6,7 @@ import io.cloudsync.Plan;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.core.EngineSettings;
+import io.cloudsync.core.Planner;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,20 +35,10 @@ public final class Guards {
     public static void check(SyncRequest request, EngineSettings settings, Plan plan, Manifest remote, Manifest local,
                              boolean rootMissing, String service, String snapshot) {
         String where = "service \"" + service + "\" snapshot \"" + snapshot + '"';
-        if (plan.uploads().size() > request.maxUploads()) {
-            throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " uploads "
-                    + plan.uploads().size() + " files, more than the limit of " + request.maxUploads()
-                    + "; nothing was transferred (raise --max-uploads / maxUploads to allow it)");
-        }
-        if (plan.deletes().size() > request.maxDeletes()) {
-            throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " deletes "
-                    + plan.deletes().size() + " files, more than the limit of " + request.maxDeletes()
-                    + "; nothing was transferred (raise --max-deletes / maxDeletes to allow it)");
-        }
-        if (plan.uploadBytes() > request.maxBytes()) {
-            throw refuse(PlanRefusedException.Reason.LIMIT, plan, "the plan for " + where + " uploads "
-                    + plan.uploadBytes() + " bytes, more than the limit of " + request.maxBytes()
-                    + "; nothing was transferred (raise --max-bytes / maxBytes to allow it)");
+        try {
+            Planner.requireWithinLimits(request, plan, snapshot);
+        } catch (PlanRefusedException e) {
+            throw refuse(e.reason(), plan, e.getMessage());
         }
         int deletes = plan.deletes().size();
         if (deletes == 0 || request.allowMassDelete()) {
@@ -58,24 +49,28 @@ public final class Guards {
         String allow = "; nothing was transferred. If this is intended, rerun with --allow-mass-delete "
                 + "(SyncRequest.allowMassDelete(true))";
         if (rootMissing) {
-            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes
-                    + " remote files of " + where + " because the local root is missing (" + sample + ")" + allow);
+            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + countRemote(deletes)
+                    + " of " + where + " because the local root is missing (" + sample + ")" + allow);
         }
         if (local.entries().isEmpty()) {
-            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete all " + deletes
-                    + " remote files of " + where + " because the local side is empty (" + sample + ")" + allow);
+            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete all " + countRemote(deletes)
+                    + " of " + where + " because the local side is empty (" + sample + ")" + allow);
         }
         if (deletes > settings.deleteGuardMaxDeletes()) {
-            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes
-                    + " remote files of " + where + ", more than sync.delete_guard_max_deletes="
+            throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + countRemote(deletes)
+                    + " of " + where + ", more than sync.delete_guard_max_deletes="
                     + settings.deleteGuardMaxDeletes() + " (" + sample + ")" + allow + ", or raise that setting");
         }
         int remoteFiles = remote.entries().size();
         if (remoteFiles > settings.deleteGuardMinFiles() && deletes > settings.deleteGuardMaxFraction() * remoteFiles) {
             throw refuse(PlanRefusedException.Reason.DELETE_GUARD, plan, "refusing to delete " + deletes + " of "
-                    + remoteFiles + " remote files of " + where + ", more than sync.delete_guard_max_fraction="
+                    + countRemote(remoteFiles) + " of " + where + ", more than sync.delete_guard_max_fraction="
                     + settings.deleteGuardMaxFraction() + " (" + sample + ")" + allow + ", or raise that setting");
         }
+    }
+
+    private static String countRemote(int n) {
+        return n + (n == 1 ? " remote file" : " remote files");
     }
 
     private static PlanRefusedException refuse(PlanRefusedException.Reason reason, Plan plan, String message) {

@@ -80,6 +80,21 @@ public final class Pull {
      * @throws ProviderException when the manifest cannot be read
      */
     public PullResult run(Path target, boolean replaceExisting) {
+        return run(target, replaceExisting, Selection.all());
+    }
+
+    /**
+     * Runs the pull of the files {@code only} selects.
+     *
+     * @param target the folder to write into; created when missing
+     * @param replaceExisting whether a file already in the target is replaced
+     * @param only the files to restore
+     * @return the outcome; its manifest holds the selected entries only
+     * @throws ConfigurationException when the target is not a folder, or an include path covers no file
+     * @throws CloudSyncException when the remote has no manifest for the snapshot
+     * @throws ProviderException when the manifest cannot be read
+     */
+    public PullResult run(Path target, boolean replaceExisting, Selection only) {
         long started = System.nanoTime();
         Path base = target.toAbsolutePath().normalize();
         if (Files.exists(base) && !Files.isDirectory(base)) {
@@ -88,6 +103,7 @@ public final class Pull {
         Manifest manifest = retry.call(() -> provider.readManifest(snapshot))
                 .orElseThrow(() -> new CloudSyncException("service \"" + service + "\" has no manifest for snapshot \""
                         + snapshot + "\", so there is nothing to pull; check the snapshot name, or run a sync first"));
+        manifest = only.apply(manifest, "pull");
         try {
             Files.createDirectories(base);
         } catch (IOException e) {

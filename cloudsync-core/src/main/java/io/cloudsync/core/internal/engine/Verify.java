@@ -80,6 +80,20 @@ public final class Verify {
      * @throws ProviderException when the manifest or the listing cannot be read
      */
     public VerifyResult run(int samplePercent) {
+        return run(samplePercent, Selection.all());
+    }
+
+    /**
+     * Runs the check of the files {@code only} selects; remote files outside it are not reported.
+     *
+     * @param samplePercent 0 to 100: the share of files without a listed digest to download
+     * @param only the files to check
+     * @return what was checked and what is wrong; its manifest holds the selected entries only
+     * @throws io.cloudsync.ConfigurationException when an include path covers no file of the manifest
+     * @throws CloudSyncException when the remote has no manifest for the snapshot
+     * @throws ProviderException when the manifest or the listing cannot be read
+     */
+    public VerifyResult run(int samplePercent, Selection only) {
         if (samplePercent < 0 || samplePercent > 100) {
             throw new IllegalArgumentException("sample must be a percentage from 0 to 100, was " + samplePercent);
         }
@@ -87,6 +101,7 @@ public final class Verify {
         Manifest manifest = retry.call(() -> provider.readManifest(snapshot))
                 .orElseThrow(() -> new CloudSyncException("service \"" + service + "\" has no manifest for snapshot \""
                         + snapshot + "\", so there is nothing to verify; check the snapshot name, or run a sync first"));
+        manifest = only.apply(manifest, "verify");
         boolean listed = capabilities.contains(Capability.LISTING);
         int byDigest = 0;
         int bySizeCandidates;
@@ -116,7 +131,7 @@ public final class Verify {
                     needDownload.add(e);
                 }
             }
-            remote.keySet().stream().sorted(PathRules::compare).forEach(extra::add);
+            remote.keySet().stream().filter(only::covers).sorted(PathRules::compare).forEach(extra::add);
         } else {
             needDownload.addAll(manifest.entries());
         }

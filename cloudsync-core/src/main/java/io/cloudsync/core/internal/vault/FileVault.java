@@ -175,7 +175,7 @@ public final class FileVault implements Vault {
             VaultDocument doc = VaultDocument.parse(file, read(file));
             Optional<Reason> problem = Optional.empty();
             String detail = "format " + VaultDocument.FORMAT + " version " + doc.version + ", key from "
-                    + doc.kdf.describe() + ", " + doc.backupCount() + " backup(s)"
+                    + doc.kdf.describe() + ", " + doc.backupCount() + (doc.backupCount() == 1 ? " backup" : " backups")
                     + (doc.version < VaultDocument.VERSION ? "; the next write upgrades it to version "
                     + VaultDocument.VERSION : "");
             if (doc.integrityProblem != null) {

@@ -44,9 +44,12 @@ final class S3Clients {
         return new Credentials(chain.build(), settings.profile() == null ? "default-chain" : "default-chain:profile=" + settings.profile());
     }
 
-    private static software.amazon.awssdk.auth.credentials.AwsCredentials parse(Secret secret, String key) {
+    /** The vault entry's fields; {@code aws_session_token} is the AWS CLI's name of {@code session_token}. */
+    static final List<String> FIELDS = List.of("access_key_id", "secret_access_key", "session_token", "aws_session_token");
+
+    static software.amazon.awssdk.auth.credentials.AwsCredentials parse(Secret secret, String key) {
         String howTo = "; store it with 'cloudsync vault set " + key + "' as {\"access_key_id\": \"...\", "
-                + "\"secret_access_key\": \"...\", \"session_token\": \"...\" (optional)}";
+                + "\"secret_access_key\": \"...\", \"session_token\": \"...\" (optional; also \"aws_session_token\")}";
         JsonNode node;
         try {
             node = Json.mapper().readTree(secret.revealString());
@@ -59,13 +62,19 @@ final class S3Clients {
         }
         for (var it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!List.of("access_key_id", "secret_access_key", "session_token").contains(field)) {
+            if (!FIELDS.contains(field)) {
                 throw new ProviderConfigurationException("secret '" + key + "' has unknown field \"" + field + "\"" + howTo);
             }
         }
         String id = field(node, "access_key_id", key, howTo, true);
         String secretKey = field(node, "secret_access_key", key, howTo, true);
         String token = field(node, "session_token", key, howTo, false);
+        String awsToken = field(node, "aws_session_token", key, howTo, false);
+        if (token != null && awsToken != null && !token.equals(awsToken)) {
+            throw new ProviderConfigurationException("secret '" + key + "' has both \"session_token\" and \"aws_session_token\""
+                    + " with different values; they are two names of one field, so keep one" + howTo);
+        }
+        token = token != null ? token : awsToken;
         return token == null ? AwsBasicCredentials.create(id, secretKey) : AwsSessionCredentials.create(id, secretKey, token);
     }
 

@@ -18,7 +18,7 @@ import io.cloudsync.core.internal.engine.Execution;
 import io.cloudsync.core.internal.engine.Guards;
 import io.cloudsync.core.internal.engine.Pull;
 import io.cloudsync.core.internal.engine.Retry;
-import io.cloudsync.core.internal.engine.Selection;
+import io.cloudsync.core.internal.engine.Scope;
 import io.cloudsync.core.internal.engine.Verify;
 import io.cloudsync.core.internal.journal.Journal;
 import io.cloudsync.core.internal.lock.RunLock;
@@ -362,7 +362,7 @@ public final class CloudSync {
         String service = request.service();
         String name = snapshotName(request);
         requireFlags(service, "pull a snapshot");
-        Selection only = Selection.of(request.include());
+        Scope only = Scope.of(request.include(), root);
         ServiceSpec spec = serviceSpec(request);
         ProviderFactory factory = providers.require(spec.providerId);
         try (Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
@@ -412,7 +412,7 @@ public final class CloudSync {
         String service = request.service();
         String name = snapshotName(request);
         requireFlags(service, "verify a snapshot");
-        Selection only = Selection.of(request.include());
+        Scope only = Scope.of(request.include(), root);
         ServiceSpec spec = serviceSpec(request);
         ProviderFactory factory = providers.require(spec.providerId);
         try (Provider provider = factory.open(spec.config, secretsFor(request, factory))) {

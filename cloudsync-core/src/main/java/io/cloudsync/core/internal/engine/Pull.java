@@ -80,7 +80,7 @@ public final class Pull {
      * @throws ProviderException when the manifest cannot be read
      */
     public PullResult run(Path target, boolean replaceExisting) {
-        return run(target, replaceExisting, Selection.all());
+        return run(target, replaceExisting, Scope.WHOLE);
     }
 
     /**
@@ -94,7 +94,7 @@ public final class Pull {
      * @throws CloudSyncException when the remote has no manifest for the snapshot
      * @throws ProviderException when the manifest cannot be read
      */
-    public PullResult run(Path target, boolean replaceExisting, Selection only) {
+    public PullResult run(Path target, boolean replaceExisting, Scope only) {
         long started = System.nanoTime();
         Path base = target.toAbsolutePath().normalize();
         if (Files.exists(base) && !Files.isDirectory(base)) {
@@ -103,7 +103,7 @@ public final class Pull {
         Manifest manifest = retry.call(() -> provider.readManifest(snapshot))
                 .orElseThrow(() -> new CloudSyncException("service \"" + service + "\" has no manifest for snapshot \""
                         + snapshot + "\", so there is nothing to pull; check the snapshot name, or run a sync first"));
-        manifest = only.apply(manifest, "pull");
+        manifest = only.select(manifest, "pull");
         try {
             Files.createDirectories(base);
         } catch (IOException e) {

@@ -80,7 +80,7 @@ public final class Verify {
      * @throws ProviderException when the manifest or the listing cannot be read
      */
     public VerifyResult run(int samplePercent) {
-        return run(samplePercent, Selection.all());
+        return run(samplePercent, Scope.WHOLE);
     }
 
     /**
@@ -93,7 +93,7 @@ public final class Verify {
      * @throws CloudSyncException when the remote has no manifest for the snapshot
      * @throws ProviderException when the manifest or the listing cannot be read
      */
-    public VerifyResult run(int samplePercent, Selection only) {
+    public VerifyResult run(int samplePercent, Scope only) {
         if (samplePercent < 0 || samplePercent > 100) {
             throw new IllegalArgumentException("sample must be a percentage from 0 to 100, was " + samplePercent);
         }
@@ -101,7 +101,7 @@ public final class Verify {
         Manifest manifest = retry.call(() -> provider.readManifest(snapshot))
                 .orElseThrow(() -> new CloudSyncException("service \"" + service + "\" has no manifest for snapshot \""
                         + snapshot + "\", so there is nothing to verify; check the snapshot name, or run a sync first"));
-        manifest = only.apply(manifest, "verify");
+        manifest = only.select(manifest, "verify");
         boolean listed = capabilities.contains(Capability.LISTING);
         int byDigest = 0;
         int bySizeCandidates;

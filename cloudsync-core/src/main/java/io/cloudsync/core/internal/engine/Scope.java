@@ -1,4 +1,4 @@
-package io.cloudsync.core;
+package io.cloudsync.core.internal.engine;
 
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.Manifest;
@@ -16,13 +16,15 @@ import java.util.List;
  * users expect. The configured {@code sync.include} is different: it says what the whole mirror
  * holds, so a full run deletes remote files outside it.
  *
+ * <p>A pull or a verify with include paths takes the same paths the same way ({@link #select}).
+ *
  * <p>Paths match by whole segments: {@code assets} covers {@code assets} and {@code assets/x}, not
  * {@code assets2/x}. Immutable.
  */
-final class Scope {
+public final class Scope {
 
     /** No narrowing: the whole mirror. */
-    static final Scope WHOLE = new Scope(List.of());
+    public static final Scope WHOLE = new Scope(List.of());
 
     /** Normalised, sorted by {@link PathRules#ORDER}, none under another; empty for the whole mirror. */
     private final List<String> paths;
@@ -41,7 +43,7 @@ final class Scope {
      * @throws ConfigurationException naming a path that is absolute, climbs out with {@code ..} or
      *     breaks the manifest path rules
      */
-    static Scope of(List<String> requested, Path root) {
+    public static Scope of(List<String> requested, Path root) {
         List<String> normalised = new ArrayList<>();
         for (String p : requested) {
             String n = normalise(p, root);
@@ -102,7 +104,7 @@ final class Scope {
      *
      * @return true for the whole mirror
      */
-    boolean whole() {
+    public boolean whole() {
         return paths.isEmpty();
     }
 
@@ -111,7 +113,7 @@ final class Scope {
      *
      * @return empty for the whole mirror
      */
-    List<String> paths() {
+    public List<String> paths() {
         return paths;
     }
 
@@ -121,7 +123,7 @@ final class Scope {
      * @param path a manifest path
      * @return true when some scope path is it or a folder above it
      */
-    boolean covers(String path) {
+    public boolean covers(String path) {
         if (paths.isEmpty()) {
             return true;
         }
@@ -143,7 +145,7 @@ final class Scope {
      * @return the include paths for the scan; empty means the configured ones
      * @throws ConfigurationException when a scope path lies outside every configured include path
      */
-    List<String> scanIncludes(List<String> configured, String source, Path root) {
+    public List<String> scanIncludes(List<String> configured, String source, Path root) {
         if (paths.isEmpty()) {
             return List.of();
         }
@@ -181,7 +183,7 @@ final class Scope {
      * @param m a manifest
      * @return {@code m} itself for the whole mirror
      */
-    Manifest inside(Manifest m) {
+    public Manifest inside(Manifest m) {
         if (paths.isEmpty()) {
             return m;
         }
@@ -199,7 +201,7 @@ final class Scope {
      * {@code remote}'s outside it, as they are.
      *
      * <p>The result keeps the earlier of the two times when it keeps any remote entry: a manifest's
-     * time tells the next scan which entries are racily clean ({@link ManifestBuilder#RACY_WINDOW}),
+     * time tells the next scan which entries are racily clean ({@link io.cloudsync.core.ManifestBuilder#RACY_WINDOW}),
      * and an entry outside the scope was hashed no later than the remote manifest's time. Dating it
      * later would let the next scan trust the digest of a file changed within the racy window of
      * that earlier hash. Dating the scope's fresh entries earlier only makes the next scan read the
@@ -210,7 +212,7 @@ final class Scope {
      * @return {@code local} itself for the whole mirror; otherwise a manifest with {@code local}'s
      *     name and root
      */
-    Manifest merge(Manifest local, Manifest remote) {
+    public Manifest merge(Manifest local, Manifest remote) {
         if (paths.isEmpty()) {
             return local;
         }
@@ -230,6 +232,28 @@ final class Scope {
         java.time.Instant createdAt = keptRemote && remote.createdAt().isBefore(local.createdAt())
                 ? remote.createdAt() : local.createdAt();
         return Manifest.of(local.name(), local.root(), createdAt, entries);
+    }
+
+    /**
+     * The entries of {@code manifest} this scope covers: what a narrowed pull or verify works on.
+     *
+     * @param manifest a remote manifest
+     * @param what what the caller does, for the message, such as {@code "pull"}
+     * @return {@code manifest} itself for the whole mirror, else a manifest of the covered entries
+     * @throws ConfigurationException naming a path that covers no file of the manifest
+     */
+    public Manifest select(Manifest manifest, String what) {
+        if (whole()) {
+            return manifest;
+        }
+        for (String p : paths) {
+            if (manifest.entries().stream().noneMatch(e -> covers(p, e.path()))) {
+                throw new ConfigurationException("cannot " + what + " \"" + p + "\": snapshot \"" + manifest.name()
+                        + "\" has no file at or under that path; check the path (relative to the project root,"
+                        + " as \"cloudsync plan\" prints it)");
+            }
+        }
+        return inside(manifest);
     }
 
     @Override

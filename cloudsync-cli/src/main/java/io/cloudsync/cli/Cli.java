@@ -57,13 +57,12 @@ final class Cli {
     private static int usageError(Terminal t, CommandLine.ParameterException ex, boolean json) {
         CommandLine cmd = ex.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();
-        String message = problem(ex) + suggestion(ex) + System.lineSeparator() + "Run \"" + name
-                + " --help\" to see the usage.";
+        String problem = problem(ex) + suggestion(ex);
+        String hint = "Run \"" + name + " --help\" to see the usage.";
         if (json) {
-            printJsonError(t, ExitCodes.USAGE, "usage", message, null);
+            printJsonError(t, ExitCodes.USAGE, "usage", problem + System.lineSeparator() + hint, null);
         }
-        t.err().println("cloudsync: " + Text.safe(ex.getMessage()) + System.lineSeparator() + "Run \"" + name
-                + " --help\" to see the usage.");
+        t.err().println("cloudsync: " + Text.safe(problem) + System.lineSeparator() + hint);
         return ExitCodes.USAGE;
     }
 

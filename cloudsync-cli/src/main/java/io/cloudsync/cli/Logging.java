@@ -240,7 +240,8 @@ final class Logging {
         encoder.setContext(ctx);
         // key=value pairs after the message, as slf4j-simple printed them; both quote paths, so both go
         // through Text.safe: a name with a newline or an escape sequence cannot forge or hijack a line
-        encoder.setPattern(datePrefix + "%level %safe(%msg%replace( %kvp{NONE}){'^ $', ''})%n");
+        // (the empty {} after the composite matters: without it logback 1.6 prints the %n that follows literally)
+        encoder.setPattern(datePrefix + "%level %safe(%msg%replace( %kvp{NONE}){'^ $', ''}){}%n");
         encoder.start();
         return encoder;
     }

@@ -202,10 +202,7 @@ public final class CloudSyncApi {
         }
         String service = text(body, "service", true);
         String snapshot = text(body, "snapshot", true);
-        if (!cloudSync.config().services().contains(service) && cloudSync.providers().find(service).isEmpty()) {
-            throw new BadRequest("unknown service \"" + service + "\": it has no section in "
-                    + cloudSync.config().source() + " and no provider has that id (found " + cloudSync.providers().ids() + ')');
-        }
+        // an unknown service is the engine's ConfigurationException (400), naming the configured ones
         SyncRequest.Builder request;
         try {
             request = SyncRequest.builder(service, snapshot);

@@ -251,7 +251,8 @@ class CloudSyncHttpServerTest {
                 .path("error").asText()).contains("unknown field \"bogus\"");
         HttpResponse<String> unknown = post("/api/sync/dry_run", "{\"service\":\"nope\",\"snapshot\":\"s\"}");
         assertThat(unknown.statusCode()).isEqualTo(400);
-        assertThat(json(unknown).path("error").asText()).contains("unknown service \"nope\"");
+        assertThat(json(unknown).path("error").asText()).contains("unknown service \"nope\"", "configures [")
+                .doesNotContain("enable_cloud_sync");
         assertThat(post("/api/sync/run", "{\"service\":\"local\",\"snapshot\":\"../x\"}").statusCode()).isEqualTo(400);
         assertThat(post("/api/sync/run", "[1]").statusCode()).isEqualTo(400);
     }

@@ -200,7 +200,7 @@ public final class Execution {
                 try {
                     receipt = provider.upload(snapshot, entry, local, sent.restart());
                 } finally {
-                    sent.close();
+                    sent.seal();
                 }
                 verify(entry, receipt);
                 notSent[0] = Math.min(entry.size(), receipt.resumedBytes());
@@ -209,11 +209,16 @@ public final class Execution {
             uploaded.incrementAndGet();
             resumedBytes.addAndGet(notSent[0]);
             bytesSent.addAndGet(entry.size() - notSent[0]);
-            report(SyncAction.UPLOAD, entry.path(), true, entry.size(), total, totalBytes);
+            synchronized (reporting) { // the file's bytes move from in flight to done in one step
+                sent.close();
+                report(SyncAction.UPLOAD, entry.path(), true, entry.size(), total, totalBytes);
+            }
         } catch (ProviderException e) {
+            sent.close();
             failed(SyncAction.UPLOAD, entry.path(), e);
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
         } catch (RuntimeException | Error e) {
+            sent.close();
             // Even an Error must never let the manifest be committed over a file that did not arrive.
             fail(SyncAction.UPLOAD, entry.path(), "provider failed unexpectedly: " + e);
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
@@ -221,11 +226,13 @@ public final class Execution {
     }
 
     /**
-     * The bytes one upload has got across, for transfer events. Each attempt starts from 0 and its
-     * bytes leave {@link #inFlight} when it ends, before the file's bytes join {@link #bytes} in its
-     * progress event, so no byte is counted twice: not across retries, not at the finish. What a
-     * provider reports is clamped to the file's size and never goes down within an attempt, and a
-     * call after the attempt ended (a provider's stray thread) is ignored.
+     * The bytes one upload has got across, for transfer events. Each attempt starts from 0; a failed
+     * attempt's bytes leave {@link #inFlight} when the next one starts or the upload fails, and a
+     * finished file's leave it in the same step as they join {@link #bytes} in its progress event
+     * (they stay in flight while it is verified), so no byte is counted twice and none drops out: not
+     * across retries, not at the finish. What a provider reports is clamped to the file's size and
+     * never goes down within an attempt, and a call after the provider returned (a stray thread) is
+     * ignored.
      */
     private final class Sent {
         private final ManifestEntry entry;
@@ -250,7 +257,14 @@ public final class Execution {
             return n -> accepted(id, n);
         }
 
-        /** Ends the current attempt: the provider has returned. */
+        /** The provider has returned: later calls are ignored, the attempt's bytes still count. */
+        void seal() {
+            synchronized (reporting) {
+                open = false;
+            }
+        }
+
+        /** Ends the current attempt: its bytes no longer count as in flight. */
         void close() {
             synchronized (reporting) {
                 end();

@@ -30,7 +30,8 @@ public interface SyncListener {
      * of uploads still in flight. Sent while uploads run, at most about every 100 ms per run, and
      * only by providers that report their progress (see {@code Provider.upload} with a progress
      * callback); a file's transfer events arrive before its {@link #onProgress} event, and no event
-     * is sent at the end (the last {@link ProgressEvent} says the final count).
+     * is sent at the end (the last {@link ProgressEvent} says the final count), nor when a file's last
+     * byte is across (its progress event follows).
      *
      * @param event the bytes so far
      */

@@ -285,6 +285,11 @@ public final class Execution {
                 long now = Math.max(last, Math.min(n, entry.size()));
                 inFlight += now - last;
                 last = now;
+                if (now == entry.size()) {
+                    // the whole file is across: its progress event follows at once and says it better
+                    // than a transfer event would (which would show its bytes but not yet the file)
+                    return;
+                }
                 long t = System.nanoTime();
                 if (anyTransfer && t - lastTransfer < transferIntervalNanos) {
                     return;

@@ -26,6 +26,19 @@ public interface SyncListener {
     }
 
     /**
+     * Uploads of a run are under way: how many bytes the remote has accepted so far, counting those
+     * of uploads still in flight. Sent while uploads run, at most about every 100 ms per run, and
+     * only by providers that report their progress (see {@code Provider.upload} with a progress
+     * callback); a file's transfer events arrive before its {@link #onProgress} event, and no event
+     * is sent at the end (the last {@link ProgressEvent} says the final count), nor when a file's last
+     * byte is across (its progress event follows).
+     *
+     * @param event the bytes so far
+     */
+    default void onTransfer(TransferEvent event) {
+    }
+
+    /**
      * A dry-run or run ended.
      *
      * @param event the outcome
@@ -62,6 +75,21 @@ public interface SyncListener {
      */
     record ProgressEvent(String service, String snapshot, SyncAction action, String path, boolean succeeded,
                          int filesDone, int filesTotal, long bytesDone, long bytesTotal) {
+    }
+
+    /**
+     * Bytes of a run's uploads so far, during the uploads.
+     *
+     * @param service the service id
+     * @param snapshot the snapshot name
+     * @param path the file whose upload progressed, prompting this event
+     * @param bytesDone bytes of the run's finished uploads (as in {@link ProgressEvent#bytesDone()})
+     *     plus the bytes the remote has accepted so far of the uploads in flight; never more than
+     *     {@code bytesTotal}. It may go down when an upload fails or starts again after a retryable
+     *     failure (its bytes so far no longer count), so a display should keep the largest value seen.
+     * @param bytesTotal bytes the plan uploads
+     */
+    record TransferEvent(String service, String snapshot, String path, long bytesDone, long bytesTotal) {
     }
 
     /**

@@ -4,6 +4,7 @@ import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -56,6 +57,31 @@ public interface Provider extends AutoCloseable {
      * @throws ProviderException on failure
      */
     UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile);
+
+    /**
+     * Stores one file as {@link #upload(String, ManifestEntry, Path)} does, and tells the engine how
+     * far it got, so progress can count the bytes of uploads in flight. The engine calls this method,
+     * never the three-argument one; the default ignores {@code sent} and calls the three-argument
+     * method, so a provider that reports nothing needs no change.
+     *
+     * <p>{@code sent} receives the number of this file's bytes the remote has accepted so far in this
+     * attempt: never more than {@code entry.size()}, and non-decreasing within one call of this method
+     * (a new attempt, that is a new call, may start again from 0). Bytes an interrupted earlier upload
+     * had stored and this call continues from count as accepted from the start. It may be called from
+     * any thread, as rarely as the provider likes (per part or chunk is enough) or never; it must not
+     * be called after this method has returned or thrown. It is cheap and never throws.
+     *
+     * @param snapshot the snapshot name
+     * @param entry the file's manifest entry
+     * @param localFile where to read the bytes
+     * @param sent receives the bytes accepted so far in this attempt
+     * @return what was stored
+     * @throws ProviderException on failure
+     * @since SPI version 3
+     */
+    default UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, LongConsumer sent) {
+        return upload(snapshot, entry, localFile);
+    }
 
     /**
      * Copies one file to {@code target}, replacing it.

@@ -87,6 +87,59 @@ class ProgressTest {
         assertThat(lines()).last().isEqualTo("  progress: 2/2 files, 10 B of 10 B");
     }
 
+    private SyncListener.TransferEvent transfer(String path, long bytesDone, long bytesTotal) {
+        return new SyncListener.TransferEvent("local", "nightly", path, bytesDone, bytesTotal);
+    }
+
+    @Test
+    void aBigFileInFlight_getsItsTenthLinesWhileItIsSent_andAnEtaByBytes() {
+        plan(1, 500);
+        now += TimeUnit.SECONDS.toNanos(1);
+        progress.onTransfer(transfer("big.bin", 50, 500));
+        now += TimeUnit.SECONDS.toNanos(1);
+        progress.onTransfer(transfer("big.bin", 125, 500));
+        // a retry starts the file again: what was shown stays, the count does not go back
+        progress.onTransfer(transfer("big.bin", 25, 500));
+        now += TimeUnit.SECONDS.toNanos(1);
+        progress.onTransfer(transfer("big.bin", 150, 500));
+        progress.onProgress(event("big.bin", 1, 1, 500, 500));
+
+        assertThat(lines()).containsExactly("sync local/nightly: 1 to upload (500 B), 0 to delete",
+                "  progress: 0/1 files, 50 B of 500 B, ETA 9.0 s",
+                "  progress: 0/1 files, 125 B of 500 B, ETA 6.0 s",
+                "  progress: 0/1 files, 150 B of 500 B, ETA 7.0 s",
+                "  progress: 1/1 files, 500 B of 500 B");
+    }
+
+    @Test
+    void inFlightBytes_countOnTopOfFinishedFiles_andAFinishedFileNeverLowersTheCount() {
+        plan(2, 200);
+        now += TimeUnit.SECONDS.toNanos(1);
+        progress.onProgress(event("a", 1, 2, 100, 200));
+        progress.onTransfer(transfer("b", 180, 200));
+        progress.onProgress(event("b", 2, 2, 200, 200));
+
+        assertThat(lines()).containsExactly("sync local/nightly: 2 to upload (200 B), 0 to delete",
+                "  progress: 1/2 files, 100 B of 200 B, ETA 1.0 s",
+                "  progress: 1/2 files, 180 B of 200 B, ETA 1.0 s",
+                "  progress: 2/2 files, 200 B of 200 B");
+    }
+
+    @Test
+    void liveBar_movesWithInFlightBytes() {
+        StringWriter live = new StringWriter();
+        Progress bar = new Progress(new PrintWriter(live, true), true, false, () -> now);
+        bar.onPlan(new SyncListener.PlanEvent("local", "nightly", 1, 0, 1000, false));
+        now += TimeUnit.SECONDS.toNanos(1);
+        bar.onTransfer(transfer("big.bin", 500, 1000));
+
+        assertThat(live.toString()).startsWith("\r[############............] 0/1 files  500 B/1.0 KB  500 B/s  ETA 1.0 s");
+        int drawn = live.toString().length();
+        now += TimeUnit.MILLISECONDS.toNanos(10); // within the redraw interval: nothing drawn
+        bar.onTransfer(transfer("big.bin", 600, 1000));
+        assertThat(live.toString()).hasSize(drawn);
+    }
+
     @Test
     void failedAndVerboseLines_escapeControlCharactersInPaths() {
         Progress verbose = new Progress(new PrintWriter(buffer, true), false, true, () -> now);

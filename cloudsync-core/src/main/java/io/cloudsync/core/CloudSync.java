@@ -63,6 +63,8 @@ import org.slf4j.LoggerFactory;
 public final class CloudSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(CloudSync.class);
+    /** The least time between two transfer events of a run (SyncListener#onTransfer). */
+    private static final Duration TRANSFER_INTERVAL = Duration.ofMillis(100);
 
     private final Path root;
     private final Path stateDirectory;
@@ -286,7 +288,8 @@ public final class CloudSync {
                 committed = withdraw(provider, factory, retry, service, snapshot, remoteManifest, plan, journal, errors);
                 if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
                     Execution execution = new Execution(service, snapshot, provider, factory.capabilities(), root,
-                            stateDirectory.resolve("tmp"), journal, retry, config.engine().parallelism(), this::fireProgress);
+                            stateDirectory.resolve("tmp"), journal, retry, config.engine().parallelism(), this::fireProgress,
+                            this::fireTransfer, TRANSFER_INTERVAL);
                     outcome = execution.execute(plan);
                     errors.addAll(outcome.errors());
                 }
@@ -802,6 +805,12 @@ public final class CloudSync {
     private void fireProgress(SyncListener.ProgressEvent event) {
         for (SyncListener l : listeners) {
             safely(() -> l.onProgress(event));
+        }
+    }
+
+    private void fireTransfer(SyncListener.TransferEvent event) {
+        for (SyncListener l : listeners) {
+            safely(() -> l.onTransfer(event));
         }
     }
 

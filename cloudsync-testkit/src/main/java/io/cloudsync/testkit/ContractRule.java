@@ -64,6 +64,8 @@ public enum ContractRule {
     /** Folders are not files. */
     R2_09("Downloading a path that is a folder (files are stored below it) fails with NOT_FOUND and does not create the target",
             null),
+    /** Upload progress. */
+    R2_10("Upload progress, where reported, never exceeds the file's size, never goes down within one upload, and ends when the upload returns", null),
 
     /** Special characters. */
     R3_01("Names with spaces, Unicode, #, %, +, ? and other punctuation round-trip", null),

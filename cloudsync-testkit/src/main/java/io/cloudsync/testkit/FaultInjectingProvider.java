@@ -170,8 +170,14 @@ public final class FaultInjectingProvider implements Provider {
 
     @Override
     public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+        return upload(snapshot, entry, localFile, n -> { });
+    }
+
+    /** Forwards the progress callback, so the delegate's progress reaches the engine through the faults. */
+    @Override
+    public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, java.util.function.LongConsumer sent) {
         Rule after = before(Operation.UPLOAD, snapshot, entry.path(), localFile);
-        UploadReceipt receipt = delegate.upload(snapshot, entry, localFile);
+        UploadReceipt receipt = delegate.upload(snapshot, entry, localFile, sent);
         afterwards(after, Operation.UPLOAD, snapshot, entry.path());
         return receipt;
     }

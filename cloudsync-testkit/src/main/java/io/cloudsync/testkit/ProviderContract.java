@@ -455,6 +455,40 @@ public abstract class ProviderContract {
         });
     }
 
+    /**
+     * R2.10.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R2_10_uploadProgressStaysWithinTheFile(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R2_10, test, dir, r -> {
+            Provider p = r.open();
+            java.util.OptionalLong threshold = r.settings.multipartThresholdBytes();
+            long size = threshold.isPresent() ? 2 * threshold.getAsLong() + 7 : r.settings.largeFileBytes();
+            Path file = r.file("progress", size);
+            ManifestEntry entry = ContractFiles.entry("data/progress.bin", file);
+            List<Long> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Long> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+            p.upload(SNAPSHOT, entry, file, n -> (returned.get() ? late : sent).add(n));
+            returned.set(true);
+            for (int i = 0; i < sent.size(); i++) {
+                long n = sent.get(i);
+                r.check(n >= 0 && n <= size, "upload of a %d-byte file reported %d bytes sent (all reports: %s). If this "
+                        + "fails, look at what the callback counts: each byte of this file once, at most entry.size()",
+                        size, n, sent);
+                r.check(i == 0 || n >= sent.get(i - 1), "upload reported %d bytes after %d within one call (all reports: "
+                        + "%s). If this fails, look at parts finishing in parallel: report their sum under a lock", n,
+                        sent.get(Math.max(0, i - 1)), sent);
+            }
+            r.eventually(() -> r.requireContent(p, SNAPSHOT, "data/progress.bin", file));
+            r.check(late.isEmpty(), "the progress callback was called after upload returned, with %s. If this fails, "
+                    + "wait for the threads that send parts before returning", late);
+        });
+    }
+
     // ---- R3: names -------------------------------------------------------------------------------
 
     /**

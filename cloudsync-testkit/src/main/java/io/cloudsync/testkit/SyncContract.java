@@ -532,6 +532,13 @@ public abstract class SyncContract {
         }
 
         @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile,
+                                    java.util.function.LongConsumer sent) {
+            calls.uploads.add(entry.path());
+            return delegate.upload(snapshot, entry, localFile, sent);
+        }
+
+        @Override
         public void download(String snapshot, String path, Path target) {
             delegate.download(snapshot, path, target);
         }

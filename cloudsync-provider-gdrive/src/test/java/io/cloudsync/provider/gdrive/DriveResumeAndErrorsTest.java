@@ -67,6 +67,38 @@ class DriveResumeAndErrorsTest {
     }
 
     @Test
+    void upload_resumable_reportsEachConfirmedChunk_andAContinuedSessionStartsFromWhatDriveKept() throws Exception {
+        DriveFixture fx = new DriveFixture(DRIVE);
+        Path state = dir.resolve("state");
+        byte[] content = randomBytes(SIZE, 11);
+        ManifestEntry e = entry("progress.bin", content);
+        Path local = file(dir, "progress", content);
+        List<Long> interrupted = new java.util.ArrayList<>();
+        DRIVE.failChunksAfter(2, 1);
+        try (Provider p = fx.open(state)) {
+            assertThatThrownBy(() -> p.upload("s", e, local, interrupted::add)).isInstanceOf(ProviderException.class);
+        }
+        assertThat(interrupted).containsExactly((long) CHUNK, 2L * CHUNK);
+
+        List<Long> sent = new java.util.ArrayList<>();
+        try (Provider p = fx.open(state)) {
+            p.upload("s", e, local, sent::add);
+        }
+        assertThat(sent).containsExactly(2L * CHUNK, 3L * CHUNK, 4L * CHUNK, (long) SIZE);
+    }
+
+    @Test
+    void upload_smallFile_reportsItsSizeOnceStored() throws Exception {
+        DriveFixture fx = new DriveFixture(DRIVE);
+        byte[] content = randomBytes(CHUNK / 2, 12);
+        List<Long> sent = new java.util.ArrayList<>();
+        try (Provider p = fx.open(dir.resolve("state"))) {
+            p.upload("s", entry("small.bin", content), file(dir, "small", content), sent::add);
+        }
+        assertThat(sent).containsExactly((long) CHUNK / 2);
+    }
+
+    @Test
     void upload_fileChangedSinceInterruption_startsOver() throws Exception {
         DriveFixture fx = new DriveFixture(DRIVE);
         Path state = dir.resolve("state");

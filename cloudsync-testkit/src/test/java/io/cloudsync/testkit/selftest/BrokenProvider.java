@@ -45,6 +45,17 @@ enum BrokenProvider {
             return UploadReceipt.unverified(entry.path(), entry.size());
         }
     }),
+    COUNTS_BYTES_TWICE(ContractRule.R2_10, p -> new DelegatingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile,
+                                    java.util.function.LongConsumer sent) {
+            // counts the hashing pass and the sending pass: twice the file by the end
+            sent.accept(entry.size() / 2);
+            sent.accept(entry.size());
+            sent.accept(2 * entry.size());
+            return delegate.upload(snapshot, entry, localFile);
+        }
+    }),
     DROPS_EMPTY_FILES(ContractRule.R2_02, p -> new DelegatingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {

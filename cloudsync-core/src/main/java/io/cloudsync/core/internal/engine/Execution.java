@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,8 @@ public final class Execution {
     private final Retry retry;
     private final int parallelism;
     private final Consumer<SyncListener.ProgressEvent> progress;
+    private final Consumer<SyncListener.TransferEvent> transfers;
+    private final long transferIntervalNanos;
 
     private final List<SyncError> errors = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger uploaded = new AtomicInteger();
@@ -77,6 +80,11 @@ public final class Execution {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong resumedBytes = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
+    /** Bytes the remote has accepted of uploads in flight; guarded by {@link #reporting}. */
+    private long inFlight;
+    /** When the last transfer event went out ({@link System#nanoTime()}); guarded by {@link #reporting}. */
+    private long lastTransfer;
+    private boolean anyTransfer;
     /** Pairs each event's file and byte counts, and hands events over in the order they are counted. */
     private final Object reporting = new Object();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -94,10 +102,14 @@ public final class Execution {
      * @param retry the retry policy
      * @param parallelism operations in flight
      * @param progress receives a progress event after each operation
+     * @param transfers receives the bytes of uploads so far while they run, at most every
+     *     {@code transferInterval}
+     * @param transferInterval the least time between two transfer events
      */
     public Execution(String service, String snapshot, Provider provider, Set<Capability> capabilities, Path root,
                      Path tempDir, Journal journal, Retry retry, int parallelism,
-                     Consumer<SyncListener.ProgressEvent> progress) {
+                     Consumer<SyncListener.ProgressEvent> progress, Consumer<SyncListener.TransferEvent> transfers,
+                     java.time.Duration transferInterval) {
         this.service = service;
         this.snapshot = snapshot;
         this.provider = provider;
@@ -108,6 +120,8 @@ public final class Execution {
         this.retry = retry;
         this.parallelism = parallelism;
         this.progress = progress;
+        this.transfers = transfers;
+        this.transferIntervalNanos = transferInterval.toNanos();
     }
 
     /**
@@ -178,10 +192,16 @@ public final class Execution {
             return;
         }
         Path local = io.cloudsync.core.ManifestBuilder.localPathOf(root, entry.path());
+        Sent sent = new Sent(entry, totalBytes);
         try {
             long[] notSent = {0};
             retry.run(() -> {
-                UploadReceipt receipt = provider.upload(snapshot, entry, local);
+                UploadReceipt receipt;
+                try {
+                    receipt = provider.upload(snapshot, entry, local, sent.restart());
+                } finally {
+                    sent.seal();
+                }
                 verify(entry, receipt);
                 notSent[0] = Math.min(entry.size(), receipt.resumedBytes());
             });
@@ -189,14 +209,101 @@ public final class Execution {
             uploaded.incrementAndGet();
             resumedBytes.addAndGet(notSent[0]);
             bytesSent.addAndGet(entry.size() - notSent[0]);
-            report(SyncAction.UPLOAD, entry.path(), true, entry.size(), total, totalBytes);
+            synchronized (reporting) { // the file's bytes move from in flight to done in one step
+                sent.close();
+                report(SyncAction.UPLOAD, entry.path(), true, entry.size(), total, totalBytes);
+            }
         } catch (ProviderException e) {
+            sent.close();
             failed(SyncAction.UPLOAD, entry.path(), e);
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
         } catch (RuntimeException | Error e) {
+            sent.close();
             // Even an Error must never let the manifest be committed over a file that did not arrive.
             fail(SyncAction.UPLOAD, entry.path(), "provider failed unexpectedly: " + e);
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
+        }
+    }
+
+    /**
+     * The bytes one upload has got across, for transfer events. Each attempt starts from 0; a failed
+     * attempt's bytes leave {@link #inFlight} when the next one starts or the upload fails, and a
+     * finished file's leave it in the same step as they join {@link #bytes} in its progress event
+     * (they stay in flight while it is verified), so no byte is counted twice and none drops out: not
+     * across retries, not at the finish. What a provider reports is clamped to the file's size and
+     * never goes down within an attempt, and a call after the provider returned (a stray thread) is
+     * ignored.
+     */
+    private final class Sent {
+        private final ManifestEntry entry;
+        private final long totalBytes;
+        private long attempt;
+        private long last;
+        private boolean open;
+
+        Sent(ManifestEntry entry, long totalBytes) {
+            this.entry = entry;
+            this.totalBytes = totalBytes;
+        }
+
+        /** Ends the previous attempt, if any, and returns the callback of a new one. */
+        LongConsumer restart() {
+            long id;
+            synchronized (reporting) {
+                end();
+                open = true;
+                id = ++attempt;
+            }
+            return n -> accepted(id, n);
+        }
+
+        /** The provider has returned: later calls are ignored, the attempt's bytes still count. */
+        void seal() {
+            synchronized (reporting) {
+                open = false;
+            }
+        }
+
+        /** Ends the current attempt: its bytes no longer count as in flight. */
+        void close() {
+            synchronized (reporting) {
+                end();
+            }
+        }
+
+        private void end() {
+            inFlight -= last;
+            last = 0;
+            open = false;
+        }
+
+        private void accepted(long id, long n) {
+            synchronized (reporting) {
+                if (!open || id != attempt) {
+                    return;
+                }
+                long now = Math.max(last, Math.min(n, entry.size()));
+                inFlight += now - last;
+                last = now;
+                if (now == entry.size()) {
+                    // the whole file is across: its progress event follows at once and says it better
+                    // than a transfer event would (which would show its bytes but not yet the file)
+                    return;
+                }
+                long t = System.nanoTime();
+                if (anyTransfer && t - lastTransfer < transferIntervalNanos) {
+                    return;
+                }
+                anyTransfer = true;
+                lastTransfer = t;
+                long done = Math.min(totalBytes, bytes.get() + inFlight);
+                try {
+                    transfers.accept(new SyncListener.TransferEvent(service, snapshot, entry.path(), done, totalBytes));
+                } catch (RuntimeException e) {
+                    // the callback belongs to the provider's upload: a listener must not fail it
+                    LOG.atWarn().setMessage("sync.listener").addKeyValue("error", e.toString()).log();
+                }
+            }
         }
     }
 

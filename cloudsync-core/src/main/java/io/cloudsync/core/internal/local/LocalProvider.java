@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -223,8 +224,36 @@ final class LocalProvider implements Provider {
         }
     }
 
+    /**
+     * Copies {@code in} to {@code out}, telling {@code sent} every {@link #REPORT_EVERY} bytes how
+     * many are written (never more than {@code size}, in case the file grew: the upload is refused then).
+     */
+    private static long copy(InputStream in, OutputStream out, long size, LongConsumer sent) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long copied = 0;
+        long reported = 0;
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+            copied += n;
+            if (copied - reported >= REPORT_EVERY && reported < size) {
+                reported = copied;
+                sent.accept(Math.min(copied, size));
+            }
+        }
+        return copied;
+    }
+
     @Override
     public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+        return upload(snapshot, entry, localFile, n -> { });
+    }
+
+    /** Bytes copied between two reports of an upload's progress. */
+    static final int REPORT_EVERY = 1 << 20;
+
+    @Override
+    public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, LongConsumer sent) {
         Path target = fileOf(snapshot, entry.path());
         Path temp = null;
         try {
@@ -234,7 +263,7 @@ final class LocalProvider implements Provider {
             long copied;
             try (InputStream in = new DigestInputStream(Files.newInputStream(localFile), digest);
                  OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                copied = in.transferTo(out);
+                copied = copy(in, out, entry.size(), sent);
             }
             String actual = Digests.hex(digest.digest());
             if (!actual.equals(entry.sha256()) || copied != entry.size()) {
@@ -248,6 +277,7 @@ final class LocalProvider implements Provider {
             // after the move, not on the staging file: a staging file's mtime is what tells the sweep
             // a live upload from a killed one, and the entry's mtime is usually long past
             Files.setLastModifiedTime(target, FileTime.from(entry.mtime()));
+            sent.accept(copied);
             return UploadReceipt.verified(entry.path(), copied, actual);
         } catch (IOException e) {
             throw map(e, entry.path(), "upload \"" + entry.path() + '"');

@@ -44,6 +44,35 @@ class LocalProviderTest {
     }
 
     @Test
+    void upload_reportsTheBytesCopiedPerMebibyte_andTheWholeSizeAtTheEnd() throws IOException {
+        LocalProvider p = new LocalProvider(tmp.resolve("remote"));
+        byte[] bytes = new byte[3 * LocalProvider.REPORT_EVERY + 12345];
+        new java.util.Random(7).nextBytes(bytes);
+        Path file = Files.write(Files.createDirectories(tmp.resolve("local")).resolve("big.bin"), bytes);
+        List<Long> sent = new ArrayList<>();
+
+        p.upload("snap", entry("big.bin", file), file, sent::add);
+
+        assertThat(sent).hasSizeGreaterThanOrEqualTo(4).isSorted().last().isEqualTo((long) bytes.length);
+        assertThat(sent.subList(0, sent.size() - 1)).allMatch(n -> n > 0 && n < bytes.length);
+        assertThat(sent.get(0)).isBetween((long) LocalProvider.REPORT_EVERY, 2L * LocalProvider.REPORT_EVERY);
+    }
+
+    @Test
+    void upload_ofAFileThatGrew_neverReportsMoreThanTheManifestSize() throws IOException {
+        LocalProvider p = new LocalProvider(tmp.resolve("remote"));
+        Path file = Files.write(Files.createDirectories(tmp.resolve("local")).resolve("grew.bin"),
+                new byte[LocalProvider.REPORT_EVERY + 10]);
+        ManifestEntry before = entry("grew.bin", file);
+        Files.write(file, new byte[3 * LocalProvider.REPORT_EVERY]);
+        List<Long> sent = new ArrayList<>();
+
+        assertThatThrownBy(() -> p.upload("snap", before, file, sent::add)).isInstanceOf(ProviderException.class);
+
+        assertThat(sent).isNotEmpty().allMatch(n -> n <= before.size());
+    }
+
+    @Test
     void legacyStagingLeftovers_areListedAsFiles_andADeleteOfTheirOwnerKeepsThem() throws IOException {
         Path remote = tmp.resolve("remote");
         // what 0.x left in a snapshot folder after an upload killed halfway, and a project file of that shape

@@ -260,6 +260,15 @@ public final class GoogleDriveProvider implements Provider {
 
     @Override
     public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+        return upload(snapshot, entry, localFile, n -> { });
+    }
+
+    /**
+     * Reports progress after each chunk Drive confirms in a resumable upload (bytes a continued
+     * session had stored count from the start), and once when a one-request upload is stored.
+     */
+    @Override
+    public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, java.util.function.LongConsumer sent) {
         checkSnapshot(snapshot);
         String path = entry.path();
         List<String> segments = segments(snapshot, path);
@@ -278,13 +287,14 @@ public final class GoogleDriveProvider implements Provider {
                 LOG.debug("gdrive.upload.skip path={} id={} reason=already_stored", path, kept.getId());
                 removeOthers(existing, kept.getId(), path);
                 states.clear(snapshot, path);
+                sent.accept(entry.size());
                 return UploadReceipt.verified(path, entry.size(), entry.sha256()).withResumedBytes(entry.size());
             }
         }
 
         Located target = existing.stream().filter(c -> !isGoogleDocsType(c.file)).findFirst().orElse(null);
         if (target != null) {
-            return updateInPlace(snapshot, entry, localFile, target, existing);
+            return updateInPlace(snapshot, entry, localFile, target, existing, sent);
         }
         String folderId = call("create the folders of", path, () -> tree.ensure(settings.parentId(), folderPath));
         File meta = new File().setName(leaf).setParents(List.of(folderId)).setMimeType("application/octet-stream")
@@ -294,11 +304,12 @@ public final class GoogleDriveProvider implements Provider {
         File stored;
         if (entry.size() > settings.chunkSize()) {
             stored = call("upload", path, () -> creates.create(createKey, fingerprint,
-                    id -> resumable.upload(snapshot, entry, localFile, meta.setId(id), null)));
+                    id -> resumable.upload(snapshot, entry, localFile, meta.setId(id), null, sent)));
             states.clear(snapshot, path);
         } else {
             stored = call("upload", path, () -> creates.create(createKey, fingerprint,
                     id -> api.createWithContent(meta.setId(id), localFile)));
+            sent.accept(entry.size());
         }
         tree.added(folderId, stored);
         UploadReceipt receipt;
@@ -320,16 +331,17 @@ public final class GoogleDriveProvider implements Provider {
      * current again, and the previous metadata is restored.
      */
     private UploadReceipt updateInPlace(String snapshot, ManifestEntry entry, Path localFile, Located target,
-                                        List<Located> existing) {
+                                        List<Located> existing, java.util.function.LongConsumer sent) {
         String path = entry.path();
         String id = target.file.getId();
         File meta = new File().setAppProperties(fileProperties(entry)).setModifiedTime(DriveApi.utc(entry.mtime()));
         File stored;
         try {
             if (entry.size() > settings.chunkSize()) {
-                stored = resumable.upload(snapshot, entry, localFile, meta, id);
+                stored = resumable.upload(snapshot, entry, localFile, meta, id, sent);
             } else {
                 stored = call("upload", path, () -> api.updateWithContent(id, meta, localFile));
+                sent.accept(entry.size());
             }
         } catch (ProviderException e) {
             if (e.retryable()) {

@@ -50,11 +50,22 @@ final class ResumableUpload {
      * Uploads (or finishes uploading) one file as a new Drive file, or as new content of an existing one.
      *
      * @param targetId the file to update in place, or {@code null} to create one from {@code metadata}
+     * @param sent receives the bytes Drive has confirmed, after each chunk (and the offset a continued
+     *     session starts from)
      * @return the stored file as Drive reports it
      */
-    File upload(String snapshot, ManifestEntry entry, Path localFile, File metadata, String targetId) {
+    File upload(String snapshot, ManifestEntry entry, Path localFile, File metadata, String targetId,
+                java.util.function.LongConsumer sent) {
         String path = entry.path();
         long size = entry.size();
+        long[] reported = {0};
+        java.util.function.LongConsumer confirmed = n -> {
+            long b = Math.min(n, size);
+            if (b > reported[0]) { // Drive's confirmed range only grows; an odd answer must not make progress go back
+                reported[0] = b;
+                sent.accept(b);
+            }
+        };
         resumedBytes.remove(path); // what a failed earlier attempt noted is no longer true
         String sessionUri = null;
         long offset = 0;
@@ -65,6 +76,7 @@ final class ResumableUpload {
             if (status.file != null) {
                 states.clear(snapshot, path);
                 resumedBytes.put(path, size);
+                confirmed.accept(size);
                 return status.file;
             }
             if (status.expired) {
@@ -74,6 +86,7 @@ final class ResumableUpload {
             } else {
                 offset = status.confirmed;
                 resumedBytes.put(path, offset);
+                confirmed.accept(offset);
                 LOG.info("gdrive.upload.resume path={} offset={} size={}", path, offset, size);
             }
         }
@@ -96,6 +109,7 @@ final class ResumableUpload {
                 Outcome outcome = put(sessionUri, chunk, offset, size, path);
                 if (outcome.file != null) {
                     states.clear(snapshot, path);
+                    confirmed.accept(size);
                     return outcome.file;
                 }
                 if (outcome.expired) {
@@ -105,6 +119,7 @@ final class ResumableUpload {
                 }
                 offset = outcome.confirmed;
                 save(snapshot, entry, sessionUri, offset, targetId);
+                confirmed.accept(offset);
                 if (offset >= size) {
                     throw new ProviderException(ProviderException.Kind.PERMANENT, "Google Drive confirmed all "
                             + size + " bytes of '" + path + "' but did not finish the upload", path, null);

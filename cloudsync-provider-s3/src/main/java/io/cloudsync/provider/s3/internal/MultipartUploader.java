@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -68,9 +69,36 @@ final class MultipartUploader {
     /**
      * Uploads {@code file}, or finishes the recorded upload of it.
      *
+     * @param sent receives the bytes of the parts stored so far (those of a resumed upload included)
+     *     after each part
      * @return the bytes of the parts an earlier attempt had stored, which were not sent again
      */
-    long upload(String key, String url, ManifestEntry entry, Path file, Map<String, String> metadata) {
+    long upload(String key, String url, ManifestEntry entry, Path file, Map<String, String> metadata, LongConsumer sent) {
+        return upload(key, url, entry, file, metadata, new Monotonic(sent));
+    }
+
+    /**
+     * Keeps reported progress from going down within one call: when the store has forgotten a resumed
+     * upload and it starts over, the new parts' sums stay below what was reported until they pass it.
+     */
+    private static final class Monotonic implements LongConsumer {
+        private final LongConsumer target;
+        private long reported = -1;
+
+        Monotonic(LongConsumer target) {
+            this.target = target;
+        }
+
+        @Override
+        public synchronized void accept(long n) {
+            if (n > reported) {
+                reported = n;
+                target.accept(n);
+            }
+        }
+    }
+
+    private long upload(String key, String url, ManifestEntry entry, Path file, Map<String, String> metadata, Monotonic sent) {
         long partSize = partSizeFor(entry.size(), settings.partSize());
         FileDigests digests = hash(file, entry.size(), partSize, url, entry.path());
         if (!digests.whole().equals(entry.sha256())) {
@@ -85,13 +113,16 @@ final class MultipartUploader {
             if (record == null) {
                 record = create(key, url, entry, partSize, metadata);
             }
-            uploadParts(record, file, digests, url, entry.path());
+            if (resumedBytes > 0) {
+                sent.accept(Math.min(resumedBytes, entry.size()));
+            }
+            uploadParts(record, file, digests, url, entry.path(), sent);
         } catch (ProviderException e) {
             if (resumed && e.getCause() != null && S3Errors.isNoSuchUpload(e.getCause())) {
                 // the store forgot the upload (aborted by a lifecycle rule or by hand): start over once
                 LOG.info("s3.multipart.restart key={} reason=upload_gone", key);
                 forget(record);
-                return upload(key, url, entry, file, metadata);
+                return upload(key, url, entry, file, metadata, sent);
             }
             abandon(record, e);
             throw e;
@@ -165,7 +196,8 @@ final class MultipartUploader {
         return r;
     }
 
-    private void uploadParts(UploadRecord initial, Path file, FileDigests digests, String url, String path) {
+    private void uploadParts(UploadRecord initial, Path file, FileDigests digests, String url, String path,
+                             LongConsumer sent) {
         Object lock = new Object();
         UploadRecord[] current = {initial};
         AtomicBoolean failed = new AtomicBoolean();
@@ -203,6 +235,9 @@ final class MultipartUploader {
                         if (state != null) {
                             state.save(current[0]);
                         }
+                        // under the lock, so the sums go out in the order they grow
+                        sent.accept(Math.min(size, current[0].parts().values().stream()
+                                .mapToLong(UploadRecord.Part::size).sum()));
                     }
                     return null;
                 } catch (RuntimeException e) {

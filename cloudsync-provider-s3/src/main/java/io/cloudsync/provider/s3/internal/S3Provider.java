@@ -220,6 +220,15 @@ public final class S3Provider implements Provider {
 
     @Override
     public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+        return upload(snapshot, entry, localFile, n -> { });
+    }
+
+    /**
+     * Reports progress per completed part of a multipart upload (parts a continued upload had stored
+     * count from the start), and once at the end of a single PUT.
+     */
+    @Override
+    public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, java.util.function.LongConsumer sent) {
         String key = layout.fileKey(snapshot, entry.path());
         String url = layout.url(key);
         long size;
@@ -237,9 +246,10 @@ public final class S3Provider implements Provider {
         Map<String, String> metadata = Map.of(META_SHA256, entry.sha256(), META_MTIME, formatMtime(entry.mtime()));
         long resumedBytes = 0;
         if (size >= settings.multipartThreshold()) {
-            resumedBytes = multipart.upload(key, url, entry, localFile, metadata);
+            resumedBytes = multipart.upload(key, url, entry, localFile, metadata, sent);
         } else {
             putSingle(key, url, entry, localFile, metadata);
+            sent.accept(size);
         }
         return (settings.trustServerChecksum() ? UploadReceipt.verified(entry.path(), size, entry.sha256())
                 : UploadReceipt.unverified(entry.path(), size)).withResumedBytes(resumedBytes);

@@ -249,6 +249,54 @@ abstract class S3ProviderTestBase {
                 ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.INTEGRITY));
     }
 
+    @Test
+    void upload_multipart_reportsTheSumOfStoredPartsOncePerPart() throws IOException {
+        S3Provider p = open();
+        Path f = file("big.bin", 11 * MIB + 123, 3); // parts of 5 MiB, 5 MiB, 1 MiB + 123
+        ManifestEntry e = entry("big.bin", f);
+        List<Long> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        p.upload("snap", e, f, sent::add);
+
+        // parts go up in parallel, so any of them may finish first: each value is a sum of whole parts
+        java.util.Set<Long> sums = java.util.Set.of(5L * MIB, 1L * MIB + 123, 10L * MIB, 6L * MIB + 123, e.size());
+        assertThat(sent).hasSize(3).doesNotHaveDuplicates().isSorted().allMatch(sums::contains)
+                .last().isEqualTo(e.size());
+    }
+
+    @Test
+    void upload_singlePut_reportsTheWholeSizeOnceItIsStored() throws IOException {
+        S3Provider p = open();
+        Path f = file("small.bin", 70_000, 4);
+        List<Long> sent = new java.util.ArrayList<>();
+
+        p.upload("snap", entry("small.bin", f), f, sent::add);
+
+        assertThat(sent).containsExactly(70_000L);
+    }
+
+    @Test
+    void upload_resumedMultipart_countsThePartsStoredBeforeFromTheStart() throws IOException {
+        Path f = file("big.bin", 21 * MIB, 9); // 5 parts: four of 5 MiB, one of 1 MiB
+        ManifestEntry e = entry("big.bin", f);
+        S3Provider before = open(Recorder.failingAfter(UploadPartRequest.class, 2));
+        List<Long> firstSent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertThatThrownBy(() -> before.upload("snap", e, f, firstSent::add)).isInstanceOf(ProviderException.class);
+        before.close();
+        assertThat(firstSent).isNotEmpty().allMatch(n -> n < e.size());
+
+        Recorder second = new Recorder();
+        S3Provider after = open(second);
+        List<Long> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        after.upload("snap", e, f, sent::add);
+
+        long partsSentNow = second.succeeded("UploadPart");
+        assertThat(sent).hasSize(1 + (int) partsSentNow).doesNotHaveDuplicates().isSorted()
+                .last().isEqualTo(e.size());
+        assertThat(sent.get(0)).as("the parts stored before this call, reported before any is sent")
+                .isEqualTo(firstSent.get(firstSent.size() - 1));
+    }
+
     // ---- multipart resume ----------------------------------------------------------------------
 
     @Test

@@ -197,7 +197,7 @@ final class Cli {
         return ExitCodes.FAILED;
     }
 
-    private static String typeOf(Throwable ex) {
+    static String typeOf(Throwable ex) {
         if (ex instanceof PlanRefusedException p) {
             return p.reason() == PlanRefusedException.Reason.DELETE_GUARD ? "delete_guard" : "limit";
         }

@@ -50,8 +50,13 @@ final class Options {
                 description = "Refuse the plan (exit 4) when it uploads more than SIZE, such as 500MB, 2GB or 1GiB.")
         Long maxBytes;
 
+        @Option(names = "--allow-mass-delete",
+                description = "Let a plan through that a delete guard would refuse (exit 5), such as deleting most of the remote.")
+        boolean allowMassDelete;
+
         /** Puts the limits given on {@code b}, refusing negative counts as a usage error. */
         SyncRequest.Builder applyTo(SyncRequest.Builder b, CommandLine commandLine) {
+            b.allowMassDelete(allowMassDelete);
             if (maxUploads != null) {
                 b.maxUploads(nonNegative(maxUploads, "--max-uploads", commandLine));
             }

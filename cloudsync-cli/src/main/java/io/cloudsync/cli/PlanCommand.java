@@ -3,7 +3,6 @@ package io.cloudsync.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncRequest;
-import io.cloudsync.core.Planner;
 import io.cloudsync.core.SyncResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,23 +49,20 @@ final class PlanCommand implements Callable<Integer> {
 
     /**
      * The dry run of {@code plan} and {@code sync --dry-run}: prints the plan (text or JSON), then
-     * gates it on the request's {@code --max-*} limits as a run would.
+     * gates it as a run would: on the request's {@code --max-*} limits and on the delete guards.
      *
-     * @return 0, or 4 when the plan exceeds a limit (the plan is printed all the same)
+     * @return 0, 4 when the plan exceeds a limit, or 5 when a delete guard would refuse it (the plan is
+     *     printed all the same)
      */
     static int dryRun(Session s, SyncRequest request) {
         SyncResult result = s.cloudSync(true).dryRun(request);
         Report.planSourceWarning(s, result);
-        PlanRefusedException refused = null;
-        try {
-            Planner.requireWithinLimits(request, result.plan(), result.snapshot());
-        } catch (PlanRefusedException e) {
-            refused = e;
-        }
+        PlanRefusedException refused = result.refusal().orElse(null);
+        int code = refused == null ? ExitCodes.OK : Cli.exitCodeOf(refused);
         if (s.json()) {
             ObjectNode doc = JsonOut.result(result);
             if (refused != null) {
-                doc.putObject("error").put("exit_code", ExitCodes.LIMIT).put("type", "limit").put("message", refused.getMessage());
+                doc.putObject("error").put("exit_code", code).put("type", Cli.typeOf(refused)).put("message", refused.getMessage());
             }
             JsonOut.print(s.terminal(), doc);
         } else {
@@ -77,8 +73,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         if (refused != null) {
             s.warn(refused.getMessage());
-            return ExitCodes.LIMIT;
         }
-        return ExitCodes.OK;
+        return code;
     }
 }

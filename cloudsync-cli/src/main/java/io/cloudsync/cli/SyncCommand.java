@@ -47,10 +47,6 @@ final class SyncCommand implements Callable<Integer> {
             description = "Only plan: the same as \"cloudsync plan\" with these options (same output and exit codes).")
     boolean dryRun;
 
-    @Option(names = "--allow-mass-delete",
-            description = "Let a plan through that a delete guard would refuse (exit 5), such as deleting most of the remote.")
-    boolean allowMassDelete;
-
     @Option(names = "--wait-lock", paramLabel = "DURATION", converter = Units.DurationConverter.class,
             description = "When another run holds the lock, wait up to DURATION (such as 30s or 5m) instead of failing (exit 6).")
     Duration waitLock;
@@ -60,8 +56,8 @@ final class SyncCommand implements Callable<Integer> {
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
         SyncRequest.Builder b = limits.applyTo(SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
-                .include(filters.include).exclude(filters.exclude).commitManifest(!noCommitManifest)
-                .allowMassDelete(allowMassDelete), spec.commandLine());
+                .include(filters.include).exclude(filters.exclude).commitManifest(!noCommitManifest),
+                spec.commandLine());
         if (dryRun) {
             return PlanCommand.dryRun(s, b.build());
         }

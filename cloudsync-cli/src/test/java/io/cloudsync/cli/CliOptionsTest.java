@@ -166,6 +166,33 @@ class CliOptionsTest {
         assertThat(f.run("plan", "--snapshot", "nightly", "--max-deletes", "-1").code()).isEqualTo(2);
     }
 
+    @Test
+    void plan_thatADeleteGuardWouldRefuse_exits5LikeTheRun_unlessMassDeleteIsAllowed() {
+        for (int i = 0; i < 12; i++) {
+            f.write("bulk/f" + i + ".txt", "file " + i);
+        }
+        assertThat(f.run("sync", "--snapshot", "nightly").code()).isZero();
+        for (int i = 0; i < 12; i++) {
+            deleteQuietly(f.root.resolve("bulk/f" + i + ".txt"));
+        }
+
+        Fixture.Run plan = f.run("plan", "--snapshot", "nightly");
+        assertThat(plan.code()).as(plan.toString()).isEqualTo(5);
+        assertThat(plan.out()).contains("- delete   bulk/f0.txt").doesNotContain("Dry run: nothing was transferred");
+        assertThat(plan.err()).containsOnlyOnce("refusing to delete 12 of").contains("--allow-mass-delete");
+
+        Fixture.Run json = f.run("sync", "--dry-run", "--snapshot", "nightly", "--json");
+        assertThat(json.code()).isEqualTo(5);
+        assertThat(json.json().get("error").get("type").asText()).isEqualTo("delete_guard");
+        assertThat(json.json().get("refusal").get("reason").asText()).isEqualTo("delete_guard");
+        assertThat(f.run("sync", "--snapshot", "nightly").code()).isEqualTo(5);
+        assertThat(Fixture.read(f.remote.resolve("nightly"))).containsKey("bulk/f0.txt");
+
+        Fixture.Run allowed = f.run("plan", "--snapshot", "nightly", "--allow-mass-delete", "--json");
+        assertThat(allowed.code()).as(allowed.toString()).isZero();
+        assertThat(allowed.json().get("refusal").isNull()).isTrue();
+    }
+
     // ---- item 3: sync --dry-run, pull and verify options
 
     @Test

@@ -215,8 +215,13 @@ public final class CloudSync {
                 reading.thenApply(r -> Optional.ofNullable(r.manifest)));
         Remote remote = join(reading);
         Manifest local = keepUnreadable(scanned, remote.manifestOrEmpty(snapshot));
-        Plan plan = Planner.plan(scope.inside(local), scope.inside(withOrphans(remote.manifestOrEmpty(snapshot), local,
-                Journal.fileOf(stateDirectory, service, snapshot), scanned)));
+        Manifest localInScope = scope.inside(local);
+        Manifest remoteInScope = scope.inside(withOrphans(remote.manifestOrEmpty(snapshot), local,
+                Journal.fileOf(stateDirectory, service, snapshot), scanned));
+        Plan plan = Planner.plan(localInScope, remoteInScope);
+        // what the run's guards would say of this plan, so the dry run shows the refusal too
+        Optional<PlanRefusedException> refusal = Guards.refusal(request, config.engine(), plan, remoteInScope, localInScope,
+                !Files.isDirectory(root), service, snapshot);
         firePlan(service, snapshot, plan, true);
         SyncSummary summary = new SyncSummary(SyncStatus.DRY_RUN, plan.uploads().size(), plan.deletes().size(),
                 plan.skipped().size(), 0, plan.uploadBytes(), Duration.ofNanos(System.nanoTime() - started),
@@ -225,10 +230,12 @@ public final class CloudSync {
                 .addKeyValue("source", remote.source.jsonName()).addKeyValue("scope", scope.paths())
                 .addKeyValue("uploads", plan.uploads().size())
                 .addKeyValue("deletes", plan.deletes().size()).addKeyValue("bytes", plan.uploadBytes())
-                .addKeyValue("plan_id", plan.id()).log();
+                .addKeyValue("plan_id", plan.id())
+                .addKeyValue("refused", refusal.map(r -> r.reason().name().toLowerCase(java.util.Locale.ROOT)).orElse("none"))
+                .log();
         fireComplete(service, snapshot, summary);
         return new SyncResult(service, snapshot, scope.merge(local, remote.manifestOrEmpty(snapshot)), plan, summary,
-                remote.manifest, remote.source, remote.note, scanned, scope.paths());
+                remote.manifest, remote.source, remote.note, scanned, scope.paths(), refusal.orElse(null));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.cloudsync.core;
 
 import io.cloudsync.Manifest;
 import io.cloudsync.Plan;
+import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncSummary;
 import java.util.List;
 import java.util.Objects;
@@ -20,10 +21,17 @@ public final class SyncResult {
     private final String planSourceNote;
     private final ManifestBuilder.Result scan;
     private final List<String> scope;
+    private final PlanRefusedException refusal;
 
     SyncResult(String service, String snapshot, Manifest localManifest, Plan plan, SyncSummary summary,
                Manifest remoteManifest, PlanSource planSource, String planSourceNote, ManifestBuilder.Result scan,
                List<String> scope) {
+        this(service, snapshot, localManifest, plan, summary, remoteManifest, planSource, planSourceNote, scan, scope, null);
+    }
+
+    SyncResult(String service, String snapshot, Manifest localManifest, Plan plan, SyncSummary summary,
+               Manifest remoteManifest, PlanSource planSource, String planSourceNote, ManifestBuilder.Result scan,
+               List<String> scope, PlanRefusedException refusal) {
         this.service = Objects.requireNonNull(service);
         this.snapshot = Objects.requireNonNull(snapshot);
         this.localManifest = Objects.requireNonNull(localManifest);
@@ -34,6 +42,19 @@ public final class SyncResult {
         this.planSourceNote = Objects.requireNonNull(planSourceNote);
         this.scan = Objects.requireNonNull(scan);
         this.scope = List.copyOf(scope);
+        this.refusal = refusal;
+    }
+
+    /**
+     * For a dry run: how a run of the same request would refuse this plan before moving anything (a
+     * {@code maxUploads}/{@code maxDeletes}/{@code maxBytes} limit, or a delete guard unless
+     * {@code allowMassDelete}), so that the dry run shows what the run would do. Empty when the run
+     * would go ahead, and always for a run (which throws the refusal instead).
+     *
+     * @return the refusal the run would meet, if any
+     */
+    public Optional<PlanRefusedException> refusal() {
+        return Optional.ofNullable(refusal);
     }
 
     /**

@@ -126,6 +126,10 @@ public final class ResultJson {
         r.scope().forEach(scope::add);
         o.set("scan", scan(r.scan()));
         o.set("skipped_paths", skippedPaths(r.scan()));
+        // a dry run says how the run would refuse its plan: null when it would go ahead
+        o.set("refusal", r.refusal().<com.fasterxml.jackson.databind.JsonNode>map(e -> NODES.objectNode()
+                .put("reason", e.reason().name().toLowerCase(java.util.Locale.ROOT)).put("message", e.getMessage()))
+                .orElse(NODES.nullNode()));
         return o;
     }
 

@@ -696,7 +696,14 @@ public final class CloudSync {
                 added = true;
             }
         }
-        return added ? Manifest.of(local.name(), local.root(), local.createdAt(), entries) : local;
+        if (!added) {
+            return local;
+        }
+        // A kept entry was hashed no later than the remote manifest was made; dating the result later
+        // would let the next scan trust the digest of a file changed within the racy window of that
+        // earlier hash (ManifestBuilder.RACY_WINDOW). The earlier time only makes it hash fresh files again.
+        java.time.Instant createdAt = remote.createdAt().isBefore(local.createdAt()) ? remote.createdAt() : local.createdAt();
+        return Manifest.of(local.name(), local.root(), createdAt, entries);
     }
 
     private static java.util.Set<String> unreadablePaths(ManifestBuilder.Result scanned) {

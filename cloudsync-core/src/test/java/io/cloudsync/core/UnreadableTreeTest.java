@@ -145,6 +145,25 @@ class UnreadableTreeTest {
     }
 
     @Test
+    void keptEntries_keepTheRemoteManifestsTime_soTheNextScanDoesNotTrustARacyDigest() {
+        java.time.Instant hashedAt = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        java.time.Instant scannedAt = hashedAt.plusSeconds(3600);
+        ManifestEntry kept = new ManifestEntry("secret/a.txt", 5, hashedAt, "a".repeat(64));
+        ManifestEntry fresh = new ManifestEntry("plain.txt", 5, hashedAt, "b".repeat(64));
+        Manifest remoteManifest = Manifest.of("nightly", "root", hashedAt, List.of(kept, fresh));
+        Manifest local = Manifest.of("nightly", "root", scannedAt, List.of(fresh));
+        ManifestBuilder.Result scanned = new ManifestBuilder.Result(local, List.of(), List.of(), 1, 0,
+                List.of(new ManifestBuilder.Unreadable("secret", "cannot be listed")), List.of(), 0);
+
+        Manifest planned = CloudSync.keepUnreadable(scanned, remoteManifest);
+
+        assertThat(planned.find("secret/a.txt")).contains(kept);
+        assertThat(planned.createdAt()).isEqualTo(hashedAt);
+        ManifestBuilder.Result nothingUnreadable = new ManifestBuilder.Result(local, List.of(), List.of(), 1, 0);
+        assertThat(CloudSync.keepUnreadable(nothingUnreadable, remoteManifest).createdAt()).isEqualTo(scannedAt);
+    }
+
+    @Test
     void unreadable_coversTheFolderAndEverythingUnderIt_butNotANameThatOnlyStartsTheSame() {
         ManifestBuilder.Unreadable u = new ManifestBuilder.Unreadable("secret", "test");
         assertThat(u.covers("secret")).isTrue();

@@ -3,10 +3,10 @@ package io.cloudsync.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudsync.Secret;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
-import io.cloudsync.core.internal.json.Json;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** POST /api/sync/dry_run answers a broken service configuration with 400 and its message, not with a plan. */
 class DryRunConfigErrorTest {
 
+    static final ObjectMapper JSON = new ObjectMapper();
     static final String TOKEN = "test-token-0123456789abcdef";
 
     @TempDir
@@ -57,7 +58,7 @@ class DryRunConfigErrorTest {
     @Test
     void dryRun_misspeltOrMissingSetting_is400WithTheMessageAndNoPlan() throws Exception {
         HttpResponse<String> typo = dryRun("typo");
-        JsonNode body = Json.mapper().readTree(typo.body());
+        JsonNode body = JSON.readTree(typo.body());
         assertThat(typo.statusCode()).as(typo.body()).isEqualTo(400);
         assertThat(body.path("error").asText()).contains("missing required setting(s) [directory]",
                 "unknown setting(s) [directroy]");
@@ -65,7 +66,7 @@ class DryRunConfigErrorTest {
 
         HttpResponse<String> missing = dryRun("missing");
         assertThat(missing.statusCode()).as(missing.body()).isEqualTo(400);
-        assertThat(Json.mapper().readTree(missing.body()).path("error").asText()).contains("missing required setting(s) [directory]");
+        assertThat(JSON.readTree(missing.body()).path("error").asText()).contains("missing required setting(s) [directory]");
 
         assertThat(dryRun("local").statusCode()).isEqualTo(200);
     }

@@ -3,10 +3,10 @@ package io.cloudsync.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudsync.Secret;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
-import io.cloudsync.core.internal.json.Json;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The dry run and run answers carry skipped_paths and the resumed/sent counts, like the CLI's JSON. */
 class HttpReportingTest {
 
+    static final ObjectMapper JSON = new ObjectMapper();
     static final String TOKEN = "test-token-0123456789abcdef";
 
     @TempDir
@@ -51,7 +52,7 @@ class HttpReportingTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"service\":\"local\",\"snapshot\":\"nightly\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return Json.mapper().readTree(r.body());
+        return JSON.readTree(r.body());
     }
 
     @Test

@@ -8,15 +8,30 @@ public enum Capability {
      */
     SERVER_SHA256,
     /**
-     * {@link Provider#writeManifest} honours a {@link ManifestPrecondition} atomically (compare and
-     * set). Read by: engine commit, testkit.
+     * {@link Provider#putMetadata} checks its {@link MetadataPrecondition} atomically with the put
+     * (compare and set), so two runs committing at once cannot both win. Read by: engine commit, testkit.
+     *
+     * @since SPI version 4 (replaces {@code CONDITIONAL_MANIFEST_WRITE})
      */
-    CONDITIONAL_MANIFEST_WRITE,
+    CONDITIONAL_METADATA_PUT,
     /**
      * An interrupted large upload resumes, even after a process restart, without resending what
      * already arrived. Read by: testkit.
      */
     RESUMABLE_UPLOAD,
     /** {@link Provider#list} reports what is really stored. Read by: verify, testkit. */
-    LISTING
+    LISTING,
+    /**
+     * {@link Provider#copy} copies a stored file to another path on the remote without sending its
+     * bytes again (S3 CopyObject, Drive files.copy, a local copy or hard link). Read by: testkit; the
+     * engine's moves and trash (planned).
+     *
+     * @since SPI version 4
+     */
+    SERVER_SIDE_COPY,
+    /**
+     * Transitional, removed with {@code readManifest}/{@code writeManifest} before SPI 4 is released.
+     *
+     */
+    CONDITIONAL_MANIFEST_WRITE
 }

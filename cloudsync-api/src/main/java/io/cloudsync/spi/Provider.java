@@ -8,68 +8,107 @@ import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
- * One open remote. Files of a snapshot live under their manifest paths; the snapshot's manifest
- * lives apart, where no file of the project can collide with it.
+ * One open remote. A provider stores bytes; the engine owns every format. It offers two areas:
  *
- * <p>What the engine guarantees: {@link #upload}, {@link #download}, {@link #delete} and
- * {@link #list} may be called from several threads at once, but never twice at once for one path;
- * {@link #readManifest} and {@link #writeManifest} are never called concurrently for one snapshot;
- * the manifest is written only after every upload it names has returned successfully.
+ * <ul>
+ *   <li><b>Files</b> of a snapshot, under their manifest paths: {@link #upload}, {@link #download},
+ *       {@link #delete}, {@link #list} and, where declared, {@link #copy}.</li>
+ *   <li><b>Metadata objects</b>, in an area of the provider's own where no project file can collide
+ *       (for example a {@code .cloudsync/} folder beside the snapshots, which is why no snapshot is
+ *       called {@value Names#RESERVED_SNAPSHOT}): {@link #getMetadata}, {@link #putMetadata},
+ *       {@link #deleteMetadata}, {@link #listMetadata}. The engine alone names, encodes and checks what
+ *       goes there (manifests, and later manifest chunks, leases and plan records; docs/FORMATS.md),
+ *       so every backend stores the same bytes. A provider never parses them.</li>
+ * </ul>
+ *
+ * <p>What the engine guarantees: file operations may be called from several threads at once, but
+ * never twice at once for one path; metadata operations are never called concurrently for one name
+ * by one engine; the manifest is put only after every upload it names has returned successfully.
+ * Names follow {@link Names}.
  *
  * <p>What the provider guarantees: an upload is atomic (a failed or interrupted upload leaves
- * nothing readable under the final name, and never a partial file), a delete is idempotent,
- * and every failure is a {@link ProviderException} with the right {@link ProviderException.Kind}.
- * Providers do not retry; the engine does, within the budget of {@link #retryPolicy()}.
+ * nothing readable under the final name, and never a partial file); a put of a metadata object is
+ * atomic (a reader sees the old bytes or the new, never a mix); deletes are idempotent; every
+ * failure is a {@link ProviderException} with the right {@link ProviderException.Kind}. Providers do
+ * not retry; the engine does, within the budget of {@link #retryPolicy()}.
+ *
+ * @since SPI version 4 for the metadata area and {@link #copy}
  */
 public interface Provider extends AutoCloseable {
 
-    /**
-     * Reads a snapshot's manifest.
-     *
-     * @param snapshot the snapshot name
-     * @return the manifest, or empty when the remote has none for {@code snapshot} yet
-     * @throws ProviderException when it cannot be read; {@link ProviderException.Kind#INTEGRITY}
-     *     when the stored manifest is damaged
-     */
-    Optional<Manifest> readManifest(String snapshot);
+    // ------------------------------------------------------------------ metadata area
 
     /**
-     * Writes a snapshot's manifest, replacing the previous one atomically.
+     * Reads one metadata object.
      *
-     * @param snapshot the snapshot name
-     * @param manifest the manifest
-     * @param precondition a condition on the stored manifest; honoured atomically by providers that
-     *     declare {@link Capability#CONDITIONAL_MANIFEST_WRITE}
-     * @throws ProviderException with {@link ProviderException.Kind#CONFLICT} when the precondition fails
+     * @param name the object's name, valid by {@link Names#requireMetadataName}
+     * @return the bytes and version tag, or empty when nothing is stored under {@code name}
+     * @throws ProviderException when it cannot be read
+     * @since SPI version 4
      */
-    void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition);
+    default Optional<MetadataObject> getMetadata(String name) {
+        throw new UnsupportedOperationException(getClass().getName() + " was built for an SPI before version 4");
+    }
+
+    /**
+     * Stores one metadata object, replacing what is stored under {@code name} atomically.
+     *
+     * @param name the object's name, valid by {@link Names#requireMetadataName}
+     * @param bytes the bytes to store, exactly; not modified
+     * @param precondition a condition on what is stored now; checked by every provider, atomically by
+     *     those that declare {@link Capability#CONDITIONAL_METADATA_PUT}
+     * @return the version tag of the stored object, as a later {@link #getMetadata} reports it
+     * @throws ProviderException with {@link ProviderException.Kind#CONFLICT} when the precondition does
+     *     not hold; nothing is stored then
+     * @since SPI version 4
+     */
+    default String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+        throw new UnsupportedOperationException(getClass().getName() + " was built for an SPI before version 4");
+    }
+
+    /**
+     * Deletes one metadata object. Idempotent: deleting a name with nothing stored succeeds.
+     *
+     * @param name the object's name, valid by {@link Names#requireMetadataName}
+     * @throws ProviderException on failure
+     * @since SPI version 4
+     */
+    default void deleteMetadata(String name) {
+        throw new UnsupportedOperationException(getClass().getName() + " was built for an SPI before version 4");
+    }
+
+    /**
+     * Lists the names of the metadata objects that start with {@code prefix}, in ascending order of
+     * their UTF-16 {@code String} order. Objects put before the call and not deleted are listed (a
+     * provider whose backend lists with a delay reads through to make this hold). The caller closes
+     * the stream.
+     *
+     * @param prefix the start every listed name has; {@code ""} for all, valid by
+     *     {@link Names#requireMetadataPrefix}
+     * @return the names
+     * @throws ProviderException when the area cannot be listed
+     * @since SPI version 4
+     */
+    default Stream<String> listMetadata(String prefix) {
+        throw new UnsupportedOperationException(getClass().getName() + " was built for an SPI before version 4");
+    }
+
+    // ------------------------------------------------------------------ files
 
     /**
      * Stores one file under {@code entry.path()} in the snapshot, with its sha256 and mtime kept as
-     * metadata where the backend allows. The bytes must hash to {@code entry.sha256()}: a provider
-     * that can check this (server-side checksum, or hashing what it wrote) refuses a mismatch with
-     * {@link ProviderException.Kind#INTEGRITY} and leaves nothing readable.
-     *
-     * @param snapshot the snapshot name
-     * @param entry the file's manifest entry
-     * @param localFile where to read the bytes
-     * @return what was stored
-     * @throws ProviderException on failure
-     */
-    UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile);
-
-    /**
-     * Stores one file as {@link #upload(String, ManifestEntry, Path)} does, and tells the engine how
-     * far it got, so progress can count the bytes of uploads in flight. The engine calls this method,
-     * never the three-argument one; the default ignores {@code sent} and calls the three-argument
-     * method, so a provider that reports nothing needs no change.
+     * metadata where the backend allows, and tells the engine how far it got. The bytes must hash to
+     * {@code entry.sha256()}: a provider that can check this (server-side checksum, or hashing what it
+     * wrote) refuses a mismatch with {@link ProviderException.Kind#INTEGRITY} and leaves nothing
+     * readable. The receipt is honest: {@link UploadReceipt#verified} only when the provider itself
+     * established the stored bytes' sha256.
      *
      * <p>{@code sent} receives the number of this file's bytes the remote has accepted so far in this
-     * attempt: never more than {@code entry.size()}, and non-decreasing within one call of this method
-     * (a new attempt, that is a new call, may start again from 0). Bytes an interrupted earlier upload
-     * had stored and this call continues from count as accepted from the start. It may be called from
-     * any thread, as rarely as the provider likes (per part or chunk is enough) or never; it must not
-     * be called after this method has returned or thrown. It is cheap and never throws.
+     * attempt: never more than {@code entry.size()}, and non-decreasing within one call (a new attempt,
+     * that is a new call, may start again from 0). Bytes an interrupted earlier upload had stored and
+     * this call continues from count as accepted from the start. It may be called from any thread, as
+     * rarely as the provider likes (per part or chunk is enough) or never; it must not be called after
+     * this method has returned or thrown. It is cheap and never throws.
      *
      * @param snapshot the snapshot name
      * @param entry the file's manifest entry
@@ -81,6 +120,38 @@ public interface Provider extends AutoCloseable {
      */
     default UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, LongConsumer sent) {
         return upload(snapshot, entry, localFile);
+    }
+
+    /**
+     * Stores one file as {@link #upload(String, ManifestEntry, Path, LongConsumer)} does, reporting no
+     * progress.
+     *
+     * @param snapshot the snapshot name
+     * @param entry the file's manifest entry
+     * @param localFile where to read the bytes
+     * @return what was stored
+     * @throws ProviderException on failure
+     */
+    UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile);
+
+    /**
+     * Copies a stored file of the snapshot to {@code target.path()} without sending its bytes again,
+     * replacing what is stored there. Requires {@link Capability#SERVER_SIDE_COPY}. Atomic like an
+     * upload; the copy carries {@code target}'s sha256 and mtime as metadata. The engine calls it only
+     * when the source's stored bytes have {@code target.sha256()} and {@code target.size()}.
+     *
+     * @param snapshot the snapshot name
+     * @param sourcePath the manifest path of the stored file to copy
+     * @param target the copy's manifest entry
+     * @return what was stored, as {@link #upload} reports it
+     * @throws ProviderException with {@link ProviderException.Kind#NOT_FOUND} when no file is stored at
+     *     {@code sourcePath}
+     * @throws UnsupportedOperationException when the provider does not declare
+     *     {@link Capability#SERVER_SIDE_COPY}
+     * @since SPI version 4
+     */
+    default UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+        throw new UnsupportedOperationException("provider does not declare Capability.SERVER_SIDE_COPY");
     }
 
     /**
@@ -134,4 +205,28 @@ public interface Provider extends AutoCloseable {
      */
     @Override
     void close();
+
+    // ------------------------------------------------------------------ transitional
+
+    /**
+     * Transitional: removed before SPI 4 is released; the engine reads {@code manifests/<snapshot>.json}
+     * with {@link #getMetadata}.
+     *
+     * @param snapshot the snapshot name
+     * @return the manifest
+     */
+    default Optional<Manifest> readManifest(String snapshot) {
+        throw new UnsupportedOperationException("readManifest is gone in SPI 4");
+    }
+
+    /**
+     * Transitional: removed before SPI 4 is released.
+     *
+     * @param snapshot the snapshot name
+     * @param manifest the manifest
+     * @param precondition the condition
+     */
+    default void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
+        throw new UnsupportedOperationException("writeManifest is gone in SPI 4");
+    }
 }

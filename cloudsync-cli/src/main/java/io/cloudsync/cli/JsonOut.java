@@ -11,7 +11,7 @@ import io.cloudsync.Plan;
 import io.cloudsync.core.PullResult;
 import io.cloudsync.core.SyncResult;
 import io.cloudsync.core.VerifyResult;
-import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.support.Json;
 import io.cloudsync.core.internal.json.ResultJson;
 import java.io.UncheckedIOException;
 

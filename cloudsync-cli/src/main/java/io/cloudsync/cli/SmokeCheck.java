@@ -2,7 +2,7 @@ package io.cloudsync.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudsync.core.CloudSyncConfig;
-import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.support.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -3,7 +3,7 @@ package io.cloudsync.core;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudsync.ConfigurationException;
-import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.support.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

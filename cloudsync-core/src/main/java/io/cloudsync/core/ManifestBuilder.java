@@ -5,7 +5,7 @@ import io.cloudsync.ConfigurationException;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.PathRules;
-import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.core.internal.manifest.Glob;
 import io.cloudsync.core.internal.manifest.TreeScan;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestFormatException;
-import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.support.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

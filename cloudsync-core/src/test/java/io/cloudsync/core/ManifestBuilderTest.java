@@ -89,7 +89,7 @@ class ManifestBuilderTest {
         write("tmp/t", "x");
         write("backups/cloud/1.zip", "x");
         write(".git/HEAD", "x");
-        write("config/" + io.cloudsync.core.internal.fs.AtomicFiles.tempName(), "x");
+        write("config/" + io.cloudsync.support.AtomicFiles.tempName(), "x");
         write("src/cache/kept.txt", "x");
         write("cachefile", "x");
         write(".gitignore", "x");

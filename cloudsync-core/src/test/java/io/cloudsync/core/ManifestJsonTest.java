@@ -10,7 +10,7 @@ import io.cloudsync.CloudSyncException;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.ManifestFormatException;
-import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.support.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

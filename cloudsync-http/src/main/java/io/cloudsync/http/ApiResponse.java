@@ -3,7 +3,7 @@ package io.cloudsync.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.support.Json;
 import java.nio.charset.StandardCharsets;
 
 /**

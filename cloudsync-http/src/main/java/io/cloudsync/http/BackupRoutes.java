@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.BackupException;
 import io.cloudsync.core.Backups;
 import io.cloudsync.core.CloudSync;
-import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.support.Json;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;

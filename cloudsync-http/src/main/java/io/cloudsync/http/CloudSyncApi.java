@@ -13,7 +13,7 @@ import io.cloudsync.SyncRequest;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.ManifestBuilder;
-import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.support.Json;
 import io.cloudsync.core.internal.json.ResultJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.Secret;
 import io.cloudsync.core.CloudSync;
-import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.support.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

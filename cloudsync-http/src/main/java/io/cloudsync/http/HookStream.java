@@ -2,7 +2,7 @@ package io.cloudsync.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.SyncListener;
-import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.support.Json;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

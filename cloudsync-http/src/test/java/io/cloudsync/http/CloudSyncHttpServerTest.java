@@ -10,7 +10,7 @@ import io.cloudsync.Secret;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.EngineSettings;
-import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.support.Json;
 import io.cloudsync.core.internal.local.LocalProviderFactory;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ConfigKey;

@@ -3,7 +3,7 @@ package io.cloudsync.testkit.internal;
 import io.cloudsync.Digests;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.spi.ManifestPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;

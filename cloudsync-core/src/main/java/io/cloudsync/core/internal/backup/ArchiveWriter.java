@@ -9,7 +9,7 @@ import io.cloudsync.PathRules;
 import io.cloudsync.core.Backups;
 import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.ManifestJson;
-import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.core.internal.manifest.Glob;
 import java.io.BufferedOutputStream;
 import java.io.File;

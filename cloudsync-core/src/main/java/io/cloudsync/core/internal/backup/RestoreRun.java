@@ -4,7 +4,7 @@ import io.cloudsync.BackupException;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.core.Backups;
-import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.support.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;

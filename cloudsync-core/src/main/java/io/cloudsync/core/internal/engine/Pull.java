@@ -7,7 +7,7 @@ import io.cloudsync.ManifestEntry;
 import io.cloudsync.PathRules;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.core.PullResult;
-import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.core.internal.hash.Hashing;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;

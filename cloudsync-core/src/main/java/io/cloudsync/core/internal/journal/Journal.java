@@ -1,7 +1,7 @@
 package io.cloudsync.core.internal.journal;
 
 import io.cloudsync.CloudSyncException;
-import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.support.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -6,7 +6,7 @@ import io.cloudsync.ManifestEntry;
 import io.cloudsync.ManifestFormatException;
 import io.cloudsync.PathRules;
 import io.cloudsync.core.ManifestJson;
-import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.spi.ManifestPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;

@@ -2,7 +2,7 @@ package io.cloudsync.core.internal.lock;
 
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.LockHeldException;
-import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.support.AtomicFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.FileChannel;

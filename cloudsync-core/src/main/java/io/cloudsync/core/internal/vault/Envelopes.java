@@ -8,7 +8,7 @@ import com.google.crypto.tink.aead.AesGcmKey;
 import com.google.crypto.tink.aead.AesGcmParameters;
 import com.google.crypto.tink.subtle.AesGcmJce;
 import com.google.crypto.tink.util.SecretBytes;
-import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.support.Json;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

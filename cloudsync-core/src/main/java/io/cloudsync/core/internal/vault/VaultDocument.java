@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.Digests;
 import io.cloudsync.VaultException;
 import io.cloudsync.VaultException.Reason;
-import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.support.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

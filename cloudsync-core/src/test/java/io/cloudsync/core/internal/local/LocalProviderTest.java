@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudsync.Digests;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.RemoteEntry;
 import java.io.IOException;

@@ -323,7 +323,7 @@ class VaultPositionTest {
 
     private static ObjectNode readTree(byte[] bytes) {
         try {
-            return (ObjectNode) io.cloudsync.core.internal.json.Json.mapper().readTree(
+            return (ObjectNode) io.cloudsync.support.Json.mapper().readTree(
                     new String(bytes, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -3,7 +3,7 @@ package io.cloudsync.provider.s3.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudsync.ProviderConfigurationException;
 import io.cloudsync.Secret;
-import io.cloudsync.core.internal.json.Json;
+import io.cloudsync.support.Json;
 import io.cloudsync.spi.Secrets;
 import java.io.IOException;
 import java.time.Duration;

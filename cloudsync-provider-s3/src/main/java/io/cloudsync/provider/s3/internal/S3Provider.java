@@ -4,7 +4,7 @@ import io.cloudsync.Digests;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.ManifestFormatException;
-import io.cloudsync.core.internal.fs.AtomicFiles;
+import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.spi.ManifestPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;

@@ -1,8 +1,8 @@
-package io.cloudsync.core.internal.fs;
+package io.cloudsync.core.internal.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cloudsync.core.internal.manifest.Glob;
+import io.cloudsync.support.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.cloudsync.core.internal.fs;
+package io.cloudsync.support;
 
 import java.io.IOException;
 import java.io.OutputStream;

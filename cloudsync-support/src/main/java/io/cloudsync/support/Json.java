@@ -1,4 +1,4 @@
-package io.cloudsync.core.internal.json;
+package io.cloudsync.support;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;

@@ -25,10 +25,8 @@ import io.cloudsync.core.internal.lock.RunLock;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ManifestPrecondition;
 import io.cloudsync.spi.Provider;
-import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderFactory;
-import io.cloudsync.spi.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,10 +34,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -76,6 +72,7 @@ public final class CloudSync {
     private final Retry.Sleeper sleeper;
     private final ManifestCache cache;
     private final List<Path> excludedPaths;
+    private final Targets targets;
 
     private CloudSync(Builder b) {
         this.config = b.config != null ? b.config : CloudSyncConfig.defaults();
@@ -97,6 +94,7 @@ public final class CloudSync {
         this.sleeper = b.sleeper;
         this.cache = new ManifestCache(stateDirectory);
         this.excludedPaths = List.copyOf(b.excludedPaths);
+        this.targets = new Targets(config, providers, vault, stateDirectory);
     }
 
     /**
@@ -184,7 +182,7 @@ public final class CloudSync {
      * @throws FeatureDisabledException when {@code enable_cloud_sync} is off
      */
     public ManifestBuilder.Result manifest(String name, List<String> include, List<String> exclude) {
-        requireFlag(CloudSyncConfig.MASTER_FLAG, "build a manifest");
+        targets.requireFlag(CloudSyncConfig.MASTER_FLAG, "build a manifest");
         // the newest manifest a sync of this root committed is the hash cache: unchanged files are not read
         ManifestBuilder.Result result = scan(name, include, exclude, CompletableFuture.completedFuture(cache.newestFor(root)));
         LOG.atInfo().setMessage("sync.manifest").addKeyValue("name", name).addKeyValue("entries", result.manifest().entries().size())
@@ -205,8 +203,8 @@ public final class CloudSync {
     public SyncResult dryRun(SyncRequest request) {
         long started = System.nanoTime();
         String service = request.service();
-        String snapshot = snapshotName(request);
-        requireFlags(service, "plan a sync");
+        String snapshot = targets.snapshotName(request);
+        targets.requireEnabled(service, "plan a sync");
         Scope scope = Scope.of(request.include(), root);
         List<String> includes = scope.scanIncludes(config.include(), config.source(), root);
         // the remote manifest is read while the tree is walked; the scan awaits it before hashing
@@ -253,14 +251,14 @@ public final class CloudSync {
     public SyncResult run(SyncRequest request) {
         long started = System.nanoTime();
         String service = request.service();
-        String snapshot = snapshotName(request);
-        requireFlags(service, "run a sync");
+        String snapshot = targets.snapshotName(request);
+        targets.requireEnabled(service, "run a sync");
         Scope scope = Scope.of(request.include(), root);
         List<String> includes = scope.scanIncludes(config.include(), config.source(), root);
-        ServiceSpec spec = serviceSpec(request);
-        ProviderFactory factory = providers.require(spec.providerId);
+        Target remoteTarget = targets.resolve(request);
+        ProviderFactory factory = targets.require(remoteTarget);
         try (RunLock ignored = RunLock.acquire(stateDirectory, service, snapshot, request.lockWait());
-             Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
+             Provider provider = targets.open(remoteTarget, factory)) {
             Retry retry = Retry.forProvider(config.engine(), provider, sleeper);
             Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
             boolean rootMissing = !Files.isDirectory(root);
@@ -370,12 +368,12 @@ public final class CloudSync {
     public PullResult pull(SyncRequest request, Path target, boolean replaceExisting) {
         Objects.requireNonNull(target, "target");
         String service = request.service();
-        String name = snapshotName(request);
-        requireFlags(service, "pull a snapshot");
+        String name = targets.snapshotName(request);
+        targets.requireEnabled(service, "pull a snapshot");
         Scope only = Scope.of(request.include(), root);
-        ServiceSpec spec = serviceSpec(request);
-        ProviderFactory factory = providers.require(spec.providerId);
-        try (Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
+        Target remoteTarget = targets.resolve(request);
+        ProviderFactory factory = targets.require(remoteTarget);
+        try (Provider provider = targets.open(remoteTarget, factory)) {
             return new Pull(service, name, provider, Retry.forProvider(config.engine(), provider, sleeper), config.engine().parallelism())
                     .run(target, replaceExisting, only);
         }
@@ -420,12 +418,12 @@ public final class CloudSync {
      */
     public VerifyResult verify(SyncRequest request, int samplePercent) {
         String service = request.service();
-        String name = snapshotName(request);
-        requireFlags(service, "verify a snapshot");
+        String name = targets.snapshotName(request);
+        targets.requireEnabled(service, "verify a snapshot");
         Scope only = Scope.of(request.include(), root);
-        ServiceSpec spec = serviceSpec(request);
-        ProviderFactory factory = providers.require(spec.providerId);
-        try (Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
+        Target remoteTarget = targets.resolve(request);
+        ProviderFactory factory = targets.require(remoteTarget);
+        try (Provider provider = targets.open(remoteTarget, factory)) {
             return new Verify(service, name, provider, factory.capabilities(), Retry.forProvider(config.engine(), provider, sleeper),
                     config.engine().parallelism(), stateDirectory.resolve("tmp")).run(samplePercent, only);
         }
@@ -615,12 +613,12 @@ public final class CloudSync {
 
     private Remote readRemoteForDryRun(SyncRequest request, String snapshot) {
         String reason;
-        ServiceSpec spec = serviceSpec(request);
-        Optional<ProviderFactory> factory = providers.find(spec.providerId);
+        Target remoteTarget = targets.resolve(request);
+        Optional<ProviderFactory> factory = targets.find(remoteTarget);
         if (factory.isEmpty()) {
-            reason = "no provider \"" + spec.providerId + "\" on the class path (found " + providers.ids() + ')';
+            reason = "no provider \"" + remoteTarget.providerId() + "\" on the class path (found " + providers.ids() + ')';
         } else {
-            try (Provider provider = factory.get().open(spec.config, secretsFor(request, factory.get()))) {
+            try (Provider provider = targets.open(remoteTarget, factory.get())) {
                 Optional<Manifest> m = Retry.forProvider(config.engine(), provider, sleeper).call(() -> provider.readManifest(snapshot));
                 return m.map(x -> new Remote(x, PlanSource.REMOTE, "read from the remote"))
                         .orElseGet(() -> new Remote(null, PlanSource.REMOTE, "the remote has no manifest yet"));
@@ -643,37 +641,6 @@ public final class CloudSync {
         return cached.map(m -> new Remote(m, PlanSource.CACHE, reason + "; planned against the cached manifest "
                         + cache.pathOf(request.service(), snapshot)))
                 .orElseGet(() -> new Remote(null, PlanSource.NONE, reason + "; no cached manifest either, so planned against an empty remote"));
-    }
-
-    private record ServiceSpec(String providerId, ProviderConfig config) {
-    }
-
-    private ServiceSpec serviceSpec(SyncRequest request) {
-        Map<String, String> settings = new TreeMap<>(config.service(request.service()));
-        settings.putAll(request.serviceConfig());
-        String providerId = settings.remove(CloudSyncConfig.PROVIDER_KEY);
-        if (providerId == null) {
-            providerId = request.service();
-        }
-        ProviderConfig pc = ProviderConfig.builder().service(request.service()).putAll(settings)
-                .stateDirectory(stateDirectory.resolve("uploads").resolve(request.service())).build();
-        return new ServiceSpec(providerId, pc);
-    }
-
-    private Secrets secretsFor(SyncRequest request, ProviderFactory factory) {
-        if (vault == null) {
-            return Secrets.none();
-        }
-        return vault.scope(request.credentialsKey().orElse(factory.secretsKey()));
-    }
-
-    private String snapshotName(SyncRequest request) {
-        String name = config.snapshotPrefix() + request.snapshot();
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw new io.cloudsync.ConfigurationException("snapshot name \"" + name + "\" (prefix \"" + config.snapshotPrefix()
-                    + "\" from " + config.source() + ") must be 1-128 letters, digits, '.', '_' or '-'");
-        }
-        return name;
     }
 
     /**
@@ -779,33 +746,6 @@ public final class CloudSync {
         }
         builder.previousFuture(previous);
         return builder.scan();
-    }
-
-    /**
-     * A service is known when the configuration has a section for it, or its name is a provider id
-     * (on the class path, or first-party: its jar may just be absent, which a dry run tolerates).
-     */
-    private void requireKnownService(String service) {
-        if (config.services().contains(service) || providers.find(service).isPresent() || Providers.isFirstParty(service)) {
-            return;
-        }
-        throw new ConfigurationException("unknown service \"" + service + "\": " + config.source()
-                + (config.services().isEmpty() ? " configures no service" : " configures " + config.services())
-                + " under \"services\", and no provider has that id (found " + providers.ids() + "); use one of those,"
-                + " or add a section \"" + service + "\" under \"services\"");
-    }
-
-    private void requireFlag(String flag, String what) {
-        if (!config.enabled(flag)) {
-            throw new FeatureDisabledException(flag, "cannot " + what + ": feature flag \"" + flag
-                    + "\" is off; set \"features\": {\"" + flag + "\": true} in " + config.source());
-        }
-    }
-
-    private void requireFlags(String service, String what) {
-        requireKnownService(service);
-        requireFlag(CloudSyncConfig.MASTER_FLAG, what);
-        requireFlag(CloudSyncConfig.serviceFlag(service), what + " with service \"" + service + '"');
     }
 
     private void firePlan(String service, String snapshot, Plan plan, boolean dryRun) {

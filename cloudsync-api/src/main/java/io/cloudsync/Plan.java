@@ -8,8 +8,11 @@ import java.util.Objects;
  * What a run will do to bring a remote from one manifest to another. Deterministic: the same two
  * manifests always give an identical plan, with the same id.
  *
- * @param id derived from both checksums, see {@link #idOf}; a resumed run uses it to prove that
- *     it executes the same plan
+ * @param id derived from both checksums, see {@link #idOf}: it names the pair of manifests, so a dry
+ *     run and the run after it, with nothing changed in between, report the same id. It does not tie
+ *     a resumed run to the one it resumes: that run usually has another plan (the interrupted run had
+ *     withdrawn paths from the remote manifest, or the tree changed since), and it needs none of the
+ *     old one, since it reuses each journal record that matches its own plan by path and content
  * @param localChecksum checksum of the local manifest the plan was computed from
  * @param remoteChecksum checksum of the remote manifest (of an empty one when none was found)
  * @param uploads files to send, sorted by path

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.Providers;
+import io.cloudsync.core.RemoteTarget;
 import io.cloudsync.core.VaultStatus;
 import io.cloudsync.core.Vaults;
 import io.cloudsync.spi.ConfigKey;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -164,8 +164,9 @@ final class DoctorCommand implements Callable<Integer> {
     private static List<Check> serviceChecks(Session s, Providers providers, String service) {
         List<Check> out = new ArrayList<>();
         String name = "service " + service;
-        Map<String, String> settings = new TreeMap<>(s.config().service(service));
-        String providerId = Optional.ofNullable(settings.remove(CloudSyncConfig.PROVIDER_KEY)).orElse(service);
+        RemoteTarget target = RemoteTarget.of(s.config(), service);
+        Map<String, String> settings = target.settings();
+        String providerId = target.providerId();
         String flag = CloudSyncConfig.serviceFlag(service);
         out.add(new Check(name, s.config().enabled(flag) ? Status.OK : Status.MISSING, "flag " + flag + " is "
                 + (s.config().enabled(flag) ? "on" : "off; set \"" + flag + "\": true under \"features\"")));

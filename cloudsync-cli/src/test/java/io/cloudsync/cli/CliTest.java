@@ -438,6 +438,20 @@ class CliTest {
     }
 
     @Test
+    void doctor_checksAServiceAgainstTheProviderItsProviderSettingNames() {
+        f.write("config/cloudsync.json", "{\"features\": {\"enable_cloud_sync\": true, \"enable_cloud_sync_mirror\": true,"
+                + " \"enable_cloud_sync_elsewhere\": true}, \"services\": {\"mirror\": {\"provider\": \"local\"},"
+                + " \"elsewhere\": {\"provider\": \"nosuch\", \"directory\": \"/x\"}}}");
+
+        Fixture.Run run = f.run("doctor");
+
+        assertThat(run.code()).as(run.toString()).isEqualTo(2);
+        // the same resolution as a run: "provider" chooses the provider and is not a setting of it
+        assertThat(run.out()).contains("service mirror", "provider local, missing required setting(s) [directory]")
+                .contains("provider \"nosuch\" is not on the class path");
+    }
+
+    @Test
     void demo_inAFolder_runsTwoSyncsAndShowsTheDelta() {
         Path dir = tmp.resolve("demo");
 

@@ -139,7 +139,7 @@ class UnreadableTreeTest {
         }).scan();
 
         assertThat(scanned.unreadable()).extracting(ManifestBuilder.Unreadable::path).containsExactly("plain.txt");
-        Manifest planned = CloudSync.keepUnreadable(scanned, remoteManifest);
+        Manifest planned = LocalScan.keepUnreadable(scanned, remoteManifest);
         assertThat(Planner.plan(planned, remoteManifest).deletes()).isEmpty();
         assertThat(planned.find("plain.txt")).isEqualTo(remoteManifest.find("plain.txt"));
     }
@@ -155,12 +155,12 @@ class UnreadableTreeTest {
         ManifestBuilder.Result scanned = new ManifestBuilder.Result(local, List.of(), List.of(), 1, 0,
                 List.of(new ManifestBuilder.Unreadable("secret", "cannot be listed")), List.of(), 0);
 
-        Manifest planned = CloudSync.keepUnreadable(scanned, remoteManifest);
+        Manifest planned = LocalScan.keepUnreadable(scanned, remoteManifest);
 
         assertThat(planned.find("secret/a.txt")).contains(kept);
         assertThat(planned.createdAt()).isEqualTo(hashedAt);
         ManifestBuilder.Result nothingUnreadable = new ManifestBuilder.Result(local, List.of(), List.of(), 1, 0);
-        assertThat(CloudSync.keepUnreadable(nothingUnreadable, remoteManifest).createdAt()).isEqualTo(scannedAt);
+        assertThat(LocalScan.keepUnreadable(nothingUnreadable, remoteManifest).createdAt()).isEqualTo(scannedAt);
     }
 
     @Test
@@ -236,7 +236,7 @@ class UnreadableTreeTest {
                 List.of(new ManifestBuilder.Unreadable("secret", "cannot be read"),
                         new ManifestBuilder.Unreadable("locked.txt", "cannot be read")), List.of(), 0);
 
-        Manifest planned = CloudSync.keepUnreadable(scanned, remoteManifest);
+        Manifest planned = LocalScan.keepUnreadable(scanned, remoteManifest);
 
         assertThat(planned.entries()).extracting(ManifestEntry::path)
                 .containsExactly("locked.txt", "plain.txt", "secret/a.txt", "secret/deep/b.txt");

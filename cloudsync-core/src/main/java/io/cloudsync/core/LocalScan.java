@@ -1,0 +1,122 @@
+package io.cloudsync.core;
+
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.SyncAction;
+import io.cloudsync.SyncError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Future;
+
+/**
+ * The local side of every operation: scans the project root with the configured includes and
+ * excludes (the state folder and the host's own files always left out), and what a scan that could
+ * not read everything means for the plan. Immutable and thread-safe.
+ */
+final class LocalScan {
+
+    private final Path root;
+    private final Path stateDirectory;
+    private final CloudSyncConfig config;
+    private final List<Path> excludedPaths;
+    private final Clock clock;
+
+    LocalScan(Path root, Path stateDirectory, CloudSyncConfig config, List<Path> excludedPaths, Clock clock) {
+        this.root = root;
+        this.stateDirectory = stateDirectory;
+        this.config = config;
+        this.excludedPaths = List.copyOf(excludedPaths);
+        this.clock = clock;
+    }
+
+    /**
+     * Scans the root.
+     *
+     * @param previous the manifest whose digests may be reused for unchanged files; awaited before hashing
+     */
+    ManifestBuilder.Result scan(String name, List<String> include, List<String> exclude,
+                                Future<Optional<Manifest>> previous) {
+        if (!Files.isDirectory(root)) {
+            return new ManifestBuilder.Result(Manifest.of(name, root.toString(), clock.instant(), List.<ManifestEntry>of()),
+                    List.of("project root " + root + " does not exist"), List.of(), 0, 0);
+        }
+        List<String> excludes = new ArrayList<>(config.exclude());
+        excludes.addAll(exclude);
+        ManifestBuilder builder = ManifestBuilder.forRoot(root).name(name)
+                .include(include.isEmpty() ? config.include() : include)
+                .exclude(excludes)
+                .clock(clock);
+        if (stateDirectory.startsWith(root)) {
+            builder.excludePath(stateDirectory);
+        }
+        for (Path p : excludedPaths) {
+            builder.excludePath(p);
+        }
+        builder.previousFuture(previous);
+        return builder.scan();
+    }
+
+
+    /**
+     * The scanned manifest, plus the remote's entries under every path the scan could not read: those
+     * stay as the remote has them, so an unreadable folder or file is never planned as a delete and
+     * the committed manifest keeps claiming what is still there.
+     */
+    static Manifest keepUnreadable(ManifestBuilder.Result scanned, Manifest remote) {
+        Manifest local = scanned.manifest();
+        List<ManifestBuilder.Unreadable> unreadable = scanned.unreadable();
+        if (unreadable.isEmpty() || remote.entries().isEmpty()) {
+            return local;
+        }
+        java.util.Set<String> paths = unreadablePaths(scanned);
+        List<ManifestEntry> entries = new ArrayList<>(local.entries());
+        boolean added = false;
+        for (ManifestEntry r : remote.entries()) {
+            if (coveredBy(paths, r.path()) && local.find(r.path()).isEmpty()) {
+                entries.add(r);
+                added = true;
+            }
+        }
+        if (!added) {
+            return local;
+        }
+        // A kept entry was hashed no later than the remote manifest was made; dating the result later
+        // would let the next scan trust the digest of a file changed within the racy window of that
+        // earlier hash (ManifestBuilder.RACY_WINDOW). The earlier time only makes it hash fresh files again.
+        java.time.Instant createdAt = remote.createdAt().isBefore(local.createdAt()) ? remote.createdAt() : local.createdAt();
+        return Manifest.of(local.name(), local.root(), createdAt, entries);
+    }
+
+    static java.util.Set<String> unreadablePaths(ManifestBuilder.Result scanned) {
+        java.util.Set<String> paths = new java.util.HashSet<>();
+        scanned.unreadable().forEach(u -> paths.add(u.path()));
+        return paths;
+    }
+
+    /** Whether {@code path}, or a folder above it, or the root ({@code ""}) is one of {@code paths}. */
+    static boolean coveredBy(java.util.Set<String> paths, String path) {
+        if (paths.contains("") || paths.contains(path)) {
+            return true;
+        }
+        for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+            if (paths.contains(path.substring(0, slash))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One {@link SyncAction#SCAN} error per path the scan could not read. */
+    static List<SyncError> scanErrors(ManifestBuilder.Result scanned) {
+        List<SyncError> errors = new ArrayList<>();
+        for (ManifestBuilder.Unreadable u : scanned.unreadable()) {
+            errors.add(new SyncError(SyncAction.SCAN, u.path().isEmpty() ? "." : u.path(),
+                    u.reason() + "; not planned as a delete, the remote keeps what it has there"));
+        }
+        return errors;
+    }
+}

@@ -1,0 +1,322 @@
+package io.cloudsync.core;
+
+import io.cloudsync.CloudSyncException;
+import io.cloudsync.ConfigurationException;
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.Plan;
+import io.cloudsync.PlanRefusedException;
+import io.cloudsync.SyncAction;
+import io.cloudsync.SyncError;
+import io.cloudsync.SyncRequest;
+import io.cloudsync.SyncStatus;
+import io.cloudsync.SyncSummary;
+import io.cloudsync.core.internal.engine.Execution;
+import io.cloudsync.core.internal.engine.Guards;
+import io.cloudsync.core.internal.engine.Pull;
+import io.cloudsync.core.internal.engine.Retry;
+import io.cloudsync.core.internal.engine.Scope;
+import io.cloudsync.core.internal.engine.Verify;
+import io.cloudsync.core.internal.journal.Journal;
+import io.cloudsync.core.internal.lock.RunLock;
+import io.cloudsync.spi.Provider;
+import io.cloudsync.spi.ProviderException;
+import io.cloudsync.spi.ProviderFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One operation on one snapshot of one remote: a dry run, a sync run, a pull or a verify. It admits
+ * the request (snapshot name, flags, scope), resolves the remote once, and for a sync owns the rest:
+ * the plan and its guards, the run lock, the journal's lifecycle, the execution, the manifest
+ * withdrawal and commit ({@link ManifestCommit}), the status, the log line and the complete event.
+ * One instance per operation; not thread-safe.
+ */
+final class SyncRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CloudSync.class);
+    /** The least time between two transfer events of a run (SyncListener#onTransfer). */
+    private static final Duration TRANSFER_INTERVAL = Duration.ofMillis(100);
+
+    private final RunContext ctx;
+    private final SyncRequest request;
+    private final long started = System.nanoTime();
+    private final String service;
+    private final String snapshot;
+    private final Scope scope;
+
+    /**
+     * Admits a request.
+     *
+     * @param what what is refused when a flag is off, such as {@code "run a sync"}
+     * @throws ConfigurationException when the snapshot name, the service or an include path is not valid
+     * @throws io.cloudsync.FeatureDisabledException when a flag is off
+     */
+    SyncRun(RunContext ctx, SyncRequest request, String what) {
+        this.ctx = ctx;
+        this.request = request;
+        this.service = request.service();
+        this.snapshot = ctx.targets().snapshotName(request);
+        ctx.targets().requireEnabled(service, what);
+        this.scope = Scope.of(request.include(), ctx.root());
+    }
+
+    /** What the dry run planned against: the remote manifest, or where it came from instead. */
+    private record Remote(Manifest manifest, PlanSource source, String note) {
+        Manifest manifestOrEmpty(String snapshot) {
+            return manifest != null ? manifest : Manifest.empty(snapshot);
+        }
+    }
+
+    /** Plans without writing to the remote; see {@link CloudSync#dryRun}. */
+    SyncResult dryRun() {
+        List<String> includes = scanIncludes();
+        // the remote manifest is read while the tree is walked; the scan awaits it before hashing
+        CompletableFuture<Remote> reading = inBackground("cloudsync-read-manifest", this::readRemoteForDryRun);
+        ManifestBuilder.Result scanned = ctx.scanner().scan(snapshot, includes, request.exclude(),
+                reading.thenApply(r -> Optional.ofNullable(r.manifest)));
+        Remote remote = join(reading);
+        Manifest local = LocalScan.keepUnreadable(scanned, remote.manifestOrEmpty(snapshot));
+        Manifest localInScope = scope.inside(local);
+        Manifest remoteInScope = scope.inside(withOrphans(remote.manifestOrEmpty(snapshot), local,
+                Journal.fileOf(ctx.stateDirectory(), service, snapshot), scanned));
+        Plan plan = Planner.plan(localInScope, remoteInScope);
+        // what the run's guards would say of this plan, so the dry run shows the refusal too
+        Optional<PlanRefusedException> refusal = Guards.refusal(request, ctx.config().engine(), plan, remoteInScope, localInScope,
+                !Files.isDirectory(ctx.root()), service, snapshot);
+        ctx.listeners().plan(service, snapshot, plan, true);
+        SyncSummary summary = new SyncSummary(SyncStatus.DRY_RUN, plan.uploads().size(), plan.deletes().size(),
+                plan.skipped().size(), 0, plan.uploadBytes(), elapsed(), LocalScan.scanErrors(scanned));
+        LOG.atInfo().setMessage("sync.dry_run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
+                .addKeyValue("source", remote.source.jsonName()).addKeyValue("scope", scope.paths())
+                .addKeyValue("uploads", plan.uploads().size())
+                .addKeyValue("deletes", plan.deletes().size()).addKeyValue("bytes", plan.uploadBytes())
+                .addKeyValue("plan_id", plan.id())
+                .addKeyValue("refused", refusal.map(r -> r.reason().name().toLowerCase(java.util.Locale.ROOT)).orElse("none"))
+                .log();
+        ctx.listeners().complete(service, snapshot, summary);
+        return new SyncResult(service, snapshot, scope.merge(local, remote.manifestOrEmpty(snapshot)), plan, summary,
+                remote.manifest, remote.source, remote.note, scanned, scope.paths(), refusal.orElse(null));
+    }
+
+    /** Brings the remote in line with the local tree; see {@link CloudSync#run}. */
+    SyncResult run() {
+        List<String> includes = scanIncludes();
+        Target remoteTarget = ctx.targets().resolve(request);
+        ProviderFactory factory = ctx.targets().require(remoteTarget);
+        Path stateDirectory = ctx.stateDirectory();
+        try (RunLock ignored = RunLock.acquire(stateDirectory, service, snapshot, request.lockWait());
+             Provider provider = ctx.targets().open(remoteTarget, factory)) {
+            Retry retry = ctx.retryFor(provider);
+            Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
+            boolean rootMissing = !Files.isDirectory(ctx.root());
+            // the remote manifest is read while the tree is walked; the scan awaits it before hashing,
+            // and a failed read fails the scan before any file is hashed
+            CompletableFuture<Optional<Manifest>> reading = inBackground("cloudsync-read-manifest",
+                    () -> retry.call(() -> provider.readManifest(snapshot)));
+            Optional<Manifest> remoteManifest;
+            ManifestBuilder.Result scanned;
+            try {
+                scanned = ctx.scanner().scan(snapshot, includes, request.exclude(), reading);
+                remoteManifest = join(reading);
+            } catch (ProviderException e) {
+                return failedRead(includes, e);
+            } finally {
+                reading.cancel(false); // no effect once done; otherwise its result is no longer wanted
+            }
+            Manifest stored = remoteManifest.orElseGet(() -> Manifest.empty(snapshot));
+            Manifest scannedLocal = LocalScan.keepUnreadable(scanned, stored);
+            // a narrowed run plans inside its scope only; outside it, the remote and its manifest stay as they are
+            Manifest local = scope.inside(scannedLocal);
+            Manifest remote = scope.inside(withOrphans(stored, scannedLocal, journalFile, scanned));
+            Plan plan = Planner.plan(local, remote);
+            Guards.check(request, ctx.config().engine(), plan, remote, local, rootMissing, service, snapshot);
+            Manifest target = scope.merge(scannedLocal, stored);
+            ctx.listeners().plan(service, snapshot, plan, false);
+
+            ManifestCommit manifests = new ManifestCommit(ctx.cache(), stateDirectory, provider, factory, retry, service, snapshot);
+            List<SyncError> errors = new ArrayList<>(LocalScan.scanErrors(scanned));
+            Execution.Outcome outcome = null;
+            Optional<Manifest> committed = remoteManifest;
+            try (Journal journal = Journal.open(journalFile)) {
+                committed = manifests.withdraw(remoteManifest, plan, journal, errors);
+                if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
+                    Execution execution = new Execution(service, snapshot, provider, factory.capabilities(), ctx.root(),
+                            stateDirectory.resolve("tmp"), journal, retry, ctx.config().engine().parallelism(),
+                            ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL);
+                    outcome = execution.execute(plan);
+                    errors.addAll(outcome.errors());
+                }
+            }
+            if (outcome != null && request.commitManifest()) {
+                manifests.commit(ManifestCommit.arrived(target, outcome.errors()), committed, errors);
+            }
+            SyncSummary summary = summary(plan, outcome, errors);
+            LOG.atInfo().setMessage("sync.run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
+                    .addKeyValue("status", summary.status().jsonName()).addKeyValue("uploaded", summary.uploaded())
+                    .addKeyValue("resumed", summary.resumed()).addKeyValue("deleted", summary.deleted())
+                    .addKeyValue("failed", errors.size()).addKeyValue("unreadable", scanned.unreadable().size())
+                    .addKeyValue("scope", scope.paths())
+                    .addKeyValue("bytes", summary.bytes()).addKeyValue("resumed_bytes", summary.resumedBytes())
+                    .addKeyValue("bytes_sent", summary.bytesSent())
+                    .addKeyValue("plan_id", plan.id()).addKeyValue("duration_ms", summary.duration().toMillis()).log();
+            ctx.listeners().complete(service, snapshot, summary);
+            return new SyncResult(service, snapshot, target, plan, summary, remoteManifest.orElse(null),
+                    PlanSource.REMOTE, remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet",
+                    scanned, scope.paths());
+        }
+    }
+
+    /** Restores the snapshot into {@code target}; see {@link CloudSync#pull(SyncRequest, Path, boolean)}. */
+    PullResult pull(Path target, boolean replaceExisting) {
+        Target remoteTarget = ctx.targets().resolve(request);
+        ProviderFactory factory = ctx.targets().require(remoteTarget);
+        try (Provider provider = ctx.targets().open(remoteTarget, factory)) {
+            return new Pull(service, snapshot, provider, ctx.retryFor(provider), ctx.config().engine().parallelism())
+                    .run(target, replaceExisting, scope);
+        }
+    }
+
+    /** Checks what the remote holds against the manifest; see {@link CloudSync#verify(SyncRequest, int)}. */
+    VerifyResult verify(int samplePercent) {
+        Target remoteTarget = ctx.targets().resolve(request);
+        ProviderFactory factory = ctx.targets().require(remoteTarget);
+        try (Provider provider = ctx.targets().open(remoteTarget, factory)) {
+            return new Verify(service, snapshot, provider, factory.capabilities(), ctx.retryFor(provider),
+                    ctx.config().engine().parallelism(), ctx.stateDirectory().resolve("tmp")).run(samplePercent, scope);
+        }
+    }
+
+    private List<String> scanIncludes() {
+        return scope.scanIncludes(ctx.config().include(), ctx.config().source(), ctx.root());
+    }
+
+    private Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /**
+     * The run's status and counts: success without an error; partial when only the scan failed
+     * somewhere, or some operation changed the remote; failed when operations failed and none did.
+     */
+    private SyncSummary summary(Plan plan, Execution.Outcome outcome, List<SyncError> errors) {
+        int uploaded = outcome == null ? 0 : outcome.uploaded();
+        int deleted = outcome == null ? 0 : outcome.deleted();
+        boolean operationFailed = errors.stream().anyMatch(e -> e.action() != SyncAction.SCAN);
+        SyncStatus status = errors.isEmpty() ? SyncStatus.SUCCESS
+                : !operationFailed || uploaded + deleted > 0 ? SyncStatus.PARTIAL : SyncStatus.FAILED;
+        return new SyncSummary(status, uploaded, deleted, plan.skipped().size(),
+                errors.size(), outcome == null ? 0 : outcome.bytes(), elapsed(), errors,
+                outcome == null ? 0 : outcome.resumed(), outcome == null ? 0 : outcome.resumedBytes(),
+                outcome == null ? 0 : outcome.bytesSent());
+    }
+
+    /** The result of a run that could not read the remote manifest: planned against the cache, nothing transferred. */
+    private SyncResult failedRead(List<String> includes, ProviderException e) {
+        Optional<Manifest> cached = ctx.cache().read(request.service(), snapshot);
+        ManifestBuilder.Result scanned = ctx.scanner().scan(snapshot, includes, request.exclude(),
+                CompletableFuture.completedFuture(cached));
+        Manifest stored = cached.orElseGet(() -> Manifest.empty(snapshot));
+        Manifest local = LocalScan.keepUnreadable(scanned, stored);
+        Plan plan = Planner.plan(scope.inside(local), scope.inside(stored));
+        List<SyncError> errors = List.of(new SyncError(SyncAction.MANIFEST, snapshot,
+                "cannot read the remote manifest, nothing was transferred: " + e.getMessage()));
+        SyncSummary summary = new SyncSummary(SyncStatus.FAILED, 0, 0, 0, 1, 0,
+                elapsed(), errors);
+        LOG.atError().setMessage("sync.run").addKeyValue("service", request.service()).addKeyValue("snapshot", snapshot)
+                .addKeyValue("status", "failed").addKeyValue("error", e.getMessage()).log();
+        ctx.listeners().complete(request.service(), snapshot, summary);
+        return new SyncResult(request.service(), snapshot, scope.merge(local, stored), plan, summary, cached.orElse(null),
+                cached.isPresent() ? PlanSource.CACHE : PlanSource.NONE, "the remote manifest could not be read: " + e.getMessage(),
+                scanned, scope.paths());
+    }
+
+    /**
+     * The remote manifest for a dry run, or the cached one, or none, with the reason: a missing
+     * provider or an unreadable remote does not stop a dry run, a wrong setting does.
+     */
+    private Remote readRemoteForDryRun() {
+        String reason;
+        Target remoteTarget = ctx.targets().resolve(request);
+        Optional<ProviderFactory> factory = ctx.targets().find(remoteTarget);
+        if (factory.isEmpty()) {
+            reason = "no provider \"" + remoteTarget.providerId() + "\" on the class path (found " + ctx.providers().ids() + ')';
+        } else {
+            try (Provider provider = ctx.targets().open(remoteTarget, factory.get())) {
+                Optional<Manifest> m = ctx.retryFor(provider).call(() -> provider.readManifest(snapshot));
+                return m.map(x -> new Remote(x, PlanSource.REMOTE, "read from the remote"))
+                        .orElseGet(() -> new Remote(null, PlanSource.REMOTE, "the remote has no manifest yet"));
+            } catch (ConfigurationException e) {
+                // a misspelt, missing or bad setting or vault field: planning from the cache would hide it
+                throw e;
+            } catch (ProviderException e) {
+                if (e.kind() == ProviderException.Kind.CONFIGURATION) {
+                    throw e; // the remote answered that the settings are wrong (no such bucket, another region)
+                }
+                reason = "the remote manifest could not be read: " + e.getMessage();
+            } catch (CloudSyncException e) {
+                reason = "the remote manifest could not be read: " + e.getMessage();
+            }
+        }
+        Optional<Manifest> cached = ctx.cache().read(request.service(), snapshot);
+        LOG.atWarn().setMessage("sync.dry_run").addKeyValue("service", request.service()).addKeyValue("snapshot", snapshot)
+                .addKeyValue("event", cached.isPresent() ? "planning_from_cache" : "planning_from_empty")
+                .addKeyValue("reason", reason).log();
+        return cached.map(m -> new Remote(m, PlanSource.CACHE, reason + "; planned against the cached manifest "
+                        + ctx.cache().pathOf(request.service(), snapshot)))
+                .orElseGet(() -> new Remote(null, PlanSource.NONE, reason + "; no cached manifest either, so planned against an empty remote"));
+    }
+
+    /**
+     * The remote manifest plus every file the journal says the remote may hold that neither manifest
+     * names (uploaded by an unfinished run, or withdrawn from the manifest by a run that then could
+     * not overwrite or delete it): the plan must delete them, or they would stay behind unlisted.
+     */
+    private static Manifest withOrphans(Manifest remote, Manifest local, Path journalFile, ManifestBuilder.Result scanned) {
+        List<ManifestEntry> orphans = new ArrayList<>();
+        java.util.Set<String> unreadable = LocalScan.unreadablePaths(scanned);
+        for (Journal.Upload u : Journal.leftovers(journalFile)) {
+            // a path the scan could not read is never deleted, not even what the journal says is left of it
+            if (remote.find(u.path()).isEmpty() && local.find(u.path()).isEmpty() && !LocalScan.coveredBy(unreadable, u.path())) {
+                orphans.add(new ManifestEntry(u.path(), u.size(), java.time.Instant.EPOCH, u.sha256()));
+            }
+        }
+        if (orphans.isEmpty()) {
+            return remote;
+        }
+        orphans.addAll(remote.entries());
+        return Manifest.of(remote.name(), remote.root(), remote.createdAt(), orphans);
+    }
+
+    /** Runs {@code task} on a daemon thread of its own. */
+    private static <T> CompletableFuture<T> inBackground(String threadName, java.util.function.Supplier<T> task) {
+        return CompletableFuture.supplyAsync(task, r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** The result of a background task, its own exception rethrown as it was thrown. */
+    private static <T> T join(CompletableFuture<T> task) {
+        try {
+            return task.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+}

@@ -19,9 +19,13 @@ import io.cloudsync.core.internal.engine.Guards;
 import io.cloudsync.core.internal.engine.Pull;
 import io.cloudsync.core.internal.engine.Retry;
 import io.cloudsync.core.internal.engine.Scope;
+import io.cloudsync.core.internal.engine.SyncErrors;
 import io.cloudsync.core.internal.engine.Verify;
 import io.cloudsync.core.internal.journal.Journal;
 import io.cloudsync.core.internal.lock.RunLock;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.SyncResult;
+import io.cloudsync.core.result.VerifyResult;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ManifestPrecondition;
 import io.cloudsync.spi.Provider;
@@ -481,10 +485,11 @@ public final class CloudSync {
         }
         journal.recordReleased(released);
         Manifest withdrawn = new Manifest(snapshot, remote.root(), remote.createdAt(), kept, Manifest.checksumOf(kept));
-        String failure = writeManifest(provider, factory, retry, snapshot, withdrawn, remoteManifest);
+        SyncError failure = writeManifest(provider, factory, retry, snapshot, withdrawn, remoteManifest);
         if (failure != null) {
-            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, "cannot withdraw the " + released.size()
-                    + " files this run would overwrite or delete from the remote manifest, so nothing was changed: " + failure));
+            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, failure.kind(), "cannot withdraw the " + released.size()
+                    + " files this run would overwrite or delete from the remote manifest, so nothing was changed: "
+                    + failure.message()));
             return remoteManifest;
         }
         cache.write(service, snapshot, withdrawn);
@@ -516,18 +521,18 @@ public final class CloudSync {
     /**
      * Writes a manifest with the precondition the provider supports on what is stored.
      *
-     * @return null when written, otherwise what went wrong ({@code kind: message})
+     * @return null when written, otherwise the failed operation with its kind
      */
-    private static String writeManifest(Provider provider, ProviderFactory factory, Retry retry, String snapshot,
-                                        Manifest manifest, Optional<Manifest> stored) {
+    private static SyncError writeManifest(Provider provider, ProviderFactory factory, Retry retry, String snapshot,
+                                           Manifest manifest, Optional<Manifest> stored) {
         try {
             retry.run(() -> provider.writeManifest(snapshot, manifest, preconditionOn(factory, stored)));
             return null;
         } catch (ProviderException e) {
-            return e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage();
+            return SyncErrors.of(SyncAction.MANIFEST, snapshot, e);
         } catch (RuntimeException | Error e) {
             // as for uploads: a provider that breaks its contract fails the write, never the caller
-            return "provider failed unexpectedly: " + e;
+            return new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.INTERNAL, "provider failed unexpectedly: " + e);
         }
     }
 
@@ -554,9 +559,9 @@ public final class CloudSync {
                 && remoteManifest.get().entries().equals(refreshed.entries())
                 && !settlesRacyEntries(remoteManifest.get(), refreshed);
         if (!remoteCurrent) {
-            String failure = writeManifest(provider, factory, retry, snapshot, refreshed, remoteManifest);
+            SyncError failure = writeManifest(provider, factory, retry, snapshot, refreshed, remoteManifest);
             if (failure != null) {
-                errors.add(new SyncError(SyncAction.MANIFEST, snapshot, failure));
+                errors.add(failure);
                 return;
             }
             cache.write(service, snapshot, refreshed);
@@ -595,7 +600,7 @@ public final class CloudSync {
         Manifest stored = cached.orElseGet(() -> Manifest.empty(snapshot));
         Manifest local = keepUnreadable(scanned, stored);
         Plan plan = Planner.plan(scope.inside(local), scope.inside(stored));
-        List<SyncError> errors = List.of(new SyncError(SyncAction.MANIFEST, snapshot,
+        List<SyncError> errors = List.of(new SyncError(SyncAction.MANIFEST, snapshot, SyncErrors.kindOf(e.kind()),
                 "cannot read the remote manifest, nothing was transferred: " + e.getMessage()));
         SyncSummary summary = new SyncSummary(SyncStatus.FAILED, 0, 0, 0, 1, 0,
                 Duration.ofNanos(System.nanoTime() - started), errors);
@@ -729,7 +734,7 @@ public final class CloudSync {
     private static List<SyncError> scanErrors(ManifestBuilder.Result scanned) {
         List<SyncError> errors = new ArrayList<>();
         for (ManifestBuilder.Unreadable u : scanned.unreadable()) {
-            errors.add(new SyncError(SyncAction.SCAN, u.path().isEmpty() ? "." : u.path(),
+            errors.add(new SyncError(SyncAction.SCAN, u.path().isEmpty() ? "." : u.path(), SyncError.Kind.LOCAL_IO,
                     u.reason() + "; not planned as a delete, the remote keeps what it has there"));
         }
         return errors;

@@ -53,8 +53,8 @@ class ExitCodesTest {
         assertThat(Cli.exitCodeOf(new ProviderNotFoundException("x"))).isEqualTo(2);
         assertThat(Cli.exitCodeOf(new FeatureDisabledException("f", "x"))).isEqualTo(2);
         assertThat(Cli.exitCodeOf(new IllegalArgumentException("x"))).isEqualTo(2);
-        assertThat(Cli.exitCodeOf(new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Object() {
-        }), "x"))).isEqualTo(2);
+        assertThat(Cli.exitCodeOf(new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Dummy()), "x")))
+                .isEqualTo(2);
         assertThat(Cli.exitCodeOf(new VaultException(VaultException.Reason.NO_PASSPHRASE, "x"))).isEqualTo(2);
         assertThat(Cli.exitCodeOf(new VaultException(VaultException.Reason.WRONG_PASSPHRASE, "x"))).isEqualTo(2);
         assertThat(Cli.exitCodeOf(new VaultException(VaultException.Reason.UNKNOWN_FORMAT, "x"))).isEqualTo(2);
@@ -71,5 +71,9 @@ class ExitCodesTest {
         assertThat(Cli.exitCodeOf(new CloudSyncException("x"))).isEqualTo(1);
         assertThat(Cli.exitCodeOf(new UncheckedIOException(new IOException("x")))).isEqualTo(1);
         assertThat(Cli.exitCodeOf(new IllegalStateException("x"))).isEqualTo(1);
+    }
+
+    @picocli.CommandLine.Command(name = "dummy")
+    static final class Dummy {
     }
 }

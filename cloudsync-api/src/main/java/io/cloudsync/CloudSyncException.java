@@ -27,4 +27,14 @@ public class CloudSyncException extends RuntimeException {
     public CloudSyncException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * What kind of failure this is, for exit codes and HTTP statuses. Subclasses name their own;
+     * this root class says {@link ErrorCategory#FAILED}.
+     *
+     * @return never {@code null}
+     */
+    public ErrorCategory category() {
+        return ErrorCategory.FAILED;
+    }
 }

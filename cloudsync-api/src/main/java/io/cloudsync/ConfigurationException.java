@@ -25,4 +25,14 @@ public class ConfigurationException extends CloudSyncException {
     public ConfigurationException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@link ErrorCategory#CONFIGURATION}
+     */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.CONFIGURATION;
+    }
 }

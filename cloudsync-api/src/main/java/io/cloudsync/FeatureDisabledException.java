@@ -28,4 +28,14 @@ public class FeatureDisabledException extends ConfigurationException {
     public String flag() {
         return flag;
     }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@link ErrorCategory#DISABLED}
+     */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.DISABLED;
+    }
 }

@@ -28,4 +28,14 @@ public class LockHeldException extends CloudSyncException {
     public String holder() {
         return holder;
     }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@link ErrorCategory#LOCKED}
+     */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.LOCKED;
+    }
 }

@@ -25,4 +25,14 @@ public class ManifestFormatException extends CloudSyncException {
     public ManifestFormatException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@link ErrorCategory#INTEGRITY}: the manifest's bytes are not a valid manifest
+     */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.INTEGRITY;
+    }
 }

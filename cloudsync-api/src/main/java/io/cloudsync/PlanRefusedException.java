@@ -50,4 +50,14 @@ public class PlanRefusedException extends CloudSyncException {
     public Plan plan() {
         return plan;
     }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@link ErrorCategory#DELETE_GUARD} or {@link ErrorCategory#LIMIT}, after {@link #reason()}
+     */
+    @Override
+    public ErrorCategory category() {
+        return reason == Reason.DELETE_GUARD ? ErrorCategory.DELETE_GUARD : ErrorCategory.LIMIT;
+    }
 }

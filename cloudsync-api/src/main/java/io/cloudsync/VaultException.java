@@ -56,4 +56,21 @@ public class VaultException extends CloudSyncException {
     public Reason reason() {
         return reason;
     }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@link ErrorCategory#AUTH} for a missing or wrong passphrase, {@link ErrorCategory#CONFIGURATION}
+     *     for a vault of an unknown format, {@link ErrorCategory#INTEGRITY} for a damaged one,
+     *     {@link ErrorCategory#FAILED} otherwise
+     */
+    @Override
+    public ErrorCategory category() {
+        return switch (reason()) {
+            case NO_PASSPHRASE, WRONG_PASSPHRASE -> ErrorCategory.AUTH;
+            case UNKNOWN_FORMAT -> ErrorCategory.CONFIGURATION;
+            case DAMAGED -> ErrorCategory.INTEGRITY;
+            default -> ErrorCategory.FAILED;
+        };
+    }
 }

@@ -122,4 +122,24 @@ public class ProviderException extends CloudSyncException {
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return after {@link #kind()}: {@link io.cloudsync.ErrorCategory#TRANSIENT} for throttling, unavailability
+     *     and exhausted quotas, {@link io.cloudsync.ErrorCategory#FAILED} for {@link Kind#PERMANENT}, else the
+     *     category of the same name ({@code AUTHENTICATION} is {@code AUTH})
+     */
+    @Override
+    public io.cloudsync.ErrorCategory category() {
+        return switch (kind) {
+            case THROTTLED, UNAVAILABLE, QUOTA_EXCEEDED -> io.cloudsync.ErrorCategory.TRANSIENT;
+            case AUTHENTICATION -> io.cloudsync.ErrorCategory.AUTH;
+            case CONFIGURATION -> io.cloudsync.ErrorCategory.CONFIGURATION;
+            case NOT_FOUND -> io.cloudsync.ErrorCategory.NOT_FOUND;
+            case CONFLICT -> io.cloudsync.ErrorCategory.CONFLICT;
+            case INTEGRITY -> io.cloudsync.ErrorCategory.INTEGRITY;
+            case PERMANENT -> io.cloudsync.ErrorCategory.FAILED;
+        };
+    }
 }

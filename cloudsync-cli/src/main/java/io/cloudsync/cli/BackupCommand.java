@@ -1,8 +1,11 @@
 package io.cloudsync.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.core.Backups;
+import io.cloudsync.core.json.ResultCodec;
+import io.cloudsync.core.result.BackupCreateResult;
+import io.cloudsync.core.result.BackupInfo;
+import io.cloudsync.core.result.BackupRestoreResult;
+import io.cloudsync.core.result.BackupVerifyResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,28 +45,17 @@ final class BackupCommand implements Runnable {
         return new Session(root);
     }
 
-    private static ObjectNode doc(String action) {
-        ObjectNode doc = JsonOut.object();
-        doc.putObject("backup").put("action", action);
-        return doc;
-    }
-
     /** {@code latest} names the newest archive (unless an archive has that very name, which cannot happen: names end in .zip). */
     static String resolve(Backups backups, String name) {
         if (!LATEST.equals(name)) {
             return name;
         }
-        List<Backups.BackupInfo> list = backups.list();
+        List<BackupInfo> list = backups.list();
         if (list.isEmpty()) {
-            throw new io.cloudsync.BackupException("there is no backup in " + backups.folder() + " to take as \"latest\";"
+            throw new io.cloudsync.BackupException(io.cloudsync.BackupException.Reason.NOT_FOUND, "there is no backup in " + backups.folder() + " to take as \"latest\";"
                     + " \"cloudsync backup create\" makes one");
         }
         return list.get(0).name();
-    }
-
-    private static void strings(ObjectNode into, String field, List<String> values) {
-        ArrayNode a = into.putArray(field);
-        values.forEach(a::add);
     }
 
     /** {@code backup create}. */
@@ -95,22 +87,12 @@ final class BackupCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "--keep must be 1 or more, was " + keep);
             }
             Session s = backup.session();
-            Backups.CreateResult r = Backups.of(s.root()).create(label, paths, keep);
+            BackupCreateResult r = Backups.of(s.root()).create(label, paths, keep);
             r.missingPaths().forEach(p -> s.warn("path not found, not archived: " + p));
             r.skipped().forEach(p -> s.warn("left out: " + p));
-            List<String> archived = (paths.isEmpty() ? Backups.DEFAULT_PATHS : paths).stream()
-                    .filter(p -> !r.missingPaths().contains(p)).distinct().toList();
+            List<String> archived = r.paths();
             if (s.json()) {
-                ObjectNode doc = doc("create");
-                ObjectNode b = (ObjectNode) doc.get("backup");
-                b.put("name", r.name()).put("archive", r.archive().toString()).put("label", r.label())
-                        .put("files", r.files()).put("folders", r.folders()).put("bytes", r.totalBytes())
-                        .put("archive_bytes", r.archiveSize()).put("manifest_checksum", r.manifestChecksum());
-                strings(b, "paths", archived);
-                strings(b, "missing_paths", r.missingPaths());
-                strings(b, "skipped", r.skipped());
-                strings(b, "rotated", r.rotated());
-                JsonOut.print(s.terminal(), doc);
+                JsonOut.print(s.terminal(), ResultCodec.backupCreate(r));
             } else {
                 s.say("Created " + r.archive() + ": " + Units.count(r.files(), "file") + " (" + Units.bytes(r.totalBytes())
                         + ") from " + (archived.isEmpty() ? "no path (none of them exists)" : String.join(", ", archived))
@@ -131,22 +113,13 @@ final class BackupCommand implements Runnable {
         public Integer call() {
             Session s = backup.session();
             Backups backups = Backups.of(s.root());
-            List<Backups.BackupInfo> list = backups.list();
+            List<BackupInfo> list = backups.list();
             if (s.json()) {
-                ObjectNode doc = doc("list");
-                ObjectNode b = (ObjectNode) doc.get("backup");
-                b.put("folder", backups.folder().toString());
-                ArrayNode a = b.putArray("backups");
-                for (Backups.BackupInfo i : list) {
-                    a.addObject().put("name", i.name()).put("label", i.label()).put("created_at", i.createdAt().toString())
-                            .put("archive_bytes", i.size()).put("files", i.entryCount()).put("bytes", i.totalBytes())
-                            .put("manifest_checksum", i.manifestChecksum());
-                }
-                JsonOut.print(s.terminal(), doc);
+                JsonOut.print(s.terminal(), ResultCodec.backupList(backups.folder(), list));
                 return ExitCodes.OK;
             }
             PrintWriter out = s.terminal().out();
-            for (Backups.BackupInfo i : list) {
+            for (BackupInfo i : list) {
                 out.printf("%-48s %s  %6d %-5s  %10s  %s%n", Text.safe(i.name()), i.createdAt(), i.entryCount(),
                         i.entryCount() == 1 ? "file" : "files",
                         Units.bytes(i.totalBytes()), Text.safe(i.label()));
@@ -183,16 +156,9 @@ final class BackupCommand implements Runnable {
             Session s = backup.session();
             Path into = target == null ? null : s.terminal().resolve(target.toString());
             Backups backups = Backups.of(s.root());
-            Backups.RestoreResult r = backups.restore(resolve(backups, name), into, replaceExisting);
+            BackupRestoreResult r = backups.restore(resolve(backups, name), into, replaceExisting);
             if (s.json()) {
-                ObjectNode doc = doc("restore");
-                ObjectNode b = (ObjectNode) doc.get("backup");
-                b.put("name", r.name()).put("target", r.target().toString()).put("bytes", r.bytesWritten());
-                strings(b, "restored", r.restored());
-                strings(b, "skipped", r.skipped());
-                strings(b, "refused", r.refused());
-                strings(b, "folders_created", r.foldersCreated());
-                JsonOut.print(s.terminal(), doc);
+                JsonOut.print(s.terminal(), ResultCodec.backupRestore(r));
             } else {
                 s.say("Restored " + r.name() + " into " + r.target() + ": " + Units.count(r.restored().size(), "file") + " ("
                         + Units.bytes(r.bytesWritten()) + "), " + r.skipped().size() + " already there"
@@ -222,14 +188,9 @@ final class BackupCommand implements Runnable {
         public Integer call() {
             Session s = backup.session();
             Backups backups = Backups.of(s.root());
-            Backups.VerifyResult r = backups.verify(resolve(backups, name));
+            BackupVerifyResult r = backups.verify(resolve(backups, name));
             if (s.json()) {
-                ObjectNode doc = doc("verify");
-                ((ObjectNode) doc.get("backup")).put("name", r.name()).put("ok", true).put("label", r.label())
-                        .put("created_at", r.createdAt().toString()).put("files", r.entryCount()).put("folders", r.folders())
-                        .put("bytes", r.totalBytes()).put("archive_bytes", r.archiveSize())
-                        .put("manifest_checksum", r.manifestChecksum());
-                JsonOut.print(s.terminal(), doc);
+                JsonOut.print(s.terminal(), ResultCodec.backupVerify(r));
             } else {
                 s.say("Backup " + r.name() + " is intact: " + Units.count(r.entryCount(), "file") + " (" + Units.bytes(r.totalBytes())
                         + "), every sha256 matches its manifest (" + r.manifestChecksum() + ").");

@@ -1,15 +1,14 @@
 package io.cloudsync.cli;
 
+import io.cloudsync.ErrorCategory;
+import io.cloudsync.core.json.ResultCodec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cloudsync.ConfigurationException;
 import io.cloudsync.FeatureDisabledException;
 import io.cloudsync.LockHeldException;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.VaultException;
-import io.cloudsync.spi.ProviderException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 
@@ -60,7 +59,8 @@ final class Cli {
         String problem = problem(ex) + suggestion(ex);
         String hint = "Run \"" + name + " --help\" to see the usage.";
         if (json) {
-            printJsonError(t, ExitCodes.USAGE, "usage", problem + System.lineSeparator() + hint, null);
+            printJsonError(t, ExitCodes.USAGE, ResultCodec.error(ErrorCategory.CONFIGURATION, "usage",
+                    problem + System.lineSeparator() + hint), null);
         }
         t.err().println("cloudsync: " + Text.safe(problem) + System.lineSeparator() + hint);
         return ExitCodes.USAGE;
@@ -143,86 +143,43 @@ final class Cli {
     }
 
     private static int failure(Terminal t, Exception ex, boolean json, boolean verbose) {
-        int code = exitCodeOf(ex);
-        String type = typeOf(ex);
+        ErrorCategory category = categoryOf(ex);
+        int code = ExitCodes.of(category);
         String message = messageOf(ex);
         if (json) {
-            printJsonError(t, code, type, message, ex instanceof PlanRefusedException p && p.plan() != null ? p : null);
+            ObjectNode error = ResultCodec.error(ex);
+            error.put("category", category.jsonName());
+            error.put("message", message); // with the CLI's hint on what to do
+            printJsonError(t, code, error, ex instanceof PlanRefusedException p && p.plan() != null ? p : null);
         }
         // the exception's text may quote a path: escaped for people; the lines added here are meant
         t.err().println("cloudsync: " + (ex instanceof io.cloudsync.ProviderNotFoundException ? Text.safeLines(message)
                 : messageOf(ex, Text::safe)));
         if (verbose) {
             ex.printStackTrace(t.err());
-        } else if (code == ExitCodes.FAILED && !(ex instanceof io.cloudsync.CloudSyncException)
-                && !(ex instanceof java.io.IOException)) {
+        } else if (category == ErrorCategory.INTERNAL) {
             t.err().println("cloudsync: this is unexpected; run again with -v for the stack trace and report it");
         }
         return code;
     }
 
-    private static void printJsonError(Terminal t, int code, String type, String message, PlanRefusedException refused) {
+    /** {@code {"error": {exit_code, category, type, message, reason?}, "plan"?}}, see docs/FORMATS.md. */
+    private static void printJsonError(Terminal t, int code, ObjectNode error, PlanRefusedException refused) {
         ObjectNode doc = JsonOut.object();
-        ObjectNode error = doc.putObject("error");
-        error.put("exit_code", code);
-        error.put("type", type);
-        error.put("message", message);
+        doc.putObject("error").put("exit_code", code).setAll(error);
         if (refused != null) {
-            doc.set("plan", JsonOut.plan(refused.plan()));
+            doc.set("plan", ResultCodec.plan(refused.plan()));
         }
         JsonOut.print(t, doc);
     }
 
-    static int exitCodeOf(Throwable ex) {
-        if (ex instanceof PlanRefusedException p) {
-            return p.reason() == PlanRefusedException.Reason.DELETE_GUARD ? ExitCodes.DELETE_GUARD : ExitCodes.LIMIT;
-        }
-        if (ex instanceof LockHeldException) {
-            return ExitCodes.LOCKED;
-        }
-        if (ex instanceof ConfigurationException || ex instanceof IllegalArgumentException
-                || ex instanceof CommandLine.ParameterException) {
-            return ExitCodes.USAGE;
-        }
-        if (ex instanceof VaultException v) {
-            return switch (v.reason()) {
-                case NO_PASSPHRASE, WRONG_PASSPHRASE, UNKNOWN_FORMAT -> ExitCodes.USAGE;
-                default -> ExitCodes.FAILED;
-            };
-        }
-        if (ex instanceof ProviderException p && (p.kind() == ProviderException.Kind.CONFIGURATION
-                || p.kind() == ProviderException.Kind.AUTHENTICATION)) {
-            return ExitCodes.USAGE;
-        }
-        return ExitCodes.FAILED;
+    /** {@link ErrorCategory#of}, with picocli's usage errors as configuration errors. */
+    static ErrorCategory categoryOf(Throwable ex) {
+        return ex instanceof CommandLine.ParameterException ? ErrorCategory.CONFIGURATION : ErrorCategory.of(ex);
     }
 
-    static String typeOf(Throwable ex) {
-        if (ex instanceof PlanRefusedException p) {
-            return p.reason() == PlanRefusedException.Reason.DELETE_GUARD ? "delete_guard" : "limit";
-        }
-        if (ex instanceof LockHeldException) {
-            return "lock_held";
-        }
-        if (ex instanceof FeatureDisabledException) {
-            return "feature_disabled";
-        }
-        if (ex instanceof VaultException v) {
-            return "vault_" + v.reason().name().toLowerCase(Locale.ROOT);
-        }
-        if (ex instanceof ConfigurationException || ex instanceof IllegalArgumentException) {
-            return "configuration";
-        }
-        if (ex instanceof ProviderException p) {
-            return "provider_" + p.kind().name().toLowerCase(Locale.ROOT);
-        }
-        if (ex instanceof io.cloudsync.BackupException) {
-            return "backup";
-        }
-        if (ex instanceof io.cloudsync.CloudSyncException) {
-            return "failed";
-        }
-        return "internal";
+    static int exitCodeOf(Throwable ex) {
+        return ExitCodes.of(categoryOf(ex));
     }
 
     private static String messageOf(Throwable ex) {

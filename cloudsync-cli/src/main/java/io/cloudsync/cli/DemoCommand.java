@@ -1,12 +1,13 @@
 package io.cloudsync.cli;
 
+import io.cloudsync.core.json.ResultCodec;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
-import io.cloudsync.core.SyncResult;
+import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.support.Json;
 import java.io.IOException;
@@ -133,7 +134,7 @@ final class DemoCommand implements Callable<Integer> {
     private static void step(ArrayNode steps, String name, SyncResult r) {
         ObjectNode o = steps.addObject();
         o.put("step", name);
-        o.setAll(JsonOut.result(r));
+        o.setAll(ResultCodec.result(r));
     }
 
     /** ./target/demo when the working folder is writable, else $TMPDIR/cloudsync-demo. */

@@ -1,5 +1,7 @@
 package io.cloudsync.cli;
 
+import io.cloudsync.ErrorCategory;
+
 /** The exit codes of {@code cloudsync}, documented in docs/CLI.md. */
 final class ExitCodes {
 
@@ -19,5 +21,20 @@ final class ExitCodes {
     static final int LOCKED = 6;
 
     private ExitCodes() {
+    }
+
+    /**
+     * The one mapping from an error category to an exit code (the table of docs/CLI.md): what the
+     * user must fix before anything is done is a usage error; a refusal and a held lock have codes
+     * of their own; everything else failed.
+     */
+    static int of(ErrorCategory category) {
+        return switch (category) {
+            case CONFIGURATION, DISABLED, AUTH -> USAGE;
+            case LIMIT -> LIMIT;
+            case DELETE_GUARD -> DELETE_GUARD;
+            case LOCKED -> LOCKED;
+            case NOT_FOUND, CONFLICT, INTEGRITY, TRANSIENT, FAILED, INTERNAL -> FAILED;
+        };
     }
 }

@@ -1,5 +1,6 @@
 package io.cloudsync.cli;
 
+import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.core.ManifestBuilder;
 import java.io.PrintWriter;
@@ -36,8 +37,8 @@ final class ManifestCommand implements Callable<Integer> {
         }
         if (s.json()) {
             com.fasterxml.jackson.databind.node.ObjectNode doc = JsonOut.object();
-            doc.set("manifest", JsonOut.manifest(result.manifest()));
-            doc.set("skipped_paths", JsonOut.skippedPaths(result));
+            doc.set("manifest", ResultCodec.manifest(result.manifest()));
+            doc.set("skipped_paths", ResultCodec.skippedPaths(result));
             JsonOut.print(s.terminal(), doc);
             return ExitCodes.OK;
         }

@@ -1,9 +1,10 @@
 package io.cloudsync.cli;
 
+import io.cloudsync.core.json.ResultCodec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncRequest;
-import io.cloudsync.core.SyncResult;
+import io.cloudsync.core.result.SyncResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,9 +61,9 @@ final class PlanCommand implements Callable<Integer> {
         PlanRefusedException refused = result.refusal().orElse(null);
         int code = refused == null ? ExitCodes.OK : Cli.exitCodeOf(refused);
         if (s.json()) {
-            ObjectNode doc = JsonOut.result(result);
+            ObjectNode doc = ResultCodec.result(result);
             if (refused != null) {
-                doc.putObject("error").put("exit_code", code).put("type", Cli.typeOf(refused)).put("message", refused.getMessage());
+                doc.putObject("error").put("exit_code", code).setAll(ResultCodec.error(refused));
             }
             JsonOut.print(s.terminal(), doc);
         } else {

@@ -1,6 +1,7 @@
 package io.cloudsync.cli;
 
-import io.cloudsync.core.PullResult;
+import io.cloudsync.core.json.ResultCodec;
+import io.cloudsync.core.result.PullResult;
 import io.cloudsync.SyncRequest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ final class PullCommand implements Callable<Integer> {
         SyncRequest request = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set).include(include).build();
         PullResult r = s.cloudSync(true).pull(request, s.terminal().resolve(into.toString()), replaceExisting);
         if (s.json()) {
-            JsonOut.print(s.terminal(), JsonOut.pull(r));
+            JsonOut.print(s.terminal(), ResultCodec.pull(r));
         } else {
             PrintWriter out = s.terminal().out();
             out.println("Pulled service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\" into "
@@ -61,7 +62,7 @@ final class PullCommand implements Callable<Integer> {
                     + r.skippedExisting() + " already there" + (r.skippedExisting() > 0 && !replaceExisting
                     ? " (left alone; --replace-existing replaces them)" : "") + ", " + r.failed() + " failed, in "
                     + Units.duration(r.duration()) + ".");
-            r.errors().forEach(e -> out.println("  failed " + Text.safe(e.path()) + ": " + Text.safe(e.error())));
+            r.errors().forEach(e -> out.println("  failed " + Text.safe(e.path()) + ": " + e.kind().jsonName() + ": " + Text.safe(e.message())));
         }
         return SyncCommand.codeOf(r.status());
     }

@@ -9,7 +9,7 @@ import io.cloudsync.SyncSummary;
 import io.cloudsync.UploadReason;
 import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.PlanSource;
-import io.cloudsync.core.SyncResult;
+import io.cloudsync.core.result.SyncResult;
 import java.io.PrintWriter;
 
 /** Human-readable plans and summaries on stdout. */
@@ -131,7 +131,7 @@ final class Report {
     static void errors(PrintWriter out, SyncSummary s) {
         for (SyncError e : s.errors()) {
             if (e.action() != SyncAction.SCAN) { // listed above with the scan report
-                out.println("  failed " + e.action().jsonName() + " " + Text.safe(e.path()) + ": " + Text.safe(e.error()));
+                out.println("  failed " + e.action().jsonName() + " " + Text.safe(e.path()) + ": " + e.kind().jsonName() + ": " + Text.safe(e.message()));
             }
         }
         switch (s.status()) {

@@ -1,8 +1,9 @@
 package io.cloudsync.cli;
 
+import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
-import io.cloudsync.core.SyncResult;
+import io.cloudsync.core.result.SyncResult;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,7 +65,7 @@ final class SyncCommand implements Callable<Integer> {
         SyncRequest request = b.build();
         SyncResult result = s.cloudSync(true, new Progress(s.terminal().err(), s.terminal().interactive(), s.verbose())).run(request);
         if (s.json()) {
-            JsonOut.print(s.terminal(), JsonOut.result(result));
+            JsonOut.print(s.terminal(), ResultCodec.result(result));
         } else {
             Report.summary(s.terminal().out(), result, s.verbose());
             if (noCommitManifest && result.summary().status() == SyncStatus.SUCCESS) {

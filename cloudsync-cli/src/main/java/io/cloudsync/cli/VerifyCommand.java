@@ -1,6 +1,7 @@
 package io.cloudsync.cli;
 
-import io.cloudsync.core.VerifyResult;
+import io.cloudsync.core.json.ResultCodec;
+import io.cloudsync.core.result.VerifyResult;
 import io.cloudsync.SyncRequest;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class VerifyCommand implements Callable<Integer> {
         SyncRequest request = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set).include(include).build();
         VerifyResult r = s.cloudSync(true).verify(request, sample);
         if (s.json()) {
-            JsonOut.print(s.terminal(), JsonOut.verify(r));
+            JsonOut.print(s.terminal(), ResultCodec.verify(r));
         } else {
             PrintWriter out = s.terminal().out();
             r.problems().forEach(p -> out.println("  " + p.kind().jsonName() + " " + Text.safe(p.path()) + ": "

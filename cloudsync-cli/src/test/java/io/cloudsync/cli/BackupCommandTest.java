@@ -108,7 +108,14 @@ class BackupCommandTest {
 
     @Test
     void badNamesAndMissingCommand_areRefusedClearly() {
-        assertThat(f.run("backup", "verify", "../etc/passwd").code()).isEqualTo(1);
+        // a name with a path is a bad argument (BackupException.Reason.INVALID_ARGUMENT): exit 2, as for any usage error
+        Fixture.Run withPath = f.run("backup", "verify", "../etc/passwd", "--json");
+        assertThat(withPath.code()).isEqualTo(2);
+        assertThat(withPath.json().get("error").get("category").asText()).isEqualTo("configuration");
+        assertThat(withPath.json().get("error").get("reason").asText()).isEqualTo("invalid_argument");
+        Fixture.Run missing = f.run("backup", "verify", "nope.zip", "--json");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.json().get("error").get("category").asText()).isEqualTo("not_found");
         assertThat(f.run("backup", "verify", "nope.zip").err()).contains("nope.zip");
         Fixture.Run none = f.run("backup");
         assertThat(none.code()).isEqualTo(2);

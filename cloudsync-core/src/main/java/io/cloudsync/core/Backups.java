@@ -1,13 +1,16 @@
 package io.cloudsync.core;
 
 import io.cloudsync.BackupException;
+import io.cloudsync.core.result.BackupCreateResult;
+import io.cloudsync.core.result.BackupInfo;
+import io.cloudsync.core.result.BackupRestoreResult;
+import io.cloudsync.core.result.BackupVerifyResult;
 import io.cloudsync.core.internal.backup.ArchiveWriter;
 import io.cloudsync.core.internal.backup.BackupArchive;
 import io.cloudsync.core.internal.backup.Catalog;
 import io.cloudsync.core.internal.backup.RestoreRun;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.zip.Deflater;
@@ -91,7 +94,7 @@ public final class Backups {
      */
     public Backups compressionLevel(int level) {
         if (level < 0 || level > 9) {
-            throw new BackupException("compression level must be between 0 (none) and 9 (smallest), was " + level);
+            throw new BackupException(BackupException.Reason.INVALID_ARGUMENT, "compression level must be between 0 (none) and 9 (smallest), was " + level);
         }
         return new Backups(root, clock, level, hooks, caseInsensitiveTarget);
     }
@@ -131,7 +134,7 @@ public final class Backups {
      * @return what was archived
      * @throws BackupException as {@link #create(String, List, int)}
      */
-    public CreateResult create(String label) {
+    public BackupCreateResult create(String label) {
         return create(label, List.of(), DEFAULT_MAX_BACKUPS);
     }
 
@@ -153,17 +156,18 @@ public final class Backups {
      * @throws BackupException when the project root is not a folder, a path is invalid, a file changed
      *     while it was read, or the archive cannot be written (nothing is left behind)
      */
-    public CreateResult create(String label, List<String> paths, int maxBackups) {
+    public BackupCreateResult create(String label, List<String> paths, int maxBackups) {
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(paths, "paths");
         if (maxBackups < 1) {
-            throw new BackupException("maxBackups must be at least 1, was " + maxBackups
+            throw new BackupException(BackupException.Reason.INVALID_ARGUMENT, "maxBackups must be at least 1, was " + maxBackups
                     + "; to keep every archive pass Integer.MAX_VALUE");
         }
         List<String> include = paths.isEmpty() ? DEFAULT_PATHS : List.copyOf(paths);
-        CreateResult made = ArchiveWriter.create(root, folder(), label, include, clock, level, hooks);
+        BackupCreateResult made = ArchiveWriter.create(root, folder(), label, include, clock, level, hooks);
         List<String> rotated = Catalog.rotate(folder(), maxBackups, made.name());
-        return made.withRotated(rotated);
+        return new BackupCreateResult(made.name(), made.archive(), made.label(), made.files(), made.folders(),
+                made.totalBytes(), made.archiveSize(), made.manifestChecksum(), made.missingPaths(), made.skipped(), rotated, made.paths());
     }
 
     /**
@@ -196,7 +200,7 @@ public final class Backups {
      * @throws BackupException naming the archive and the problem; if it comes from validation, nothing
      *     was written
      */
-    public RestoreResult restore(String name, Path target, boolean replaceExisting) {
+    public BackupRestoreResult restore(String name, Path target, boolean replaceExisting) {
         Path into = target == null ? root : target.toAbsolutePath().normalize();
         return RestoreRun.restore(folder(), name, into, replaceExisting, caseInsensitiveTarget);
     }
@@ -208,116 +212,7 @@ public final class Backups {
      * @return what the archive holds
      * @throws BackupException naming the archive and its first problems
      */
-    public VerifyResult verify(String name) {
+    public BackupVerifyResult verify(String name) {
         return RestoreRun.verify(folder(), name);
-    }
-
-    /**
-     * The outcome of {@link #create}.
-     *
-     * @param name the archive's file name
-     * @param archive the archive's path
-     * @param label the label as given
-     * @param files how many files it holds
-     * @param folders how many empty folders it holds
-     * @param totalBytes the files' total size
-     * @param archiveSize the archive's size
-     * @param manifestChecksum the embedded manifest's checksum
-     * @param missingPaths requested paths that do not exist
-     * @param skipped files left out, as {@code "<path>: <reason>"} (symbolic links, unreadable files,
-     *     files that vanished, name problems)
-     * @param rotated archives deleted by rotation, oldest first
-     */
-    public record CreateResult(String name, Path archive, String label, int files, int folders, long totalBytes,
-                               long archiveSize, String manifestChecksum, List<String> missingPaths,
-                               List<String> skipped, List<String> rotated) {
-        /**
-         * Copies the lists.
-         *
-         * @param name see the record component
-         * @param archive see the record component
-         * @param label see the record component
-         * @param files see the record component
-         * @param folders see the record component
-         * @param totalBytes see the record component
-         * @param archiveSize see the record component
-         * @param manifestChecksum see the record component
-         * @param missingPaths see the record component
-         * @param skipped see the record component
-         * @param rotated see the record component
-         */
-        public CreateResult {
-            missingPaths = List.copyOf(missingPaths);
-            skipped = List.copyOf(skipped);
-            rotated = List.copyOf(rotated);
-        }
-
-        CreateResult withRotated(List<String> names) {
-            return new CreateResult(name, archive, label, files, folders, totalBytes, archiveSize, manifestChecksum,
-                    missingPaths, skipped, names);
-        }
-    }
-
-    /**
-     * One archive, as {@link #list()} shows it.
-     *
-     * @param name the file name
-     * @param label the label (the manifest's name)
-     * @param createdAt when it was made (the manifest's {@code created_at})
-     * @param size the archive's size in bytes
-     * @param entryCount how many files it holds
-     * @param totalBytes the files' total size
-     * @param manifestChecksum the embedded manifest's checksum
-     */
-    public record BackupInfo(String name, String label, Instant createdAt, long size, int entryCount, long totalBytes,
-                             String manifestChecksum) {
-    }
-
-    /**
-     * The outcome of {@link #restore}.
-     *
-     * @param name the archive
-     * @param target the folder restored into
-     * @param restored files written, in path order
-     * @param skipped files left alone because they exist and replacing was not asked for
-     * @param refused files not written, as {@code "<path>: <reason>"}: something in the target is in the way
-     * @param foldersCreated empty folders of the archive that were created
-     * @param bytesWritten the restored files' total size
-     */
-    public record RestoreResult(String name, Path target, List<String> restored, List<String> skipped,
-                                List<String> refused, List<String> foldersCreated, long bytesWritten) {
-        /**
-         * Copies the lists.
-         *
-         * @param name see the record component
-         * @param target see the record component
-         * @param restored see the record component
-         * @param skipped see the record component
-         * @param refused see the record component
-         * @param foldersCreated see the record component
-         * @param bytesWritten see the record component
-         */
-        public RestoreResult {
-            restored = List.copyOf(restored);
-            skipped = List.copyOf(skipped);
-            refused = List.copyOf(refused);
-            foldersCreated = List.copyOf(foldersCreated);
-        }
-    }
-
-    /**
-     * The outcome of a successful {@link #verify}.
-     *
-     * @param name the archive
-     * @param label the label (the manifest's name)
-     * @param createdAt the manifest's {@code created_at}
-     * @param entryCount how many files it holds, all checked
-     * @param folders how many empty folders it holds
-     * @param totalBytes the files' total size
-     * @param archiveSize the archive's size
-     * @param manifestChecksum the embedded manifest's checksum
-     */
-    public record VerifyResult(String name, String label, Instant createdAt, int entryCount, int folders,
-                               long totalBytes, long archiveSize, String manifestChecksum) {
     }
 }

@@ -1,5 +1,8 @@
 package io.cloudsync.core;
 
+import io.cloudsync.core.result.VerifyResult;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.FeatureDisabledException;

@@ -114,7 +114,7 @@ final class LocalScan {
     static List<SyncError> scanErrors(ManifestBuilder.Result scanned) {
         List<SyncError> errors = new ArrayList<>();
         for (ManifestBuilder.Unreadable u : scanned.unreadable()) {
-            errors.add(new SyncError(SyncAction.SCAN, u.path().isEmpty() ? "." : u.path(),
+            errors.add(new SyncError(SyncAction.SCAN, u.path().isEmpty() ? "." : u.path(), SyncError.Kind.LOCAL_IO,
                     u.reason() + "; not planned as a delete, the remote keeps what it has there"));
         }
         return errors;

@@ -1,5 +1,6 @@
 package io.cloudsync.core;
 
+import io.cloudsync.core.internal.engine.SyncErrors;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.Plan;
@@ -76,10 +77,11 @@ final class ManifestCommit {
         }
         journal.recordReleased(released);
         Manifest withdrawn = new Manifest(snapshot, remote.root(), remote.createdAt(), kept, Manifest.checksumOf(kept));
-        String failure = writeManifest(provider, factory, retry, snapshot, withdrawn, remoteManifest);
+        SyncError failure = writeManifest(provider, factory, retry, snapshot, withdrawn, remoteManifest);
         if (failure != null) {
-            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, "cannot withdraw the " + released.size()
-                    + " files this run would overwrite or delete from the remote manifest, so nothing was changed: " + failure));
+            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, failure.kind(), "cannot withdraw the " + released.size()
+                    + " files this run would overwrite or delete from the remote manifest, so nothing was changed: "
+                    + failure.message()));
             return remoteManifest;
         }
         cache.write(service, snapshot, withdrawn);
@@ -111,18 +113,18 @@ final class ManifestCommit {
     /**
      * Writes a manifest with the precondition the provider supports on what is stored.
      *
-     * @return null when written, otherwise what went wrong ({@code kind: message})
+     * @return null when written, otherwise the failed operation with its kind
      */
-    private static String writeManifest(Provider provider, ProviderFactory factory, Retry retry, String snapshot,
-                                        Manifest manifest, Optional<Manifest> stored) {
+    private static SyncError writeManifest(Provider provider, ProviderFactory factory, Retry retry, String snapshot,
+                                           Manifest manifest, Optional<Manifest> stored) {
         try {
             retry.run(() -> provider.writeManifest(snapshot, manifest, preconditionOn(factory, stored)));
             return null;
         } catch (ProviderException e) {
-            return e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage();
+            return SyncErrors.of(SyncAction.MANIFEST, snapshot, e);
         } catch (RuntimeException | Error e) {
             // as for uploads: a provider that breaks its contract fails the write, never the caller
-            return "provider failed unexpectedly: " + e;
+            return new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.INTERNAL, "provider failed unexpectedly: " + e);
         }
     }
 
@@ -148,9 +150,9 @@ final class ManifestCommit {
                 && remoteManifest.get().entries().equals(refreshed.entries())
                 && !settlesRacyEntries(remoteManifest.get(), refreshed);
         if (!remoteCurrent) {
-            String failure = writeManifest(provider, factory, retry, snapshot, refreshed, remoteManifest);
+            SyncError failure = writeManifest(provider, factory, retry, snapshot, refreshed, remoteManifest);
             if (failure != null) {
-                errors.add(new SyncError(SyncAction.MANIFEST, snapshot, failure));
+                errors.add(failure);
                 return;
             }
             cache.write(service, snapshot, refreshed);

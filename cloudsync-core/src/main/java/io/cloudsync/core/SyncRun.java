@@ -1,5 +1,9 @@
 package io.cloudsync.core;
 
+import io.cloudsync.core.internal.engine.SyncErrors;
+import io.cloudsync.core.result.VerifyResult;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.Manifest;
@@ -227,7 +231,7 @@ final class SyncRun {
         Manifest stored = cached.orElseGet(() -> Manifest.empty(snapshot));
         Manifest local = LocalScan.keepUnreadable(scanned, stored);
         Plan plan = Planner.plan(scope.inside(local), scope.inside(stored));
-        List<SyncError> errors = List.of(new SyncError(SyncAction.MANIFEST, snapshot,
+        List<SyncError> errors = List.of(new SyncError(SyncAction.MANIFEST, snapshot, SyncErrors.kindOf(e.kind()),
                 "cannot read the remote manifest, nothing was transferred: " + e.getMessage()));
         SyncSummary summary = new SyncSummary(SyncStatus.FAILED, 0, 0, 0, 1, 0,
                 elapsed(), errors);

@@ -1,5 +1,6 @@
 package io.cloudsync.core;
 
+import io.cloudsync.core.result.BackupRestoreResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -258,7 +259,7 @@ class BackupsHostileArchiveTest {
                 .hasMessageContaining("upper/lower case").hasMessageContaining("nothing was written");
         assertThat(snapshot()).isEqualTo(before);
 
-        Backups.RestoreResult r = backups.caseInsensitiveTarget(false).restore(name, target, true);
+        BackupRestoreResult r = backups.caseInsensitiveTarget(false).restore(name, target, true);
         assertThat(r.restored()).containsExactly("README.txt", "Readme.txt");
     }
 

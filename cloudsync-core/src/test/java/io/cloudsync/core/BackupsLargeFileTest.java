@@ -1,5 +1,7 @@
 package io.cloudsync.core;
 
+import io.cloudsync.core.result.BackupCreateResult;
+import io.cloudsync.core.result.BackupRestoreResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -46,7 +48,7 @@ class BackupsLargeFileTest {
         Backups backups = Backups.of(root).clock(Clock.fixed(Instant.parse("2024-06-01T12:00:00Z"), ZoneOffset.UTC))
                 .compressionLevel(1);
 
-        Backups.CreateResult made = backups.create("big", List.of("data"), 5);
+        BackupCreateResult made = backups.create("big", List.of("data"), 5);
 
         assertThat(made.files()).isEqualTo(2);
         assertThat(made.totalBytes()).isEqualTo(SIZE + 5);
@@ -57,7 +59,7 @@ class BackupsLargeFileTest {
         assertThat(backups.verify(made.name()).totalBytes()).isEqualTo(SIZE + 5);
 
         Path target = dir.resolve("restored");
-        Backups.RestoreResult r = backups.restore(made.name(), target, false);
+        BackupRestoreResult r = backups.restore(made.name(), target, false);
 
         assertThat(r.restored()).containsExactly("data/big.bin", "data/small.txt");
         Path copy = target.resolve("data/big.bin");

@@ -1,5 +1,9 @@
 package io.cloudsync.core;
 
+import io.cloudsync.core.result.BackupCreateResult;
+import io.cloudsync.core.result.BackupInfo;
+import io.cloudsync.core.result.BackupRestoreResult;
+import io.cloudsync.core.result.BackupVerifyResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,7 +61,7 @@ class BackupsTest {
         Files.createDirectories(root.resolve("data/empty-folder/nested"));
         Files.createDirectories(root.resolve("assets/void"));
 
-        Backups.CreateResult made = backups(root, NOW).create("Before upgrade: v2/3");
+        BackupCreateResult made = backups(root, NOW).create("Before upgrade: v2/3");
 
         assertThat(made.name()).isEqualTo("20240601T120000Z-Before_upgrade_v2_3.zip");
         assertThat(made.archive()).exists().hasParent(root.resolve("backups/cloud"));
@@ -71,7 +75,7 @@ class BackupsTest {
         }
 
         Path target = dir.resolve("restored");
-        Backups.RestoreResult r = backups(root, NOW).restore(made.name(), target, false);
+        BackupRestoreResult r = backups(root, NOW).restore(made.name(), target, false);
 
         assertThat(r.restored()).containsExactly("assets/icons/😀.svg", "config/app.json", "data/empty.bin",
                 "data/scenes/scène 1 — café.json", "data/日本語/ファイル.txt");
@@ -86,7 +90,7 @@ class BackupsTest {
         assertThat(target.resolve("data/empty-folder/nested")).isEmptyDirectory();
         assertThat(Files.getLastModifiedTime(target.resolve("config/app.json")).toInstant()).isEqualTo(OLD);
 
-        Backups.VerifyResult v = backups(root, NOW).verify(made.name());
+        BackupVerifyResult v = backups(root, NOW).verify(made.name());
         assertThat(v.entryCount()).isEqualTo(5);
         assertThat(v.manifestChecksum()).isEqualTo(made.manifestChecksum());
         assertThat(v.label()).isEqualTo("Before upgrade: v2/3");
@@ -99,7 +103,7 @@ class BackupsTest {
         write(root, "outside.txt", "secret");
         Files.createSymbolicLink(root.resolve("data/link.txt"), root.resolve("outside.txt"));
 
-        Backups.CreateResult made = backups(root, NOW).create("x", List.of("data", "nope"), 5);
+        BackupCreateResult made = backups(root, NOW).create("x", List.of("data", "nope"), 5);
 
         assertThat(made.files()).isEqualTo(1);
         assertThat(made.missingPaths()).containsExactly("nope");
@@ -119,7 +123,7 @@ class BackupsTest {
         assertThat(first).isEqualTo("20240601T120000Z-same.zip");
         assertThat(second).isEqualTo("20240601T120000Z-same~2.zip");
         assertThat(third).isEqualTo("20240601T120000Z-same~3.zip");
-        assertThat(b.list()).extracting(Backups.BackupInfo::name).containsExactly(third, second, first);
+        assertThat(b.list()).extracting(BackupInfo::name).containsExactly(third, second, first);
     }
 
     @Test
@@ -138,7 +142,7 @@ class BackupsTest {
         List<String> rotated = List.of();
         String[] names = new String[7];
         for (int i = 0; i < 7; i++) {
-            Backups.CreateResult made = backups(root, NOW.plusSeconds(60L * i)).create("n" + i, List.of(), 5);
+            BackupCreateResult made = backups(root, NOW.plusSeconds(60L * i)).create("n" + i, List.of(), 5);
             names[i] = made.name();
             if (i == 6) {
                 rotated = made.rotated();
@@ -146,7 +150,7 @@ class BackupsTest {
         }
 
         assertThat(rotated).containsExactly(names[1]);
-        assertThat(backups(root, NOW).list()).extracting(Backups.BackupInfo::name)
+        assertThat(backups(root, NOW).list()).extracting(BackupInfo::name)
                 .containsExactly(names[6], names[5], names[4], names[3], names[2]);
         assertThat(folder.resolve(names[0])).doesNotExist();
         assertThat(foreign).exists();
@@ -159,7 +163,7 @@ class BackupsTest {
         write(root, "data/a.txt", "a");
         backups(root, NOW).create("later", List.of(), 1);
 
-        Backups.CreateResult made = backups(root, NOW.minusSeconds(3600)).create("earlier", List.of(), 1);
+        BackupCreateResult made = backups(root, NOW.minusSeconds(3600)).create("earlier", List.of(), 1);
 
         assertThat(made.archive()).exists();
         assertThat(made.rotated()).containsExactly("20240601T120000Z-later.zip");
@@ -170,7 +174,7 @@ class BackupsTest {
         Path root = root();
         write(root, "data/a.txt", "aaa");
         write(root, "config/b.txt", "bb");
-        Backups.CreateResult made = backups(root, NOW).create("nightly");
+        BackupCreateResult made = backups(root, NOW).create("nightly");
 
         assertThat(backups(root, NOW).list()).singleElement().satisfies(info -> {
             assertThat(info.name()).isEqualTo(made.name());
@@ -193,7 +197,7 @@ class BackupsTest {
         Files.writeString(root.resolve("data/a.txt"), "edited a");
         Files.delete(root.resolve("data/b.txt"));
 
-        Backups.RestoreResult keep = b.restore(name, null, false);
+        BackupRestoreResult keep = b.restore(name, null, false);
 
         assertThat(keep.target()).isEqualTo(root.toAbsolutePath().normalize());
         assertThat(keep.skipped()).containsExactly("data/a.txt");
@@ -201,7 +205,7 @@ class BackupsTest {
         assertThat(root.resolve("data/a.txt")).hasContent("edited a");
         assertThat(root.resolve("data/b.txt")).hasContent("archived b");
 
-        Backups.RestoreResult replace = b.restore(name, null, true);
+        BackupRestoreResult replace = b.restore(name, null, true);
 
         assertThat(replace.skipped()).isEmpty();
         assertThat(replace.restored()).containsExactly("data/a.txt", "data/b.txt");
@@ -223,7 +227,7 @@ class BackupsTest {
         Files.createSymbolicLink(target.resolve("data"), elsewhere);
         Files.createDirectories(target.resolve("assets/b.txt"));
 
-        Backups.RestoreResult r = backups(root, NOW).restore(name, target, true);
+        BackupRestoreResult r = backups(root, NOW).restore(name, target, true);
 
         assertThat(r.restored()).containsExactly("config/c.txt");
         assertThat(r.refused()).hasSize(2).anySatisfy(s -> assertThat(s).startsWith("data/a.txt: ").contains("symbolic link"))
@@ -261,7 +265,7 @@ class BackupsTest {
             }
         });
 
-        Backups.CreateResult made = b.create("x");
+        BackupCreateResult made = b.create("x");
 
         assertThat(backups(root, NOW).verify(made.name()).totalBytes()).isEqualTo("second, longer".length());
         Path target = dir.resolve("t");
@@ -305,7 +309,7 @@ class BackupsTest {
     void create_archive_isAZipWithTheManifestAtTheDocumentedPath() throws IOException {
         Path root = root();
         write(root, "data/a.txt", "a");
-        Backups.CreateResult made = backups(root, NOW).create("x");
+        BackupCreateResult made = backups(root, NOW).create("x");
 
         try (ZipFile zip = new ZipFile(made.archive().toFile());
              InputStream in = zip.getInputStream(zip.getEntry(Backups.MANIFEST_PATH))) {

@@ -1,5 +1,7 @@
 package io.cloudsync.core;
 
+import io.cloudsync.SyncError;
+import io.cloudsync.core.result.SyncResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -281,7 +283,7 @@ class CloudSyncTest {
 
         assertThat(result.summary().status()).isEqualTo(SyncStatus.FAILED);
         assertThat(result.summary().errors()).singleElement().satisfies(e ->
-                assertThat(e.error()).contains("cannot read the remote manifest").contains("remote unreachable (scripted)"));
+                assertThat(e.message()).contains("cannot read the remote manifest").contains("remote unreachable (scripted)"));
         assertThat(result.planSource()).isEqualTo(PlanSource.CACHE);
         assertThat(result.plan().uploads()).extracting(u -> u.path()).containsExactly("late.txt");
         assertThat(script.attempts).hasSize(attemptsBefore); // no upload was tried
@@ -338,7 +340,7 @@ class CloudSyncTest {
         assertThat(result.summary().status()).isEqualTo(SyncStatus.PARTIAL);
         assertThat(result.summary().errors()).extracting(e -> e.action() + " " + e.path())
                 .containsExactlyInAnyOrder("UPLOAD x1.txt", "UPLOAD x2.txt");
-        assertThat(result.summary().errors()).allSatisfy(e -> assertThat(e.error()).contains("scripted failure"));
+        assertThat(result.summary().errors()).allSatisfy(e -> assertThat(e.message()).contains("scripted failure"));
         // the committed manifest is what is really there: the old files and the one that arrived, never a failed one
         Manifest committed = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
         assertThat(committed.entries()).extracting(ManifestEntry::path)
@@ -384,7 +386,7 @@ class CloudSyncTest {
         SyncResult result = cloudSync().run(SyncRequest.builder("scripted", "nightly").build());
 
         assertThat(script.attempts.get("a.txt").get()).isEqualTo(1);
-        assertThat(result.summary().errors()).singleElement().satisfies(e -> assertThat(e.error()).startsWith("integrity:"));
+        assertThat(result.summary().errors()).singleElement().satisfies(e -> assertThat(e.kind()).isEqualTo(SyncError.Kind.INTEGRITY));
     }
 
     @Test
@@ -401,7 +403,7 @@ class CloudSyncTest {
         assertThat(result.summary().status()).isEqualTo(SyncStatus.FAILED);
         assertThat(script.attempts).hasSize(1);
         assertThat(result.summary().errors()).hasSize(23)
-                .filteredOn(e -> e.error().startsWith("not attempted")).hasSize(22);
+                .filteredOn(e -> e.kind() == SyncError.Kind.NOT_ATTEMPTED).hasSize(22);
     }
 
     @Test

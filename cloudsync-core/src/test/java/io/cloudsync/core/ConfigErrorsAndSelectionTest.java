@@ -1,5 +1,8 @@
 package io.cloudsync.core;
 
+import io.cloudsync.core.result.SyncResult;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.VerifyResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -167,7 +170,7 @@ class ConfigErrorsAndSelectionTest {
         // a.txt is selected but fails its sha256 check; docs/b.txt is outside the selection
         assertThat(Trees.read(tmp.resolve("restore")).keySet()).containsExactly("docs/deep/c.txt");
         assertThat(pulled.status()).isEqualTo(SyncStatus.PARTIAL);
-        assertThat(pulled.errors()).extracting(PullResult.FileError::path).containsExactly("a.txt");
+        assertThat(pulled.errors()).extracting(io.cloudsync.SyncError::path).containsExactly("a.txt");
         assertThat(pulled.manifest().entries()).extracting(e -> e.path()).containsExactly("a.txt", "docs/deep/c.txt");
 
         VerifyResult docs = cs.verify(SyncRequest.builder("local", "nightly").include(List.of("docs/")).build(), 100);

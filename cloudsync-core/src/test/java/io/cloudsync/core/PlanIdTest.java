@@ -1,5 +1,6 @@
 package io.cloudsync.core;
 
+import io.cloudsync.core.result.SyncResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudsync.Manifest;

@@ -1,5 +1,8 @@
 package io.cloudsync.core;
 
+import io.cloudsync.SyncError;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.VerifyResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -99,7 +102,8 @@ class PullVerifyTest {
         assertThat(result.failed()).isEqualTo(1);
         assertThat(result.errors()).singleElement().satisfies(e -> {
             assertThat(e.path()).isEqualTo("docs/b.txt");
-            assertThat(e.error()).startsWith("integrity:").contains("run verify");
+            assertThat(e.kind()).isEqualTo(SyncError.Kind.INTEGRITY);
+            assertThat(e.message()).contains("run verify");
         });
         assertThat(Trees.read(target)).containsOnlyKeys("a.txt", "docs/deep/c.txt");
     }
@@ -110,7 +114,7 @@ class PullVerifyTest {
 
         PullResult result = cs.pull("local", "nightly", tmp.resolve("restore"), false);
 
-        assertThat(result.errors()).singleElement().satisfies(e -> assertThat(e.error()).startsWith("not_found:"));
+        assertThat(result.errors()).singleElement().satisfies(e -> assertThat(e.kind()).isEqualTo(SyncError.Kind.NOT_FOUND));
         assertThat(result.written()).isEqualTo(2);
     }
 
@@ -124,7 +128,7 @@ class PullVerifyTest {
 
         assertThat(result.errors()).singleElement().satisfies(e -> {
             assertThat(e.path()).isEqualTo("a.txt");
-            assertThat(e.error()).startsWith("not_found:");
+            assertThat(e.kind()).isEqualTo(SyncError.Kind.NOT_FOUND);
         });
         assertThat(target.resolve("a.txt")).doesNotExist();
         assertThat(Trees.read(target)).containsOnlyKeys("docs/b.txt", "docs/deep/c.txt");
@@ -160,8 +164,8 @@ class PullVerifyTest {
 
         PullResult result = cs.pull("local", "nightly", target, true);
 
-        assertThat(result.errors()).extracting(PullResult.FileError::path).containsExactly("docs/b.txt", "docs/deep/c.txt");
-        assertThat(result.errors().get(0).error()).contains("symbolic link");
+        assertThat(result.errors()).extracting(SyncError::path).containsExactly("docs/b.txt", "docs/deep/c.txt");
+        assertThat(result.errors().get(0).message()).contains("symbolic link");
         assertThat(Trees.read(outside)).isEmpty();
     }
 

@@ -1,5 +1,7 @@
 package io.cloudsync.core;
 
+import io.cloudsync.core.result.SyncResult;
+import io.cloudsync.core.result.PullResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

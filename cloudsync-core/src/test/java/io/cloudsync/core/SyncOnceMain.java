@@ -1,5 +1,6 @@
 package io.cloudsync.core;
 
+import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.PlannedUpload;
 import io.cloudsync.SyncError;

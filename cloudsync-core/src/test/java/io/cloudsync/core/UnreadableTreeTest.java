@@ -1,5 +1,7 @@
 package io.cloudsync.core;
 
+import io.cloudsync.core.result.SyncResult;
+import io.cloudsync.core.result.BackupCreateResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudsync.Manifest;
@@ -219,7 +221,7 @@ class UnreadableTreeTest {
                 .containsExactly("config/cloudsync.secrets.json", "plain.txt");
         assertThat(named.warnings()).singleElement().asString().startsWith("config/cloudsync.secrets.json: the encrypted vault");
 
-        Backups.CreateResult backup = Backups.of(root).create("nightly");
+        BackupCreateResult backup = Backups.of(root).create("nightly");
         try (var zip = new java.util.zip.ZipFile(backup.archive().toFile())) {
             assertThat(zip.stream().map(java.util.zip.ZipEntry::getName).toList())
                     .contains("config/cloudsync.json").noneMatch(n -> n.contains("secrets"));

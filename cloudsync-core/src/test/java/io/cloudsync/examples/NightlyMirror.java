@@ -15,7 +15,7 @@ import io.cloudsync.Vault;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.PlanSource;
-import io.cloudsync.core.SyncResult;
+import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.core.Vaults;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,7 +66,7 @@ public final class NightlyMirror {
             SyncResult result = cloudSync.run(request);
             SyncStatus status = result.summary().status();
             for (SyncError error : result.summary().errors()) {
-                LOG.warn("{} {}: {}", error.action(), error.path(), error.error());
+                LOG.warn("{} {}: {}: {}", error.action(), error.path(), error.kind(), error.message());
             }
             LOG.info("{}: {} uploaded, {} deleted, {} failed", status.jsonName(),
                     result.summary().uploaded(), result.summary().deleted(), result.summary().failed());

@@ -3,6 +3,8 @@ package io.cloudsync.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudsync.ErrorCategory;
+import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.support.Json;
 import java.nio.charset.StandardCharsets;
 
@@ -36,6 +38,42 @@ public record ApiResponse(int status, JsonNode body) {
         body.put("error", message);
         body.put("status", status);
         return new ApiResponse(status, body);
+    }
+
+    /**
+     * The error response of a failure: the status {@link #statusOf} its {@link ErrorCategory}, and the
+     * body {@code {"error": message, "status", "category", "type", "reason"?}} (docs/FORMATS.md,
+     * "Result JSON"). The status is chosen by the category alone, never by the message.
+     *
+     * @param failure the failure; its message never holds a secret
+     * @return the response
+     */
+    public static ApiResponse error(Throwable failure) {
+        ObjectNode fields = ResultCodec.error(failure);
+        int status = statusOf(ErrorCategory.of(failure));
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.set("error", fields.remove("message"));
+        body.put("status", status);
+        body.setAll(fields);
+        return new ApiResponse(status, body);
+    }
+
+    /**
+     * The one mapping from an error category to an HTTP status (the table of docs/CLOUD_SYNC.md).
+     *
+     * @param category the category
+     * @return the status
+     */
+    public static int statusOf(ErrorCategory category) {
+        return switch (category) {
+            case CONFIGURATION -> 400;
+            case DISABLED -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT, LOCKED -> 409;
+            case LIMIT, DELETE_GUARD, INTEGRITY -> 422;
+            case TRANSIENT -> 503;
+            case AUTH, FAILED, INTERNAL -> 500;
+        };
     }
 
     /**

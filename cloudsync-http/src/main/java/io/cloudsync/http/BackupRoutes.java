@@ -1,11 +1,9 @@
 package io.cloudsync.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cloudsync.BackupException;
 import io.cloudsync.core.Backups;
 import io.cloudsync.core.CloudSync;
-import io.cloudsync.support.Json;
+import io.cloudsync.core.json.ResultCodec;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -23,19 +21,7 @@ final class BackupRoutes {
     }
 
     ApiResponse list() {
-        ObjectNode o = Json.mapper().createObjectNode();
-        ArrayNode list = o.putArray("backups");
-        for (Backups.BackupInfo b : backups.list()) {
-            ObjectNode item = list.addObject();
-            item.put("name", b.name());
-            item.put("label", b.label());
-            item.put("created_at", b.createdAt().toString());
-            item.put("size", b.size());
-            item.put("entry_count", b.entryCount());
-            item.put("total_bytes", b.totalBytes());
-            item.put("manifest_checksum", b.manifestChecksum());
-        }
-        return ApiResponse.ok(o);
+        return ApiResponse.ok(ResultCodec.backupList(backups.folder(), backups.list()));
     }
 
     ApiResponse create(ObjectNode body) {
@@ -43,25 +29,8 @@ final class BackupRoutes {
         String label = CloudSyncApi.text(body, "label", false);
         int max = CloudSyncApi.integer(body, "max_backups", Backups.DEFAULT_MAX_BACKUPS, 1);
         List<String> paths = CloudSyncApi.stringList(body, "paths");
-        Backups.CreateResult r;
-        try {
-            r = backups.create(label == null ? "manual" : label, paths, max);
-        } catch (BackupException e) {
-            return ApiResponse.error(422, e.getMessage());
-        }
-        ObjectNode o = Json.mapper().createObjectNode();
-        ObjectNode b = o.putObject("backup");
-        b.put("name", r.name());
-        b.put("label", r.label());
-        b.put("files", r.files());
-        b.put("folders", r.folders());
-        b.put("total_bytes", r.totalBytes());
-        b.put("size", r.archiveSize());
-        b.put("manifest_checksum", r.manifestChecksum());
-        array(b, "missing_paths", r.missingPaths());
-        array(b, "skipped", r.skipped());
-        array(b, "rotated", r.rotated());
-        return ApiResponse.ok(o);
+        // a BackupException is answered by CloudSyncApi after its category (docs/CLOUD_SYNC.md)
+        return ApiResponse.ok(ResultCodec.backupCreate(backups.create(label == null ? "manual" : label, paths, max)));
     }
 
     ApiResponse restore(ObjectNode body) {
@@ -72,19 +41,8 @@ final class BackupRoutes {
                     + "\" must be a bare archive name from /api/backup/list, without a path");
         }
         boolean replace = CloudSyncApi.bool(body, "replace_existing", false);
-        Backups.RestoreResult r;
-        try {
-            r = backups.restore(name, null, replace);
-        } catch (BackupException e) {
-            return ApiResponse.error(e.getMessage().contains("does not exist") ? 404 : 422, e.getMessage());
-        }
-        ObjectNode o = Json.mapper().createObjectNode();
-        o.put("name", r.name());
-        array(o, "restored", r.restored());
-        array(o, "skipped", r.skipped());
-        array(o, "refused", r.refused());
-        o.put("bytes_written", r.bytesWritten());
-        return ApiResponse.ok(o);
+        // an archive that does not exist is BackupException.Reason.NOT_FOUND: 404 by its category
+        return ApiResponse.ok(ResultCodec.backupRestore(backups.restore(name, null, replace)));
     }
 
     private static void onlyFields(ObjectNode body, Set<String> allowed) {
@@ -95,10 +53,5 @@ final class BackupRoutes {
                         + new java.util.TreeSet<>(allowed));
             }
         }
-    }
-
-    private static void array(ObjectNode o, String field, List<String> values) {
-        ArrayNode a = o.putArray(field);
-        values.forEach(a::add);
     }
 }

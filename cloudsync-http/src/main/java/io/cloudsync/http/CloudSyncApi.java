@@ -6,15 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
-import io.cloudsync.FeatureDisabledException;
-import io.cloudsync.LockHeldException;
-import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.ManifestBuilder;
+import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.support.Json;
-import io.cloudsync.core.internal.json.ResultJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -105,19 +102,13 @@ public final class CloudSyncApi {
             return route(method, path, query, body);
         } catch (BadRequest e) {
             return ApiResponse.error(400, e.getMessage());
-        } catch (FeatureDisabledException e) {
-            return ApiResponse.error(403, e.getMessage());
-        } catch (LockHeldException e) {
-            return ApiResponse.error(409, e.getMessage());
-        } catch (PlanRefusedException e) {
-            ApiResponse r = ApiResponse.error(422, e.getMessage());
-            ((ObjectNode) r.body()).put("reason", e.reason().name().toLowerCase(java.util.Locale.ROOT));
+        } catch (CloudSyncException | IllegalArgumentException e) {
+            ApiResponse r = ApiResponse.error(e);
+            if (r.status() >= 500) {
+                LOG.atWarn().setMessage("http.error").addKeyValue("path", path).addKeyValue("status", r.status())
+                        .addKeyValue("error", e.getMessage()).log();
+            }
             return r;
-        } catch (ConfigurationException | IllegalArgumentException e) {
-            return ApiResponse.error(400, e.getMessage());
-        } catch (CloudSyncException e) {
-            LOG.atWarn().setMessage("http.error").addKeyValue("path", path).addKeyValue("error", e.getMessage()).log();
-            return ApiResponse.error(500, e.getMessage());
         }
     }
 
@@ -172,7 +163,7 @@ public final class CloudSyncApi {
         List<String> exclude = csv(query.get("exclude"));
         ManifestBuilder.Result result = cloudSync.manifest(snapshot, include, exclude);
         ObjectNode o = Json.mapper().createObjectNode();
-        o.set("manifest", ResultJson.manifest(result.manifest()));
+        o.set("manifest", ResultCodec.manifest(result.manifest()));
         ArrayNode inc = o.putArray("include");
         (include.isEmpty() ? cloudSync.config().include() : include).forEach(inc::add);
         ArrayNode exc = o.putArray("exclude");
@@ -238,7 +229,7 @@ public final class CloudSyncApi {
         request.commitManifest(bool(body, "commit_manifest", true));
         request.allowMassDelete(bool(body, "allow_mass_delete", false));
         SyncRequest built = request.build();
-        return ApiResponse.ok(ResultJson.result(dryRun ? cloudSync.dryRun(built) : cloudSync.run(built)));
+        return ApiResponse.ok(ResultCodec.result(dryRun ? cloudSync.dryRun(built) : cloudSync.run(built)));
     }
 
     private boolean serviceConfigAllowed(String service, String key) {

@@ -338,16 +338,20 @@ class CloudSyncHttpServerTest {
         assertThat(json(created).path("backup").path("files").asInt()).isEqualTo(2);
 
         JsonNode list = json(get("/api/backup/list", TOKEN));
-        assertThat(list.path("backups").get(0).path("name").asText()).isEqualTo(name);
+        assertThat(list.path("backup").path("action").asText()).isEqualTo("list");
+        assertThat(list.path("backup").path("backups").get(0).path("name").asText()).isEqualTo(name);
 
         Files.delete(root.resolve("data/a.txt"));
         JsonNode restored = json(post("/api/backup/restore", "{\"name\":\"" + name + "\"}"));
-        assertThat(restored.path("restored").toString()).contains("data/a.txt");
-        assertThat(restored.path("skipped").toString()).contains("data/b.txt");
+        assertThat(restored.path("backup").path("restored").toString()).contains("data/a.txt");
+        assertThat(restored.path("backup").path("skipped").toString()).contains("data/b.txt");
         assertThat(root.resolve("data/a.txt")).hasContent("alpha");
 
         assertThat(post("/api/backup/restore", "{\"name\":\"../" + name + "\"}").statusCode()).isEqualTo(400);
-        assertThat(post("/api/backup/restore", "{\"name\":\"nope.zip\"}").statusCode()).isEqualTo(404);
+        HttpResponse<String> missing = post("/api/backup/restore", "{\"name\":\"nope.zip\"}");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json(missing).path("category").asText()).isEqualTo("not_found");
+        assertThat(json(missing).path("reason").asText()).isEqualTo("not_found");
         assertThat(post("/api/backup/create", "{\"max_backups\":0}").statusCode()).isEqualTo(400);
     }
 

@@ -9,7 +9,7 @@ import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.EngineSettings;
 import io.cloudsync.core.Providers;
-import io.cloudsync.core.SyncResult;
+import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
@@ -444,16 +444,16 @@ public abstract class SyncContract {
                     .config(longNamesConfig(w)).providers(Providers.of(new CountingFactory(factory(), secrets(), w.calls, w)))
                     .build();
             Path pulled = dir.resolve("pulled");
-            io.cloudsync.core.PullResult pull = engine.pull(SERVICE, SNAPSHOT, pulled, false);
+            io.cloudsync.core.result.PullResult pull = engine.pull(SERVICE, SNAPSHOT, pulled, false);
             check(pull.status() == SyncStatus.SUCCESS && pull.failed() == 0, "pull: status %s, errors %s", pull.status(),
                     pull.errors());
             requireSameFiles("pull", w.root, pulled, synced);
 
             io.cloudsync.core.Backups backups = io.cloudsync.core.Backups.of(w.root);
-            io.cloudsync.core.Backups.CreateResult archive = backups.create("long names", List.of("data"), 5);
+            io.cloudsync.core.result.BackupCreateResult archive = backups.create("long names", List.of("data"), 5);
             check(archive.skipped().isEmpty(), "backup: left out %s", archive.skipped());
             Path restored = dir.resolve("restored");
-            io.cloudsync.core.Backups.RestoreResult back = backups.restore(archive.name(), restored, false);
+            io.cloudsync.core.result.BackupRestoreResult back = backups.restore(archive.name(), restored, false);
             check(back.refused().isEmpty(), "restore: refused %s", back.refused());
             requireSameFiles("restore", w.root, restored,
                     synced.stream().filter(p -> p.startsWith("data/")).toList());

@@ -14,7 +14,7 @@ import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
-import io.cloudsync.core.SyncResult;
+import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.core.Vaults;
 import io.cloudsync.spi.ManifestPrecondition;
 import io.cloudsync.spi.Provider;

@@ -111,17 +111,17 @@ public final class ArchiveNames {
      */
     public static String requirePlainName(String name) {
         if (name == null || name.isBlank()) {
-            throw new BackupException("backup name \"\" is refused: it is empty; use a name that \"cloudsync backup list\""
+            throw new BackupException(BackupException.Reason.INVALID_ARGUMENT, "backup name \"\" is refused: it is empty; use a name that \"cloudsync backup list\""
                     + " (Backups.list()) shows, such as 20240501T100000Z-nightly.zip");
         }
         boolean bad = name.contains("/") || name.contains("\\") || name.contains(":") || name.startsWith(".")
                 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
         if (bad) {
-            throw new BackupException("backup name \"" + printable(name) + "\" is refused: give the archive's file name "
+            throw new BackupException(BackupException.Reason.INVALID_ARGUMENT, "backup name \"" + printable(name) + "\" is refused: give the archive's file name "
                     + "only (no folder, drive, '..' or leading '.'), as \"cloudsync backup list\" (Backups.list()) shows it");
         }
         if (!name.endsWith(".zip")) {
-            throw new BackupException("backup name \"" + name + "\" is refused: archive names end in .zip");
+            throw new BackupException(BackupException.Reason.INVALID_ARGUMENT, "backup name \"" + name + "\" is refused: archive names end in .zip");
         }
         return name;
     }

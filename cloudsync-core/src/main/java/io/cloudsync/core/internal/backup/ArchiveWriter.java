@@ -1,6 +1,7 @@
 package io.cloudsync.core.internal.backup;
 
 import io.cloudsync.BackupException;
+import io.cloudsync.core.result.BackupCreateResult;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.Digests;
 import io.cloudsync.Manifest;
@@ -89,11 +90,11 @@ public final class ArchiveWriter {
      * @return the result, without rotation
      * @throws BackupException on failure, leaving no archive behind
      */
-    public static Backups.CreateResult create(Path root, Path folder, String label, List<String> include, Clock clock,
+    public static BackupCreateResult create(Path root, Path folder, String label, List<String> include, Clock clock,
                                               int level, Hooks hooks) {
         long started = System.nanoTime();
         if (!Files.isDirectory(root)) {
-            throw new BackupException("cannot back up " + root + ": it is not a folder");
+            throw new BackupException(BackupException.Reason.TARGET, "cannot back up " + root + ": it is not a folder");
         }
         Instant now = clock.instant();
         ManifestBuilder.Result scan;
@@ -103,7 +104,7 @@ public final class ArchiveWriter {
         } catch (BackupException e) {
             throw e;
         } catch (CloudSyncException e) {
-            throw new BackupException("cannot back up " + root + ": " + e.getMessage(), e);
+            throw new BackupException(BackupException.Reason.IO, "cannot back up " + root + ": " + e.getMessage(), e);
         }
         List<String> folders = emptyFolders(root, include, scan.manifest());
         String safe = ArchiveNames.safeLabel(label);
@@ -113,16 +114,17 @@ public final class ArchiveWriter {
             Files.createDirectories(folder);
             temp = AtomicFiles.prepareTemp(folder.resolve(ArchiveNames.format(now, safe, 1)), false);
         } catch (IOException e) {
-            throw new BackupException("cannot create a backup in " + folder + ": " + e, e);
+            throw new BackupException(BackupException.Reason.IO, "cannot create a backup in " + folder + ": " + e, e);
         }
         try {
             Manifest manifest = write(root, temp, scan.manifest(), folders, label, now, level, hooks, skipped);
             String name = commit(temp, folder, now, safe);
             long archiveSize = Files.size(folder.resolve(name));
             skipped.sort(PathRules.ORDER);
-            Backups.CreateResult result = new Backups.CreateResult(name, folder.resolve(name), label,
+            BackupCreateResult result = new BackupCreateResult(name, folder.resolve(name), label,
                     manifest.entries().size(), folders.size(), manifest.totalBytes(), archiveSize, manifest.checksum(),
-                    scan.missingIncludes(), skipped, List.of());
+                    scan.missingIncludes(), skipped, List.of(),
+                    include.stream().filter(p -> !scan.missingIncludes().contains(p)).distinct().toList());
             LOG.atInfo().setMessage("backup.create").addKeyValue("name", name).addKeyValue("files", result.files())
                     .addKeyValue("folders", result.folders()).addKeyValue("bytes", result.totalBytes())
                     .addKeyValue("archive_bytes", archiveSize).addKeyValue("missing", result.missingPaths().size())
@@ -131,7 +133,7 @@ public final class ArchiveWriter {
             return result;
         } catch (IOException e) {
             LOG.atWarn().setMessage("backup.create").addKeyValue("outcome", "failed").addKeyValue("error", e.toString()).log();
-            throw new BackupException("cannot write a backup archive in " + folder + ": " + e
+            throw new BackupException(BackupException.Reason.IO, "cannot write a backup archive in " + folder + ": " + e
                     + "; no archive was created", e);
         } catch (BackupException e) {
             LOG.atWarn().setMessage("backup.create").addKeyValue("outcome", "failed").addKeyValue("error", e.getMessage()).log();
@@ -233,7 +235,7 @@ public final class ArchiveWriter {
                 && after.lastModifiedTime().equals(before.lastModifiedTime())
                 && Objects.equals(after.fileKey(), before.fileKey());
         if (!stable) {
-            throw new BackupException("cannot back up \"" + e.path() + "\": it changed while it was being archived, "
+            throw new BackupException(BackupException.Reason.CHANGED, "cannot back up \"" + e.path() + "\": it changed while it was being archived, "
                     + "so its archived bytes may be a mix of two versions; no archive was created. Try again when "
                     + "nothing is writing to it, or leave it out of the backup paths");
         }
@@ -267,7 +269,7 @@ public final class ArchiveWriter {
                 return name;
             }
         }
-        throw new BackupException("cannot name the archive in " + folder + ": too many archives with the same second and label");
+        throw new BackupException(BackupException.Reason.IO, "cannot name the archive in " + folder + ": too many archives with the same second and label");
     }
 
     /** Folders under the include paths with no archived file below them, minimal (no ancestor of another). */

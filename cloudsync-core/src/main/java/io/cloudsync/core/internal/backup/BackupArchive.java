@@ -90,10 +90,10 @@ public final class BackupArchive implements Closeable {
         } catch (ZipDirectory.ZipFormatProblem e) {
             throw reject(name, e.getMessage());
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new BackupException("backup archive " + name + " does not exist in " + file.getParent()
+            throw new BackupException(BackupException.Reason.NOT_FOUND, "backup archive " + name + " does not exist in " + file.getParent()
                     + "; \"cloudsync backup list\" (Backups.list()) shows the archives there");
         } catch (IOException e) {
-            throw new BackupException("cannot read backup archive " + file + ": " + e, e);
+            throw new BackupException(BackupException.Reason.IO, "cannot read backup archive " + file + ": " + e, e);
         }
         List<String> problems = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -398,7 +398,7 @@ public final class BackupArchive implements Closeable {
             throw reject(name, "entry \"" + e.path() + "\" cannot be decompressed (" + ex.getMessage()
                     + "); the archive is damaged or truncated");
         } catch (IOException ex) {
-            throw new BackupException("cannot extract \"" + e.path() + "\" from backup archive " + name + ": " + ex, ex);
+            throw new BackupException(BackupException.Reason.REJECTED, "cannot extract \"" + e.path() + "\" from backup archive " + name + ": " + ex, ex);
         }
         if (total != e.size()) {
             throw reject(name, "entry \"" + e.path() + "\" holds " + total + " bytes but the manifest says " + e.size());
@@ -414,7 +414,7 @@ public final class BackupArchive implements Closeable {
                     out.write(ByteBuffer.wrap(new byte[1]), e.size() - 1);
                 }
             } catch (IOException ex) {
-                throw new BackupException("cannot write \"" + e.path() + "\": " + ex, ex);
+                throw new BackupException(BackupException.Reason.IO, "cannot write \"" + e.path() + "\": " + ex, ex);
             }
         }
     }
@@ -454,7 +454,7 @@ public final class BackupArchive implements Closeable {
     }
 
     static BackupException reject(String name, String reason) {
-        return new BackupException("backup archive " + name + " is rejected: " + reason);
+        return new BackupException(BackupException.Reason.REJECTED, "backup archive " + name + " is rejected: " + reason);
     }
 
     private static void closeQuietly(ZipFile zip) {

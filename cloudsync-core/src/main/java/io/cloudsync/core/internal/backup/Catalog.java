@@ -1,6 +1,7 @@
 package io.cloudsync.core.internal.backup;
 
 import io.cloudsync.BackupException;
+import io.cloudsync.core.result.BackupInfo;
 import io.cloudsync.Manifest;
 import io.cloudsync.core.Backups;
 import java.io.IOException;
@@ -20,7 +21,7 @@ public final class Catalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backups.class);
 
-    private record Found(ArchiveNames.Parsed parsed, Backups.BackupInfo info) {
+    private record Found(ArchiveNames.Parsed parsed, BackupInfo info) {
     }
 
     private Catalog() {
@@ -32,7 +33,7 @@ public final class Catalog {
      * @param folder the backup folder
      * @return the archives; empty when the folder does not exist
      */
-    public static List<Backups.BackupInfo> list(Path folder) {
+    public static List<BackupInfo> list(Path folder) {
         return scan(folder).stream().map(Found::info).toList();
     }
 
@@ -81,14 +82,14 @@ public final class Catalog {
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            throw new BackupException("cannot list the backup folder " + folder + ": " + e, e);
+            throw new BackupException(BackupException.Reason.IO, "cannot list the backup folder " + folder + ": " + e, e);
         }
         names.sort(ArchiveNames.NEWEST_FIRST);
         List<Found> out = new ArrayList<>();
         for (ArchiveNames.Parsed parsed : names) {
             try (BackupArchive a = BackupArchive.open(folder.resolve(parsed.name()), parsed.name())) {
                 Manifest m = a.manifest();
-                out.add(new Found(parsed, new Backups.BackupInfo(parsed.name(), m.name(), m.createdAt(), a.archiveSize(),
+                out.add(new Found(parsed, new BackupInfo(parsed.name(), m.name(), m.createdAt(), a.archiveSize(),
                         m.entries().size(), m.totalBytes(), m.checksum())));
             } catch (BackupException e) {
                 LOG.atWarn().setMessage("backup.list").addKeyValue("ignored", parsed.name())

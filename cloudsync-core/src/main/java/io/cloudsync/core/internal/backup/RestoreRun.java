@@ -1,6 +1,8 @@
 package io.cloudsync.core.internal.backup;
 
 import io.cloudsync.BackupException;
+import io.cloudsync.core.result.BackupRestoreResult;
+import io.cloudsync.core.result.BackupVerifyResult;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.core.Backups;
@@ -43,14 +45,14 @@ public final class RestoreRun {
      * @return what it holds
      * @throws BackupException on any problem
      */
-    public static Backups.VerifyResult verify(Path folder, String name) {
+    public static BackupVerifyResult verify(Path folder, String name) {
         Path file = archive(folder, name);
         try (BackupArchive a = BackupArchive.open(file, name)) {
             a.checkContent();
             Manifest m = a.manifest();
             LOG.atInfo().setMessage("backup.verify").addKeyValue("name", name).addKeyValue("outcome", "ok")
                     .addKeyValue("files", m.entries().size()).addKeyValue("checksum", m.checksum()).log();
-            return new Backups.VerifyResult(name, m.name(), m.createdAt(), m.entries().size(), a.folders().size(),
+            return new BackupVerifyResult(name, m.name(), m.createdAt(), m.entries().size(), a.folders().size(),
                     m.totalBytes(), a.archiveSize(), m.checksum());
         } catch (BackupException e) {
             LOG.atWarn().setMessage("backup.verify").addKeyValue("name", name).addKeyValue("outcome", "rejected")
@@ -70,7 +72,7 @@ public final class RestoreRun {
      * @return the outcome
      * @throws BackupException on any problem
      */
-    public static Backups.RestoreResult restore(Path folder, String name, Path target, boolean replace, Boolean caseInsensitive) {
+    public static BackupRestoreResult restore(Path folder, String name, Path target, boolean replace, Boolean caseInsensitive) {
         Path file = archive(folder, name);
         long started = System.nanoTime();
         RestoreRun run = new RestoreRun(target);
@@ -85,10 +87,10 @@ public final class RestoreRun {
             }
             LOG.atWarn().setMessage("backup.restore").addKeyValue("name", name).addKeyValue("target", target)
                     .addKeyValue("outcome", "rejected").addKeyValue("error", e.getMessage()).log();
-            throw new BackupException(e.getMessage() + "; nothing was written to " + target, e);
+            throw new BackupException(e.reason(), e.getMessage() + "; nothing was written to " + target, e);
         }
         try (BackupArchive archive = a) {
-            Backups.RestoreResult result = run.write(archive, name, replace);
+            BackupRestoreResult result = run.write(archive, name, replace);
             LOG.atInfo().setMessage("backup.restore").addKeyValue("name", name).addKeyValue("target", target)
                     .addKeyValue("restored", result.restored().size()).addKeyValue("skipped", result.skipped().size())
                     .addKeyValue("refused", result.refused().size()).addKeyValue("bytes", result.bytesWritten())
@@ -101,7 +103,7 @@ public final class RestoreRun {
         ArchiveNames.requirePlainName(name);
         Path file = folder.resolve(name);
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new BackupException("backup archive " + name + " does not exist in " + folder
+            throw new BackupException(BackupException.Reason.NOT_FOUND, "backup archive " + name + " does not exist in " + folder
                     + " (or is not a regular file); \"cloudsync backup list\" (Backups.list()) shows the archives there");
         }
         return file;
@@ -110,7 +112,7 @@ public final class RestoreRun {
     /** Read-only checks of the target: representable paths, case folding, free space. */
     private void checkTarget(BackupArchive a, String name, Boolean caseInsensitive) {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target)) {
-            throw new BackupException("cannot restore " + name + " into " + target + ": it is not a folder");
+            throw new BackupException(BackupException.Reason.TARGET, "cannot restore " + name + " into " + target + ": it is not a folder");
         }
         List<String> all = new ArrayList<>(a.folders());
         a.manifest().entries().forEach(e -> all.add(e.path()));
@@ -140,7 +142,7 @@ public final class RestoreRun {
                 FileStore store = Files.getFileStore(existing);
                 long usable = store.getUsableSpace();
                 if (needed > usable) {
-                    throw new BackupException("cannot restore " + name + " into " + target + ": it needs up to " + needed
+                    throw new BackupException(BackupException.Reason.TARGET, "cannot restore " + name + " into " + target + ": it needs up to " + needed
                             + " bytes but only " + usable + " are free");
                 }
             } catch (IOException e) {
@@ -173,7 +175,7 @@ public final class RestoreRun {
         return true;
     }
 
-    private Backups.RestoreResult write(BackupArchive a, String name, boolean replace) {
+    private BackupRestoreResult write(BackupArchive a, String name, boolean replace) {
         List<String> restored = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<String> refused = new ArrayList<>();
@@ -182,7 +184,7 @@ public final class RestoreRun {
         try {
             Files.createDirectories(target);
         } catch (IOException e) {
-            throw new BackupException("cannot create the restore target " + target + ": " + e + "; nothing was written", e);
+            throw new BackupException(BackupException.Reason.IO, "cannot create the restore target " + target + ": " + e + "; nothing was written", e);
         }
         for (String f : a.folders()) {
             Path dir = target.resolve(f);
@@ -226,15 +228,15 @@ public final class RestoreRun {
                 bytes += writeOne(a, e, dest);
                 restored.add(e.path());
             } catch (IOException ex) {
-                throw new BackupException("restoring " + name + " into " + target + " failed at \"" + e.path() + "\" ("
+                throw new BackupException(BackupException.Reason.IO, "restoring " + name + " into " + target + " failed at \"" + e.path() + "\" ("
                         + ex + ") after " + restored.size() + " file(s) were restored; the file was not written", ex);
             } catch (BackupException ex) {
-                throw new BackupException(ex.getMessage() + "; found while restoring \"" + e.path() + "\" after "
+                throw new BackupException(ex.reason(), ex.getMessage() + "; found while restoring \"" + e.path() + "\" after "
                         + restored.size() + " file(s) were restored (the archive changed after it was checked?); "
                         + "the file was not written", ex);
             }
         }
-        return new Backups.RestoreResult(name, target, restored, skipped, refused, created, bytes);
+        return new BackupRestoreResult(name, target, restored, skipped, refused, created, bytes);
     }
 
     private final Map<Path, Boolean> existed = new HashMap<>();

@@ -187,7 +187,7 @@ public final class Execution {
             return;
         }
         if (stop.get()) {
-            fail(SyncAction.UPLOAD, entry.path(), "not attempted: the run stopped after an earlier error");
+            fail(SyncAction.UPLOAD, entry.path(), SyncError.Kind.NOT_ATTEMPTED, "not attempted: the run stopped after an earlier error");
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
             return;
         }
@@ -220,7 +220,7 @@ public final class Execution {
         } catch (RuntimeException | Error e) {
             sent.close();
             // Even an Error must never let the manifest be committed over a file that did not arrive.
-            fail(SyncAction.UPLOAD, entry.path(), "provider failed unexpectedly: " + e);
+            fail(SyncAction.UPLOAD, entry.path(), SyncError.Kind.INTERNAL, "provider failed unexpectedly: " + e);
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
         }
     }
@@ -357,7 +357,7 @@ public final class Execution {
             return;
         }
         if (stop.get()) {
-            fail(SyncAction.DELETE, d.path(), "not attempted: the run stopped after an earlier error");
+            fail(SyncAction.DELETE, d.path(), SyncError.Kind.NOT_ATTEMPTED, "not attempted: the run stopped after an earlier error");
             report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
             return;
         }
@@ -370,7 +370,7 @@ public final class Execution {
             failed(SyncAction.DELETE, d.path(), e);
             report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
         } catch (RuntimeException | Error e) {
-            fail(SyncAction.DELETE, d.path(), "provider failed unexpectedly: " + e);
+            fail(SyncAction.DELETE, d.path(), SyncError.Kind.INTERNAL, "provider failed unexpectedly: " + e);
             report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
         }
     }
@@ -380,14 +380,14 @@ public final class Execution {
             LOG.atError().setMessage("sync.run").addKeyValue("event", "stopped").addKeyValue("service", service)
                     .addKeyValue("snapshot", snapshot).addKeyValue("kind", e.kind()).addKeyValue("error", e.getMessage()).log();
         }
-        fail(action, path, e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
+        fail(action, path, SyncErrors.kindOf(e.kind()), String.valueOf(e.getMessage()));
     }
 
-    private void fail(SyncAction action, String path, String message) {
-        errors.add(new SyncError(action, path, message));
+    private void fail(SyncAction action, String path, SyncError.Kind kind, String message) {
+        errors.add(new SyncError(action, path, kind, message));
         LOG.atWarn().setMessage("sync.run").addKeyValue("event", "operation_failed").addKeyValue("service", service)
                 .addKeyValue("snapshot", snapshot).addKeyValue("action", action.jsonName()).addKeyValue("path", path)
-                .addKeyValue("error", message).log();
+                .addKeyValue("kind", kind.jsonName()).addKeyValue("error", message).log();
     }
 
     /**

@@ -6,7 +6,9 @@ import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.PathRules;
 import io.cloudsync.SyncStatus;
-import io.cloudsync.core.PullResult;
+import io.cloudsync.SyncAction;
+import io.cloudsync.SyncError;
+import io.cloudsync.core.result.PullResult;
 import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.core.internal.hash.Hashing;
 import io.cloudsync.spi.Provider;
@@ -49,7 +51,7 @@ public final class Pull {
     private final AtomicInteger written = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
-    private final List<PullResult.FileError> errors = new ArrayList<>();
+    private final List<SyncError> errors = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
 
     /**
@@ -111,8 +113,8 @@ public final class Pull {
                     + "; choose a folder you can write to", e);
         }
         Workers.forEach(manifest.entries(), parallelism, "cloudsync-pull", e -> pullOne(base, e, replaceExisting));
-        List<PullResult.FileError> sorted = new ArrayList<>(errors);
-        sorted.sort(Comparator.comparing(PullResult.FileError::path, PathRules::compare));
+        List<SyncError> sorted = new ArrayList<>(errors);
+        sorted.sort(Comparator.comparing(SyncError::path, PathRules::compare));
         int failed = sorted.size();
         SyncStatus status = failed == 0 ? SyncStatus.SUCCESS : written.get() > 0 ? SyncStatus.PARTIAL : SyncStatus.FAILED;
         Duration duration = Duration.ofNanos(System.nanoTime() - started);
@@ -126,19 +128,19 @@ public final class Pull {
 
     private void pullOne(Path base, ManifestEntry entry, boolean replaceExisting) {
         if (stop.get()) {
-            fail(entry.path(), "not attempted: the pull stopped after an earlier error");
+            fail(entry.path(), SyncError.Kind.NOT_ATTEMPTED, "not attempted: the pull stopped after an earlier error");
             return;
         }
         Path dest;
         try {
             dest = destination(base, entry.path());
         } catch (IllegalArgumentException e) {
-            fail(entry.path(), e.getMessage());
+            fail(entry.path(), SyncError.Kind.LOCAL_IO, e.getMessage());
             return;
         }
         if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
             if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
-                fail(entry.path(), "the target has a folder at " + dest + " where the snapshot has a file; move it away");
+                fail(entry.path(), SyncError.Kind.LOCAL_IO, "the target has a folder at " + dest + " where the snapshot has a file; move it away");
                 return;
             }
             if (!replaceExisting) {
@@ -152,14 +154,14 @@ public final class Pull {
             Path into = temp;
             retry.run(() -> provider.download(snapshot, entry.path(), into));
             if (!Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)) {
-                fail(entry.path(), "the provider's download left no regular file (" + kindOf(temp) + ") where the file"
+                fail(entry.path(), SyncError.Kind.INTERNAL, "the provider's download left no regular file (" + kindOf(temp) + ") where the file"
                         + " was to be written; nothing was written. This is a bug in the provider");
                 return;
             }
             long size = Files.size(temp);
             String sha256 = Hashing.sha256(temp);
             if (size != entry.size() || !sha256.equals(entry.sha256())) {
-                fail(entry.path(), "integrity: the remote copy (" + size + " bytes, sha256 " + sha256
+                fail(entry.path(), SyncError.Kind.INTEGRITY, "the remote copy (" + size + " bytes, sha256 " + sha256
                         + ") does not match the manifest (" + entry.size() + " bytes, sha256 " + entry.sha256()
                         + "); nothing was written. The remote is damaged or was changed behind cloudsync's back:"
                         + " run verify, then sync from a good copy");
@@ -175,11 +177,11 @@ public final class Pull {
                 LOG.atError().setMessage("sync.pull").addKeyValue("event", "stopped").addKeyValue("service", service)
                         .addKeyValue("snapshot", snapshot).addKeyValue("kind", e.kind()).log();
             }
-            fail(entry.path(), e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
+            fail(entry.path(), SyncErrors.kindOf(e.kind()), String.valueOf(e.getMessage()));
         } catch (FileSystemException e) {
-            fail(entry.path(), "cannot write " + dest + ": " + e.getMessage());
+            fail(entry.path(), SyncError.Kind.LOCAL_IO, "cannot write " + dest + ": " + e.getMessage());
         } catch (IOException e) {
-            fail(entry.path(), "cannot write " + dest + ": " + e);
+            fail(entry.path(), SyncError.Kind.LOCAL_IO, "cannot write " + dest + ": " + e);
         } finally {
             if (temp != null) {
                 try {
@@ -219,9 +221,9 @@ public final class Pull {
         return dest;
     }
 
-    private void fail(String path, String error) {
+    private void fail(String path, SyncError.Kind kind, String error) {
         synchronized (errors) {
-            errors.add(new PullResult.FileError(path, error));
+            errors.add(new SyncError(SyncAction.DOWNLOAD, path, kind, error));
         }
         LOG.atWarn().setMessage("sync.pull").addKeyValue("event", "file_failed").addKeyValue("service", service)
                 .addKeyValue("snapshot", snapshot).addKeyValue("path", path).addKeyValue("error", error).log();

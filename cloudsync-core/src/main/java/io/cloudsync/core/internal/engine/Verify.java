@@ -4,7 +4,7 @@ import io.cloudsync.CloudSyncException;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.PathRules;
-import io.cloudsync.core.VerifyResult;
+import io.cloudsync.core.result.VerifyResult;
 import io.cloudsync.core.internal.hash.Hashing;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.Provider;

@@ -8,7 +8,7 @@ import io.cloudsync.SyncStatus;
 import io.cloudsync.Vault;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
-import io.cloudsync.core.SyncResult;
+import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.core.Vaults;
 import io.cloudsync.testkit.s3.EmbeddedS3Server;
 import java.nio.file.Files;

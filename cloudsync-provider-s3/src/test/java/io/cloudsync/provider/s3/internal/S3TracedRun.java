@@ -6,7 +6,7 @@ import io.cloudsync.Vault;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.EngineSettings;
-import io.cloudsync.core.SyncResult;
+import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.core.Vaults;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
-package io.cloudsync.core;
+package io.cloudsync.core.result;
 
 import io.cloudsync.Manifest;
+import io.cloudsync.SyncError;
 import io.cloudsync.SyncStatus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What {@link CloudSync#pull} did: every file of the snapshot's remote manifest is either written
+ * What {@link io.cloudsync.core.CloudSync#pull} did: every file of the snapshot's remote manifest is either written
  * (downloaded and checked against its sha256), skipped because the target already had it, or failed.
  *
  * @param service the service pulled from
@@ -22,11 +23,11 @@ import java.util.Objects;
  * @param failed files that could not be written; each has an entry in {@code errors}
  * @param bytes bytes written
  * @param duration how long the pull took
- * @param errors one per failed file, sorted by path
+ * @param errors one per failed file ({@link io.cloudsync.SyncAction#DOWNLOAD}), sorted by path
  */
 public record PullResult(String service, String snapshot, Path target, Manifest manifest, SyncStatus status,
                          int written, int skippedExisting, int failed, long bytes, Duration duration,
-                         List<FileError> errors) {
+                         List<SyncError> errors) {
 
     /**
      * Validates and copies.
@@ -51,25 +52,5 @@ public record PullResult(String service, String snapshot, Path target, Manifest 
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(duration, "duration");
         errors = List.copyOf(errors);
-    }
-
-    /**
-     * One file that could not be pulled.
-     *
-     * @param path the manifest path
-     * @param error what went wrong and how to fix it
-     */
-    public record FileError(String path, String error) {
-
-        /**
-         * Validates.
-         *
-         * @param path see the record component
-         * @param error see the record component
-         */
-        public FileError {
-            Objects.requireNonNull(path, "path");
-            Objects.requireNonNull(error, "error");
-        }
     }
 }

@@ -1,14 +1,16 @@
-package io.cloudsync.core;
+package io.cloudsync.core.result;
 
 import io.cloudsync.Manifest;
 import io.cloudsync.Plan;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncSummary;
+import io.cloudsync.core.ManifestBuilder;
+import io.cloudsync.core.PlanSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** What a dry-run or run of {@link CloudSync} produced. Immutable. */
+/** What a dry-run or run of {@link io.cloudsync.core.CloudSync} produced. Immutable. */
 public final class SyncResult {
 
     private final String service;
@@ -23,13 +25,42 @@ public final class SyncResult {
     private final List<String> scope;
     private final PlanRefusedException refusal;
 
-    SyncResult(String service, String snapshot, Manifest localManifest, Plan plan, SyncSummary summary,
+    /**
+     * Creates a result of a run or dry run that goes ahead.
+     *
+     * @param service the service
+     * @param snapshot the snapshot, with the configured prefix applied
+     * @param localManifest see {@link #localManifest()}
+     * @param plan the plan
+     * @param summary the outcome
+     * @param remoteManifest see {@link #remoteManifest()}; {@code null} when the plan assumed an empty remote
+     * @param planSource where the remote side came from
+     * @param planSourceNote why that source was used
+     * @param scan the report of the local scan
+     * @param scope see {@link #scope()}
+     */
+    public SyncResult(String service, String snapshot, Manifest localManifest, Plan plan, SyncSummary summary,
                Manifest remoteManifest, PlanSource planSource, String planSourceNote, ManifestBuilder.Result scan,
                List<String> scope) {
         this(service, snapshot, localManifest, plan, summary, remoteManifest, planSource, planSourceNote, scan, scope, null);
     }
 
-    SyncResult(String service, String snapshot, Manifest localManifest, Plan plan, SyncSummary summary,
+    /**
+     * Creates a result, with the refusal a dry run reports.
+     *
+     * @param service the service
+     * @param snapshot the snapshot, with the configured prefix applied
+     * @param localManifest see {@link #localManifest()}
+     * @param plan the plan
+     * @param summary the outcome
+     * @param remoteManifest see {@link #remoteManifest()}; {@code null} when the plan assumed an empty remote
+     * @param planSource where the remote side came from
+     * @param planSourceNote why that source was used
+     * @param scan the report of the local scan
+     * @param scope see {@link #scope()}
+     * @param refusal see {@link #refusal()}; {@code null} for none
+     */
+    public SyncResult(String service, String snapshot, Manifest localManifest, Plan plan, SyncSummary summary,
                Manifest remoteManifest, PlanSource planSource, String planSourceNote, ManifestBuilder.Result scan,
                List<String> scope, PlanRefusedException refusal) {
         this.service = Objects.requireNonNull(service);

@@ -1,4 +1,4 @@
-package io.cloudsync.core;
+package io.cloudsync.core.result;
 
 import io.cloudsync.Manifest;
 import java.time.Duration;
@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * What {@link CloudSync#verify} found. Every entry of the remote manifest is counted exactly once:
+ * What {@link io.cloudsync.core.CloudSync#verify} found. Every entry of the remote manifest is counted exactly once:
  * verified by a digest the provider's listing reported, verified by downloading and hashing it,
  * confirmed by the listing's size only (no digest listed and not in the download sample), left
  * unchecked (the provider cannot list and the file was not in the sample), or reported as a problem.

@@ -1,0 +1,444 @@
+package io.cloudsync.core.json;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.Plan;
+import io.cloudsync.PlannedUpload;
+import io.cloudsync.SyncError;
+import io.cloudsync.SyncSummary;
+import io.cloudsync.CloudSyncException;
+import io.cloudsync.ErrorCategory;
+import io.cloudsync.PlanRefusedException;
+import io.cloudsync.core.ManifestBuilder;
+import io.cloudsync.core.result.BackupCreateResult;
+import io.cloudsync.core.result.BackupInfo;
+import io.cloudsync.core.result.BackupRestoreResult;
+import io.cloudsync.core.result.BackupVerifyResult;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.SyncResult;
+import io.cloudsync.core.result.VerifyResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one JSON codec of results: every front end (the CLI's {@code --json}, the HTTP routes, a host
+ * that wants to store or forward a result) writes a result through it and writes no field name of
+ * its own, so the same result has the same JSON everywhere. The shapes, field by field, are in
+ * docs/FORMATS.md, "Result JSON"; field names are snake_case, times ISO-8601 UTC, durations
+ * {@code duration_ms}, enums lower-case.
+ *
+ * <p>The methods return Jackson trees so that a front end can embed a result in a larger document
+ * (an error document carries the refused plan, for example); {@link io.cloudsync.support.Json#mapper()}
+ * serialises them. Stateless and thread-safe.
+ */
+public final class ResultCodec {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private ResultCodec() {
+    }
+
+    /**
+     * A manifest as {@code {"name", "root", "created_at", "entries", "checksum"}}.
+     *
+     * @param m the manifest
+     * @return the object
+     */
+    public static ObjectNode manifest(Manifest m) {
+        ObjectNode o = NODES.objectNode();
+        o.put("name", m.name());
+        o.put("root", m.root());
+        o.put("created_at", m.createdAt().toString());
+        ArrayNode entries = o.putArray("entries");
+        for (ManifestEntry e : m.entries()) {
+            ObjectNode item = entries.addObject();
+            item.put("path", e.path());
+            item.put("size", e.size());
+            item.put("mtime", e.mtime().toString());
+            item.put("sha256", e.sha256());
+        }
+        o.put("checksum", m.checksum());
+        return o;
+    }
+
+    /**
+     * A plan as {@code {"id", "uploads", "deletes", "skipped", "bytes"}} with items
+     * {@code {path, size, sha256, reason}}.
+     *
+     * @param plan the plan
+     * @return the object
+     */
+    public static ObjectNode plan(Plan plan) {
+        ObjectNode o = NODES.objectNode();
+        o.put("id", plan.id());
+        ArrayNode uploads = o.putArray("uploads");
+        for (PlannedUpload u : plan.uploads()) {
+            item(uploads, u.entry(), u.reason().name().toLowerCase(Locale.ROOT));
+        }
+        ArrayNode deletes = o.putArray("deletes");
+        plan.deletes().forEach(e -> item(deletes, e, "removed"));
+        ArrayNode skipped = o.putArray("skipped");
+        plan.skipped().forEach(e -> item(skipped, e, "unchanged"));
+        o.put("bytes", plan.uploadBytes());
+        return o;
+    }
+
+    private static void item(ArrayNode list, ManifestEntry e, String reason) {
+        ObjectNode item = list.addObject();
+        item.put("path", e.path());
+        item.put("size", e.size());
+        item.put("sha256", e.sha256());
+        item.put("reason", reason);
+    }
+
+    /**
+     * A summary as {@code {"status", "uploaded", "deleted", "skipped", "failed", "bytes", "bytes_sent",
+     * "resumed", "resumed_bytes", "duration_ms", "errors"}} (see {@link #errors(List)}): {@code uploaded}
+     * and {@code bytes} count the resumed files, {@code bytes_sent} is what this run really sent.
+     *
+     * @param s the summary
+     * @return the object
+     */
+    public static ObjectNode summary(SyncSummary s) {
+        ObjectNode o = NODES.objectNode();
+        o.put("status", s.status().jsonName());
+        o.put("uploaded", s.uploaded());
+        o.put("deleted", s.deleted());
+        o.put("skipped", s.skipped());
+        o.put("failed", s.failed());
+        o.put("bytes", s.bytes());
+        o.put("bytes_sent", s.bytesSent());
+        o.put("resumed", s.resumed());
+        o.put("resumed_bytes", s.resumedBytes());
+        o.put("duration_ms", s.duration().toMillis());
+        o.set("errors", errors(s.errors()));
+        return o;
+    }
+
+    /**
+     * Failed operations as {@code [{action, path, kind, category, message, error}]}: {@code kind} is
+     * {@link SyncError.Kind#jsonName()}, {@code category} its {@link ErrorCategory#jsonName()};
+     * {@code error} repeats {@code "kind: message"} for readers of the older shape and goes away in
+     * the next release.
+     *
+     * @param list the errors
+     * @return the array
+     */
+    public static ArrayNode errors(List<SyncError> list) {
+        ArrayNode errors = NODES.arrayNode();
+        for (SyncError e : list) {
+            ObjectNode item = errors.addObject();
+            item.put("action", e.action().jsonName());
+            item.put("path", e.path());
+            item.put("kind", e.kind().jsonName());
+            item.put("category", e.kind().category().jsonName());
+            item.put("message", e.message());
+            item.put("error", e.kind().jsonName() + ": " + e.message()); // deprecated alias, one release
+        }
+        return errors;
+    }
+
+    /**
+     * A dry-run or run result as {@code {"manifest", "plan", "summary", "remote_manifest",
+     * "plan_source", "plan_source_note", "scope", "scan", "skipped_paths"}}; {@code scope} lists the
+     * paths a narrowed run covered, empty for the whole mirror.
+     *
+     * @param r the result
+     * @return the object
+     */
+    public static ObjectNode result(SyncResult r) {
+        ObjectNode o = NODES.objectNode();
+        o.set("manifest", manifest(r.localManifest()));
+        o.set("plan", plan(r.plan()));
+        o.set("summary", summary(r.summary()));
+        o.set("remote_manifest", r.remoteManifest().<com.fasterxml.jackson.databind.JsonNode>map(ResultCodec::manifest)
+                .orElse(NODES.nullNode()));
+        o.put("plan_source", r.planSource().jsonName());
+        o.put("plan_source_note", r.planSourceNote());
+        ArrayNode scope = o.putArray("scope");
+        r.scope().forEach(scope::add);
+        o.set("scan", scan(r.scan()));
+        o.set("skipped_paths", skippedPaths(r.scan()));
+        // a dry run says how the run would refuse its plan: null when it would go ahead
+        o.set("refusal", r.refusal().<com.fasterxml.jackson.databind.JsonNode>map(e -> NODES.objectNode()
+                .put("reason", e.reason().name().toLowerCase(Locale.ROOT)).put("category", e.category().jsonName())
+                .put("message", e.getMessage()))
+                .orElse(NODES.nullNode()));
+        return o;
+    }
+
+    /**
+     * What the scan left out although it is in the tree, as {@code [{path, reason}]}: symbolic links,
+     * special files, names that are not valid UTF-8 or break the path rules. Paths the scan could not
+     * read are in {@code scan.unreadable} instead, not here.
+     *
+     * @param scan the report
+     * @return the array
+     */
+    public static ArrayNode skippedPaths(ManifestBuilder.Result scan) {
+        ArrayNode a = NODES.arrayNode();
+        for (ManifestBuilder.Skipped s : scan.leftOut()) {
+            a.addObject().put("path", s.path()).put("reason", s.reason());
+        }
+        return a;
+    }
+
+    /**
+     * A scan report as {@code {"unreadable": [{path, reason}], "skipped": [text], "warnings": [text],
+     * "invalid_names": n, "hashed": n, "reused": n}}.
+     *
+     * @param scan the report
+     * @return the object
+     */
+    public static ObjectNode scan(ManifestBuilder.Result scan) {
+        ObjectNode o = NODES.objectNode();
+        ArrayNode unreadable = o.putArray("unreadable");
+        for (ManifestBuilder.Unreadable u : scan.unreadable()) {
+            unreadable.addObject().put("path", u.path().isEmpty() ? "." : u.path()).put("reason", u.reason());
+        }
+        ArrayNode skipped = o.putArray("skipped");
+        scan.skipped().forEach(skipped::add);
+        ArrayNode warnings = o.putArray("warnings");
+        scan.warnings().forEach(warnings::add);
+        o.put("invalid_names", scan.invalidNames());
+        o.put("hashed", scan.filesHashed());
+        o.put("reused", scan.filesReused());
+        return o;
+    }
+
+    /**
+     * A pull as {@code {"pull": {service, snapshot, target, status, written, skipped_existing, failed,
+     * bytes, duration_ms, errors}, "remote_manifest"}}, errors as in {@link #errors(List)}.
+     *
+     * @param r the result
+     * @return the document
+     */
+    public static ObjectNode pull(PullResult r) {
+        ObjectNode o = NODES.objectNode();
+        ObjectNode p = o.putObject("pull");
+        p.put("service", r.service());
+        p.put("snapshot", r.snapshot());
+        p.put("target", r.target().toString());
+        p.put("status", r.status().jsonName());
+        p.put("written", r.written());
+        p.put("skipped_existing", r.skippedExisting());
+        p.put("failed", r.failed());
+        p.put("bytes", r.bytes());
+        p.put("duration_ms", r.duration().toMillis());
+        p.set("errors", errors(r.errors()));
+        o.set("remote_manifest", manifest(r.manifest()));
+        return o;
+    }
+
+    /**
+     * A verification as {@code {"verify": {service, snapshot, ok, listed, sample_percent, files,
+     * verified_by_digest, verified_by_download, verified_by_size, unchecked, problems: [{path, kind,
+     * detail}], extra, duration_ms}}}.
+     *
+     * @param r the result
+     * @return the document
+     */
+    public static ObjectNode verify(VerifyResult r) {
+        ObjectNode o = NODES.objectNode();
+        ObjectNode v = o.putObject("verify");
+        v.put("service", r.service());
+        v.put("snapshot", r.snapshot());
+        v.put("ok", r.ok());
+        v.put("listed", r.listed());
+        v.put("sample_percent", r.samplePercent());
+        v.put("files", r.manifest().entries().size());
+        v.put("verified_by_digest", r.verifiedByDigest());
+        v.put("verified_by_download", r.verifiedByDownload());
+        v.put("verified_by_size", r.verifiedBySize());
+        v.put("unchecked", r.unchecked());
+        ArrayNode problems = v.putArray("problems");
+        r.problems().forEach(p -> problems.addObject().put("path", p.path()).put("kind", p.kind().jsonName())
+                .put("detail", p.detail()));
+        ArrayNode extra = v.putArray("extra");
+        r.extra().forEach(extra::add);
+        v.put("duration_ms", r.duration().toMillis());
+        return o;
+    }
+
+    private static ObjectNode backup(ObjectNode doc, String action) {
+        ObjectNode b = doc.putObject("backup");
+        b.put("action", action);
+        return b;
+    }
+
+    /**
+     * A new backup as {@code {"backup": {"action": "create", name, archive, label, files, folders,
+     * bytes, archive_bytes, manifest_checksum, paths, missing_paths, skipped, rotated}}}.
+     * {@code total_bytes} and {@code size} repeat {@code bytes} and {@code archive_bytes} for readers
+     * of the older HTTP shape and go away in the next release.
+     *
+     * @param r the result
+     * @return the document
+     */
+    public static ObjectNode backupCreate(BackupCreateResult r) {
+        ObjectNode doc = NODES.objectNode();
+        ObjectNode b = backup(doc, "create");
+        b.put("name", r.name());
+        b.put("archive", r.archive().toString());
+        b.put("label", r.label());
+        b.put("files", r.files());
+        b.put("folders", r.folders());
+        b.put("bytes", r.totalBytes());
+        b.put("archive_bytes", r.archiveSize());
+        b.put("manifest_checksum", r.manifestChecksum());
+        strings(b, "paths", r.paths());
+        strings(b, "missing_paths", r.missingPaths());
+        strings(b, "skipped", r.skipped());
+        strings(b, "rotated", r.rotated());
+        b.put("total_bytes", r.totalBytes()); // deprecated alias, one release
+        b.put("size", r.archiveSize()); // deprecated alias, one release
+        return doc;
+    }
+
+    /**
+     * The backups of a folder as {@code {"backup": {"action": "list", folder, backups: [{name, label,
+     * created_at, files, bytes, archive_bytes, manifest_checksum}]}}}, newest first. {@code entry_count},
+     * {@code total_bytes} and {@code size} repeat {@code files}, {@code bytes} and {@code archive_bytes}
+     * for readers of the older HTTP shape and go away in the next release.
+     *
+     * @param folder the backup folder
+     * @param list the backups, as {@link io.cloudsync.core.Backups#list()} returns them
+     * @return the document
+     */
+    public static ObjectNode backupList(Path folder, List<BackupInfo> list) {
+        ObjectNode doc = NODES.objectNode();
+        ObjectNode b = backup(doc, "list");
+        b.put("folder", folder.toString());
+        ArrayNode a = b.putArray("backups");
+        for (BackupInfo i : list) {
+            a.addObject().put("name", i.name()).put("label", i.label()).put("created_at", i.createdAt().toString())
+                    .put("files", i.entryCount()).put("bytes", i.totalBytes()).put("archive_bytes", i.size())
+                    .put("manifest_checksum", i.manifestChecksum())
+                    // deprecated aliases, one release
+                    .put("entry_count", i.entryCount()).put("total_bytes", i.totalBytes()).put("size", i.size());
+        }
+        return doc;
+    }
+
+    /**
+     * A restore as {@code {"backup": {"action": "restore", name, target, bytes, restored, skipped,
+     * refused, folders_created}}}. {@code bytes_written} repeats {@code bytes} for readers of the older
+     * HTTP shape and goes away in the next release.
+     *
+     * @param r the result
+     * @return the document
+     */
+    public static ObjectNode backupRestore(BackupRestoreResult r) {
+        ObjectNode doc = NODES.objectNode();
+        ObjectNode b = backup(doc, "restore");
+        b.put("name", r.name());
+        b.put("target", r.target().toString());
+        b.put("bytes", r.bytesWritten());
+        strings(b, "restored", r.restored());
+        strings(b, "skipped", r.skipped());
+        strings(b, "refused", r.refused());
+        strings(b, "folders_created", r.foldersCreated());
+        b.put("bytes_written", r.bytesWritten()); // deprecated alias, one release
+        return doc;
+    }
+
+    /**
+     * A successful check of a backup as {@code {"backup": {"action": "verify", name, ok, label,
+     * created_at, files, folders, bytes, archive_bytes, manifest_checksum}}}.
+     *
+     * @param r the result
+     * @return the document
+     */
+    public static ObjectNode backupVerify(BackupVerifyResult r) {
+        ObjectNode doc = NODES.objectNode();
+        ObjectNode b = backup(doc, "verify");
+        b.put("name", r.name());
+        b.put("ok", true);
+        b.put("label", r.label());
+        b.put("created_at", r.createdAt().toString());
+        b.put("files", r.entryCount());
+        b.put("folders", r.folders());
+        b.put("bytes", r.totalBytes());
+        b.put("archive_bytes", r.archiveSize());
+        b.put("manifest_checksum", r.manifestChecksum());
+        return doc;
+    }
+
+    /**
+     * The error part of an error document: {@code {category, type, message}} plus {@code reason} for
+     * a refused plan or a backup failure. {@code category} is {@link ErrorCategory#of(Throwable)};
+     * {@code type} the finer name the CLI has always printed ({@code "lock_held"}, {@code
+     * "provider_conflict"}, ...).
+     *
+     * @param failure the failure; its message must already be fit to show (cloudsync's never hold a secret)
+     * @return the object
+     */
+    public static ObjectNode error(Throwable failure) {
+        ObjectNode o = NODES.objectNode();
+        o.put("category", ErrorCategory.of(failure).jsonName());
+        o.put("type", typeOf(failure));
+        o.put("message", failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage());
+        if (failure instanceof PlanRefusedException p) {
+            o.put("reason", p.reason().name().toLowerCase(Locale.ROOT));
+        } else if (failure instanceof io.cloudsync.BackupException b) {
+            o.put("reason", b.reason().jsonName());
+        }
+        return o;
+    }
+
+    /**
+     * An error part for a failure that is not an exception of its own (a command line that does not
+     * parse, say): {@code {category, type, message}}.
+     *
+     * @param category the category
+     * @param type the finer name
+     * @param message what is wrong and how to fix it
+     * @return the object
+     */
+    public static ObjectNode error(ErrorCategory category, String type, String message) {
+        return NODES.objectNode().put("category", category.jsonName()).put("type", type).put("message", message);
+    }
+
+    /**
+     * The finer error name of {@link #error(Throwable)}'s {@code type}.
+     *
+     * @param ex the failure
+     * @return such as {@code "lock_held"}, {@code "vault_wrong_passphrase"}, {@code "provider_not_found"} or {@code "internal"}
+     */
+    public static String typeOf(Throwable ex) {
+        if (ex instanceof PlanRefusedException p) {
+            return p.reason() == PlanRefusedException.Reason.DELETE_GUARD ? "delete_guard" : "limit";
+        }
+        if (ex instanceof io.cloudsync.LockHeldException) {
+            return "lock_held";
+        }
+        if (ex instanceof io.cloudsync.FeatureDisabledException) {
+            return "feature_disabled";
+        }
+        if (ex instanceof io.cloudsync.VaultException v) {
+            return "vault_" + v.reason().name().toLowerCase(Locale.ROOT);
+        }
+        if (ex instanceof io.cloudsync.ConfigurationException || ex instanceof IllegalArgumentException) {
+            return "configuration";
+        }
+        if (ex instanceof io.cloudsync.spi.ProviderException p) {
+            return "provider_" + p.kind().name().toLowerCase(Locale.ROOT);
+        }
+        if (ex instanceof io.cloudsync.BackupException) {
+            return "backup";
+        }
+        if (ex instanceof CloudSyncException) {
+            return "failed";
+        }
+        return "internal";
+    }
+
+    private static void strings(ObjectNode into, String field, List<String> values) {
+        ArrayNode a = into.putArray(field);
+        values.forEach(a::add);
+    }
+}

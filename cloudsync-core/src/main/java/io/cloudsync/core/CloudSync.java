@@ -22,8 +22,8 @@ import io.cloudsync.core.internal.engine.Scope;
 import io.cloudsync.core.internal.engine.Verify;
 import io.cloudsync.core.internal.journal.Journal;
 import io.cloudsync.core.internal.lock.RunLock;
+import io.cloudsync.core.internal.remote.RemoteManifests;
 import io.cloudsync.spi.Capability;
-import io.cloudsync.spi.ManifestPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
@@ -262,12 +262,13 @@ public final class CloudSync {
         try (RunLock ignored = RunLock.acquire(stateDirectory, service, snapshot, request.lockWait());
              Provider provider = factory.open(spec.config, secretsFor(request, factory))) {
             Retry retry = Retry.forProvider(config.engine(), provider, sleeper);
+            RemoteManifests manifests = new RemoteManifests(provider, retry);
             Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
             boolean rootMissing = !Files.isDirectory(root);
             // the remote manifest is read while the tree is walked; the scan awaits it before hashing,
             // and a failed read fails the scan before any file is hashed
             CompletableFuture<Optional<Manifest>> reading = inBackground("cloudsync-read-manifest",
-                    () -> retry.call(() -> provider.readManifest(snapshot)));
+                    () -> manifests.read(snapshot));
             Optional<Manifest> remoteManifest;
             ManifestBuilder.Result scanned;
             try {
@@ -292,7 +293,7 @@ public final class CloudSync {
             Execution.Outcome outcome = null;
             Optional<Manifest> committed = remoteManifest;
             try (Journal journal = Journal.open(journalFile)) {
-                committed = withdraw(provider, factory, retry, service, snapshot, remoteManifest, plan, journal, errors);
+                committed = withdraw(manifests, service, snapshot, remoteManifest, plan, journal, errors);
                 if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
                     Execution execution = new Execution(service, snapshot, provider, factory.capabilities(), root,
                             stateDirectory.resolve("tmp"), journal, retry, config.engine().parallelism(), this::fireProgress,
@@ -302,7 +303,7 @@ public final class CloudSync {
                 }
             }
             if (outcome != null && request.commitManifest()) {
-                commit(provider, factory, retry, service, snapshot, arrived(target, outcome.errors()), committed, errors);
+                commit(manifests, service, snapshot, arrived(target, outcome.errors()), committed, errors);
             }
             int uploaded = outcome == null ? 0 : outcome.uploaded();
             int deleted = outcome == null ? 0 : outcome.deleted();
@@ -461,8 +462,8 @@ public final class CloudSync {
      *
      * @return the manifest the remote holds afterwards; on failure (recorded in {@code errors}) the old one
      */
-    private Optional<Manifest> withdraw(Provider provider, ProviderFactory factory, Retry retry, String service,
-                                        String snapshot, Optional<Manifest> remoteManifest, Plan plan, Journal journal,
+    private Optional<Manifest> withdraw(RemoteManifests manifests, String service, String snapshot,
+                                        Optional<Manifest> remoteManifest, Plan plan, Journal journal,
                                         List<SyncError> errors) {
         if (remoteManifest.isEmpty()) {
             return remoteManifest;
@@ -481,7 +482,7 @@ public final class CloudSync {
         }
         journal.recordReleased(released);
         Manifest withdrawn = new Manifest(snapshot, remote.root(), remote.createdAt(), kept, Manifest.checksumOf(kept));
-        String failure = writeManifest(provider, factory, retry, snapshot, withdrawn, remoteManifest);
+        String failure = writeManifest(manifests, snapshot, withdrawn);
         if (failure != null) {
             errors.add(new SyncError(SyncAction.MANIFEST, snapshot, "cannot withdraw the " + released.size()
                     + " files this run would overwrite or delete from the remote manifest, so nothing was changed: " + failure));
@@ -514,14 +515,13 @@ public final class CloudSync {
     }
 
     /**
-     * Writes a manifest with the precondition the provider supports on what is stored.
+     * Writes a manifest over the one this run read or last wrote (a conflict when another run changed it).
      *
      * @return null when written, otherwise what went wrong ({@code kind: message})
      */
-    private static String writeManifest(Provider provider, ProviderFactory factory, Retry retry, String snapshot,
-                                        Manifest manifest, Optional<Manifest> stored) {
+    private static String writeManifest(RemoteManifests manifests, String snapshot, Manifest manifest) {
         try {
-            retry.run(() -> provider.writeManifest(snapshot, manifest, preconditionOn(factory, stored)));
+            manifests.write(snapshot, manifest);
             return null;
         } catch (ProviderException e) {
             return e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage();
@@ -531,20 +531,13 @@ public final class CloudSync {
         }
     }
 
-    private static ManifestPrecondition preconditionOn(ProviderFactory factory, Optional<Manifest> stored) {
-        if (!factory.capabilities().contains(Capability.CONDITIONAL_MANIFEST_WRITE)) {
-            return ManifestPrecondition.none();
-        }
-        return stored.map(m -> ManifestPrecondition.ifChecksum(m.checksum())).orElse(ManifestPrecondition.ifAbsent());
-    }
-
     /**
      * Commits what the remote holds after the run: every file of the local manifest, less those whose
      * upload failed (a partial run commits too, so the snapshot stays restorable and never claims a
      * file that did not arrive). Then the journal keeps only what the remote may hold unclaimed.
      */
-    private void commit(Provider provider, ProviderFactory factory, Retry retry, String service, String snapshot,
-                        Manifest there, Optional<Manifest> remoteManifest, List<SyncError> errors) {
+    private void commit(RemoteManifests manifests, String service, String snapshot, Manifest there,
+                        Optional<Manifest> remoteManifest, List<SyncError> errors) {
         Manifest refreshed = there.withName(snapshot);
         // The remote manifest is the next scan's hash cache, so it is rewritten even when no content
         // changed if a file's mtime changed (the checksum leaves mtimes out), or if a file was racily
@@ -554,7 +547,7 @@ public final class CloudSync {
                 && remoteManifest.get().entries().equals(refreshed.entries())
                 && !settlesRacyEntries(remoteManifest.get(), refreshed);
         if (!remoteCurrent) {
-            String failure = writeManifest(provider, factory, retry, snapshot, refreshed, remoteManifest);
+            String failure = writeManifest(manifests, snapshot, refreshed);
             if (failure != null) {
                 errors.add(new SyncError(SyncAction.MANIFEST, snapshot, failure));
                 return;
@@ -621,7 +614,7 @@ public final class CloudSync {
             reason = "no provider \"" + spec.providerId + "\" on the class path (found " + providers.ids() + ')';
         } else {
             try (Provider provider = factory.get().open(spec.config, secretsFor(request, factory.get()))) {
-                Optional<Manifest> m = Retry.forProvider(config.engine(), provider, sleeper).call(() -> provider.readManifest(snapshot));
+                Optional<Manifest> m = new RemoteManifests(provider, Retry.forProvider(config.engine(), provider, sleeper)).read(snapshot);
                 return m.map(x -> new Remote(x, PlanSource.REMOTE, "read from the remote"))
                         .orElseGet(() -> new Remote(null, PlanSource.REMOTE, "the remote has no manifest yet"));
             } catch (ConfigurationException e) {

@@ -14,8 +14,6 @@ import io.cloudsync.spi.UploadReceipt;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
@@ -69,30 +67,25 @@ final class LocalProvider implements Provider {
     private static final String STAGING = AREA + "/" + PRIVATE_PREFIX + "staging";
     /** Where versions before SPI 4 staged uploads; a later upload sweeps what killed runs left there. */
     private static final String LEGACY_STAGING = AREA + "/staging";
-    private static final String METADATA_LOCK = PRIVATE_PREFIX + "metadata.lock";
 
     /**
      * How old a staging file must be before an upload takes it for the leftover of a killed run and
      * deletes it: far longer than any single upload takes.
      */
     static final Duration STALE_STAGING = Duration.ofDays(2);
-    private static final java.util.concurrent.ConcurrentMap<Path, Object> METADATA_LOCKS =
-            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Path directory;
     private final AtomicBoolean stagingSwept = new AtomicBoolean();
+    private final LocalMetadataArea metadata;
 
     LocalProvider(Path directory) {
         this.directory = directory.toAbsolutePath().normalize();
+        this.metadata = new LocalMetadataArea(this.directory.resolve(AREA), this.directory);
     }
 
     /** The staging folder; package-private for tests. */
     Path stagingDir() {
         return directory.resolve(STAGING);
-    }
-
-    private Path area() {
-        return directory.resolve(AREA);
     }
 
     private Path snapshotDir(String snapshot) {
@@ -179,229 +172,24 @@ final class LocalProvider implements Provider {
 
     // ------------------------------------------------------------------ metadata area
 
-    /**
-     * The file of a metadata object, refusing names that are not metadata names or that are the
-     * provider's own.
-     */
-    private Path metadataFile(String name) {
-        Names.requireMetadataName(name);
-        for (String segment : name.split("/", -1)) {
-            if (segment.startsWith(PRIVATE_PREFIX)) {
-                throw new ProviderException(ProviderException.Kind.PERMANENT, "metadata name \"" + name
-                        + "\" has a segment starting with \"" + PRIVATE_PREFIX + "\", which the local provider keeps for its"
-                        + " own files (staging, locks, temporary files); choose another name");
-            }
-        }
-        Path area = area();
-        Path file = area.resolve(name.replace("/", area.getFileSystem().getSeparator())).normalize();
-        if (!file.startsWith(area) || file.equals(area)) {
-            throw new IllegalArgumentException("metadata name \"" + name + "\" leaves the metadata area");
-        }
-        return file;
-    }
-
-    /** Refuses a write through a symbolic link between the metadata area and {@code file}. */
-    private void requireNoLinks(Path file, String name) {
-        Path area = area();
-        for (Path p = file.getParent(); p != null && p.startsWith(directory); p = p.getParent()) {
-            if (Files.isSymbolicLink(p)) {
-                throw new ProviderException(ProviderException.Kind.PERMANENT, "folder " + p + " of metadata object \""
-                        + name + "\" is a symbolic link; cloudsync does not write through links");
-            }
-            if (p.equals(area)) {
-                break;
-            }
-        }
-    }
-
-    /** A version tag: the sha256 of the bytes, so equal contents have equal tags, changed contents new ones. */
-    private static String versionOf(byte[] bytes) {
-        return Digests.hex(Digests.sha256().digest(bytes));
-    }
-
-    /** What is stored at {@code file}; a folder, or a file where the path needs a folder, is no object. */
-    private static Optional<MetadataObject> readObject(Path file) throws IOException {
-        byte[] bytes;
-        try {
-            if (!Files.isRegularFile(file)) {
-                return Optional.empty();
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (FileSystemException e) {
-            if (e.getReason() != null && e.getReason().toLowerCase(Locale.ROOT).contains("not a directory")) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-        return Optional.of(new MetadataObject(bytes, versionOf(bytes)));
-    }
-
     @Override
     public Optional<MetadataObject> getMetadata(String name) {
-        Path file = metadataFile(name);
-        try {
-            return readObject(file);
-        } catch (IOException e) {
-            throw map(e, null, "read metadata object \"" + name + '"');
-        }
+        return metadata.get(name);
     }
 
-    /**
-     * The precondition is checked and the object written under one lock: a monitor for the threads of
-     * this process (a file lock cannot be taken twice in one JVM), and a file lock on
-     * {@code .cloudsync/.cs-metadata.lock} for other processes. So two runs cannot both replace the
-     * version they read ({@code CONDITIONAL_METADATA_PUT}).
-     */
     @Override
     public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
-        Path file = metadataFile(name);
-        java.util.Objects.requireNonNull(bytes, "bytes");
-        java.util.Objects.requireNonNull(precondition, "precondition");
-        requireNoLinks(file, name);
-        try {
-            withMetadataLock(() -> {
-                Optional<MetadataObject> current = readObject(file);
-                if (!precondition.allows(current)) {
-                    throw new ProviderException(ProviderException.Kind.CONFLICT, conflict(name, precondition, current));
-                }
-                if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new ProviderException(ProviderException.Kind.PERMANENT, "cannot store metadata object \"" + name
-                            + "\" in " + directory + ": " + file + " is a folder (it holds objects named \"" + name
-                            + "/...\"), and a file system cannot have a file of the same name");
-                }
-                AtomicFiles.write(file, bytes);
-            });
-        } catch (FileSystemException e) {
-            if (e.getReason() != null && e.getReason().toLowerCase(Locale.ROOT).contains("not a directory")
-                    || e instanceof FileAlreadyExistsException) {
-                throw new ProviderException(ProviderException.Kind.PERMANENT, "cannot store metadata object \"" + name
-                        + "\" in " + directory + ": a folder it needs is stored as an object (" + e.getFile()
-                        + "), and a file system cannot have a folder of the same name", null, e);
-            }
-            throw map(e, null, "store metadata object \"" + name + '"');
-        } catch (IOException e) {
-            throw map(e, null, "store metadata object \"" + name + '"');
-        }
-        return versionOf(bytes);
-    }
-
-    private String conflict(String name, MetadataPrecondition precondition, Optional<MetadataObject> current) {
-        String found = current.map(o -> "version " + o.version()).orElse("none");
-        return switch (precondition.kind()) {
-            case ABSENT -> "metadata object \"" + name + "\" already exists in " + directory
-                    + " (" + found + "); another run wrote it first";
-            case VERSION -> "metadata object \"" + name + "\" in " + directory + " changed since it was read (expected version "
-                    + precondition.version().orElseThrow() + ", found " + found + "); another run wrote it first";
-            case NONE -> throw new IllegalStateException("no condition cannot fail");
-        };
+        return metadata.put(name, bytes, precondition);
     }
 
     @Override
     public void deleteMetadata(String name) {
-        Path file = metadataFile(name);
-        requireNoLinks(file, name);
-        try {
-            withMetadataLock(() -> {
-                if (!Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) { // a folder is no object
-                    try {
-                        Files.deleteIfExists(file);
-                    } catch (FileSystemException e) {
-                        if (e.getReason() == null || !e.getReason().toLowerCase(Locale.ROOT).contains("not a directory")) {
-                            throw e;
-                        }
-                    }
-                }
-            });
-        } catch (IOException e) {
-            throw map(e, null, "delete metadata object \"" + name + '"');
-        }
+        metadata.delete(name);
     }
 
-    /**
-     * Every regular file of the metadata area whose name is a metadata name, below the folder the
-     * prefix names; the provider's own files and symbolic links are left out.
-     */
     @Override
     public Stream<String> listMetadata(String prefix) {
-        Names.requireMetadataPrefix(prefix);
-        Path area = area();
-        String folder = prefix.substring(0, prefix.lastIndexOf('/') + 1);
-        if (java.util.Arrays.stream(folder.split("/")).anyMatch(segment -> segment.startsWith(PRIVATE_PREFIX))) {
-            return Stream.empty(); // the provider's own folders hold no metadata object
-        }
-        Path start = folder.isEmpty() ? area : area.resolve(folder.substring(0, folder.length() - 1));
-        if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
-            return Stream.empty();
-        }
-        List<String> out = new ArrayList<>();
-        try {
-            Files.walkFileTree(start, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return !dir.equals(start) && dir.getFileName().toString().startsWith(PRIVATE_PREFIX)
-                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && !p.getFileName().toString().startsWith(PRIVATE_PREFIX)) {
-                        String name = area.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-                        if (name.startsWith(prefix) && isMetadataName(name)) {
-                            out.add(name);
-                        }
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
-                    if (e instanceof NoSuchFileException && !p.equals(start)) {
-                        return FileVisitResult.CONTINUE; // deleted while we walked
-                    }
-                    throw e;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    if (e != null && !(e instanceof NoSuchFileException && !dir.equals(start))) {
-                        throw e;
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException e) {
-            return Stream.empty();
-        } catch (IOException e) {
-            throw map(e, null, "list the metadata area");
-        }
-        out.sort(java.util.Comparator.naturalOrder());
-        return out.stream();
-    }
-
-    private static boolean isMetadataName(String name) {
-        try {
-            Names.requireMetadataName(name);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false; // a file someone else put there, such as one with a backslash in its name
-        }
-    }
-
-    /** An action on the metadata area that may fail with an {@link IOException}. */
-    private interface AreaAction {
-        void run() throws IOException;
-    }
-
-    private void withMetadataLock(AreaAction action) throws IOException {
-        Path lockFile = Files.createDirectories(area()).resolve(METADATA_LOCK);
-        synchronized (METADATA_LOCKS.computeIfAbsent(lockFile, k -> new Object())) {
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                action.run();
-            }
-        }
+        return metadata.list(prefix);
     }
 
     /**
@@ -612,6 +400,11 @@ final class LocalProvider implements Provider {
     }
 
     private ProviderException map(Throwable e, String path, String what) {
+        return map(directory, e, path, what);
+    }
+
+    /** A failure as a {@link ProviderException} of the right kind, saying what could not be done where. */
+    static ProviderException map(Path directory, Throwable e, String path, String what) {
         if (e instanceof ProviderException pe) {
             return pe;
         }

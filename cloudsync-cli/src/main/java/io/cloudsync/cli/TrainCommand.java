@@ -90,8 +90,9 @@ final class TrainCommand implements Callable<Integer> {
             return;
         }
         try (Provider p = factory.open(ProviderConfig.builder().service(id).putAll(settings).build(), secrets)) {
-            p.readManifest("training");
-            p.writeManifest("training", io.cloudsync.Manifest.empty("training"), io.cloudsync.spi.ManifestPrecondition.none());
+            p.getMetadata("manifests/training.json");
+            p.putMetadata("manifests/training.json", io.cloudsync.core.ManifestJson.toBytes(io.cloudsync.Manifest.empty("training")),
+                    io.cloudsync.spi.MetadataPrecondition.none());
         } catch (CloudSyncException e) {
             // expected: the stub is not a real store
         }

@@ -1,8 +1,5 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.VerifyResult;
-import io.cloudsync.core.result.PullResult;
-import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.FeatureDisabledException;
@@ -12,6 +9,9 @@ import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.Vault;
 import io.cloudsync.core.internal.engine.Retry;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.SyncResult;
+import io.cloudsync.core.result.VerifyResult;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderFactory;

@@ -1,18 +1,14 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.internal.engine.SyncErrors;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.Plan;
 import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
-import io.cloudsync.core.internal.engine.Retry;
+import io.cloudsync.core.internal.engine.SyncErrors;
 import io.cloudsync.core.internal.journal.Journal;
-import io.cloudsync.spi.Capability;
-import io.cloudsync.spi.ManifestPrecondition;
-import io.cloudsync.spi.Provider;
+import io.cloudsync.core.internal.remote.RemoteManifests;
 import io.cloudsync.spi.ProviderException;
-import io.cloudsync.spi.ProviderFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,19 +29,14 @@ final class ManifestCommit {
 
     private final ManifestCache cache;
     private final Path stateDirectory;
-    private final Provider provider;
-    private final ProviderFactory factory;
-    private final Retry retry;
+    private final RemoteManifests remote;
     private final String service;
     private final String snapshot;
 
-    ManifestCommit(ManifestCache cache, Path stateDirectory, Provider provider, ProviderFactory factory, Retry retry,
-                   String service, String snapshot) {
+    ManifestCommit(ManifestCache cache, Path stateDirectory, RemoteManifests remote, String service, String snapshot) {
         this.cache = cache;
         this.stateDirectory = stateDirectory;
-        this.provider = provider;
-        this.factory = factory;
-        this.retry = retry;
+        this.remote = remote;
         this.service = service;
         this.snapshot = snapshot;
     }
@@ -77,7 +68,7 @@ final class ManifestCommit {
         }
         journal.recordReleased(released);
         Manifest withdrawn = new Manifest(snapshot, remote.root(), remote.createdAt(), kept, Manifest.checksumOf(kept));
-        SyncError failure = writeManifest(provider, factory, retry, snapshot, withdrawn, remoteManifest);
+        SyncError failure = writeManifest(withdrawn);
         if (failure != null) {
             errors.add(new SyncError(SyncAction.MANIFEST, snapshot, failure.kind(), "cannot withdraw the " + released.size()
                     + " files this run would overwrite or delete from the remote manifest, so nothing was changed: "
@@ -111,14 +102,13 @@ final class ManifestCommit {
     }
 
     /**
-     * Writes a manifest with the precondition the provider supports on what is stored.
+     * Writes a manifest over the one this run read or last wrote (a conflict when another run changed it).
      *
      * @return null when written, otherwise the failed operation with its kind
      */
-    private static SyncError writeManifest(Provider provider, ProviderFactory factory, Retry retry, String snapshot,
-                                           Manifest manifest, Optional<Manifest> stored) {
+    private SyncError writeManifest(Manifest manifest) {
         try {
-            retry.run(() -> provider.writeManifest(snapshot, manifest, preconditionOn(factory, stored)));
+            remote.write(snapshot, manifest);
             return null;
         } catch (ProviderException e) {
             return SyncErrors.of(SyncAction.MANIFEST, snapshot, e);
@@ -126,13 +116,6 @@ final class ManifestCommit {
             // as for uploads: a provider that breaks its contract fails the write, never the caller
             return new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.INTERNAL, "provider failed unexpectedly: " + e);
         }
-    }
-
-    private static ManifestPrecondition preconditionOn(ProviderFactory factory, Optional<Manifest> stored) {
-        if (!factory.capabilities().contains(Capability.CONDITIONAL_MANIFEST_WRITE)) {
-            return ManifestPrecondition.none();
-        }
-        return stored.map(m -> ManifestPrecondition.ifChecksum(m.checksum())).orElse(ManifestPrecondition.ifAbsent());
     }
 
     /**
@@ -150,7 +133,7 @@ final class ManifestCommit {
                 && remoteManifest.get().entries().equals(refreshed.entries())
                 && !settlesRacyEntries(remoteManifest.get(), refreshed);
         if (!remoteCurrent) {
-            SyncError failure = writeManifest(provider, factory, retry, snapshot, refreshed, remoteManifest);
+            SyncError failure = writeManifest(refreshed);
             if (failure != null) {
                 errors.add(failure);
                 return;

@@ -134,7 +134,16 @@ public final class Providers {
                     + " has an invalid id \"" + id + "\" (expected [a-z][a-z0-9-]*) and was skipped");
             return;
         }
-        if (spi > SpiVersion.CURRENT || spi < SpiVersion.OLDEST_SUPPORTED) {
+        if (spi < SpiVersion.OLDEST_SUPPORTED) {
+            problems.add("provider \"" + id + "\" (" + factory.getClass().getName() + " from " + location(factory)
+                    + ") was built for SPI version " + spi + ", which this cloudsync-core no longer supports (versions "
+                    + SpiVersion.OLDEST_SUPPORTED + " to " + SpiVersion.CURRENT + "): since SPI version 4 the engine"
+                    + " reads and writes manifests itself through the provider's metadata area (getMetadata, putMetadata,"
+                    + " deleteMetadata, listMetadata), which replaces readManifest/writeManifest; rebuild the provider"
+                    + " against cloudsync-api of this release (see docs/PROVIDERS.md), or use a release of it that does");
+            return;
+        }
+        if (spi > SpiVersion.CURRENT) {
             problems.add("provider \"" + id + "\" (" + factory.getClass().getName() + " from " + location(factory)
                     + ") implements SPI version " + spi + " but this cloudsync-core supports versions "
                     + SpiVersion.OLDEST_SUPPORTED + " to " + SpiVersion.CURRENT

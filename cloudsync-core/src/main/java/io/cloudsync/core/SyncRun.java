@@ -1,9 +1,5 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.internal.engine.SyncErrors;
-import io.cloudsync.core.result.VerifyResult;
-import io.cloudsync.core.result.PullResult;
-import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.Manifest;
@@ -20,9 +16,14 @@ import io.cloudsync.core.internal.engine.Guards;
 import io.cloudsync.core.internal.engine.Pull;
 import io.cloudsync.core.internal.engine.Retry;
 import io.cloudsync.core.internal.engine.Scope;
+import io.cloudsync.core.internal.engine.SyncErrors;
 import io.cloudsync.core.internal.engine.Verify;
 import io.cloudsync.core.internal.journal.Journal;
 import io.cloudsync.core.internal.lock.RunLock;
+import io.cloudsync.core.internal.remote.RemoteManifests;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.SyncResult;
+import io.cloudsync.core.result.VerifyResult;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderFactory;
@@ -120,12 +121,13 @@ final class SyncRun {
         try (RunLock ignored = RunLock.acquire(stateDirectory, service, snapshot, request.lockWait());
              Provider provider = ctx.targets().open(remoteTarget, factory)) {
             Retry retry = ctx.retryFor(provider);
+            RemoteManifests remoteManifests = new RemoteManifests(provider, retry);
             Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
             boolean rootMissing = !Files.isDirectory(ctx.root());
             // the remote manifest is read while the tree is walked; the scan awaits it before hashing,
             // and a failed read fails the scan before any file is hashed
             CompletableFuture<Optional<Manifest>> reading = inBackground("cloudsync-read-manifest",
-                    () -> retry.call(() -> provider.readManifest(snapshot)));
+                    () -> remoteManifests.read(snapshot));
             Optional<Manifest> remoteManifest;
             ManifestBuilder.Result scanned;
             try {
@@ -146,7 +148,7 @@ final class SyncRun {
             Manifest target = scope.merge(scannedLocal, stored);
             ctx.listeners().plan(service, snapshot, plan, false);
 
-            ManifestCommit manifests = new ManifestCommit(ctx.cache(), stateDirectory, provider, factory, retry, service, snapshot);
+            ManifestCommit manifests = new ManifestCommit(ctx.cache(), stateDirectory, remoteManifests, service, snapshot);
             List<SyncError> errors = new ArrayList<>(LocalScan.scanErrors(scanned));
             Execution.Outcome outcome = null;
             Optional<Manifest> committed = remoteManifest;
@@ -255,7 +257,7 @@ final class SyncRun {
             reason = "no provider \"" + remoteTarget.providerId() + "\" on the class path (found " + ctx.providers().ids() + ')';
         } else {
             try (Provider provider = ctx.targets().open(remoteTarget, factory.get())) {
-                Optional<Manifest> m = ctx.retryFor(provider).call(() -> provider.readManifest(snapshot));
+                Optional<Manifest> m = new RemoteManifests(provider, ctx.retryFor(provider)).read(snapshot);
                 return m.map(x -> new Remote(x, PlanSource.REMOTE, "read from the remote"))
                         .orElseGet(() -> new Remote(null, PlanSource.REMOTE, "the remote has no manifest yet"));
             } catch (ConfigurationException e) {

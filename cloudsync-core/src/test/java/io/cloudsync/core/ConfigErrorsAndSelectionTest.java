@@ -231,7 +231,7 @@ class ConfigErrorsAndSelectionTest {
             config.requireValid(configKeys());
             return (Provider) Proxy.newProxyInstance(Provider.class.getClassLoader(), new Class<?>[] {Provider.class},
                     (proxy, method, args) -> switch (method.getName()) {
-                        case "readManifest" -> throw new ProviderException(kind, kind == ProviderException.Kind.CONFIGURATION
+                        case "getMetadata" -> throw new ProviderException(kind, kind == ProviderException.Kind.CONFIGURATION
                                 ? "cannot read the manifest; bucket 'x' does not exist" : "remote says " + kind.name());
                         case "close" -> null;
                         case "retryPolicy", "listUploads" -> Optional.empty();

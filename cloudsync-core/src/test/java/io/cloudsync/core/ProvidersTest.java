@@ -100,6 +100,34 @@ class ProvidersTest {
     }
 
     @Test
+    void load_providerBuiltForSpi3_isRefusedNamingItsIdVersionWhatChangedAndWhatToDo() throws IOException {
+        Providers providers = Providers.load(servingServices(FromSpi3.class.getName(), Alpha.class.getName()));
+
+        assertThat(providers.ids()).containsExactly("alpha");
+        assertThat(providers.problems()).singleElement().asString()
+                .contains("provider \"old\"", FromSpi3.class.getName(), "built for SPI version 3")
+                .contains("versions 4 to " + SpiVersion.CURRENT)
+                .contains("metadata area", "replaces readManifest/writeManifest")
+                .contains("rebuild the provider against cloudsync-api", "docs/PROVIDERS.md");
+        assertThatThrownBy(() -> providers.require("old")).hasMessageContaining("built for SPI version 3");
+    }
+
+    @Test
+    void with_explicitProviderBuiltForAnOlderSpi_isNotUsed() {
+        Providers providers = Providers.of(new LocalProviderFactory()).with(new FromSpi3());
+
+        assertThat(providers.ids()).containsExactly("local");
+        assertThat(providers.problems()).singleElement().asString().contains("built for SPI version 3");
+    }
+
+    @Test
+    void spiVersion_isFour_andOlderVersionsAreNoLongerSupported() {
+        assertThat(SpiVersion.CURRENT).isEqualTo(4);
+        assertThat(SpiVersion.OLDEST_SUPPORTED).isEqualTo(4);
+        assertThat(new LocalProviderFactory().spiVersion()).isEqualTo(4);
+    }
+
+    @Test
     void load_thirdPartyClaimingAReservedId_isAnError() throws IOException {
         ClassLoader loader = servingServices(FakeS3.class.getName());
 
@@ -154,6 +182,19 @@ class ProvidersTest {
         @Override
         public int spiVersion() {
             return SpiVersion.CURRENT + 1;
+        }
+    }
+
+    /** What a provider compiled against the SPI 3 api reports (the constant was inlined as 3). */
+    public static class FromSpi3 extends Alpha {
+        @Override
+        public String id() {
+            return "old";
+        }
+
+        @Override
+        public int spiVersion() {
+            return 3;
         }
     }
 

@@ -1,11 +1,11 @@
 package io.cloudsync.core;
 
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.core.internal.local.LocalProviderFactory;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ConfigKey;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataObject;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
@@ -51,6 +51,10 @@ final class TestProviders {
         volatile int dieAfterUploads = -1;
         /** Bytes of a path the provider says an interrupted earlier upload had stored (a resumed multipart upload). */
         volatile java.util.function.ToLongFunction<String> resumedBytes = p -> 0;
+        /** Runs after each metadata read has returned from the remote: another writer's moment. */
+        volatile Runnable afterRead = () -> { };
+        /** Runs before each upload reaches the remote, with the upload's path: another writer's moment. */
+        volatile java.util.function.Consumer<String> beforeUpload = p -> { };
         final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
         final List<String> uploaded = new CopyOnWriteArrayList<>();
         final AtomicInteger reads = new AtomicInteger();
@@ -121,20 +125,33 @@ final class TestProviders {
         }
 
         @Override
-        public Optional<Manifest> readManifest(String snapshot) {
+        public Optional<MetadataObject> getMetadata(String name) {
             aliveOrKilled();
             script.reads.incrementAndGet();
             if (script.failRead) {
                 throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "remote unreachable (scripted)");
             }
-            return delegate.readManifest(snapshot);
+            Optional<MetadataObject> read = delegate.getMetadata(name);
+            script.afterRead.run();
+            return read;
         }
 
         @Override
-        public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
             aliveOrKilled();
             script.manifestWrites.incrementAndGet();
-            delegate.writeManifest(snapshot, manifest, precondition);
+            return delegate.putMetadata(name, bytes, precondition);
+        }
+
+        @Override
+        public void deleteMetadata(String name) {
+            aliveOrKilled();
+            delegate.deleteMetadata(name);
+        }
+
+        @Override
+        public Stream<String> listMetadata(String prefix) {
+            return delegate.listMetadata(prefix);
         }
 
         @Override
@@ -151,6 +168,7 @@ final class TestProviders {
                     Thread.currentThread().interrupt();
                 }
             }
+            script.beforeUpload.accept(entry.path());
             UploadReceipt receipt = delegate.upload(snapshot, entry, localFile);
             script.uploaded.add(entry.path());
             Path log = script.uploadLog;

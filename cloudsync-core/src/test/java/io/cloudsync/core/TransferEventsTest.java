@@ -3,7 +3,6 @@ package io.cloudsync.core;
 import io.cloudsync.core.result.SyncResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.SyncListener;
 import io.cloudsync.SyncRequest;
@@ -11,7 +10,8 @@ import io.cloudsync.SyncStatus;
 import io.cloudsync.core.internal.local.LocalProviderFactory;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ConfigKey;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataObject;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
@@ -207,13 +207,23 @@ class TransferEventsTest {
             Provider delegate = local.open(config, secrets);
             return new Provider() {
                 @Override
-                public Optional<Manifest> readManifest(String snapshot) {
-                    return delegate.readManifest(snapshot);
+                public Optional<MetadataObject> getMetadata(String name) {
+                    return delegate.getMetadata(name);
                 }
 
                 @Override
-                public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-                    delegate.writeManifest(snapshot, manifest, precondition);
+                public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+                    return delegate.putMetadata(name, bytes, precondition);
+                }
+
+                @Override
+                public void deleteMetadata(String name) {
+                    delegate.deleteMetadata(name);
+                }
+
+                @Override
+                public java.util.stream.Stream<String> listMetadata(String prefix) {
+                    return delegate.listMetadata(prefix);
                 }
 
                 @Override

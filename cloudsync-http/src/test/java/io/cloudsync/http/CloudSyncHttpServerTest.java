@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.Secret;
 import io.cloudsync.core.CloudSync;
@@ -14,7 +13,8 @@ import io.cloudsync.support.Json;
 import io.cloudsync.core.internal.local.LocalProviderFactory;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ConfigKey;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataObject;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
@@ -542,16 +542,26 @@ class CloudSyncHttpServerTest {
                     .put("directory", config.require("directory")).build(), secrets);
             return new Provider() {
                 @Override
-                public Optional<Manifest> readManifest(String snapshot) {
+                public Optional<MetadataObject> getMetadata(String name) {
                     if (failRead) {
                         throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "remote down (test)");
                     }
-                    return delegate.readManifest(snapshot);
+                    return delegate.getMetadata(name);
                 }
 
                 @Override
-                public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-                    delegate.writeManifest(snapshot, manifest, precondition);
+                public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+                    return delegate.putMetadata(name, bytes, precondition);
+                }
+
+                @Override
+                public void deleteMetadata(String name) {
+                    delegate.deleteMetadata(name);
+                }
+
+                @Override
+                public java.util.stream.Stream<String> listMetadata(String prefix) {
+                    return delegate.listMetadata(prefix);
                 }
 
                 @Override

@@ -8,6 +8,7 @@ import io.cloudsync.PathRules;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
+import io.cloudsync.core.internal.remote.RemoteManifests;
 import io.cloudsync.core.result.PullResult;
 import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.core.internal.hash.Hashing;
@@ -102,7 +103,7 @@ public final class Pull {
         if (Files.exists(base) && !Files.isDirectory(base)) {
             throw new ConfigurationException("pull target " + base + " is not a folder; give a folder (it is created when missing)");
         }
-        Manifest manifest = retry.call(() -> provider.readManifest(snapshot))
+        Manifest manifest = new RemoteManifests(provider, retry).read(snapshot)
                 .orElseThrow(() -> new CloudSyncException("service \"" + service + "\" has no manifest for snapshot \""
                         + snapshot + "\", so there is nothing to pull; check the snapshot name, or run a sync first"));
         manifest = only.select(manifest, "pull");

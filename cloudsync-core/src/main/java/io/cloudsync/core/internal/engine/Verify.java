@@ -6,6 +6,7 @@ import io.cloudsync.ManifestEntry;
 import io.cloudsync.PathRules;
 import io.cloudsync.core.result.VerifyResult;
 import io.cloudsync.core.internal.hash.Hashing;
+import io.cloudsync.core.internal.remote.RemoteManifests;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
@@ -98,7 +99,7 @@ public final class Verify {
             throw new IllegalArgumentException("sample must be a percentage from 0 to 100, was " + samplePercent);
         }
         long started = System.nanoTime();
-        Manifest manifest = retry.call(() -> provider.readManifest(snapshot))
+        Manifest manifest = new RemoteManifests(provider, retry).read(snapshot)
                 .orElseThrow(() -> new CloudSyncException("service \"" + service + "\" has no manifest for snapshot \""
                         + snapshot + "\", so there is nothing to verify; check the snapshot name, or run a sync first"));
         manifest = only.select(manifest, "verify");

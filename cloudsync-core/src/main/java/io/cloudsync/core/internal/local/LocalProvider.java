@@ -1,13 +1,12 @@
 package io.cloudsync.core.internal.local;
 
 import io.cloudsync.Digests;
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.ManifestFormatException;
 import io.cloudsync.PathRules;
-import io.cloudsync.core.ManifestJson;
 import io.cloudsync.support.AtomicFiles;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataObject;
+import io.cloudsync.spi.MetadataPrecondition;
+import io.cloudsync.spi.Names;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.RemoteEntry;
@@ -15,8 +14,6 @@ import io.cloudsync.spi.UploadReceipt;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
@@ -44,36 +41,46 @@ import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
- * A folder as the remote. Files at {@code <directory>/<snapshot>/<path>}, manifests at
- * {@code <directory>/.cloudsync/manifests/<snapshot>.json}. Uploads are copied to a staging file in
- * {@code <directory>/.cloudsync/staging/} while being hashed, checked against the expected sha256,
- * and moved into place atomically, so a failed or interrupted upload never leaves a partial file
- * under the final name. The staging folder is outside every snapshot folder (snapshot names start
- * with a letter or digit), so no project file can collide with a staging file, {@link #list} never
- * sees one and {@link #delete} never touches anything but the named file. It is on the same file
- * system as the snapshots (both are in {@code <directory>}), which the atomic move needs; staging
- * names are short and fixed-length, so a file whose name has the file system's full 255 bytes can be
- * staged too. A staging file left by a killed upload is removed by the first upload of a later
- * provider once it is {@link #STALE_STAGING} old.
+ * A folder as the remote. Files at {@code <directory>/<snapshot>/<path>}; the metadata area is
+ * {@code <directory>/.cloudsync/}, metadata object {@code N} being the file {@code .cloudsync/N} (so
+ * the manifest {@code manifests/<snapshot>.json} is where cloudsync has always kept it). Uploads and
+ * copies are written to a staging file in {@code <directory>/.cloudsync/.cs-staging/} while being
+ * hashed, checked against the expected sha256, and moved into place atomically, so a failed or
+ * interrupted upload never leaves a partial file under the final name. The staging folder is outside
+ * every snapshot folder ({@value Names#RESERVED_SNAPSHOT} is no snapshot name), so no project file can
+ * collide with a staging file, {@link #list} never sees one and {@link #delete} never touches
+ * anything but the named file. It is on the same file system as the snapshots (both are in
+ * {@code <directory>}), which the atomic move needs; staging names are short and fixed-length, so a
+ * file whose name has the file system's full 255 bytes can be staged too. A staging file left by a
+ * killed upload is removed by the first upload of a later provider once it is {@link #STALE_STAGING}
+ * old.
+ *
+ * <p>Inside the metadata area, every name with a segment that starts with {@value #PRIVATE_PREFIX} is
+ * the provider's own: the staging folder, the lock file, and the temporary files of atomic writes
+ * ({@link AtomicFiles#tempName()}). Such metadata names are refused and never listed.
  */
 final class LocalProvider implements Provider {
 
-    private static final String MANIFESTS = ".cloudsync/manifests";
-    private static final String STAGING = ".cloudsync/staging";
+    private static final String AREA = Names.RESERVED_SNAPSHOT;
+    /** The start of every name in the metadata area that is the provider's own, not a metadata object. */
+    static final String PRIVATE_PREFIX = AtomicFiles.TEMP_PREFIX;
+    private static final String STAGING = AREA + "/" + PRIVATE_PREFIX + "staging";
+    /** Where versions before SPI 4 staged uploads; a later upload sweeps what killed runs left there. */
+    private static final String LEGACY_STAGING = AREA + "/staging";
 
     /**
      * How old a staging file must be before an upload takes it for the leftover of a killed run and
      * deletes it: far longer than any single upload takes.
      */
     static final Duration STALE_STAGING = Duration.ofDays(2);
-    private static final java.util.concurrent.ConcurrentMap<Path, Object> MANIFEST_LOCKS =
-            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Path directory;
     private final AtomicBoolean stagingSwept = new AtomicBoolean();
+    private final LocalMetadataArea metadata;
 
     LocalProvider(Path directory) {
         this.directory = directory.toAbsolutePath().normalize();
+        this.metadata = new LocalMetadataArea(this.directory.resolve(AREA), this.directory);
     }
 
     /** The staging folder; package-private for tests. */
@@ -81,12 +88,8 @@ final class LocalProvider implements Provider {
         return directory.resolve(STAGING);
     }
 
-    private Path manifestFile(String snapshot) {
-        return directory.resolve(MANIFESTS).resolve(snapshot + ".json");
-    }
-
     private Path snapshotDir(String snapshot) {
-        return directory.resolve(snapshot);
+        return directory.resolve(Names.requireSnapshot(snapshot));
     }
 
     /** Resolves a manifest path under the snapshot, refusing anything that would leave it. */
@@ -113,6 +116,7 @@ final class LocalProvider implements Provider {
         Path staging = Files.createDirectories(stagingDir());
         if (stagingSwept.compareAndSet(false, true)) {
             sweepStaging(staging);
+            sweepStaging(directory.resolve(LEGACY_STAGING));
         }
         while (true) {
             Path temp = staging.resolve(AtomicFiles.tempName());
@@ -166,62 +170,26 @@ final class LocalProvider implements Provider {
         }
     }
 
+    // ------------------------------------------------------------------ metadata area
+
     @Override
-    public Optional<Manifest> readManifest(String snapshot) {
-        Path file = manifestFile(snapshot);
-        try {
-            if (!Files.exists(file)) {
-                return Optional.empty();
-            }
-            return Optional.of(ManifestJson.read(file));
-        } catch (ManifestFormatException e) {
-            throw new ProviderException(ProviderException.Kind.INTEGRITY, "the manifest of snapshot \"" + snapshot
-                    + "\" in " + directory + " is damaged: " + e.getMessage(), null, e);
-        } catch (RuntimeException e) {
-            throw map(e, null, "read the manifest of snapshot \"" + snapshot + '"');
-        }
+    public Optional<MetadataObject> getMetadata(String name) {
+        return metadata.get(name);
     }
 
     @Override
-    public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-        Path file = manifestFile(snapshot);
-        try {
-            Files.createDirectories(file.getParent());
-            Path lockFile = file.resolveSibling(snapshot + ".json.lock");
-            // The file lock keeps other processes out; it cannot be taken twice in one JVM, so threads
-            // of this process queue on a monitor first.
-            synchronized (MANIFEST_LOCKS.computeIfAbsent(lockFile, k -> new Object())) {
-                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock ignored = channel.lock()) {
-                    checkPrecondition(snapshot, file, precondition);
-                    AtomicFiles.write(file, ManifestJson.toBytes(manifest));
-                }
-            }
-        } catch (IOException e) {
-            throw map(e, null, "write the manifest of snapshot \"" + snapshot + '"');
-        }
+    public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+        return metadata.put(name, bytes, precondition);
     }
 
-    private void checkPrecondition(String snapshot, Path file, ManifestPrecondition precondition) {
-        switch (precondition.kind()) {
-            case NONE -> {
-            }
-            case ABSENT -> {
-                if (Files.exists(file)) {
-                    throw new ProviderException(ProviderException.Kind.CONFLICT, "snapshot \"" + snapshot
-                            + "\" already has a manifest in " + directory + "; another run wrote it first");
-                }
-            }
-            case CHECKSUM -> {
-                Optional<Manifest> current = readManifest(snapshot);
-                String expected = precondition.checksum().orElseThrow();
-                if (current.isEmpty() || !current.get().checksum().equals(expected)) {
-                    throw new ProviderException(ProviderException.Kind.CONFLICT, "the manifest of snapshot \"" + snapshot
-                            + "\" in " + directory + " changed since it was read (expected checksum " + expected
-                            + ", found " + current.map(Manifest::checksum).orElse("none") + "); run again to re-plan");
-                }
-            }
-        }
+    @Override
+    public void deleteMetadata(String name) {
+        metadata.delete(name);
+    }
+
+    @Override
+    public Stream<String> listMetadata(String prefix) {
+        return metadata.list(prefix);
     }
 
     /**
@@ -255,21 +223,50 @@ final class LocalProvider implements Provider {
     @Override
     public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, LongConsumer sent) {
         Path target = fileOf(snapshot, entry.path());
+        try (InputStream in = Files.newInputStream(localFile)) {
+            return store(target, entry, in, sent, "upload", "the local file changed during the run");
+        } catch (IOException e) {
+            throw map(e, entry.path(), "upload \"" + entry.path() + '"');
+        }
+    }
+
+    /**
+     * A copy through a staging file, as an upload stores, with the source's bytes hashed on the way.
+     * Never a hard link: the copy carries its own mtime, which a link would share with the source.
+     */
+    @Override
+    public UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+        Path source = fileOf(snapshot, sourcePath);
+        Path file = fileOf(snapshot, target.path());
+        try (InputStream in = openFile(source, sourcePath, snapshot)) {
+            return store(file, target, in, n -> { }, "copy from \"" + sourcePath + "\" to",
+                    "the stored source is not what the copy's entry says");
+        } catch (IOException e) {
+            throw map(e, target.path(), "copy \"" + sourcePath + "\" to \"" + target.path() + '"');
+        }
+    }
+
+    /**
+     * Writes {@code source} to a staging file while hashing it, checks it against {@code entry}, and
+     * moves it over {@code target} atomically with the entry's mtime.
+     */
+    private UploadReceipt store(Path target, ManifestEntry entry, InputStream source, LongConsumer sent, String what,
+                                String mismatchCause) throws IOException {
         Path temp = null;
         try {
             Files.createDirectories(target.getParent());
             temp = newStagingFile();
             MessageDigest digest = Digests.sha256();
             long copied;
-            try (InputStream in = new DigestInputStream(Files.newInputStream(localFile), digest);
+            try (InputStream in = new DigestInputStream(source, digest);
                  OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 copied = copy(in, out, entry.size(), sent);
             }
             String actual = Digests.hex(digest.digest());
             if (!actual.equals(entry.sha256()) || copied != entry.size()) {
-                throw new ProviderException(ProviderException.Kind.INTEGRITY, "upload of \"" + entry.path()
+                throw new ProviderException(ProviderException.Kind.INTEGRITY, what + " \"" + entry.path()
                         + "\" refused: the bytes read (" + copied + " bytes, sha256 " + actual + ") do not match the manifest ("
-                        + entry.size() + " bytes, sha256 " + entry.sha256() + "); the local file changed during the run",
+                        + entry.size() + " bytes, sha256 " + entry.sha256() + "); " + mismatchCause,
                         entry.path(), null);
             }
             commit(temp, target);
@@ -279,8 +276,6 @@ final class LocalProvider implements Provider {
             Files.setLastModifiedTime(target, FileTime.from(entry.mtime()));
             sent.accept(copied);
             return UploadReceipt.verified(entry.path(), copied, actual);
-        } catch (IOException e) {
-            throw map(e, entry.path(), "upload \"" + entry.path() + '"');
         } finally {
             if (temp != null) {
                 try {
@@ -405,6 +400,11 @@ final class LocalProvider implements Provider {
     }
 
     private ProviderException map(Throwable e, String path, String what) {
+        return map(directory, e, path, what);
+    }
+
+    /** A failure as a {@link ProviderException} of the right kind, saying what could not be done where. */
+    static ProviderException map(Path directory, Throwable e, String path, String what) {
         if (e instanceof ProviderException pe) {
             return pe;
         }

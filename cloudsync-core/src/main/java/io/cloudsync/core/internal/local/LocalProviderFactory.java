@@ -15,7 +15,8 @@ public final class LocalProviderFactory implements ProviderFactory {
 
     /** The folder that holds snapshots and manifests. */
     public static final ConfigKey DIRECTORY = ConfigKey.required("directory",
-            "Folder that holds the snapshots (<directory>/<snapshot>/<path>) and manifests (<directory>/.cloudsync/manifests)");
+            "Folder that holds the snapshots (<directory>/<snapshot>/<path>) and the metadata area with the manifests"
+            + " (<directory>/.cloudsync/manifests)");
 
     /** Required by ServiceLoader. */
     public LocalProviderFactory() {
@@ -38,7 +39,8 @@ public final class LocalProviderFactory implements ProviderFactory {
 
     @Override
     public Set<Capability> capabilities() {
-        return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_MANIFEST_WRITE, Capability.LISTING);
+        return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING,
+                Capability.SERVER_SIDE_COPY);
     }
 
     @Override

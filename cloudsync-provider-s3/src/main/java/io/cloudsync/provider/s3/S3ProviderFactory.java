@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * The {@code s3} provider: Amazon S3 and S3-compatible stores (MinIO, Ceph, R2, LocalStack...),
- * on the AWS SDK for Java v2. Files of a snapshot live at {@code <prefix>/<snapshot>/<path>}, its
- * manifest at {@code <prefix>/.cloudsync/manifests/<snapshot>.json}. Credentials come from the vault
+ * on the AWS SDK for Java v2. Files of a snapshot live at {@code <prefix>/<snapshot>/<path>}, the
+ * engine's metadata objects (such as the manifest {@code manifests/<snapshot>.json}) at
+ * {@code <prefix>/.cloudsync/<name>}. Credentials come from the vault
  * key {@code cloud_sync.s3}, a JSON object {@code {"access_key_id": ..., "secret_access_key": ...,
  * "session_token": ...}} ({@code session_token}, or its AWS CLI name {@code aws_session_token}, optional),
  * or, when the vault has none, from the SDK's default credential chain (environment, profile files, SSO, container and instance roles).
@@ -70,7 +71,8 @@ public final class S3ProviderFactory implements ProviderFactory {
 
     // Why each is declared, and what it rests on, is in docs/S3.md ("Capabilities").
     private static final Set<Capability> CAPABILITIES = Set.of(Capability.SERVER_SHA256,
-            Capability.CONDITIONAL_MANIFEST_WRITE, Capability.RESUMABLE_UPLOAD, Capability.LISTING);
+            Capability.CONDITIONAL_METADATA_PUT, Capability.RESUMABLE_UPLOAD, Capability.LISTING,
+            Capability.SERVER_SIDE_COPY);
 
     /** Required by {@link java.util.ServiceLoader}. Cheap: no SDK classes, no network. */
     public S3ProviderFactory() {

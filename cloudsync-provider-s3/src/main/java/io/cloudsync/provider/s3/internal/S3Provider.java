@@ -1,11 +1,9 @@
 package io.cloudsync.provider.s3.internal;
 
 import io.cloudsync.Digests;
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.ManifestFormatException;
-import io.cloudsync.support.AtomicFiles;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataObject;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
@@ -13,6 +11,7 @@ import io.cloudsync.spi.ProviderException.Kind;
 import io.cloudsync.spi.RemoteEntry;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.support.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +22,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -32,7 +32,6 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -50,7 +49,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -67,8 +65,6 @@ public final class S3Provider implements Provider {
     static final String META_SHA256 = "sha256";
     /** User metadata key (x-amz-meta-mtime): seconds since the epoch with nanoseconds, as rclone writes it. */
     static final String META_MTIME = "mtime";
-    /** User metadata key of manifests: the manifest's content checksum, for compare-and-set without a GET. */
-    static final String META_MANIFEST_CHECKSUM = "cloudsync-manifest-checksum";
 
     private final S3Settings settings;
     private final S3Client s3;
@@ -76,13 +72,9 @@ public final class S3Provider implements Provider {
     private final KeyLayout layout;
     private final ExecutorService partPool;
     private final MultipartUploader multipart;
-    private final Map<String, StoredManifest> manifestTags = new ConcurrentHashMap<>();
+    private final S3Copier copier;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int listPageSize = 1000;
-
-    /** The ETag of the manifest last read or written, so that a compare-and-set needs no extra request. */
-    private record StoredManifest(String checksum, String etag) {
-    }
 
     private S3Provider(S3Settings settings, S3Client s3, AutoCloseable credentials, Clock clock) {
         this.settings = settings;
@@ -98,6 +90,7 @@ public final class S3Provider implements Provider {
         this.partPool = Executors.newFixedThreadPool(settings.parallelParts(), factory);
         this.multipart = new MultipartUploader(s3, settings, partPool,
                 settings.stateDir().map(UploadStateStore::new).orElse(null), clock);
+        this.copier = new S3Copier(s3, settings.bucket(), partPool);
     }
 
     /**
@@ -127,96 +120,115 @@ public final class S3Provider implements Provider {
         return provider;
     }
 
+    // ------------------------------------------------------------------ metadata area
+
     @Override
-    public Optional<Manifest> readManifest(String snapshot) {
-        String key = layout.manifestKey(snapshot);
-        String url = layout.url(key);
+    public Optional<MetadataObject> getMetadata(String name) {
+        String key = layout.metadataKey(name);
         ResponseBytes<GetObjectResponse> bytes;
         try {
             bytes = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key));
         } catch (SdkException e) {
             if (S3Errors.isNotFound(e)) {
-                manifestTags.remove(snapshot);
                 return Optional.empty();
             }
-            throw S3Errors.map(e, "read the manifest", url, null, settings.bucket());
+            throw S3Errors.map(e, "read", layout.url(key), null, settings.bucket());
         }
-        Manifest manifest;
-        try {
-            manifest = io.cloudsync.core.ManifestJson.fromBytes(bytes.asByteArray(), url);
-        } catch (ManifestFormatException e) {
-            throw new ProviderException(Kind.INTEGRITY, e.getMessage(), null, e);
-        }
-        manifestTags.put(snapshot, new StoredManifest(manifest.checksum(), bytes.response().eTag()));
-        return Optional.of(manifest);
+        return Optional.of(new MetadataObject(bytes.asByteArray(), versionOf(bytes.response().eTag(), "read", key)));
     }
 
+    /**
+     * One PutObject: {@code ifAbsent} sends {@code If-None-Match: *}, {@code ifVersion(tag)} sends
+     * {@code If-Match: tag} (the tag is the ETag), so the store decides the condition atomically with
+     * the write; its 412 (or 409 ConditionalRequestConflict for racing writes, or 404 for If-Match on
+     * a missing key) is a {@code CONFLICT}.
+     */
     @Override
-    public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-        String key = layout.manifestKey(snapshot);
+    public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+        String key = layout.metadataKey(name);
         String url = layout.url(key);
-        byte[] bytes = io.cloudsync.core.ManifestJson.toBytes(manifest);
         PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(settings.bucket()).key(key)
-                .contentType("application/json").contentLength((long) bytes.length)
-                .checksumSHA256(base64(sha256(bytes)))
-                .metadata(Map.of(META_MANIFEST_CHECKSUM, manifest.checksum()));
+                .contentType(name.endsWith(".json") ? "application/json" : "application/octet-stream")
+                .contentLength((long) bytes.length)
+                .checksumSHA256(base64(sha256(bytes)));
         switch (precondition.kind()) {
             case NONE -> { }
             case ABSENT -> request.ifNoneMatch("*");
-            case CHECKSUM -> request.ifMatch(etagOf(snapshot, key, url, precondition.checksum().orElseThrow()));
+            case VERSION -> request.ifMatch(precondition.version().orElseThrow());
         }
+        PutObjectResponse response;
         try {
-            PutObjectResponse response = s3.putObject(request.build(), RequestBody.fromBytes(bytes));
-            manifestTags.put(snapshot, new StoredManifest(manifest.checksum(), response.eTag()));
+            response = s3.putObject(request.build(), RequestBody.fromBytes(bytes));
         } catch (SdkException e) {
-            manifestTags.remove(snapshot);
-            if (S3Errors.isPreconditionFailed(e)) {
-                throw new ProviderException(Kind.CONFLICT, "manifest " + url + " was not written: " + describe(precondition)
-                        + " no longer holds; another run changed it", null, e);
+            if (S3Errors.isPreconditionFailed(e)
+                    || (precondition.kind() == MetadataPrecondition.Kind.VERSION && S3Errors.isNotFound(e))) {
+                throw new ProviderException(Kind.CONFLICT, url + " was not written: " + describe(precondition)
+                        + " no longer holds; another run changed it (" + S3Errors.code(e) + ", HTTP " + S3Errors.status(e) + ')',
+                        null, e);
             }
-            throw S3Errors.map(e, "write the manifest", url, null, settings.bucket());
+            throw S3Errors.map(e, "write", url, null, settings.bucket());
+        }
+        return versionOf(response.eTag(), "write", key);
+    }
+
+    @Override
+    public void deleteMetadata(String name) {
+        String key = layout.metadataKey(name);
+        try {
+            s3.deleteObject(b -> b.bucket(settings.bucket()).key(key)); // 204 for a missing key too
+        } catch (SdkException e) {
+            if (!S3Errors.isNotFound(e)) {
+                throw S3Errors.map(e, "delete", layout.url(key), null, settings.bucket());
+            }
         }
     }
 
-    /** The ETag of the stored manifest, checked to have {@code checksum}; CONFLICT when it has not. */
-    private String etagOf(String snapshot, String key, String url, String checksum) {
-        StoredManifest known = manifestTags.get(snapshot);
-        if (known != null && known.checksum().equals(checksum) && known.etag() != null) {
-            return known.etag(); // If-Match still makes the store check that nothing changed since
-        }
-        HeadObjectResponse head;
+    /**
+     * Pages through ListObjectsV2 under {@code <prefix>/.cloudsync/<name prefix>} and sorts the names
+     * by {@code String} order (S3 lists in UTF-8 byte order, which differs above U+FFFF). Keys that are
+     * no valid metadata name (such as {@code dir/} markers made by consoles) are skipped.
+     */
+    @Override
+    public Stream<String> listMetadata(String prefix) {
+        String keyPrefix = layout.metadataPrefix() + KeyLayout.requireMetadataPrefix(prefix);
+        String url = layout.url(keyPrefix);
+        List<String> names = new ArrayList<>();
         try {
-            head = s3.headObject(b -> b.bucket(settings.bucket()).key(key));
+            int pageSize = listPageSize;
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(keyPrefix).maxKeys(pageSize))
+                    .contents()) {
+                Optional<String> name = layout.metadataNameOf(o.key());
+                if (name.isPresent()) {
+                    names.add(name.get());
+                } else {
+                    LOG.warn("s3.list_metadata.skip key={} reason=not_a_metadata_name", o.key());
+                }
+            }
         } catch (SdkException e) {
-            if (S3Errors.isNotFound(e)) {
-                throw new ProviderException(Kind.CONFLICT, "manifest " + url + " was not written: expected a stored manifest"
-                        + " with checksum " + checksum + " but there is none", null, e);
-            }
-            throw S3Errors.map(e, "check the manifest", url, null, settings.bucket());
+            throw S3Errors.map(e, "list", url, null, settings.bucket());
         }
-        String stored = head.metadata().get(META_MANIFEST_CHECKSUM);
-        if (stored == null) {
-            Optional<Manifest> read = readManifest(snapshot);
-            stored = read.map(Manifest::checksum).orElse(null);
-            StoredManifest tag = manifestTags.get(snapshot);
-            if (checksum.equals(stored) && tag != null) {
-                return tag.etag();
-            }
-        }
-        if (!checksum.equals(stored)) {
-            throw new ProviderException(Kind.CONFLICT, "manifest " + url + " was not written: expected checksum " + checksum
-                    + " but the stored manifest has " + stored + "; another run changed it", null, null);
-        }
-        return head.eTag();
+        names.sort(null);
+        return names.stream();
     }
 
-    private static String describe(ManifestPrecondition p) {
+    private String versionOf(String etag, String action, String key) {
+        if (etag == null || etag.isEmpty()) {
+            throw new ProviderException(Kind.PERMANENT, "cannot " + action + ' ' + layout.url(key) + ": the store answered"
+                    + " without an ETag, which the s3 provider needs as the version of metadata objects (use a store that"
+                    + " returns ETags, as every S3-compatible one should)", null, null);
+        }
+        return etag;
+    }
+
+    private static String describe(MetadataPrecondition p) {
         return switch (p.kind()) {
             case NONE -> "no condition";
-            case ABSENT -> "the condition 'no manifest stored yet'";
-            case CHECKSUM -> "the condition 'stored manifest has checksum " + p.checksum().orElse("") + "'";
+            case ABSENT -> "the condition 'nothing stored yet'";
+            case VERSION -> "the condition 'stored object has version " + p.version().orElse("") + "'";
         };
     }
+
+    // ------------------------------------------------------------------ files
 
     @Override
     public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
@@ -284,6 +296,24 @@ public final class S3Provider implements Provider {
                     + response.checksumSHA256() + " (base64) instead of " + expected + "; the object was deleted",
                     entry.path(), null);
         }
+    }
+
+    /**
+     * CopyObject up to 5 GiB, UploadPartCopy above, with the target's sha256 and mtime as metadata.
+     * The receipt is verified only when the store reports a SHA-256 it computed over the copy and that
+     * matches {@code target.sha256()} (a single CopyObject on AWS S3 and S3Mock).
+     */
+    @Override
+    public UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+        String sourceKey = layout.fileKey(snapshot, sourcePath);
+        String targetKey = layout.fileKey(snapshot, target.path());
+        Map<String, String> metadata = Map.of(META_SHA256, target.sha256(), META_MTIME, formatMtime(target.mtime()));
+        return copier.copy(sourceKey, targetKey, layout.url(sourceKey), layout.url(targetKey), target, metadata);
+    }
+
+    /** For tests of the multipart copy: copies of more than {@code bytes} go in parts of {@code part} bytes. */
+    void multipartCopyAbove(long bytes, long part) {
+        copier.multipartAbove(bytes, part);
     }
 
     @Override

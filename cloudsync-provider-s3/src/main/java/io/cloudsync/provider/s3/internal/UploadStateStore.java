@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.Digests;
-import io.cloudsync.support.AtomicFiles;
-import io.cloudsync.support.Json;
 import io.cloudsync.spi.ProviderException;
+import io.cloudsync.support.Json;
+import io.cloudsync.support.StateStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,42 +20,44 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Multipart resume records under {@code <state folder>/s3-multipart/<sha256 of bucket and key>.json},
- * each written atomically and durably through {@link AtomicFiles} after every acknowledged part.
+ * kept by the shared {@link StateStore} (temp file, fsync, atomic move after every acknowledged part).
+ * The record format and the file names are those of the code before the support module: the name
+ * is {@code sha256(bucket + '\0' + key)}, not {@link StateStore#key}, so uploads that code started
+ * still resume.
  */
 final class UploadStateStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadStateStore.class);
     private static final int VERSION = 1;
+    static final String FOLDER = "s3-multipart";
 
-    private final Path dir;
+    private final StateStore store;
 
     UploadStateStore(Path stateDirectory) {
-        this.dir = stateDirectory.resolve("s3-multipart");
+        this.store = StateStore.inFolder(stateDirectory.resolve(FOLDER));
     }
 
-    Path fileFor(String bucket, String key) {
+    /** The record's key (its file name without {@code .json}), as the code before SPI 4 named it. */
+    static String keyFor(String bucket, String key) {
         var digest = Digests.sha256();
         digest.update(bucket.getBytes(StandardCharsets.UTF_8));
         digest.update((byte) 0);
         digest.update(key.getBytes(StandardCharsets.UTF_8));
-        return dir.resolve(Digests.hex(digest.digest()) + ".json");
+        return Digests.hex(digest.digest());
     }
 
     Optional<UploadRecord> load(String bucket, String key) {
-        return read(fileFor(bucket, key)).filter(r -> r.bucket().equals(bucket) && r.key().equals(key));
+        String id = keyFor(bucket, key);
+        return store.load(id).flatMap(n -> parse(id, n)).filter(r -> r.bucket().equals(bucket) && r.key().equals(key));
     }
 
     List<UploadRecord> all() {
         List<UploadRecord> records = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return records;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
-            for (Path f : files) {
-                read(f).ifPresent(records::add);
-            }
-        } catch (IOException e) {
-            LOG.warn("s3.multipart.state_unreadable dir={} error={}", dir, e.toString());
+        for (ObjectNode n : store.all()) {
+            JsonNode bucket = n.get("bucket");
+            JsonNode key = n.get("key");
+            String id = bucket != null && key != null ? keyFor(bucket.asText(), key.asText()) : null;
+            parse(id, n).ifPresent(records::add);
         }
         return records;
     }
@@ -78,27 +77,23 @@ final class UploadStateStore {
         for (UploadRecord.Part p : r.parts().values()) {
             parts.addObject().put("number", p.number()).put("etag", p.etag()).put("sha256", p.sha256()).put("size", p.size());
         }
-        Path file = fileFor(r.bucket(), r.key());
+        String id = keyFor(r.bucket(), r.key());
         try {
-            AtomicFiles.write(file, Json.mapper().writeValueAsBytes(root));
+            store.save(id, root);
         } catch (IOException e) {
             throw new ProviderException(ProviderException.Kind.PERMANENT, "cannot write the multipart resume record "
-                    + file + ": " + e + " (check that the state folder is writable)", null, e);
+                    + FOLDER + "/" + id + ".json in the state folder: " + e + " (check that the state folder is writable)",
+                    null, e);
         }
     }
 
     void delete(String bucket, String key) {
-        Path file = fileFor(bucket, key);
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("s3.multipart.state_delete_failed file={} error={}", file, e.toString());
-        }
+        store.delete(keyFor(bucket, key));
     }
 
-    private Optional<UploadRecord> read(Path file) {
+    /** The record, or empty (and the record removed) when it is not one this code can resume. */
+    private Optional<UploadRecord> parse(String id, JsonNode n) {
         try {
-            JsonNode n = Json.mapper().readTree(Files.readAllBytes(file));
             if (n.path("version").asInt() != VERSION) {
                 throw new IllegalArgumentException("unknown version " + n.path("version"));
             }
@@ -111,15 +106,11 @@ final class UploadStateStore {
             return Optional.of(new UploadRecord(text(n, "bucket"), text(n, "key"), text(n, "upload_id"),
                     n.path("size").asLong(), Instant.parse(text(n, "mtime")), text(n, "sha256"), n.path("part_size").asLong(),
                     Instant.parse(text(n, "created_at")), parts));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // A damaged record only costs a fresh upload; the orphaned upload is left to the bucket's lifecycle rule.
-            LOG.warn("s3.multipart.state_damaged file={} error={}", file, e.toString());
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // reported above
+            LOG.warn("s3.multipart.state_damaged record={} error={}", id, e.toString());
+            if (id != null) {
+                store.delete(id);
             }
             return Optional.empty();
         }

@@ -73,7 +73,7 @@ final class S3Contracts {
     }
 
     /**
-     * The S3 factory without {@link Capability#CONDITIONAL_MANIFEST_WRITE}, for the contract runs on the
+     * The S3 factory without {@link Capability#CONDITIONAL_METADATA_PUT}, for the contract runs on the
      * embedded servers. Both check If-Match / If-None-Match one request at a time (the provider's own
      * tests show a stale precondition refused with 412 by either server), but neither decides racing
      * conditional writes atomically: R5.03 saw two of four racing writers succeed on S3Proxy every time
@@ -96,7 +96,7 @@ final class S3Contracts {
             @Override
             public Set<Capability> capabilities() {
                 Set<Capability> c = EnumSet.copyOf(s3.capabilities());
-                c.remove(Capability.CONDITIONAL_MANIFEST_WRITE);
+                c.remove(Capability.CONDITIONAL_METADATA_PUT);
                 return c;
             }
 

@@ -3,9 +3,11 @@ package io.cloudsync.provider.s3.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cloudsync.ManifestEntry;
 import io.cloudsync.Secret;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.Secrets;
+import io.cloudsync.spi.UploadReceipt;
 import io.cloudsync.testkit.s3.EmbeddedS3Server;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +36,7 @@ class S3ProviderOnS3ProxyTest extends S3ProviderTestBase {
         S3Provider p = open(config().build(), EmbeddedS3Server.credentials(S3.accessKeyId(), "wrong-secret-value"),
                 Clock.systemUTC());
 
-        assertThatThrownBy(() -> p.readManifest("snap")).isInstanceOfSatisfying(ProviderException.class, ex -> {
+        assertThatThrownBy(() -> p.getMetadata("manifests/snap.json")).isInstanceOfSatisfying(ProviderException.class, ex -> {
             assertThat(ex.kind()).isEqualTo(ProviderException.Kind.AUTHENTICATION);
             assertThat(ex.stopsRun()).isTrue();
             assertThat(ex.getMessage()).contains("cloud_sync.s3").doesNotContain("wrong-secret-value");
@@ -55,7 +57,7 @@ class S3ProviderOnS3ProxyTest extends S3ProviderTestBase {
                 + "\",\"session_token\":\"token-123\"}";
         S3Provider p = open(config().build(), Secrets.of(Map.of("cloud_sync.s3", Secret.of(json))), Clock.systemUTC());
 
-        assertThat(p.readManifest("snap")).isEmpty();
+        assertThat(p.getMetadata("manifests/snap.json")).isEmpty();
     }
 
     @Test
@@ -63,11 +65,11 @@ class S3ProviderOnS3ProxyTest extends S3ProviderTestBase {
         // the chain's first source is the aws.accessKeyId / aws.secretAccessKey system properties
         withSystemProperties(Map.of("aws.accessKeyId", S3.accessKeyId(), "aws.secretAccessKey", S3.secretAccessKey()), () -> {
             S3Provider p = open(config().build(), Secrets.none(), Clock.systemUTC());
-            assertThat(p.readManifest("snap")).isEmpty();
+            assertThat(p.getMetadata("manifests/snap.json")).isEmpty();
         });
         withSystemProperties(Map.of("aws.accessKeyId", S3.accessKeyId(), "aws.secretAccessKey", "wrong"), () -> {
             S3Provider p = open(config().build(), Secrets.none(), Clock.systemUTC());
-            assertThatThrownBy(() -> p.readManifest("snap")).isInstanceOfSatisfying(ProviderException.class,
+            assertThatThrownBy(() -> p.getMetadata("manifests/snap.json")).isInstanceOfSatisfying(ProviderException.class,
                     ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.AUTHENTICATION));
         });
     }
@@ -81,11 +83,25 @@ class S3ProviderOnS3ProxyTest extends S3ProviderTestBase {
         withSystemProperties(Map.of("aws.sharedCredentialsFile", credentials.toString(), "aws.configFile", awsConfig.toString()),
                 () -> {
                     S3Provider p = open(config().put("profile", "cloudsync-test").build(), Secrets.none(), Clock.systemUTC());
-                    assertThat(p.readManifest("snap")).isEmpty();
+                    assertThat(p.getMetadata("manifests/snap.json")).isEmpty();
                     S3Provider wrong = open(config().put("profile", "other").build(), Secrets.none(), Clock.systemUTC());
-                    assertThatThrownBy(() -> wrong.readManifest("snap")).isInstanceOfSatisfying(ProviderException.class,
+                    assertThatThrownBy(() -> wrong.getMetadata("manifests/snap.json")).isInstanceOfSatisfying(ProviderException.class,
                             ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.AUTHENTICATION));
                 });
+    }
+
+    @Test
+    void copy_onAStoreThatReportsNoChecksum_isAnUnverifiedReceipt() throws IOException {
+        S3Provider p = open();
+        Path f = file("a.bin", 70_000, 24);
+        ManifestEntry e = entry("a.bin", f);
+        p.upload("snap", e, f);
+
+        UploadReceipt receipt = p.copy("snap", "a.bin", new ManifestEntry("b.bin", e.size(), MTIME,
+                e.sha256()));
+
+        assertThat(receipt.serverVerified()).isFalse();
+        assertThat(Files.mismatch(f, downloaded(p, "snap", "b.bin"))).isEqualTo(-1);
     }
 
     private static void withSystemProperties(Map<String, String> properties, Runnable body) {

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudsync.Digests;
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.core.internal.hash.Hashing;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataObject;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.RemoteEntry;
@@ -15,6 +14,7 @@ import io.cloudsync.spi.Secrets;
 import io.cloudsync.spi.UploadReceipt;
 import io.cloudsync.testkit.s3.S3Fixture;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,10 +33,12 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /** Behaviour every S3-compatible server must show through the provider; one subclass per fixture. */
@@ -97,8 +99,16 @@ abstract class S3ProviderTestBase {
         return Files.write(dir.resolve(name), bytes);
     }
 
+    static String sha256(Path file) throws IOException {
+        return sha256(Files.readAllBytes(file));
+    }
+
+    static String sha256(byte[] bytes) {
+        return Digests.hex(Digests.sha256().digest(bytes));
+    }
+
     static ManifestEntry entry(String path, Path file) throws IOException {
-        return new ManifestEntry(path, Files.size(file), MTIME, Hashing.sha256(file));
+        return new ManifestEntry(path, Files.size(file), MTIME, sha256(file));
     }
 
     String key(String snapshot, String path) {
@@ -189,7 +199,7 @@ abstract class S3ProviderTestBase {
         Recorder recorder = new Recorder();
         S3Provider p = open(recorder);
         Path f = file("a.bin", 5000, 3);
-        ManifestEntry lie = new ManifestEntry("a.bin", 5000, MTIME, Hashing.sha256(file("other", 5000, 4)));
+        ManifestEntry lie = new ManifestEntry("a.bin", 5000, MTIME, sha256(file("other", 5000, 4)));
 
         assertThatThrownBy(() -> p.upload("snap", lie, f))
                 .isInstanceOfSatisfying(ProviderException.class, ex -> {
@@ -335,7 +345,7 @@ abstract class S3ProviderTestBase {
         assertThat(old).hasSize(1);
 
         Path changed = file("big.bin", 11 * MIB, 10);
-        ManifestEntry e2 = new ManifestEntry("big.bin", 11 * MIB, MTIME.plusSeconds(60), Hashing.sha256(changed));
+        ManifestEntry e2 = new ManifestEntry("big.bin", 11 * MIB, MTIME.plusSeconds(60), sha256(changed));
         Recorder second = new Recorder();
         S3Provider after = open(second);
         after.upload("snap", e2, changed);
@@ -383,101 +393,331 @@ abstract class S3ProviderTestBase {
         assertThat(pendingUploadIds(key("snap", "big.bin"))).isEmpty();
     }
 
-    // ---- manifests -----------------------------------------------------------------------------
+    // ---- metadata area -------------------------------------------------------------------------
 
-    static Manifest manifest(String name, String... paths) {
-        return Manifest.of(name, "/root", Instant.parse("2025-01-02T03:04:05Z"), Stream.of(paths)
-                .map(p -> new ManifestEntry(p, p.length(), MTIME, Digests.EMPTY_SHA256)).toList());
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    String metaKey(String name) {
+        return prefix + "/.cloudsync/" + name;
     }
 
     @Test
-    void readManifest_whenNoneStored_isEmptyAfterOneGet() {
+    void getMetadata_whenNoneStored_isEmptyAfterOneGet() {
         Recorder recorder = new Recorder();
         S3Provider p = open(recorder);
 
-        assertThat(p.readManifest("snap")).isEmpty();
+        assertThat(p.getMetadata("manifests/snap.json")).isEmpty();
         assertThat(recorder.attempted).containsExactly("GetObject");
     }
 
     @Test
-    void writeManifest_thenRead_returnsTheSameManifestWithOneGet() {
+    void putMetadata_thenGet_returnsTheSameBytesAndTheEtagAsVersion() {
         S3Provider writer = open();
-        Manifest m = manifest("snap", "a", "b/c");
-        writer.writeManifest("snap", m, ManifestPrecondition.none());
+        byte[] bytes = utf8("{\"format\":1,\"any\":\"bytes the engine chose\"}");
+
+        String version = writer.putMetadata("manifests/snap.json", bytes, MetadataPrecondition.none());
 
         Recorder recorder = new Recorder();
-        S3Provider reader = open(recorder);
-        assertThat(reader.readManifest("snap")).contains(m);
+        MetadataObject read = open(recorder).getMetadata("manifests/snap.json").orElseThrow();
+        assertThat(read.bytes()).isEqualTo(bytes);
+        assertThat(read.version()).isEqualTo(version).isEqualTo(head(metaKey("manifests/snap.json")).eTag());
         assertThat(recorder.attempted).containsExactly("GetObject");
-        assertThat(exists(prefix + "/.cloudsync/manifests/snap.json")).isTrue();
+        HeadObjectResponse head = head(metaKey("manifests/snap.json"));
+        assertThat(head.contentType()).isEqualTo("application/json");
+        assertThat(head.contentLength()).isEqualTo(bytes.length);
     }
 
     @Test
-    void writeManifest_ifChecksumOfStaleManifest_isRefusedByTheStoreAsConflict() {
-        Recorder recorder = new Recorder();
-        S3Provider p = open(recorder);
-        Manifest first = manifest("snap", "a");
-        p.writeManifest("snap", first, ManifestPrecondition.ifAbsent());
-        open().writeManifest("snap", manifest("snap", "a", "b"), ManifestPrecondition.none()); // another run
+    void putMetadata_nonJsonName_isStoredAsOctetStreamUnderTheMetadataFolder() {
+        open().putMetadata("leases/run", new byte[] {0, 1, 2}, MetadataPrecondition.none());
 
-        assertThatThrownBy(() -> p.writeManifest("snap", manifest("snap", "c"), ManifestPrecondition.ifChecksum(first.checksum())))
+        assertThat(head(metaKey("leases/run")).contentType()).isEqualTo("application/octet-stream");
+        assertThat(open().getMetadata("leases/run").orElseThrow().bytes()).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void putMetadata_sendsTheSha256OfTheBytesForTheStoreToCheck() {
+        List<String> checksums = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutionInterceptor spy = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                    software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                if (context.request() instanceof PutObjectRequest put) {
+                    checksums.add(put.checksumSHA256());
+                }
+            }
+        };
+        byte[] bytes = utf8("abc");
+
+        open(spy).putMetadata("x.json", bytes, MetadataPrecondition.none());
+
+        assertThat(checksums).containsExactly(S3Provider.base64(sha256(bytes)));
+    }
+
+    @Test
+    void manifestWrittenByTheCodeBeforeSpi4_isReadUnderItsName() {
+        // the key the code before SPI 4 wrote snapshot "snap"'s manifest to, with its content type
+        byte[] old = utf8("{\"format\":1,\"snapshot\":\"snap\"}");
+        raw.putObject(b -> b.bucket(server().bucket()).key(prefix + "/.cloudsync/manifests/snap.json")
+                .contentType("application/json"), RequestBody.fromBytes(old));
+
+        assertThat(open().getMetadata("manifests/snap.json").orElseThrow().bytes()).isEqualTo(old);
+        assertThat(open().listMetadata("manifests/").toList()).containsExactly("manifests/snap.json");
+    }
+
+    @Test
+    void putMetadata_ifAbsentWhenNothingStored_stores() {
+        S3Provider p = open();
+
+        String version = p.putMetadata("manifests/snap.json", utf8("a"), MetadataPrecondition.ifAbsent());
+
+        assertThat(p.getMetadata("manifests/snap.json").orElseThrow().version()).isEqualTo(version);
+    }
+
+    @Test
+    void putMetadata_ifAbsentWhenOneIsStored_isRefusedByTheStoreAsConflict() {
+        open().putMetadata("manifests/snap.json", utf8("a"), MetadataPrecondition.ifAbsent());
+        Recorder recorder = new Recorder();
+
+        assertThatThrownBy(() -> open(recorder).putMetadata("manifests/snap.json", utf8("b"), MetadataPrecondition.ifAbsent()))
                 .isInstanceOfSatisfying(ProviderException.class,
                         ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFLICT));
-        // no HEAD: the ETag remembered from the first write went out as If-Match and the store refused it
-        assertThat(recorder.attempted).containsExactly("PutObject", "PutObject");
-        assertThat(open().readManifest("snap")).contains(manifest("snap", "a", "b"));
+        assertThat(recorder.attempted).as("the store decides, no read first").containsExactly("PutObject");
+        assertThat(open().getMetadata("manifests/snap.json").orElseThrow().bytes()).isEqualTo(utf8("a"));
     }
 
     @Test
-    void writeManifest_ifChecksumNotKnownToThisInstance_checksTheStoredManifestFirst() {
-        open().writeManifest("snap", manifest("snap", "a", "b"), ManifestPrecondition.none());
+    void putMetadata_ifVersionMatching_replacesItWithANewVersion() {
+        S3Provider p = open();
+        String first = p.putMetadata("manifests/snap.json", utf8("first"), MetadataPrecondition.none());
 
-        assertThatThrownBy(() -> open().writeManifest("snap", manifest("snap", "c"),
-                ManifestPrecondition.ifChecksum(manifest("snap", "a").checksum())))
-                .isInstanceOfSatisfying(ProviderException.class,
-                        ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFLICT));
-        assertThat(open().readManifest("snap")).contains(manifest("snap", "a", "b"));
+        String second = open().putMetadata("manifests/snap.json", utf8("second"), MetadataPrecondition.ifVersion(first));
+
+        assertThat(second).isNotEqualTo(first);
+        MetadataObject read = open().getMetadata("manifests/snap.json").orElseThrow();
+        assertThat(read.bytes()).isEqualTo(utf8("second"));
+        assertThat(read.version()).isEqualTo(second);
     }
 
     @Test
-    void writeManifest_ifAbsentWhenOneIsStored_isRefusedByTheStoreAsConflict() {
-        open().writeManifest("snap", manifest("snap", "a"), ManifestPrecondition.ifAbsent());
+    void putMetadata_ifVersionOfAnOlderState_isRefusedByTheStoreAsConflict() {
+        S3Provider p = open();
+        String first = p.putMetadata("manifests/snap.json", utf8("first"), MetadataPrecondition.none());
+        open().putMetadata("manifests/snap.json", utf8("another run"), MetadataPrecondition.none());
         Recorder recorder = new Recorder();
 
-        assertThatThrownBy(() -> open(recorder).writeManifest("snap", manifest("snap", "b"), ManifestPrecondition.ifAbsent()))
+        assertThatThrownBy(() -> open(recorder).putMetadata("manifests/snap.json", utf8("mine"),
+                MetadataPrecondition.ifVersion(first)))
                 .isInstanceOfSatisfying(ProviderException.class,
                         ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFLICT));
         assertThat(recorder.attempted).containsExactly("PutObject");
-        assertThat(open().readManifest("snap")).contains(manifest("snap", "a"));
+        assertThat(open().getMetadata("manifests/snap.json").orElseThrow().bytes()).isEqualTo(utf8("another run"));
     }
 
     @Test
-    void writeManifest_ifChecksumWhenNoneIsStored_isConflict() {
-        assertThatThrownBy(() -> open().writeManifest("snap", manifest("snap", "b"),
-                ManifestPrecondition.ifChecksum(manifest("snap", "a").checksum())))
+    void putMetadata_ifVersionWhenNothingIsStored_isConflict() {
+        S3Provider p = open();
+        String gone = p.putMetadata("manifests/snap.json", utf8("first"), MetadataPrecondition.none());
+        p.deleteMetadata("manifests/snap.json");
+
+        assertThatThrownBy(() -> p.putMetadata("manifests/snap.json", utf8("b"), MetadataPrecondition.ifVersion(gone)))
                 .isInstanceOfSatisfying(ProviderException.class,
                         ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFLICT));
+        assertThat(p.getMetadata("manifests/snap.json")).isEmpty();
+    }
+
+    /**
+     * Two runs read the same version and both commit: the one whose put reaches the store second loses,
+     * although its own read was current. The rival write is made while the loser's PutObject is already
+     * on its way (after the provider has done whatever it does before sending), so this fails for a
+     * provider that checks the version itself and then writes unconditionally.
+     */
+    @Test
+    void putMetadata_ifVersion_whenAnotherRunWinsTheRaceAfterTheRead_isConflict() {
+        String base = open().putMetadata("manifests/snap.json", utf8("base"), MetadataPrecondition.none());
+        S3Provider rival = open();
+        S3Provider loser = open(beforeSendingPutOf(metaKey("manifests/snap.json"),
+                () -> rival.putMetadata("manifests/snap.json", utf8("rival"), MetadataPrecondition.ifVersion(base))));
+
+        assertThat(loser.getMetadata("manifests/snap.json").orElseThrow().version()).isEqualTo(base);
+        assertThatThrownBy(() -> loser.putMetadata("manifests/snap.json", utf8("loser"), MetadataPrecondition.ifVersion(base)))
+                .isInstanceOfSatisfying(ProviderException.class,
+                        ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFLICT));
+        assertThat(open().getMetadata("manifests/snap.json").orElseThrow().bytes()).isEqualTo(utf8("rival"));
+    }
+
+    /** As above for two runs creating the same object: the second create loses. */
+    @Test
+    void putMetadata_ifAbsent_whenAnotherRunCreatesItFirst_isConflict() {
+        S3Provider rival = open();
+        S3Provider loser = open(beforeSendingPutOf(metaKey("manifests/new.json"),
+                () -> rival.putMetadata("manifests/new.json", utf8("rival"), MetadataPrecondition.ifAbsent())));
+
+        assertThat(loser.getMetadata("manifests/new.json")).isEmpty();
+        assertThatThrownBy(() -> loser.putMetadata("manifests/new.json", utf8("loser"), MetadataPrecondition.ifAbsent()))
+                .isInstanceOfSatisfying(ProviderException.class,
+                        ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFLICT));
+        assertThat(open().getMetadata("manifests/new.json").orElseThrow().bytes()).isEqualTo(utf8("rival"));
+    }
+
+    /** Runs {@code rival} once, just before the first PutObject of {@code key} is sent. */
+    static ExecutionInterceptor beforeSendingPutOf(String key, Runnable rival) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(software.amazon.awssdk.core.interceptor.Context.BeforeTransmission context,
+                    software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                if (context.request() instanceof PutObjectRequest put && put.key().equals(key) && done.compareAndSet(false, true)) {
+                    rival.run();
+                }
+            }
+        };
     }
 
     @Test
-    void writeManifest_ifChecksumMatching_replacesIt() {
+    void deleteMetadata_isIdempotentAndLeavesOtherNames() {
         S3Provider p = open();
-        Manifest first = manifest("snap", "a");
-        p.writeManifest("snap", first, ManifestPrecondition.none());
-        Manifest second = manifest("snap", "a", "b");
+        p.putMetadata("manifests/a.json", utf8("a"), MetadataPrecondition.none());
+        p.putMetadata("manifests/b.json", utf8("b"), MetadataPrecondition.none());
 
-        open().writeManifest("snap", second, ManifestPrecondition.ifChecksum(first.checksum()));
+        p.deleteMetadata("manifests/a.json");
+        p.deleteMetadata("manifests/a.json");
+        p.deleteMetadata("never/there");
 
-        assertThat(open().readManifest("snap")).contains(second);
+        assertThat(p.getMetadata("manifests/a.json")).isEmpty();
+        assertThat(exists(metaKey("manifests/a.json"))).isFalse();
+        assertThat(p.getMetadata("manifests/b.json")).isPresent();
     }
 
     @Test
-    void readManifest_damaged_isIntegrityError() {
-        raw.putObject(b -> b.bucket(server().bucket()).key(prefix + "/.cloudsync/manifests/snap.json"),
-                software.amazon.awssdk.core.sync.RequestBody.fromString("{not json"));
+    void listMetadata_returnsTheNamesUnderThePrefixSortedAndNoFiles() throws IOException {
+        S3Provider p = open();
+        for (String name : List.of("manifests/b.json", "manifests/a.json", "manifests2/x", "leases/l", "manifests/a/z")) {
+            p.putMetadata(name, utf8(name), MetadataPrecondition.none());
+        }
+        Path f = file("a.bin", 10, 16);
+        p.upload("manifests", entry("a.json", f), f); // a snapshot's file, not metadata
+        raw.putObject(b -> b.bucket(server().bucket()).key(prefix + "/.cloudsync/manifests/"), RequestBody.fromString(""));
 
-        assertThatThrownBy(() -> open().readManifest("snap")).isInstanceOfSatisfying(ProviderException.class,
-                ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.INTEGRITY));
+        try (Stream<String> all = p.listMetadata("")) {
+            assertThat(all).containsExactly("leases/l", "manifests/a.json", "manifests/a/z", "manifests/b.json", "manifests2/x");
+        }
+        try (Stream<String> manifests = p.listMetadata("manifests/")) {
+            assertThat(manifests).containsExactly("manifests/a.json", "manifests/a/z", "manifests/b.json");
+        }
+        try (Stream<String> partial = p.listMetadata("manifests")) {
+            assertThat(partial).containsExactly("manifests/a.json", "manifests/a/z", "manifests/b.json", "manifests2/x");
+        }
+        assertThat(p.listMetadata("nothing/").toList()).isEmpty();
+    }
+
+    @Test
+    void listMetadata_ofMoreThanOnePageOf1000Keys_returnsEveryName() {
+        S3Provider p = open();
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 1003; i++) {
+            names.add(String.format("chunks/%05d", i));
+        }
+        // written through the raw client in parallel, to keep the test short
+        names.parallelStream().forEach(n -> raw.putObject(b -> b.bucket(server().bucket()).key(metaKey(n)),
+                RequestBody.fromBytes(new byte[] {1})));
+        Recorder recorder = new Recorder();
+        S3Provider reader = open(recorder);
+
+        assertThat(reader.listMetadata("chunks/").toList()).containsExactlyElementsOf(names);
+        assertThat(recorder.attempted("ListObjectsV2")).isEqualTo(2);
+    }
+
+    @Test
+    void metadataName_invalid_isRefusedWithTheRule() {
+        S3Provider p = open();
+
+        assertThatThrownBy(() -> p.getMetadata("manifests/../x")).isInstanceOfSatisfying(ProviderException.class, ex -> {
+            assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFIGURATION);
+            assertThat(ex.getMessage()).contains("manifests/../x").contains("'..'");
+        });
+        assertThatThrownBy(() -> p.putMetadata("", new byte[0], MetadataPrecondition.none()))
+                .isInstanceOf(ProviderException.class);
+        assertThatThrownBy(() -> p.listMetadata("/x")).isInstanceOf(ProviderException.class);
+    }
+
+    // ---- server-side copy ----------------------------------------------------------------------
+
+    @Test
+    void copy_smallFile_isOneCopyObjectWithTheTargetsMetadata() throws IOException {
+        S3Provider p = open();
+        Path f = file("a.bin", 70_000, 17);
+        ManifestEntry source = entry("docs/a.bin", f);
+        p.upload("snap", source, f);
+        ManifestEntry target = new ManifestEntry("moved/a b.bin", source.size(), MTIME.plusSeconds(3600), source.sha256());
+        Recorder recorder = new Recorder();
+
+        UploadReceipt receipt = open(recorder).copy("snap", "docs/a.bin", target);
+
+        assertThat(recorder.attempted).containsExactly("CopyObject");
+        assertThat(receipt.path()).isEqualTo("moved/a b.bin");
+        assertThat(receipt.size()).isEqualTo(source.size());
+        if (receipt.serverVerified()) {
+            assertThat(receipt.sha256()).contains(source.sha256());
+        }
+        assertThat(Files.mismatch(f, downloaded(p, "snap", "moved/a b.bin"))).isEqualTo(-1);
+        HeadObjectResponse head = head(key("snap", "moved/a b.bin"));
+        assertThat(head.metadata()).containsEntry("sha256", source.sha256())
+                .containsEntry("mtime", S3Provider.formatMtime(MTIME.plusSeconds(3600)));
+        assertThat(head.contentType()).isEqualTo("application/octet-stream");
+        assertThat(exists(key("snap", "docs/a.bin"))).as("a copy, not a move").isTrue();
+    }
+
+    @Test
+    void copy_aboveTheThreshold_isAMultipartCopyOfRanges() throws IOException {
+        S3Provider p = open();
+        Path f = file("big.bin", 11 * MIB + 123, 18);
+        ManifestEntry source = entry("big.bin", f);
+        p.upload("snap", source, f);
+        ManifestEntry target = new ManifestEntry("copy/big.bin", source.size(), MTIME.plusSeconds(1), source.sha256());
+        Recorder recorder = new Recorder();
+        S3Provider copier = open(recorder);
+        copier.multipartCopyAbove(5 * MIB, 5 * MIB);
+
+        UploadReceipt receipt = copier.copy("snap", "big.bin", target);
+
+        assertThat(recorder.attempted("CopyObject")).isZero();
+        assertThat(recorder.succeeded("UploadPartCopy")).isEqualTo(3);
+        assertThat(recorder.succeeded("CompleteMultipartUpload")).isEqualTo(1);
+        assertThat(receipt.serverVerified()).as("nothing computed the whole file's sha256").isFalse();
+        assertThat(receipt.size()).isEqualTo(source.size());
+        assertThat(Files.mismatch(f, downloaded(p, "snap", "copy/big.bin"))).isEqualTo(-1);
+        HeadObjectResponse head = head(key("snap", "copy/big.bin"));
+        assertThat(head.metadata()).containsEntry("sha256", source.sha256())
+                .containsEntry("mtime", S3Provider.formatMtime(MTIME.plusSeconds(1)));
+        assertThat(head.contentType()).isEqualTo("application/octet-stream");
+        assertThat(pendingUploadIds(key("snap", "copy/big.bin"))).isEmpty();
+    }
+
+    @Test
+    void copy_ofAMissingSource_isNotFoundAndCreatesNothing() {
+        S3Provider p = open();
+        ManifestEntry target = new ManifestEntry("b.bin", 10, MTIME, Digests.EMPTY_SHA256);
+
+        assertThatThrownBy(() -> p.copy("snap", "nope.bin", target)).isInstanceOfSatisfying(ProviderException.class, ex -> {
+            assertThat(ex.kind()).isEqualTo(ProviderException.Kind.NOT_FOUND);
+            assertThat(ex.getMessage()).contains("nope.bin").contains("b.bin");
+        });
+        assertThat(exists(key("snap", "b.bin"))).isFalse();
+    }
+
+    @Test
+    void copy_multipartOfAMissingSource_isNotFoundAndLeavesNoUpload() {
+        S3Provider p = open();
+        p.multipartCopyAbove(5 * MIB, 5 * MIB);
+        ManifestEntry target = new ManifestEntry("b.bin", 11 * MIB, MTIME, Digests.EMPTY_SHA256);
+
+        assertThatThrownBy(() -> p.copy("snap", "nope.bin", target)).isInstanceOfSatisfying(ProviderException.class,
+                ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.NOT_FOUND));
+        assertThat(exists(key("snap", "b.bin"))).isFalse();
+        assertThat(pendingUploadIds(key("snap", "b.bin"))).isEmpty();
     }
 
     // ---- listing and deletes -------------------------------------------------------------------
@@ -487,10 +727,10 @@ abstract class S3ProviderTestBase {
         S3Provider p = open();
         Path f = file("a.bin", 10, 14);
         for (String path : List.of("a", "b/c", "b/d", "z.txt")) {
-            p.upload("snap", new ManifestEntry(path, 10, MTIME, Hashing.sha256(f)), f);
+            p.upload("snap", new ManifestEntry(path, 10, MTIME, sha256(f)), f);
         }
-        p.upload("snap2", new ManifestEntry("other", 10, MTIME, Hashing.sha256(f)), f);
-        p.writeManifest("snap", manifest("snap", "a"), ManifestPrecondition.none());
+        p.upload("snap2", new ManifestEntry("other", 10, MTIME, sha256(f)), f);
+        p.putMetadata("manifests/snap.json", utf8("{}"), MetadataPrecondition.none());
         p.listPageSize(2);
 
         try (Stream<RemoteEntry> listed = p.list("snap")) {
@@ -528,7 +768,7 @@ abstract class S3ProviderTestBase {
         S3Provider p = open(config().put("bucket", "no-such-bucket-" + UUID.randomUUID().toString().substring(0, 8)).build(),
                 server().credentials(), Clock.systemUTC());
 
-        assertThatThrownBy(() -> p.readManifest("snap")).isInstanceOfSatisfying(ProviderException.class, ex -> {
+        assertThatThrownBy(() -> p.getMetadata("manifests/snap.json")).isInstanceOfSatisfying(ProviderException.class, ex -> {
             assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFIGURATION);
             assertThat(ex.getMessage()).contains("no-such-bucket-").contains("does not exist");
         });
@@ -543,7 +783,7 @@ abstract class S3ProviderTestBase {
         S3Provider p = open(config().put("endpoint_url", "http://127.0.0.1:" + port).build(), server().credentials(),
                 Clock.systemUTC());
 
-        assertThatThrownBy(() -> p.readManifest("snap")).isInstanceOfSatisfying(ProviderException.class, ex -> {
+        assertThatThrownBy(() -> p.getMetadata("manifests/snap.json")).isInstanceOfSatisfying(ProviderException.class, ex -> {
             assertThat(ex.kind()).isEqualTo(ProviderException.Kind.UNAVAILABLE);
             assertThat(ex.retryable()).isTrue();
         });
@@ -553,7 +793,9 @@ abstract class S3ProviderTestBase {
     void snapshotNamedLikeTheMetadataFolder_isRefused() {
         S3Provider p = open();
 
-        assertThatThrownBy(() -> p.readManifest(".cloudsync")).isInstanceOfSatisfying(ProviderException.class,
-                ex -> assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFIGURATION));
+        assertThatThrownBy(() -> p.list(".cloudsync")).isInstanceOfSatisfying(ProviderException.class, ex -> {
+            assertThat(ex.kind()).isEqualTo(ProviderException.Kind.CONFIGURATION);
+            assertThat(ex.getMessage()).contains("reserved");
+        });
     }
 }

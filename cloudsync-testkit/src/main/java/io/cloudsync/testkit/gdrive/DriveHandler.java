@@ -235,6 +235,9 @@ final class DriveHandler implements HttpHandler {
             if (s.size() == 4 && s.get(3).equals("generateIds")) {
                 return r.method.equals("GET") ? generateIds(r) : notAllowed(r);
             }
+            if (s.size() == 5 && s.get(4).equals("copy")) {
+                return r.method.equals("POST") ? copy(r, s.get(3)) : notAllowed(r);
+            }
             if (s.size() == 5 && s.get(4).equals("revisions")) {
                 return r.method.equals("GET") ? listRevisions(r, s.get(3)) : notAllowed(r);
             }
@@ -378,6 +381,53 @@ final class DriveHandler implements HttpHandler {
         return lost != null ? lost : jsonResponse(200, project(r, fileJson(item)));
     }
 
+    /**
+     * files.copy: a new file with the source's content (a new id and head revision, the same checksums),
+     * the request's metadata applied with patch semantics over the source's. Unless the request says
+     * otherwise the copy is named "Copy of NAME" and goes into the source's folder; appProperties are the
+     * source's, updated by the request's (a null value removes one). Folders cannot be copied (403
+     * cannotCopyFile). The content counts against the daily upload quota, as Drive counts copies, but not
+     * as bytes received: none are sent.
+     */
+    private Response copy(Request r, String sourceId) throws IOException {
+        DriveStore.Item source = visible(r, sourceId);
+        if (source == null) {
+            return notFound(sourceId);
+        }
+        if (source.isFolder()) {
+            return error(403, "global", "cannotCopyFile", "This file cannot be copied by the user.", null);
+        }
+        JsonNode requested = r.body.length == 0 ? json.createObjectNode() : json.readTree(r.body);
+        ObjectNode meta = requested.isObject() ? ((ObjectNode) requested).deepCopy() : json.createObjectNode();
+        if (!meta.has("name")) {
+            meta.put("name", "Copy of " + source.name);
+        }
+        if (!meta.has("parents")) {
+            ArrayNode parents = meta.putArray("parents");
+            source.parents.forEach(parents::add);
+        }
+        if (!meta.has("mimeType")) {
+            meta.put("mimeType", source.mimeType);
+        }
+        ObjectNode props = json.createObjectNode();
+        source.appProperties.forEach(props::put);
+        for (Map.Entry<String, JsonNode> e : requested.path("appProperties").properties()) {
+            props.set(e.getKey(), e.getValue());
+        }
+        meta.set("appProperties", props);
+        Response problem = checkNewFile(r, meta);
+        if (problem == null) {
+            problem = takeQuota(source.content == null ? 0 : source.content.length);
+        }
+        if (problem != null) {
+            return problem;
+        }
+        DriveStore.Item item = createItem(meta, source.content == null ? new byte[0] : source.content.clone(),
+                source.mimeType);
+        Response lost = lostCreateAnswer();
+        return lost != null ? lost : jsonResponse(200, project(r, fileJson(item)));
+    }
+
     // ---------------------------------------------------------------- ids and revisions
 
     private Response generateIds(Request r) {
@@ -514,6 +564,7 @@ final class DriveHandler implements HttpHandler {
             }
             item.parents.remove(r.param("removeParents"));
             item.parents.add(store.resolve(r.param("addParents")).id);
+            item.version++;
         }
         applyMetadata(item, meta);
         return jsonResponse(200, project(r, fileJson(item)));
@@ -762,6 +813,7 @@ final class DriveHandler implements HttpHandler {
     }
 
     private void applyMetadata(DriveStore.Item item, JsonNode meta) {
+        item.version++;
         if (meta.hasNonNull("name")) {
             item.name = meta.get("name").asText();
         }
@@ -876,7 +928,7 @@ final class DriveHandler implements HttpHandler {
         if (item.driveId != null) {
             f.put("driveId", item.driveId);
         }
-        f.put("version", Long.toString(item.seq));
+        f.put("version", Long.toString(item.version));
         return f;
     }
 

@@ -16,7 +16,8 @@ import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.SyncResult;
 import io.cloudsync.core.Vaults;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.core.ManifestJson;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderException.Kind;
@@ -100,16 +101,19 @@ class DriveLostAnswersTest {
     }
 
     @Test
-    void writeManifest_createAnswerLost_retryIfAbsentSucceedsWithOneManifest() throws Exception {
+    void putMetadata_createAnswerLost_retryIfAbsentSucceedsWithOneFile() throws Exception {
         DriveFixture fx = new DriveFixture(DRIVE);
-        Manifest m = Manifest.of("s", "", Instant.EPOCH, List.of(entry("f.txt", content)));
+        byte[] m = ManifestJson.toBytes(Manifest.of("s", "", Instant.EPOCH, List.of(entry("f.txt", content))));
         try (Provider p = fx.open(null)) {
             DRIVE.loseNextCreateAnswers(1);
-            assertThatThrownBy(() -> p.writeManifest("s", m, ManifestPrecondition.ifAbsent()))
+            assertThatThrownBy(() -> p.putMetadata("manifests/s.json", m, MetadataPrecondition.ifAbsent()))
                     .isInstanceOfSatisfying(ProviderException.class, ex -> assertThat(ex.kind()).isEqualTo(Kind.UNAVAILABLE));
-            // the retry of the same write is not "another run wrote it first"
-            p.writeManifest("s", m, ManifestPrecondition.ifAbsent());
-            assertThat(p.readManifest("s")).contains(m);
+            // the retry of the same put is not "another run wrote it first"
+            String tag = p.putMetadata("manifests/s.json", m, MetadataPrecondition.ifAbsent());
+            assertThat(p.getMetadata("manifests/s.json")).hasValueSatisfying(o -> {
+                assertThat(o.bytes()).isEqualTo(m);
+                assertThat(o.version()).isEqualTo(tag);
+            });
         }
         assertThat(DRIVE.children(fx.manifestParentId)).singleElement().extracting(StoredFile::name).isEqualTo("s.json");
     }

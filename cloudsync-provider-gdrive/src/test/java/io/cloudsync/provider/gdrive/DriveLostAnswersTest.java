@@ -119,6 +119,32 @@ class DriveLostAnswersTest {
     }
 
     @Test
+    void putMetadata_updateAnswerLost_retryIfVersionSucceedsButAnotherPutIsStillAConflict() throws Exception {
+        DriveFixture fx = new DriveFixture(DRIVE);
+        byte[] v1 = {1};
+        byte[] v2 = {2};
+        try (Provider p = fx.open(null)) {
+            String t1 = p.putMetadata("manifests/s.json", v1, MetadataPrecondition.ifAbsent());
+            DRIVE.loseNextUpdateAnswers(1);
+            assertThatThrownBy(() -> p.putMetadata("manifests/s.json", v2, MetadataPrecondition.ifVersion(t1)))
+                    .isInstanceOfSatisfying(ProviderException.class, ex -> assertThat(ex.kind()).isEqualTo(Kind.UNAVAILABLE));
+            // Drive stored v2: the retry of that put is not "another run changed it"
+            String t2 = p.putMetadata("manifests/s.json", v2, MetadataPrecondition.ifVersion(t1));
+            assertThat(p.getMetadata("manifests/s.json")).hasValueSatisfying(o -> {
+                assertThat(o.bytes()).isEqualTo(v2);
+                assertThat(o.version()).isEqualTo(t2);
+            });
+            // a put of other bytes on the stale tag still fails
+            DRIVE.loseNextUpdateAnswers(1);
+            assertThatThrownBy(() -> p.putMetadata("manifests/s.json", v1, MetadataPrecondition.ifVersion(t2)))
+                    .isInstanceOf(ProviderException.class);
+            assertThatThrownBy(() -> p.putMetadata("manifests/s.json", v2, MetadataPrecondition.ifVersion(t2)))
+                    .isInstanceOfSatisfying(ProviderException.class, ex -> assertThat(ex.kind()).isEqualTo(Kind.CONFLICT));
+        }
+        assertThat(DRIVE.children(fx.manifestParentId)).singleElement().satisfies(f -> assertThat(f.content()).isEqualTo(v1));
+    }
+
+    @Test
     void sync_throughTheEngineWithLostCreateAnswers_leavesNoDuplicates() throws Exception {
         Path root = Files.createDirectories(dir.resolve("project"));
         for (int i = 0; i < 6; i++) {

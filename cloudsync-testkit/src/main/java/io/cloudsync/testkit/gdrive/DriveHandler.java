@@ -86,6 +86,7 @@ final class DriveHandler implements HttpHandler {
     int maxPageSize = 100;
     boolean serviceAccountQuotaMode;
     int loseCreateAnswers;
+    int loseUpdateAnswers;
     /** A rate-limit storm: armed, it starts with the API call after {@code stormSkip} more, and lasts {@code stormNanos}. */
     boolean stormArmed;
     int stormSkip;
@@ -537,6 +538,15 @@ final class DriveHandler implements HttpHandler {
     }
 
     /** After a create was stored: the 503 a test asked for instead of the answer, or null. */
+    /** After new content of an existing file was stored: the 503 a test asked for instead of the answer, or null. */
+    private Response lostUpdateAnswer() {
+        if (loseUpdateAnswers > 0) {
+            loseUpdateAnswers--;
+            return error(503, "global", "backendError", "Backend Error", null);
+        }
+        return null;
+    }
+
     private Response lostCreateAnswer() {
         if (loseCreateAnswers > 0) {
             loseCreateAnswers--;
@@ -675,7 +685,7 @@ final class DriveHandler implements HttpHandler {
         }
         uploadBytesReceived += content.length;
         DriveStore.Item item = finish(target, meta, contentType, content);
-        Response lost = target == null ? lostCreateAnswer() : null;
+        Response lost = target == null ? lostCreateAnswer() : lostUpdateAnswer();
         return lost != null ? lost : jsonResponse(200, project(r, fileJson(item)));
     }
 
@@ -744,7 +754,7 @@ final class DriveHandler implements HttpHandler {
             }
             DriveStore.Item item = finish(target, session.metadata, session.contentType, session.received.toByteArray());
             session.completedId = item.id;
-            Response lost = target == null ? lostCreateAnswer() : null;
+            Response lost = target == null ? lostCreateAnswer() : lostUpdateAnswer();
             if (lost != null) {
                 return lost;
             }

@@ -363,6 +363,19 @@ public final class FakeDriveServer implements BeforeAllCallback, BeforeEachCallb
     }
 
     /**
+     * Makes each of the next {@code updates} uploads of new content for an existing file (multipart,
+     * media, or the last chunk of a resumable update) store the content and then answer 503
+     * {@code backendError}: an update that went through but whose answer was lost.
+     *
+     * @param updates how many
+     */
+    public void loseNextUpdateAnswers(int updates) {
+        synchronized (store) {
+            handler.loseUpdateAnswers = updates;
+        }
+    }
+
+    /**
      * Answers the next {@code chunks} resumable-upload PUTs with 503 {@code backendError}, keeping nothing of them.
      *
      * @param chunks how many
@@ -494,6 +507,7 @@ public final class FakeDriveServer implements BeforeAllCallback, BeforeEachCallb
             handler.maxPageSize = 100;
             handler.serviceAccountQuotaMode = false;
             handler.loseCreateAnswers = 0;
+            handler.loseUpdateAnswers = 0;
             handler.stormArmed = false;
             handler.stormEndsAt = 0;
         }

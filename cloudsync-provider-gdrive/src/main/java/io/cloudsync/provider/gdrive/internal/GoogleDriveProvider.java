@@ -492,7 +492,7 @@ public final class GoogleDriveProvider implements Provider {
         checkSnapshot(snapshot);
         PathRules.requireCanonical(sourcePath);
         String path = target.path();
-        List<Located> sources = locate(snapshot, sourcePath);
+        List<Located> sources = refreshUnsure(locate(snapshot, sourcePath), sourcePath);
         if (sources.isEmpty()) {
             throw new ProviderException(Kind.NOT_FOUND, "no file '" + sourcePath + "' in snapshot '" + snapshot
                     + "' on Google Drive (parent_id " + settings.parentId() + ") to copy to '" + path + "'", sourcePath, null);

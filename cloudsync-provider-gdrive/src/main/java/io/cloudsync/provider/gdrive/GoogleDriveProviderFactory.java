@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * The Google Drive provider, id {@code gdrive}: mirrors snapshots to {@code <parent_id>/<snapshot>/<path>}
- * as real Drive folders, with manifests as {@code <snapshot>.json} in {@code manifest_parent_id},
+ * as real Drive folders, with the metadata area in {@code manifest_parent_id} (manifests stay
+ * {@code <snapshot>.json} there), server-side copies with {@code files.copy},
  * authenticated as a service account whose key file is the vault entry
  * {@code cloud_sync.gdrive.credentials}. Uploads are verified against Drive's {@code sha256Checksum};
  * files larger than one chunk use resumable sessions that survive a restart when the host gives a
@@ -31,7 +32,7 @@ public final class GoogleDriveProviderFactory implements ProviderFactory {
 
     private static final List<ConfigKey> KEYS = List.of(
             ConfigKey.required("parent_id", "id of the Drive folder (in a shared drive) that holds <snapshot>/<path>"),
-            ConfigKey.required("manifest_parent_id", "id of the Drive folder that holds <snapshot>.json manifests"),
+            ConfigKey.required("manifest_parent_id", "id of the Drive folder that holds the metadata area: <snapshot>.json manifests and other cloudsync objects"),
             ConfigKey.optional("scopes", "OAuth scopes, comma-separated (default https://www.googleapis.com/auth/drive.file)"),
             ConfigKey.optional("root_url", "Drive API root URL (default https://www.googleapis.com/; for a proxy or a test server)"),
             ConfigKey.optional("supports_all_drives", "send supportsAllDrives=true so shared drives work (default true)"),
@@ -64,7 +65,9 @@ public final class GoogleDriveProviderFactory implements ProviderFactory {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.SERVER_SHA256, Capability.RESUMABLE_UPLOAD, Capability.LISTING);
+        // not CONDITIONAL_METADATA_PUT: Drive has no compare-and-set, preconditions are checked just before a put
+        return EnumSet.of(Capability.SERVER_SHA256, Capability.RESUMABLE_UPLOAD, Capability.LISTING,
+                Capability.SERVER_SIDE_COPY);
     }
 
     @Override

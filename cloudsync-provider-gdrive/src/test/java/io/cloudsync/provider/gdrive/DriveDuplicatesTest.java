@@ -5,8 +5,7 @@ import static io.cloudsync.provider.gdrive.DriveFixture.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cloudsync.Manifest;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.RemoteEntry;
@@ -15,8 +14,6 @@ import io.cloudsync.testkit.gdrive.StoredFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -35,16 +32,14 @@ class DriveDuplicatesTest {
     private final byte[] other = "someone else's upload".getBytes(StandardCharsets.UTF_8);
 
     @Test
-    void download_duplicateNamesOneMatchingTheManifest_usesTheMatchingOne() throws Exception {
+    void download_duplicateNameFromAnotherTool_usesTheOneCloudsyncWrote() throws Exception {
         DriveFixture fx = new DriveFixture(DRIVE);
         String folderId;
         try (Provider p = fx.open(null)) {
             p.upload("s", entry("d/f.txt", good), file(dir, "g", good));
-            p.writeManifest("s", Manifest.of("s", "", Instant.EPOCH, List.of(entry("d/f.txt", good))),
-                    ManifestPrecondition.none());
         }
         folderId = fx.folder("s/d");
-        DRIVE.putFile(folderId, "f.txt", other, Map.of()); // newer, different content
+        DRIVE.putFile(folderId, "f.txt", other, Map.of()); // newer, different content, no cloudsync appProperties
         try (Provider p = fx.open(null)) {
             p.download("s", "d/f.txt", dir.resolve("out"));
             assertThat(Files.readAllBytes(dir.resolve("out"))).isEqualTo(good);
@@ -56,13 +51,15 @@ class DriveDuplicatesTest {
     }
 
     @Test
-    void download_duplicateNamesAndNoManifestEntry_refusesToGuessAndNamesTheIds() throws Exception {
+    void download_duplicateNamesBothWrittenByCloudsync_refusesToGuessAndNamesTheIds() throws Exception {
         DriveFixture fx = new DriveFixture(DRIVE);
         try (Provider p = fx.open(null)) {
             p.upload("s", entry("f.txt", good), file(dir, "g", good));
         }
         String folderId = fx.folder("s");
-        String plantedId = DRIVE.putFile(folderId, "f.txt", other, Map.of());
+        // as another run racing this one would have stored it
+        String plantedId = DRIVE.putFile(folderId, "f.txt", other, Map.of("cloudsync", "1",
+                "sha256", entry("f.txt", other).sha256(), "mtime", DriveFixture.MTIME.toString()));
         try (Provider p = fx.open(null)) {
             assertThatThrownBy(() -> p.download("s", "f.txt", dir.resolve("out")))
                     .isInstanceOfSatisfying(ProviderException.class,
@@ -117,10 +114,11 @@ class DriveDuplicatesTest {
         DRIVE.delayListingVisibility(1000);
         try (Provider p = fx.open(null)) {
             p.upload("s", entry("a/f.txt", good), file(dir, "g", good));
-            p.writeManifest("s", Manifest.empty("s"), ManifestPrecondition.ifAbsent());
+            String tag = p.putMetadata("manifests/s.json", good, MetadataPrecondition.ifAbsent());
             p.download("s", "a/f.txt", dir.resolve("out"));
-            assertThat(p.readManifest("s")).contains(Manifest.empty("s"));
-            p.writeManifest("s", Manifest.empty("s"), ManifestPrecondition.ifChecksum(Manifest.empty("s").checksum()));
+            assertThat(p.getMetadata("manifests/s.json")).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(tag));
+            assertThat(p.listMetadata("manifests/")).containsExactly("manifests/s.json");
+            p.putMetadata("manifests/s.json", other, MetadataPrecondition.ifVersion(tag));
         }
         assertThat(Files.readAllBytes(dir.resolve("out"))).isEqualTo(good);
         assertThat(DRIVE.children(fx.manifestParentId)).hasSize(1);

@@ -16,7 +16,8 @@ import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.core.Vaults;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.core.ManifestJson;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderException.Kind;
@@ -100,18 +101,47 @@ class DriveLostAnswersTest {
     }
 
     @Test
-    void writeManifest_createAnswerLost_retryIfAbsentSucceedsWithOneManifest() throws Exception {
+    void putMetadata_createAnswerLost_retryIfAbsentSucceedsWithOneFile() throws Exception {
         DriveFixture fx = new DriveFixture(DRIVE);
-        Manifest m = Manifest.of("s", "", Instant.EPOCH, List.of(entry("f.txt", content)));
+        byte[] m = ManifestJson.toBytes(Manifest.of("s", "", Instant.EPOCH, List.of(entry("f.txt", content))));
         try (Provider p = fx.open(null)) {
             DRIVE.loseNextCreateAnswers(1);
-            assertThatThrownBy(() -> p.writeManifest("s", m, ManifestPrecondition.ifAbsent()))
+            assertThatThrownBy(() -> p.putMetadata("manifests/s.json", m, MetadataPrecondition.ifAbsent()))
                     .isInstanceOfSatisfying(ProviderException.class, ex -> assertThat(ex.kind()).isEqualTo(Kind.UNAVAILABLE));
-            // the retry of the same write is not "another run wrote it first"
-            p.writeManifest("s", m, ManifestPrecondition.ifAbsent());
-            assertThat(p.readManifest("s")).contains(m);
+            // the retry of the same put is not "another run wrote it first"
+            String tag = p.putMetadata("manifests/s.json", m, MetadataPrecondition.ifAbsent());
+            assertThat(p.getMetadata("manifests/s.json")).hasValueSatisfying(o -> {
+                assertThat(o.bytes()).isEqualTo(m);
+                assertThat(o.version()).isEqualTo(tag);
+            });
         }
         assertThat(DRIVE.children(fx.manifestParentId)).singleElement().extracting(StoredFile::name).isEqualTo("s.json");
+    }
+
+    @Test
+    void putMetadata_updateAnswerLost_retryIfVersionSucceedsButAnotherPutIsStillAConflict() throws Exception {
+        DriveFixture fx = new DriveFixture(DRIVE);
+        byte[] v1 = {1};
+        byte[] v2 = {2};
+        try (Provider p = fx.open(null)) {
+            String t1 = p.putMetadata("manifests/s.json", v1, MetadataPrecondition.ifAbsent());
+            DRIVE.loseNextUpdateAnswers(1);
+            assertThatThrownBy(() -> p.putMetadata("manifests/s.json", v2, MetadataPrecondition.ifVersion(t1)))
+                    .isInstanceOfSatisfying(ProviderException.class, ex -> assertThat(ex.kind()).isEqualTo(Kind.UNAVAILABLE));
+            // Drive stored v2: the retry of that put is not "another run changed it"
+            String t2 = p.putMetadata("manifests/s.json", v2, MetadataPrecondition.ifVersion(t1));
+            assertThat(p.getMetadata("manifests/s.json")).hasValueSatisfying(o -> {
+                assertThat(o.bytes()).isEqualTo(v2);
+                assertThat(o.version()).isEqualTo(t2);
+            });
+            // a put of other bytes on the stale tag still fails
+            DRIVE.loseNextUpdateAnswers(1);
+            assertThatThrownBy(() -> p.putMetadata("manifests/s.json", v1, MetadataPrecondition.ifVersion(t2)))
+                    .isInstanceOf(ProviderException.class);
+            assertThatThrownBy(() -> p.putMetadata("manifests/s.json", v2, MetadataPrecondition.ifVersion(t2)))
+                    .isInstanceOfSatisfying(ProviderException.class, ex -> assertThat(ex.kind()).isEqualTo(Kind.CONFLICT));
+        }
+        assertThat(DRIVE.children(fx.manifestParentId)).singleElement().satisfies(f -> assertThat(f.content()).isEqualTo(v1));
     }
 
     @Test

@@ -85,7 +85,8 @@ class DriveRateLimitStormTest {
         PullResult pulled = cs.pull("gdrive", "nightly", tmp.resolve("restored"), false);
         assertThat(pulled.status()).isEqualTo(SyncStatus.SUCCESS);
         try (Provider p = fixture.open(null)) {
-            assertThat(p.readManifest("nightly")).hasValueSatisfying(m -> assertThat(m.entries()).hasSize(files + 1));
+            assertThat(p.getMetadata("manifests/nightly.json")).hasValueSatisfying(o -> assertThat(
+                    io.cloudsync.core.ManifestJson.fromBytes(o.bytes(), "manifests/nightly.json").entries()).hasSize(files + 1));
         }
     }
 }

@@ -50,6 +50,9 @@ class DriveResumeAndErrorsTest {
                     });
         }
         assertThat(stateFiles(state)).hasSize(1);
+        // the name states have always had (sha256 of snapshot NUL path), so sessions the code before StateStore started resume
+        assertThat(stateFiles(state).get(0).getFileName().toString()).isEqualTo(io.cloudsync.Digests.hex(io.cloudsync.Digests
+                .sha256().digest("s\0big/file.bin".getBytes(java.nio.charset.StandardCharsets.UTF_8))) + ".json");
         assertThat(Files.readString(stateFiles(state).get(0))).contains("\"offset\":" + 2 * CHUNK);
         // two chunks kept; the third was refused
         assertThat(DRIVE.uploadBytesReceived() - start).isEqualTo(2L * CHUNK);

@@ -26,8 +26,9 @@ class GoogleDriveProviderFactoryTest {
                 .contains(GoogleDriveProviderFactory.class);
         assertThat(factory.id()).isEqualTo("gdrive");
         assertThat(factory.spiVersion()).isEqualTo(SpiVersion.CURRENT);
+        // no CONDITIONAL_METADATA_PUT: Drive has no compare-and-set
         assertThat(factory.capabilities()).containsExactlyInAnyOrder(Capability.SERVER_SHA256,
-                Capability.RESUMABLE_UPLOAD, Capability.LISTING);
+                Capability.RESUMABLE_UPLOAD, Capability.LISTING, Capability.SERVER_SIDE_COPY);
         assertThat(factory.configKeys()).extracting(ConfigKey::name).contains("parent_id", "manifest_parent_id",
                 "scopes", "root_url", "supports_all_drives", "credentials");
     }

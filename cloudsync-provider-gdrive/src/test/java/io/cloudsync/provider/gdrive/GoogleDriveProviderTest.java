@@ -8,9 +8,8 @@ import static io.cloudsync.provider.gdrive.DriveFixture.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.RemoteEntry;
@@ -19,7 +18,6 @@ import io.cloudsync.testkit.gdrive.FakeDriveServer;
 import io.cloudsync.testkit.gdrive.StoredFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +70,7 @@ class GoogleDriveProviderTest {
                 byte[] content = ("content of " + path).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 p.upload(snapshot, entry(path, content), file(dir, "n" + i++, content));
             }
-            p.writeManifest(snapshot, Manifest.empty(snapshot), ManifestPrecondition.none());
+            p.putMetadata("manifests/" + snapshot + ".json", new byte[] {'{', '}'}, MetadataPrecondition.none());
         }
         try (Provider p = fx.open(null)) {
             try (Stream<RemoteEntry> listed = p.list(snapshot)) {
@@ -83,7 +81,8 @@ class GoogleDriveProviderTest {
                 p.download(snapshot, path, out);
                 assertThat(Files.readString(out)).isEqualTo("content of " + path);
             }
-            assertThat(p.readManifest(snapshot)).contains(Manifest.empty(snapshot));
+            assertThat(p.getMetadata("manifests/" + snapshot + ".json")).hasValueSatisfying(
+                    o -> assertThat(o.bytes()).isEqualTo(new byte[] {'{', '}'}));
         }
     }
 
@@ -182,42 +181,41 @@ class GoogleDriveProviderTest {
     }
 
     @Test
-    void manifest_writeReadUpdateInPlace_keepsOneFileWithTheSameId() throws Exception {
+    void metadata_putGetUpdateInPlace_keepsOneFileWithTheSameId() throws Exception {
         DriveFixture fx = new DriveFixture(DRIVE);
-        Manifest m1 = Manifest.of("snap", "/root", Instant.parse("2024-01-01T00:00:00Z"),
-                List.of(new ManifestEntry("a.txt", 1, MTIME, entry("a", new byte[] {1}).sha256())));
-        Manifest m2 = Manifest.of("snap", "/root", Instant.parse("2024-01-02T00:00:00Z"), List.of());
+        byte[] v1 = "first".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] v2 = "second, longer".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String tag1;
         try (Provider p = fx.open(null)) {
-            assertThat(p.readManifest("snap")).isEmpty();
-            p.writeManifest("snap", m1, ManifestPrecondition.ifAbsent());
+            assertThat(p.getMetadata("manifests/snap.json")).isEmpty();
+            tag1 = p.putMetadata("manifests/snap.json", v1, MetadataPrecondition.ifAbsent());
         }
         String id = DRIVE.children(fx.manifestParentId).get(0).id();
         try (Provider p = fx.open(null)) {
-            assertThat(p.readManifest("snap")).contains(m1);
-            assertThatThrownBy(() -> p.writeManifest("snap", m2, ManifestPrecondition.ifAbsent()))
-                    .isInstanceOfSatisfying(ProviderException.class,
-                            e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.CONFLICT));
-            assertThatThrownBy(() -> p.writeManifest("snap", m2, ManifestPrecondition.ifChecksum(m2.checksum())))
-                    .isInstanceOfSatisfying(ProviderException.class,
-                            e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.CONFLICT));
-            p.writeManifest("snap", m2, ManifestPrecondition.ifChecksum(m1.checksum()));
+            assertThat(p.getMetadata("manifests/snap.json")).hasValueSatisfying(o -> {
+                assertThat(o.bytes()).isEqualTo(v1);
+                assertThat(o.version()).isEqualTo(tag1);
+            });
+            String tag2 = p.putMetadata("manifests/snap.json", v2, MetadataPrecondition.ifVersion(tag1));
+            assertThat(tag2).isNotEqualTo(tag1);
+            assertThat(p.getMetadata("manifests/snap.json").orElseThrow().version()).isEqualTo(tag2);
         }
         assertThat(DRIVE.children(fx.manifestParentId)).extracting(StoredFile::id, StoredFile::name)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(id, "snap.json"));
+        assertThat(DRIVE.revisionCount(id)).isEqualTo(2);
         try (Provider p = fx.open(null)) {
-            assertThat(p.readManifest("snap")).contains(m2);
+            assertThat(p.getMetadata("manifests/snap.json").orElseThrow().bytes()).isEqualTo(v2);
         }
     }
 
     @Test
-    void readManifest_damagedFile_isIntegrityError() {
+    void getMetadata_bytesThatAreNotJson_comeBackAsTheyAre() throws Exception {
         DriveFixture fx = new DriveFixture(DRIVE);
-        DRIVE.putFile(fx.manifestParentId, "bad.json", "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
+        byte[] odd = "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        DRIVE.putFile(fx.manifestParentId, "bad.json", odd, Map.of());
         try (Provider p = fx.open(null)) {
-            assertThatThrownBy(() -> p.readManifest("bad"))
-                    .isInstanceOfSatisfying(ProviderException.class,
-                            e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.INTEGRITY))
-                    .hasMessageContaining("bad.json");
+            // the engine, not the provider, decides what the bytes mean
+            assertThat(p.getMetadata("manifests/bad.json").orElseThrow().bytes()).isEqualTo(odd);
         }
     }
 }

@@ -86,6 +86,7 @@ final class DriveHandler implements HttpHandler {
     int maxPageSize = 100;
     boolean serviceAccountQuotaMode;
     int loseCreateAnswers;
+    int loseUpdateAnswers;
     /** A rate-limit storm: armed, it starts with the API call after {@code stormSkip} more, and lasts {@code stormNanos}. */
     boolean stormArmed;
     int stormSkip;
@@ -235,6 +236,9 @@ final class DriveHandler implements HttpHandler {
             if (s.size() == 4 && s.get(3).equals("generateIds")) {
                 return r.method.equals("GET") ? generateIds(r) : notAllowed(r);
             }
+            if (s.size() == 5 && s.get(4).equals("copy")) {
+                return r.method.equals("POST") ? copy(r, s.get(3)) : notAllowed(r);
+            }
             if (s.size() == 5 && s.get(4).equals("revisions")) {
                 return r.method.equals("GET") ? listRevisions(r, s.get(3)) : notAllowed(r);
             }
@@ -378,6 +382,53 @@ final class DriveHandler implements HttpHandler {
         return lost != null ? lost : jsonResponse(200, project(r, fileJson(item)));
     }
 
+    /**
+     * files.copy: a new file with the source's content (a new id and head revision, the same checksums),
+     * the request's metadata applied with patch semantics over the source's. Unless the request says
+     * otherwise the copy is named "Copy of NAME" and goes into the source's folder; appProperties are the
+     * source's, updated by the request's (a null value removes one). Folders cannot be copied (403
+     * cannotCopyFile). The content counts against the daily upload quota, as Drive counts copies, but not
+     * as bytes received: none are sent.
+     */
+    private Response copy(Request r, String sourceId) throws IOException {
+        DriveStore.Item source = visible(r, sourceId);
+        if (source == null) {
+            return notFound(sourceId);
+        }
+        if (source.isFolder()) {
+            return error(403, "global", "cannotCopyFile", "This file cannot be copied by the user.", null);
+        }
+        JsonNode requested = r.body.length == 0 ? json.createObjectNode() : json.readTree(r.body);
+        ObjectNode meta = requested.isObject() ? ((ObjectNode) requested).deepCopy() : json.createObjectNode();
+        if (!meta.has("name")) {
+            meta.put("name", "Copy of " + source.name);
+        }
+        if (!meta.has("parents")) {
+            ArrayNode parents = meta.putArray("parents");
+            source.parents.forEach(parents::add);
+        }
+        if (!meta.has("mimeType")) {
+            meta.put("mimeType", source.mimeType);
+        }
+        ObjectNode props = json.createObjectNode();
+        source.appProperties.forEach(props::put);
+        for (Map.Entry<String, JsonNode> e : requested.path("appProperties").properties()) {
+            props.set(e.getKey(), e.getValue());
+        }
+        meta.set("appProperties", props);
+        Response problem = checkNewFile(r, meta);
+        if (problem == null) {
+            problem = takeQuota(source.content == null ? 0 : source.content.length);
+        }
+        if (problem != null) {
+            return problem;
+        }
+        DriveStore.Item item = createItem(meta, source.content == null ? new byte[0] : source.content.clone(),
+                source.mimeType);
+        Response lost = lostCreateAnswer();
+        return lost != null ? lost : jsonResponse(200, project(r, fileJson(item)));
+    }
+
     // ---------------------------------------------------------------- ids and revisions
 
     private Response generateIds(Request r) {
@@ -487,6 +538,15 @@ final class DriveHandler implements HttpHandler {
     }
 
     /** After a create was stored: the 503 a test asked for instead of the answer, or null. */
+    /** After new content of an existing file was stored: the 503 a test asked for instead of the answer, or null. */
+    private Response lostUpdateAnswer() {
+        if (loseUpdateAnswers > 0) {
+            loseUpdateAnswers--;
+            return error(503, "global", "backendError", "Backend Error", null);
+        }
+        return null;
+    }
+
     private Response lostCreateAnswer() {
         if (loseCreateAnswers > 0) {
             loseCreateAnswers--;
@@ -514,6 +574,7 @@ final class DriveHandler implements HttpHandler {
             }
             item.parents.remove(r.param("removeParents"));
             item.parents.add(store.resolve(r.param("addParents")).id);
+            item.version++;
         }
         applyMetadata(item, meta);
         return jsonResponse(200, project(r, fileJson(item)));
@@ -624,7 +685,7 @@ final class DriveHandler implements HttpHandler {
         }
         uploadBytesReceived += content.length;
         DriveStore.Item item = finish(target, meta, contentType, content);
-        Response lost = target == null ? lostCreateAnswer() : null;
+        Response lost = target == null ? lostCreateAnswer() : lostUpdateAnswer();
         return lost != null ? lost : jsonResponse(200, project(r, fileJson(item)));
     }
 
@@ -693,7 +754,7 @@ final class DriveHandler implements HttpHandler {
             }
             DriveStore.Item item = finish(target, session.metadata, session.contentType, session.received.toByteArray());
             session.completedId = item.id;
-            Response lost = target == null ? lostCreateAnswer() : null;
+            Response lost = target == null ? lostCreateAnswer() : lostUpdateAnswer();
             if (lost != null) {
                 return lost;
             }
@@ -762,6 +823,7 @@ final class DriveHandler implements HttpHandler {
     }
 
     private void applyMetadata(DriveStore.Item item, JsonNode meta) {
+        item.version++;
         if (meta.hasNonNull("name")) {
             item.name = meta.get("name").asText();
         }
@@ -876,7 +938,7 @@ final class DriveHandler implements HttpHandler {
         if (item.driveId != null) {
             f.put("driveId", item.driveId);
         }
-        f.put("version", Long.toString(item.seq));
+        f.put("version", Long.toString(item.version));
         return f;
     }
 

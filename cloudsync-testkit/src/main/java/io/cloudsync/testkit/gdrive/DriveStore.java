@@ -57,6 +57,8 @@ final class DriveStore {
         long visibleFromListCall;
         /** The content versions, oldest first; the last is the head revision. Empty for folders. */
         final List<Revision> revisions = new ArrayList<>();
+        /** Drive's {@code version}: grows with every change to the file, content or metadata. */
+        long version = 1;
 
         Item(String id, long seq) {
             this.id = id;
@@ -76,6 +78,7 @@ final class DriveStore {
             if (revisions.size() > MAX_REVISIONS) {
                 revisions.remove(0);
             }
+            version++;
         }
 
         String headRevisionId() {
@@ -92,6 +95,7 @@ final class DriveStore {
                 md5 = now.md5;
                 sha256 = now.sha256;
             }
+            version++;
         }
     }
 

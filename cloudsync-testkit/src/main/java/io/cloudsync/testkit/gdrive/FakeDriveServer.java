@@ -26,10 +26,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code google-api-services-drive} talks to exactly as it talks to Google: the service-account
  * token endpoint, {@code files} create/update (multipart, media and resumable, gzip bodies,
  * {@code X-HTTP-Method-Override}), list (the {@code q} subset a sync needs, paging), get
- * (metadata, both media URLs, ranges), delete, {@code files.generateIds} and creates that name
- * their id (a retried create answers 409), revisions (every upload of content adds one;
- * {@code revisions.list}, {@code get}, {@code delete}), Drive-shaped errors, int64 fields as
- * strings, md5 and sha256 checksums. Fault switches let tests provoke rate limits and rate-limit
+ * (metadata, both media URLs, ranges), delete, {@code files.copy} (server side, metadata applied
+ * with patch semantics over the source's, folders refused), {@code files.generateIds} and creates
+ * and copies that name their id (a retried create answers 409), revisions (every upload of content
+ * adds one; {@code revisions.list}, {@code get}, {@code delete}), a {@code version} that grows with
+ * every change, Drive-shaped errors, int64 fields as strings, md5 and sha256 checksums. Fault switches let tests provoke rate limits and rate-limit
  * storms, failed chunks, lost answers, duplicate names, listing lag and a daily upload quota.
  *
  * <p>Use it directly ({@code FakeDriveServer.create().start()}, then {@link #close()}) or as a JUnit 5
@@ -362,6 +363,19 @@ public final class FakeDriveServer implements BeforeAllCallback, BeforeEachCallb
     }
 
     /**
+     * Makes each of the next {@code updates} uploads of new content for an existing file (multipart,
+     * media, or the last chunk of a resumable update) store the content and then answer 503
+     * {@code backendError}: an update that went through but whose answer was lost.
+     *
+     * @param updates how many
+     */
+    public void loseNextUpdateAnswers(int updates) {
+        synchronized (store) {
+            handler.loseUpdateAnswers = updates;
+        }
+    }
+
+    /**
      * Answers the next {@code chunks} resumable-upload PUTs with 503 {@code backendError}, keeping nothing of them.
      *
      * @param chunks how many
@@ -493,6 +507,7 @@ public final class FakeDriveServer implements BeforeAllCallback, BeforeEachCallb
             handler.maxPageSize = 100;
             handler.serviceAccountQuotaMode = false;
             handler.loseCreateAnswers = 0;
+            handler.loseUpdateAnswers = 0;
             handler.stormArmed = false;
             handler.stormEndsAt = 0;
         }

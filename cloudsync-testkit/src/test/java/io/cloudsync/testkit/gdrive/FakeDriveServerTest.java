@@ -132,6 +132,73 @@ class FakeDriveServerTest {
     }
 
     @Test
+    void copy_patchesTheSourcesMetadataDefaultsLikeDriveAndRefusesFolders(FakeDriveServer drive) throws Exception {
+        String token = token(drive);
+        String folder = drive.createFolder("copies");
+        String other = drive.createFolder("elsewhere");
+        byte[] content = "copy me".getBytes(StandardCharsets.UTF_8);
+        String source = drive.putFile(folder, "src.txt", content, Map.of("keep", "1", "drop", "2", "over", "old"));
+        long received = drive.uploadBytesReceived();
+        // no metadata: "Copy of NAME", in the source's folder, the source's appProperties
+        JsonNode plain = json.readTree(send(token, "POST", "drive/v3/files/" + source
+                + "/copy?supportsAllDrives=true&fields=id,name,parents,appProperties,sha256Checksum,headRevisionId", "{}").body());
+        assertThat(plain.get("name").asText()).isEqualTo("Copy of src.txt");
+        assertThat(plain.get("parents").get(0).asText()).isEqualTo(folder);
+        assertThat(plain.get("appProperties").get("drop").asText()).isEqualTo("2");
+        assertThat(plain.get("id").asText()).isNotEqualTo(source);
+        // with metadata: patch semantics over the source's appProperties, a named id, another folder
+        String id = json.readTree(send(token, "GET", "drive/v3/files/generateIds?count=1", null).body()).get("ids").get(0).asText();
+        String meta = "{\"id\":\"" + id + "\",\"name\":\"dst.txt\",\"parents\":[\"" + other + "\"],"
+                + "\"appProperties\":{\"drop\":null,\"over\":\"new\"},\"modifiedTime\":\"2024-01-02T03:04:05.678Z\"}";
+        HttpResponse<String> copied = send(token, "POST", "drive/v3/files/" + source + "/copy?supportsAllDrives=true&fields=*", meta);
+        assertThat(copied.statusCode()).isEqualTo(200);
+        assertThat(drive.children(other)).singleElement().satisfies(f -> {
+            assertThat(f.id()).isEqualTo(id);
+            assertThat(f.name()).isEqualTo("dst.txt");
+            assertThat(f.content()).isEqualTo(content);
+            assertThat(f.appProperties()).containsExactlyInAnyOrderEntriesOf(Map.of("keep", "1", "over", "new"));
+            assertThat(f.modifiedTime()).isEqualTo(java.time.Instant.parse("2024-01-02T03:04:05.678Z"));
+        });
+        assertThat(json.readTree(copied.body()).get("sha256Checksum").asText())
+                .isEqualTo(drive.children(folder).stream().filter(f -> f.id().equals(source)).findFirst().orElseThrow().sha256());
+        assertThat(send(token, "POST", "drive/v3/files/" + source + "/copy?supportsAllDrives=true", meta).statusCode())
+                .as("the id is taken now").isEqualTo(409);
+        assertThat(drive.uploadBytesReceived()).as("a copy sends no media").isEqualTo(received);
+        // the source is unchanged; folders and missing files cannot be copied
+        assertThat(drive.children(folder).stream().filter(f -> f.id().equals(source)).findFirst().orElseThrow().appProperties())
+                .containsEntry("drop", "2").containsEntry("over", "old");
+        HttpResponse<String> ofFolder = send(token, "POST", "drive/v3/files/" + folder + "/copy?supportsAllDrives=true", "{}");
+        assertThat(ofFolder.statusCode()).isEqualTo(403);
+        assertThat(json.readTree(ofFolder.body()).at("/error/errors/0/reason").asText()).isEqualTo("cannotCopyFile");
+        assertThat(send(token, "POST", "drive/v3/files/1noSuchFile/copy?supportsAllDrives=true", "{}").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void version_growsWithEveryChangeOfContentOrMetadata(FakeDriveServer drive) throws Exception {
+        String token = token(drive);
+        String id = drive.putFile(drive.createFolder("versions"), "v.txt", "one".getBytes(StandardCharsets.UTF_8), Map.of());
+        java.util.function.Supplier<Long> version = () -> {
+            try {
+                return json.readTree(send(token, "GET", "drive/v3/files/" + id + "?supportsAllDrives=true&fields=version", null)
+                        .body()).get("version").asLong();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        long v1 = version.get();
+        assertThat(version.get()).as("a read changes nothing").isEqualTo(v1);
+        send(token, "PATCH", "upload/drive/v3/files/" + id + "?uploadType=media&supportsAllDrives=true", "two");
+        long v2 = version.get();
+        assertThat(v2).isGreaterThan(v1);
+        HttpResponse<String> renamed = http.send(HttpRequest.newBuilder(URI.create(drive.rootUrl() + "drive/v3/files/" + id
+                        + "?supportsAllDrives=true")).header("Authorization", "Bearer " + token)
+                .header("X-HTTP-Method-Override", "PATCH").header("Content-Type", "application/json; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"w.txt\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(renamed.statusCode()).isEqualTo(200);
+        assertThat(version.get()).isGreaterThan(v2);
+    }
+
+    @Test
     void rateLimitStorm_answers429WithoutRetryAfterUntilItIsOver(FakeDriveServer drive) throws Exception {
         String token = token(drive);
         drive.rateLimitStorm(java.time.Duration.ofMillis(300), 1);

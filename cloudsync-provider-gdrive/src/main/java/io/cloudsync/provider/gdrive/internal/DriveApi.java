@@ -36,7 +36,7 @@ final class DriveApi {
 
     static final String FOLDER = "application/vnd.google-apps.folder";
     static final String FIELDS = "id,name,mimeType,parents,size,md5Checksum,sha256Checksum,createdTime,modifiedTime,"
-            + "appProperties,trashed,headRevisionId";
+            + "appProperties,trashed,headRevisionId,version";
     private static final String LIST_FIELDS = "nextPageToken,incompleteSearch,files(" + FIELDS + ")";
     /** Oldest first, then by id: the deterministic choice among duplicates. */
     static final Comparator<File> OLDEST_FIRST = Comparator
@@ -157,7 +157,7 @@ final class DriveApi {
         return ids == null ? List.of() : ids;
     }
 
-    /** One-request (multipart) upload, for files up to one chunk and for manifests. */
+    /** One-request (multipart) upload, for files up to one chunk and for metadata objects. */
     File createWithContent(File meta, AbstractInputStreamContent content) throws IOException {
         Drive.Files.Create create = drive.files().create(meta, content)
                 .setSupportsAllDrives(settings.supportsAllDrives()).setFields(FIELDS);
@@ -182,6 +182,14 @@ final class DriveApi {
                 .setSupportsAllDrives(settings.supportsAllDrives()).setFields(FIELDS);
         update.getMediaHttpUploader().setDirectUploadEnabled(true);
         return update.execute();
+    }
+
+    /**
+     * {@code files.copy}: a new file with the source's content, made on Drive; {@code meta} names it,
+     * its folder and its id (from {@link #generateIds}) and patches the appProperties it takes over.
+     */
+    File copy(String sourceId, File meta) throws IOException {
+        return drive.files().copy(sourceId, meta).setSupportsAllDrives(settings.supportsAllDrives()).setFields(FIELDS).execute();
     }
 
     /** Removes one revision of a binary file; removing the head one makes the previous content current again. */

@@ -3,19 +3,19 @@ package io.cloudsync.provider.gdrive.internal;
 import com.google.api.client.http.ByteArrayContent;
 import com.google.api.services.drive.model.File;
 import io.cloudsync.Digests;
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.ManifestFormatException;
 import io.cloudsync.PathRules;
 import io.cloudsync.Secret;
-import io.cloudsync.support.AtomicFiles;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataObject;
+import io.cloudsync.spi.MetadataPrecondition;
+import io.cloudsync.spi.Names;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderException.Kind;
 import io.cloudsync.spi.RemoteEntry;
 import io.cloudsync.spi.RetryPolicy;
 import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.support.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,6 +32,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,8 +41,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Drive provider: files under {@code <parent_id>/<snapshot>/<path>} as real folders, manifests
- * as {@code <snapshot>.json} in {@code manifest_parent_id}. See docs/GDRIVE.md.
+ * The Drive provider: files under {@code <parent_id>/<snapshot>/<path>} as real folders; the
+ * metadata area in {@code manifest_parent_id}, where manifest {@code manifests/<snapshot>.json} is
+ * the file {@code <snapshot>.json} as before the metadata area (see {@link #driveName}). See
+ * docs/GDRIVE.md.
  */
 public final class GoogleDriveProvider implements Provider {
 
@@ -52,6 +55,8 @@ public final class GoogleDriveProvider implements Provider {
     static final String PROP_MTIME = "mtime";
     static final String PROP_CHECKSUM = "manifest_checksum";
     private static final int MAX_PROPERTY_BYTES = 124;
+    /** Metadata names of manifests: {@code manifests/<snapshot>.json} is the file {@code <snapshot>.json}. */
+    static final String MANIFESTS = "manifests/";
 
     private final DriveSettings settings;
     private final DriveApi api;
@@ -59,8 +64,12 @@ public final class GoogleDriveProvider implements Provider {
     private final FolderTree tree;
     private final ResumableUpload resumable;
     private final UploadStates states;
-    private final Map<String, Optional<Manifest>> manifests = new ConcurrentHashMap<>();
-    private final Map<String, String> manifestIds = new ConcurrentHashMap<>();
+    /** Drive name of a metadata object -> the id of the file this provider last read or wrote for it. */
+    private final Map<String, String> metadataIds = new ConcurrentHashMap<>();
+    /** Drive name -> sha256 of a put whose in-place update went unanswered: it may have been stored. */
+    private final Map<String, String> unsureMetadata = new ConcurrentHashMap<>();
+    /** Files this provider deleted: a lagging listing may still show them. */
+    private final Set<String> deletedIds = ConcurrentHashMap.newKeySet();
     /** Files whose update failed in a way that may have stored it anyway: looked up afresh before the next upload. */
     private final Set<String> unsure = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -94,166 +103,296 @@ public final class GoogleDriveProvider implements Provider {
         return Optional.of(settings.retryPolicy());
     }
 
-    // ------------------------------------------------------------------ manifests
+    // ------------------------------------------------------------------ metadata area
 
-    @Override
-    public Optional<Manifest> readManifest(String snapshot) {
-        checkSnapshot(snapshot);
-        String name = snapshot + ".json";
-        List<File> found = manifestFiles(snapshot);
-        if (found.isEmpty()) {
-            manifests.put(snapshot, Optional.empty());
-            return Optional.empty();
+    /**
+     * The Drive name of metadata object {@code name} in {@code manifest_parent_id}. {@code manifests/X}
+     * is the file {@code X} (today's layout: {@code <snapshot>.json}, so remotes written before the
+     * metadata area read as they are); any other name of several segments is the file named exactly
+     * so (it contains '/', which no manifest's name does); a name of one segment {@code N} is
+     * {@code /N}, apart from both.
+     *
+     * @param name a valid metadata name
+     * @return the file's name on Drive
+     */
+    static String driveName(String name) {
+        if (name.startsWith(MANIFESTS) && name.indexOf('/', MANIFESTS.length()) < 0) {
+            return name.substring(MANIFESTS.length());
         }
-        File chosen = found.get(0);
-        if (found.size() > 1) {
-            long distinct = found.stream().map(f -> props(f).getOrDefault(PROP_CHECKSUM, "?" + f.getId())).distinct().count();
-            if (distinct > 1) {
-                throw new ProviderException(Kind.CONFLICT, "manifest_parent_id holds " + found.size() + " manifests named '"
-                        + name + "' with different content (ids " + ids(found) + "); two runs wrote it at once."
-                        + " cloudsync will not guess which is current: delete the stale ones in Drive, then run again", name, null);
-            }
-            LOG.warn("gdrive.duplicate name={} ids={} using={} (same content)", name, ids(found), chosen.getId());
+        return name.indexOf('/') < 0 ? "/" + name : name;
+    }
+
+    /**
+     * The metadata name that {@link #driveName} maps to a Drive name.
+     *
+     * @param driveName a file's name in {@code manifest_parent_id}
+     * @return the metadata name, or {@code null} when no metadata name maps to it (a file of another tool)
+     */
+    static String metadataName(String driveName) {
+        String name;
+        if (driveName.indexOf('/') < 0) {
+            name = MANIFESTS + driveName;
+        } else if (driveName.startsWith("/")) {
+            name = driveName.substring(1);
+        } else {
+            name = driveName;
         }
-        byte[] bytes = call("read the manifest", name, () -> {
-            try (InputStream in = api.media(chosen.getId())) {
-                return in.readAllBytes();
-            }
-        });
         try {
-            Manifest manifest = io.cloudsync.core.ManifestJson.fromBytes(bytes, "Drive file '" + name + "' (id " + chosen.getId() + ")");
-            manifests.put(snapshot, Optional.of(manifest));
-            manifestIds.put(snapshot, chosen.getId());
-            return Optional.of(manifest);
-        } catch (ManifestFormatException e) {
-            throw new ProviderException(Kind.INTEGRITY, "the manifest '" + name + "' in manifest_parent_id is damaged: "
-                    + e.getMessage() + "; restore it from a backup or delete it to rebuild", name, e);
+            Names.requireMetadataName(name);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
+        return driveName(name).equals(driveName) ? name : null;
     }
 
     @Override
-    public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-        checkSnapshot(snapshot);
-        String name = snapshot + ".json";
-        byte[] bytes = io.cloudsync.core.ManifestJson.toBytes(manifest);
-        String sha256 = Digests.hex(Digests.sha256().digest(bytes));
-        String createKey = "manifest\u0000" + settings.manifestParentId() + "\u0000" + name;
-        Optional<File> lost = call("write the manifest", name, () -> creates.recover(createKey, sha256));
-        if (lost.isPresent()) {
-            // an earlier attempt of this write stored it, but its answer was lost: done
-            remember(snapshot, manifest, lost.get(), manifestFiles(snapshot), name);
-            return;
-        }
-        List<File> found = manifestFiles(snapshot);
-        for (File f : found) {
-            if (sha256.equals(props(f).get(PROP_SHA256)) && manifest.checksum().equals(props(f).get(PROP_CHECKSUM))
-                    && (f.getSha256Checksum() == null || sha256.equals(f.getSha256Checksum()))) {
-                // exactly these bytes are stored already: an earlier attempt of this write went through
-                // although its answer was lost (the precondition held then), or another run wrote the same
-                LOG.debug("gdrive.manifest.already_written name={} id={}", name, f.getId());
-                remember(snapshot, manifest, f, found, name);
-                return;
+    public Optional<MetadataObject> getMetadata(String name) {
+        Names.requireMetadataName(name);
+        String driveName = driveName(name);
+        for (int attempt = 1; ; attempt++) {
+            List<File> found = metadataFiles(driveName);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            File chosen = chooseMetadata(name, found);
+            byte[] bytes;
+            try {
+                bytes = size(chosen) == 0 ? new byte[0] : call("read the metadata object", name, () -> {
+                    try (InputStream in = api.media(chosen.getId())) {
+                        return in.readAllBytes();
+                    }
+                });
+            } catch (ProviderException e) {
+                if (e.kind() != Kind.NOT_FOUND || attempt >= 3) {
+                    throw e;
+                }
+                metadataIds.remove(driveName, chosen.getId());
+                continue; // deleted since it was listed: look again
+            }
+            String listed = chosen.getSha256Checksum();
+            if (listed == null || listed.equals(Digests.hex(Digests.sha256().digest(bytes)))) {
+                metadataIds.put(driveName, chosen.getId());
+                return Optional.of(new MetadataObject(bytes, versionTag(chosen)));
+            }
+            // new content arrived between the listing and the download: the tag would not describe these bytes
+            if (attempt >= 3) {
+                throw new ProviderException(Kind.UNAVAILABLE, "metadata object '" + name + "' (Drive file '" + driveName
+                        + "', id " + chosen.getId() + ") kept changing on Google Drive while it was read; retry", name, null);
             }
         }
-        File target = null;
-        switch (precondition.kind()) {
+    }
+
+    /**
+     * Checks the precondition just before the put, not atomically with it: Drive has no
+     * compare-and-set, so the provider does not declare {@code CONDITIONAL_METADATA_PUT}. An existing
+     * object gets its new content in place ({@code files.update}: same id, a new revision); a new one is
+     * created idempotently. Duplicates with different content fail the put with {@code CONFLICT}
+     * (unless it is unconditional); after a put every other file of that name is removed.
+     */
+    @Override
+    public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+        Names.requireMetadataName(name);
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(precondition, "precondition");
+        String driveName = driveName(name);
+        String sha256 = Digests.hex(Digests.sha256().digest(bytes));
+        String createKey = "metadata\u0000" + settings.manifestParentId() + "\u0000" + driveName;
+        Optional<File> lost = call("write the metadata object", name, () -> creates.recover(createKey, sha256));
+        if (lost.isPresent()) {
+            // an earlier attempt of this put created it (its precondition held then), but its answer was lost
+            return remember(name, driveName, lost.get(), metadataFiles(driveName));
+        }
+        List<File> found = metadataFiles(driveName);
+        if (sha256.equals(unsureMetadata.remove(driveName))) {
+            for (File f : found) {
+                if (sha256.equals(f.getSha256Checksum()) || (f.getSha256Checksum() == null && sha256.equals(props(f).get(PROP_SHA256)))) {
+                    // an earlier attempt of this put updated it, but its answer was lost
+                    LOG.debug("gdrive.metadata.already_written name={} id={}", name, f.getId());
+                    return remember(name, driveName, f, found);
+                }
+            }
+        }
+        File target = switch (precondition.kind()) {
             case ABSENT -> {
                 if (!found.isEmpty()) {
-                    throw new ProviderException(Kind.CONFLICT, "manifest '" + name + "' already exists on Drive (ids "
-                            + ids(found) + "); another run wrote it first", name, null);
+                    throw new ProviderException(Kind.CONFLICT, "metadata object '" + name + "' already exists on Google"
+                            + " Drive (file '" + driveName + "' in manifest_parent_id, ids " + ids(found)
+                            + "); another run wrote it first", name, null);
                 }
+                yield null;
             }
-            case CHECKSUM -> {
-                String expected = precondition.checksum().orElseThrow();
-                for (File f : found) {
-                    if (expected.equals(storedChecksum(f, name))) {
-                        target = f;
-                        break;
-                    }
+            case VERSION -> {
+                String expected = precondition.version().orElseThrow();
+                if (found.isEmpty()) {
+                    throw new ProviderException(Kind.CONFLICT, "metadata object '" + name + "' is no longer on Google"
+                            + " Drive (expected version " + expected + "); another run deleted it", name, null);
                 }
-                if (target == null) {
-                    throw new ProviderException(Kind.CONFLICT, "manifest '" + name + "' on Drive is not the one this run"
-                            + " started from (expected checksum " + expected + "); another run changed it", name, null);
+                File current = chooseMetadata(name, found);
+                String tag = versionTag(current);
+                if (!tag.equals(expected)) {
+                    throw new ProviderException(Kind.CONFLICT, "metadata object '" + name + "' on Google Drive has version "
+                            + tag + ", not the expected " + expected + "; another run changed it", name, null);
                 }
+                yield current;
             }
-            case NONE -> target = found.isEmpty() ? null : found.get(0);
-            default -> throw new IllegalStateException(precondition.toString());
-        }
+            case NONE -> found.isEmpty() ? null : found.get(0);
+        };
+        String type = name.endsWith(".json") ? "application/json" : "application/octet-stream";
         Map<String, String> props = new LinkedHashMap<>();
-        props.put(PROP_MARKER, "manifest");
-        props.put(PROP_CHECKSUM, manifest.checksum());
+        props.put(PROP_MARKER, name.startsWith(MANIFESTS) ? "manifest" : "metadata");
         props.put(PROP_SHA256, sha256);
-        checkProperties(props, name);
-        File meta = new File().setAppProperties(props).setModifiedTime(DriveApi.utc(Instant.now()));
         File stored;
         if (target != null) {
+            // written before the metadata area, with a checksum of the manifest's own; it would go stale
+            props.put(PROP_CHECKSUM, com.google.api.client.util.Data.NULL_STRING);
+            File meta = new File().setAppProperties(props).setModifiedTime(DriveApi.utc(Instant.now()));
             String id = target.getId();
-            // in place: the manifest keeps its id, so links and shares stay valid
-            stored = call("write the manifest", name, () -> api.updateWithContent(id, meta, bytes, "application/json"));
+            try {
+                stored = api.updateWithContent(id, meta, bytes, type);
+            } catch (IOException e) {
+                ProviderException mapped = DriveErrors.map(e, "write the metadata object", name);
+                if (mapped.retryable()) {
+                    unsureMetadata.put(driveName, sha256); // the update may have gone through although the answer said otherwise
+                }
+                throw mapped;
+            }
         } else {
-            meta.setName(name).setMimeType("application/json").setParents(List.of(settings.manifestParentId()));
-            stored = call("write the manifest", name, () -> creates.create(createKey, sha256,
-                    id -> api.createWithContent(meta.setId(id), new ByteArrayContent("application/json", bytes))));
+            File meta = new File().setAppProperties(props).setModifiedTime(DriveApi.utc(Instant.now()))
+                    .setName(driveName).setMimeType(type).setParents(List.of(settings.manifestParentId()));
+            stored = call("write the metadata object", name, () -> creates.create(createKey, sha256,
+                    id -> api.createWithContent(meta.setId(id), new ByteArrayContent(type, bytes))));
         }
         if (stored.getSha256Checksum() != null && !sha256.equals(stored.getSha256Checksum())) {
-            throw new ProviderException(Kind.INTEGRITY, "Google Drive stored manifest '" + name + "' with sha256 "
-                    + stored.getSha256Checksum() + " but cloudsync sent " + sha256 + "; run again", name, null);
+            throw new ProviderException(Kind.INTEGRITY, "Google Drive stored metadata object '" + name + "' with sha256 "
+                    + stored.getSha256Checksum() + " but cloudsync sent " + sha256 + "; put it again", name, null);
         }
-        remember(snapshot, manifest, stored, found, name);
+        return remember(name, driveName, stored, found);
     }
 
-    /** {@code stored} holds {@code manifest} now: cache it and remove every other manifest of that name. */
-    private void remember(String snapshot, Manifest manifest, File stored, List<File> found, String name) {
-        manifestIds.put(snapshot, stored.getId());
-        manifests.put(snapshot, Optional.of(manifest));
+    @Override
+    public void deleteMetadata(String name) {
+        Names.requireMetadataName(name);
+        String driveName = driveName(name);
+        for (File f : metadataFiles(driveName)) {
+            deleteId(f.getId(), name);
+            deletedIds.add(f.getId());
+        }
+        metadataIds.remove(driveName);
+        unsureMetadata.remove(driveName);
+    }
+
+    /**
+     * Lists {@code manifest_parent_id} (every page) and filters by name here: Drive's
+     * {@code name contains} matches words, not prefixes. Objects this provider put that Drive's
+     * listing does not show yet are looked up by id.
+     */
+    @Override
+    public Stream<String> listMetadata(String prefix) {
+        Names.requireMetadataPrefix(prefix);
+        List<File> listed = call("list the metadata objects in", "manifest_parent_id",
+                () -> api.children(settings.manifestParentId(), null));
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (File f : listed) {
+            seen.add(f.getId());
+            String name = DriveApi.isFolder(f) || isGoogleDocsType(f) || deletedIds.contains(f.getId())
+                    ? null : metadataName(f.getName());
+            if (name != null && name.startsWith(prefix)) {
+                names.add(name);
+            }
+        }
+        for (Map.Entry<String, String> known : metadataIds.entrySet()) {
+            String name = metadataName(known.getKey());
+            if (name != null && name.startsWith(prefix) && !names.contains(name) && !seen.contains(known.getValue())
+                    && lookUp(known.getKey(), known.getValue(), name) != null) {
+                names.add(name); // put by this provider a moment ago, not yet in Drive's listing
+            }
+        }
+        return names.stream();
+    }
+
+    /** {@code stored} holds the object now: remember its id, remove every other file of that name, return its tag. */
+    private String remember(String name, String driveName, File stored, List<File> found) {
+        metadataIds.put(driveName, stored.getId());
         for (File other : found) {
             if (!other.getId().equals(stored.getId())) {
                 LOG.warn("gdrive.duplicate.removed name={} id={} kept={}", name, other.getId(), stored.getId());
                 deleteId(other.getId(), name);
+                deletedIds.add(other.getId());
             }
         }
+        return versionTag(stored);
     }
 
-    private List<File> manifestFiles(String snapshot) {
-        String name = snapshot + ".json";
-        List<File> found = new ArrayList<>(call("find the manifest", name,
-                () -> api.children(settings.manifestParentId(), name)));
-        found.removeIf(DriveApi::isFolder);
-        String known = manifestIds.get(snapshot);
+    /** Every file named {@code driveName} in manifest_parent_id, oldest first, with one this provider wrote and Drive does not list yet. */
+    private List<File> metadataFiles(String driveName) {
+        String name = metadataName(driveName);
+        List<File> found = new ArrayList<>(call("find the metadata object", name,
+                () -> api.children(settings.manifestParentId(), driveName)));
+        found.removeIf(f -> DriveApi.isFolder(f) || isGoogleDocsType(f) || deletedIds.contains(f.getId()));
+        String known = metadataIds.get(driveName);
         if (known != null && found.stream().noneMatch(f -> f.getId().equals(known))) {
-            // written by this provider a moment ago and not yet in Drive's listing
-            try {
-                File f = api.get(known);
-                if (!Boolean.TRUE.equals(f.getTrashed()) && name.equals(f.getName())) {
-                    found.add(f);
-                }
-            } catch (IOException e) {
-                ProviderException mapped = DriveErrors.map(e, "find the manifest", name);
-                if (mapped.kind() != Kind.NOT_FOUND) {
-                    throw mapped;
-                }
-                manifestIds.remove(snapshot);
+            File f = lookUp(driveName, known, name);
+            if (f != null) {
+                found.add(f);
             }
         }
         found.sort(DriveApi.OLDEST_FIRST);
         return found;
     }
 
-    private String storedChecksum(File f, String name) {
-        String checksum = props(f).get(PROP_CHECKSUM);
-        if (checksum != null) {
-            return checksum;
-        }
-        byte[] bytes = call("read the manifest", name, () -> {
-            try (InputStream in = api.media(f.getId())) {
-                return in.readAllBytes();
-            }
-        });
+    /** The file with id {@code id} if it is still the metadata file {@code driveName}; forgets it otherwise. */
+    private File lookUp(String driveName, String id, String name) {
         try {
-            return io.cloudsync.core.ManifestJson.fromBytes(bytes, name).checksum();
-        } catch (ManifestFormatException e) {
-            return null;
+            File f = api.get(id);
+            if (!Boolean.TRUE.equals(f.getTrashed()) && driveName.equals(f.getName())
+                    && (f.getParents() == null || f.getParents().contains(settings.manifestParentId()))) {
+                return f;
+            }
+        } catch (IOException e) {
+            ProviderException mapped = DriveErrors.map(e, "find the metadata object", name);
+            if (mapped.kind() != Kind.NOT_FOUND) {
+                throw mapped;
+            }
         }
+        metadataIds.remove(driveName, id);
+        return null;
+    }
+
+    /** The file that holds the object among several of one name: the oldest when all have one content; CONFLICT otherwise. */
+    private File chooseMetadata(String name, List<File> found) {
+        File chosen = found.get(0);
+        if (found.size() > 1) {
+            long distinct = found.stream().map(GoogleDriveProvider::contentKey).distinct().count();
+            if (distinct > 1) {
+                throw new ProviderException(Kind.CONFLICT, "manifest_parent_id holds " + found.size() + " files named '"
+                        + driveName(name) + "' (metadata object '" + name + "') with different content (ids " + ids(found)
+                        + "); two runs wrote it at once. cloudsync will not guess which is current: delete the stale"
+                        + " ones in Drive, then run again", name, null);
+            }
+            LOG.warn("gdrive.duplicate name={} ids={} using={} (same content)", name, ids(found), chosen.getId());
+        }
+        return chosen;
+    }
+
+    /** What identifies a file's content: Drive's sha256, else the one cloudsync recorded, else nothing shared. */
+    private static String contentKey(File f) {
+        if (f.getSha256Checksum() != null) {
+            return f.getSha256Checksum();
+        }
+        String prop = props(f).get(PROP_SHA256);
+        return prop != null ? prop : "?" + f.getId();
+    }
+
+    /**
+     * The version tag of a metadata file: its id and head revision (a new one with every upload of
+     * content), else Drive's {@code version} (which grows with every change), else its md5.
+     */
+    static String versionTag(File f) {
+        String state = f.getHeadRevisionId() != null ? "r" + f.getHeadRevisionId()
+                : f.getVersion() != null ? "v" + f.getVersion()
+                : "m" + f.getMd5Checksum();
+        return f.getId() + ":" + state;
     }
 
     // ------------------------------------------------------------------ files
@@ -276,20 +415,13 @@ public final class GoogleDriveProvider implements Provider {
         List<String> folderPath = segments.subList(0, segments.size() - 1);
         List<Located> existing = refreshUnsure(locate(snapshot, path), path);
 
-        for (Located candidate : existing) {
-            if (entry.sha256().equals(candidate.file.getSha256Checksum()) && entry.size() == size(candidate.file)) {
-                // already there, verified by Drive (an earlier run stopped before its manifest was written)
-                File kept = candidate.file;
-                if (!entry.sha256().equals(props(kept).get(PROP_SHA256)) || !entry.mtime().toString().equals(props(kept).get(PROP_MTIME))) {
-                    File patch = new File().setAppProperties(fileProperties(entry)).setModifiedTime(DriveApi.utc(entry.mtime()));
-                    kept = call("update the metadata of", path, () -> api.updateMetadata(candidate.file.getId(), patch));
-                }
-                LOG.debug("gdrive.upload.skip path={} id={} reason=already_stored", path, kept.getId());
-                removeOthers(existing, kept.getId(), path);
-                states.clear(snapshot, path);
-                sent.accept(entry.size());
-                return UploadReceipt.verified(path, entry.size(), entry.sha256()).withResumedBytes(entry.size());
-            }
+        Optional<File> kept = keepStored(entry, existing);
+        if (kept.isPresent()) {
+            // already there, verified by Drive (an earlier run stopped before its manifest was written)
+            LOG.debug("gdrive.upload.skip path={} id={} reason=already_stored", path, kept.get().getId());
+            states.clear(snapshot, path);
+            sent.accept(entry.size());
+            return UploadReceipt.verified(path, entry.size(), entry.sha256()).withResumedBytes(entry.size());
         }
 
         Located target = existing.stream().filter(c -> !isGoogleDocsType(c.file)).findFirst().orElse(null);
@@ -322,6 +454,115 @@ public final class GoogleDriveProvider implements Provider {
         }
         removeOthers(existing, stored.getId(), path);
         return receipt.withResumedBytes(Math.min(entry.size(), resumable.takeResumedBytes(path)));
+    }
+
+    /**
+     * A file of {@code entry}'s content already stored at its path (Drive's own sha256 and the size
+     * match): it gets the entry's appProperties and mtime where they differ, and every other file at
+     * the path is removed.
+     */
+    private Optional<File> keepStored(ManifestEntry entry, List<Located> existing) {
+        String path = entry.path();
+        for (Located candidate : existing) {
+            if (entry.sha256().equals(candidate.file.getSha256Checksum()) && entry.size() == size(candidate.file)) {
+                File kept = candidate.file;
+                if (!entry.sha256().equals(props(kept).get(PROP_SHA256)) || !entry.mtime().toString().equals(props(kept).get(PROP_MTIME))) {
+                    File patch = new File().setAppProperties(fileProperties(entry)).setModifiedTime(DriveApi.utc(entry.mtime()));
+                    kept = call("update the metadata of", path, () -> api.updateMetadata(candidate.file.getId(), patch));
+                    tree.replaced(candidate.folderId, kept);
+                }
+                removeOthers(existing, kept.getId(), path);
+                return Optional.of(kept);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Copies with {@code files.copy} into the target's folder (created as needed), under the target's
+     * name and with its appProperties and mtime; the bytes stay on Drive. Like a create it names its
+     * id, so a retry whose first answer was lost takes the copy that was made. An existing target is
+     * replaced the only way Drive allows without a moment of no readable file: the copy is made and
+     * verified first, then the old file (and any duplicate) is deleted; a reader in between sees two
+     * files of that name, and an interruption there leaves both, which the next upload or copy of the
+     * path cleans up. A target that already has the content only gets the entry's metadata.
+     */
+    @Override
+    public UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+        checkSnapshot(snapshot);
+        PathRules.requireCanonical(sourcePath);
+        String path = target.path();
+        List<Located> sources = refreshUnsure(locate(snapshot, sourcePath), sourcePath);
+        if (sources.isEmpty()) {
+            throw new ProviderException(Kind.NOT_FOUND, "no file '" + sourcePath + "' in snapshot '" + snapshot
+                    + "' on Google Drive (parent_id " + settings.parentId() + ") to copy to '" + path + "'", sourcePath, null);
+        }
+        File source = choose(snapshot, sourcePath, sources, true).file;
+        if (isGoogleDocsType(source)) {
+            throw new ProviderException(Kind.PERMANENT, "'" + sourcePath + "' in snapshot '" + snapshot + "' is a Google"
+                    + " Docs file (" + source.getMimeType() + "), not one cloudsync stored; it cannot be copied to '" + path
+                    + "'", sourcePath, null);
+        }
+        String sourceSha = sha256Of(source);
+        if (size(source) != target.size() || (sourceSha != null && !sourceSha.equals(target.sha256()))) {
+            throw new ProviderException(Kind.INTEGRITY, "'" + sourcePath + "' on Google Drive has " + size(source)
+                    + " bytes and sha256 " + sourceSha + ", but the entry to copy it to '" + path + "' has " + target.size()
+                    + " bytes and sha256 " + target.sha256() + "; nothing was copied. Upload '" + path + "' instead",
+                    path, null);
+        }
+        List<String> segments = segments(snapshot, path);
+        String leaf = segments.get(segments.size() - 1);
+        List<String> folderPath = segments.subList(0, segments.size() - 1);
+        List<Located> existing = refreshUnsure(locate(snapshot, path), path);
+        Optional<File> kept = keepStored(target, existing);
+        if (kept.isPresent()) {
+            LOG.debug("gdrive.copy.skip path={} id={} reason=already_stored", path, kept.get().getId());
+            return UploadReceipt.verified(path, target.size(), target.sha256());
+        }
+        String folderId = call("create the folders of", path, () -> tree.ensure(settings.parentId(), folderPath));
+        String sourceId = source.getId();
+        String createKey = "file\u0000" + folderId + "\u0000" + leaf;
+        String fingerprint = target.sha256() + "/" + target.size();
+        File stored = call("copy '" + sourcePath + "' to", path, () -> creates.create(createKey, fingerprint, id -> api.copy(sourceId,
+                new File().setId(id).setName(leaf).setParents(List.of(folderId)).setAppProperties(fileProperties(target))
+                        .setModifiedTime(DriveApi.utc(target.mtime())))));
+        tree.added(folderId, stored);
+        UploadReceipt receipt;
+        try {
+            receipt = verifyCopy(stored, source, target);
+        } catch (ProviderException e) {
+            deleteId(stored.getId(), path);
+            tree.removed(folderId, stored);
+            throw e;
+        }
+        removeOthers(existing, stored.getId(), path);
+        states.clear(snapshot, path);
+        LOG.debug("gdrive.copy path={} from={} id={} source_id={}", path, sourcePath, stored.getId(), sourceId);
+        return receipt;
+    }
+
+    /** Checks a copy against the entry: Drive's sha256 of it, else its md5 against the source's, whose sha256 Drive gave. */
+    private static UploadReceipt verifyCopy(File stored, File source, ManifestEntry target) {
+        String path = target.path();
+        if (size(stored) != target.size()) {
+            throw new ProviderException(Kind.INTEGRITY, "Google Drive's copy for '" + path + "' has " + size(stored)
+                    + " bytes but its manifest entry has " + target.size() + "; the copy was removed, run the sync again",
+                    path, null);
+        }
+        if (stored.getSha256Checksum() != null) {
+            if (!stored.getSha256Checksum().equals(target.sha256())) {
+                throw new ProviderException(Kind.INTEGRITY, "Google Drive reports sha256 " + stored.getSha256Checksum()
+                        + " for the copy at '" + path + "' but its manifest entry has " + target.sha256()
+                        + "; the copy was removed, run the sync again", path, null);
+            }
+            return UploadReceipt.verified(path, target.size(), target.sha256());
+        }
+        if (stored.getMd5Checksum() != null && stored.getMd5Checksum().equals(source.getMd5Checksum())
+                && target.sha256().equals(source.getSha256Checksum())) {
+            return UploadReceipt.verified(path, target.size(), target.sha256());
+        }
+        LOG.warn("gdrive.copy.unverified path={} reason=no_checksum_from_drive", path);
+        return UploadReceipt.unverified(path, target.size());
     }
 
     /**
@@ -597,39 +838,32 @@ public final class GoogleDriveProvider implements Provider {
     }
 
     /**
-     * Among several files with one path, the one whose content the manifest names. Never guesses:
-     * with no manifest entry to match, or no match, it refuses (or, for listings, returns null).
+     * Among several files with one path, the one to use. Never guesses: when they all have one
+     * content, the oldest; else, when the files cloudsync wrote (appProperty {@code cloudsync=1} and
+     * a sha256 that Drive's own checksum confirms) all have one content, the oldest of those (the
+     * others came from another tool); else it refuses (or, for listings, returns null).
      */
     private Located choose(String snapshot, String path, List<Located> candidates, boolean strict) {
         if (candidates.size() == 1) {
             return candidates.get(0);
         }
         List<String> ids = candidates.stream().map(c -> c.file.getId()).toList();
-        String firstSha = sha256Of(candidates.get(0).file);
-        if (firstSha != null && candidates.stream().allMatch(c -> firstSha.equals(sha256Of(c.file))
-                && size(c.file) == size(candidates.get(0).file))) {
+        if (sameContent(candidates)) {
             // same content in every copy: taking the oldest is not a guess
             LOG.warn("gdrive.duplicate path={} ids={} using={} reason=identical_content (the next upload of this"
                     + " path removes the others)", path, ids, candidates.get(0).file.getId());
             return candidates.get(0);
         }
-        Optional<ManifestEntry> entry = manifestEntry(snapshot, path);
-        List<Located> matching = new ArrayList<>();
-        if (entry.isPresent()) {
-            for (Located c : candidates) {
-                if (entry.get().sha256().equals(sha256Of(c.file)) && entry.get().size() == size(c.file)) {
-                    matching.add(c);
-                }
-            }
-        }
-        if (!matching.isEmpty()) {
-            Located chosen = matching.get(0);
-            LOG.warn("gdrive.duplicate path={} ids={} using={} reason=matches_manifest (the next upload of this path"
-                    + " removes the others)", path, ids, chosen.file.getId());
+        List<Located> ours = candidates.stream().filter(c -> writtenByCloudsync(c.file)).toList();
+        if (!ours.isEmpty() && sameContent(ours)) {
+            Located chosen = ours.get(0);
+            LOG.warn("gdrive.duplicate path={} ids={} using={} reason=only_cloudsync_content (the others were not"
+                    + " written by cloudsync; the next upload of this path removes them)", path, ids, chosen.file.getId());
             return chosen;
         }
-        String why = entry.isPresent() ? "none matches the manifest's sha256 " + entry.get().sha256()
-                : "the manifest of snapshot '" + snapshot + "' does not list this path";
+        String why = ours.isEmpty() ? "none of them was written by cloudsync"
+                : ours.size() + " of them were written by cloudsync, with different content (two runs raced, or one was"
+                + " interrupted while it replaced the file)";
         if (!strict) {
             LOG.warn("gdrive.duplicate path={} ids={} unresolved: {}", path, ids, why);
             return null;
@@ -639,12 +873,17 @@ public final class GoogleDriveProvider implements Provider {
                 + " Delete the wrong ones in Drive, or upload the path again (which replaces them all)", path, null);
     }
 
-    private Optional<ManifestEntry> manifestEntry(String snapshot, String path) {
-        Optional<Manifest> manifest = manifests.get(snapshot);
-        if (manifest == null) {
-            manifest = readManifest(snapshot);
-        }
-        return manifest.flatMap(m -> m.find(path));
+    private static boolean sameContent(List<Located> candidates) {
+        File first = candidates.get(0).file;
+        String firstSha = sha256Of(first);
+        return firstSha != null && candidates.stream().allMatch(c -> firstSha.equals(sha256Of(c.file))
+                && size(c.file) == size(first));
+    }
+
+    private static boolean writtenByCloudsync(File f) {
+        String prop = props(f).get(PROP_SHA256);
+        return "1".equals(props(f).get(PROP_MARKER)) && Digests.isSha256Hex(prop)
+                && (f.getSha256Checksum() == null || prop.equals(f.getSha256Checksum()));
     }
 
     private void removeOthers(List<Located> existing, String keptId, String path) {
@@ -736,10 +975,7 @@ public final class GoogleDriveProvider implements Provider {
     }
 
     private static void checkSnapshot(String snapshot) {
-        if (snapshot == null || snapshot.isBlank() || snapshot.contains("/") || snapshot.equals(".") || snapshot.equals("..")) {
-            throw new IllegalArgumentException("snapshot name must be one non-empty path segment without '/', was \""
-                    + snapshot + '"');
-        }
+        Names.requireSnapshot(snapshot);
     }
 
     /** A Drive call whose IOException becomes a ProviderException about {@code what}. */

@@ -1,18 +1,14 @@
 package io.cloudsync.provider.gdrive.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.Digests;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.support.Json;
+import io.cloudsync.support.StateStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,15 +34,15 @@ final class UploadStates {
     record State(String sessionUri, long offset, String targetId) {
     }
 
-    private final Path folder;
-    private final Map<String, ObjectNode> memory = new ConcurrentHashMap<>();
+    private final StateStore store;
 
     UploadStates(Optional<Path> stateDirectory) {
-        this.folder = stateDirectory.map(d -> d.resolve("uploads").resolve("gdrive")).orElse(null);
+        this.store = stateDirectory.map(d -> StateStore.inFolder(d.resolve("uploads").resolve("gdrive")))
+                .orElseGet(StateStore::inMemory);
     }
 
     Optional<State> load(String snapshot, ManifestEntry entry, String targetId) {
-        ObjectNode node = read(key(snapshot, entry.path()));
+        ObjectNode node = store.load(key(snapshot, entry.path())).orElse(null);
         if (node == null) {
             return Optional.empty();
         }
@@ -80,42 +76,11 @@ final class UploadStates {
         if (state.targetId() != null) {
             node.put("target_id", state.targetId());
         }
-        String key = key(snapshot, entry.path());
-        if (folder == null) {
-            memory.put(key, node);
-            return;
-        }
-        byte[] bytes = Json.mapper().writeValueAsBytes(node);
-        AtomicFiles.write(folder.resolve(key + ".json"), out -> out.write(bytes), true);
+        store.save(key(snapshot, entry.path()), node);
     }
 
     void clear(String snapshot, String path) {
-        String key = key(snapshot, path);
-        memory.remove(key);
-        if (folder != null) {
-            try {
-                Files.deleteIfExists(folder.resolve(key + ".json"));
-            } catch (IOException e) {
-                LOG.warn("gdrive.upload.state_not_deleted path={} error={}", path, e.toString());
-            }
-        }
-    }
-
-    private ObjectNode read(String key) {
-        if (folder == null) {
-            return memory.get(key);
-        }
-        Path file = folder.resolve(key + ".json");
-        try {
-            if (!Files.isRegularFile(file)) {
-                return null;
-            }
-            JsonNode node = Json.mapper().readTree(Files.readAllBytes(file));
-            return node instanceof ObjectNode o ? o : null;
-        } catch (IOException e) {
-            LOG.warn("gdrive.upload.state_unreadable file={} error={}", file.getFileName(), e.getClass().getSimpleName());
-            return null;
-        }
+        store.delete(key(snapshot, path));
     }
 
     private static String key(String snapshot, String path) {

@@ -1,5 +1,6 @@
 package io.cloudsync.testkit;
 
+import org.junit.jupiter.api.TestInfo;
 import io.cloudsync.Secret;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
@@ -13,17 +14,22 @@ class InMemoryProviderFactoryContractTest extends ProviderFactoryContract {
     private final String store = "factory-contract-" + UUID.randomUUID();
 
     @Override
-    protected ProviderFactory factory() {
-        return new InMemoryProviderFactory();
-    }
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return new InMemoryProviderFactory();
+            }
 
-    @Override
-    protected ProviderConfig validConfig() {
-        return InMemoryProviderFactory.config(store);
-    }
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                return InMemoryProviderFactory.config(store);
+            }
 
-    @Override
-    protected Secrets secrets() {
-        return Secrets.of(Map.of("cloud_sync.memory.token", Secret.of("real-token-value-123")));
+            @Override
+            public Secrets secrets() {
+                return Secrets.of(Map.of("cloud_sync.memory.token", Secret.of("real-token-value-123")));
+            }
+        };
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cloudsync.testkit.TraceLogRun;
+import io.cloudsync.testkit.sync.TraceLogRun;
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

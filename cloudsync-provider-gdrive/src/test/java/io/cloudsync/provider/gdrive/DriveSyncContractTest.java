@@ -3,7 +3,7 @@ package io.cloudsync.provider.gdrive;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
-import io.cloudsync.testkit.SyncContract;
+import io.cloudsync.testkit.sync.SyncContract;
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,5 +1,6 @@
 package io.cloudsync.testkit.example;
 
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.testkit.ProviderContract;
@@ -17,17 +18,22 @@ class FolderProviderContractTest extends ProviderContract {
     Path remotes;
 
     @Override
-    protected ProviderFactory factory() {
-        return new FolderProviderFactory();
-    }
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return new FolderProviderFactory();
+            }
 
-    @Override
-    protected ProviderConfig freshRemote(TestInfo test) {
-        try {
-            Path folder = Files.createTempDirectory(remotes, "remote-");
-            return ProviderConfig.builder().put("directory", folder.toString()).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                try {
+                    Path folder = Files.createTempDirectory(remotes, "remote-");
+                    return ProviderConfig.builder().put("directory", folder.toString()).build();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
     }
 }

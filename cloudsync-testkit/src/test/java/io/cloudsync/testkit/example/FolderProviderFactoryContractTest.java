@@ -1,5 +1,7 @@
 package io.cloudsync.testkit.example;
 
+import org.junit.jupiter.api.TestInfo;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.testkit.ProviderFactoryContract;
@@ -13,12 +15,17 @@ class FolderProviderFactoryContractTest extends ProviderFactoryContract {
     Path remote;
 
     @Override
-    protected ProviderFactory factory() {
-        return new FolderProviderFactory();
-    }
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return new FolderProviderFactory();
+            }
 
-    @Override
-    protected ProviderConfig validConfig() {
-        return ProviderConfig.builder().put("directory", remote.toString()).build();
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                return ProviderConfig.builder().put("directory", remote.toString()).build();
+            }
+        };
     }
 }

@@ -9,7 +9,7 @@ import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.ProviderContract;
-import io.cloudsync.testkit.SyncContract;
+import io.cloudsync.testkit.sync.SyncContract;
 import io.cloudsync.testkit.UploadInterruption;
 import io.cloudsync.testkit.s3.S3Fixture;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.cloudsync.provider.s3.internal;
 
 import io.cloudsync.provider.s3.S3ProviderFactory;
-import io.cloudsync.testkit.internal.KilledRun;
+import io.cloudsync.testkit.sync.KilledRun;
 import io.cloudsync.testkit.s3.EmbeddedS3Server;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.cloudsync.provider.s3.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cloudsync.testkit.TraceLogRun;
+import io.cloudsync.testkit.sync.TraceLogRun;
 import io.cloudsync.testkit.s3.EmbeddedS3Server;
 import java.net.ServerSocket;
 import java.nio.file.Path;

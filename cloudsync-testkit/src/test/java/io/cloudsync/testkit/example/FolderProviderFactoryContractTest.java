@@ -1,10 +1,7 @@
 package io.cloudsync.testkit.example;
 
-import org.junit.jupiter.api.TestInfo;
-import io.cloudsync.testkit.ProviderUnderTest;
-import io.cloudsync.spi.ProviderConfig;
-import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.testkit.ProviderFactoryContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,20 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 class FolderProviderFactoryContractTest extends ProviderFactoryContract {
 
     @TempDir
-    Path remote;
+    Path remotes;
 
     @Override
     protected ProviderUnderTest subject() {
-        return new ProviderUnderTest() {
-            @Override
-            public ProviderFactory factory() {
-                return new FolderProviderFactory();
-            }
-
-            @Override
-            public ProviderConfig freshRemote(TestInfo test) {
-                return ProviderConfig.builder().put("directory", remote.toString()).build();
-            }
-        };
+        return new FolderProviderUnderTest(remotes);
     }
 }

@@ -1,5 +1,7 @@
 package io.cloudsync.provider.gdrive;
 
+import org.junit.jupiter.api.TestInfo;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
@@ -16,21 +18,26 @@ class DriveProviderFactoryContractTest extends ProviderFactoryContract {
     private DriveFixture fixture;
 
     @Override
-    protected ProviderFactory factory() {
-        return new GoogleDriveProviderFactory();
-    }
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return new GoogleDriveProviderFactory();
+            }
 
-    @Override
-    protected ProviderConfig validConfig() {
-        fixture = new DriveFixture(DRIVE);
-        return fixture.config(null).build();
-    }
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                fixture = new DriveFixture(DRIVE);
+                return fixture.config(null).build();
+            }
 
-    @Override
-    protected Secrets secrets() {
-        if (fixture == null) {
-            fixture = new DriveFixture(DRIVE);
-        }
-        return fixture.secrets();
+            @Override
+            public Secrets secrets() {
+                if (fixture == null) {
+                    fixture = new DriveFixture(DRIVE);
+                }
+                return fixture.secrets();
+            }
+        };
     }
 }

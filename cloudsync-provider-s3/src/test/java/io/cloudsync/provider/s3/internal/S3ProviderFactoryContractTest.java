@@ -1,5 +1,7 @@
 package io.cloudsync.provider.s3.internal;
 
+import org.junit.jupiter.api.TestInfo;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.provider.s3.S3ProviderFactory;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
@@ -15,17 +17,22 @@ class S3ProviderFactoryContractTest extends ProviderFactoryContract {
     static final EmbeddedS3Server S3 = EmbeddedS3Server.create(EmbeddedS3Server.Backend.S3PROXY);
 
     @Override
-    protected ProviderFactory factory() {
-        return new S3ProviderFactory();
-    }
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return new S3ProviderFactory();
+            }
 
-    @Override
-    protected ProviderConfig validConfig() {
-        return S3Contracts.remote(S3, S3Contracts.stateRoot());
-    }
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                return S3Contracts.remote(S3, S3Contracts.stateRoot());
+            }
 
-    @Override
-    protected Secrets secrets() {
-        return S3.credentials();
+            @Override
+            public Secrets secrets() {
+                return S3.credentials();
+            }
+        };
     }
 }

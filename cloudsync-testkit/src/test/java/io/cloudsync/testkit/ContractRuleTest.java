@@ -80,7 +80,7 @@ class ContractRuleTest {
         Path example = Path.of("src/test/java/io/cloudsync/testkit/example");
 
         for (String file : List.of("FolderProviderFactory.java", "FolderProvider.java", "FolderProviderContractTest.java",
-                "FolderProviderFactoryContractTest.java")) {
+                "FolderProviderFactoryContractTest.java", "FolderProviderUnderTest.java")) {
             assertThat(guide).as("docs/PROVIDERS.md shows %s verbatim", file)
                     .contains(Files.readString(example.resolve(file), StandardCharsets.UTF_8).strip());
         }

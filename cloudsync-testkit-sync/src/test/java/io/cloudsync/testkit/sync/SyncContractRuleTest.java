@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SyncContractRuleTest {
 
     @ParameterizedTest
-    @EnumSource(value = ContractRule.class, names = "S.*")
+    @EnumSource(value = ContractRule.class, names = "S.*", mode = EnumSource.Mode.MATCH_ANY)
     void everySyncRule_hasExactlyOnePublicFinalTestMethod(ContractRule rule) {
         List<Method> methods = Arrays.stream(SyncContract.class.getDeclaredMethods())
                 .filter(m -> m.getName().startsWith(rule.methodPrefix())).toList();

@@ -1,12 +1,12 @@
 package io.cloudsync.testkit;
 
-import org.junit.jupiter.api.TestInfo;
 import io.cloudsync.Secret;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.TestInfo;
 
 /** The memory provider's factory keeps the factory contract, secrets included. The assertions are the contract's own rules; this class supplies the fixture. */
 class InMemoryProviderFactoryContractTest extends ProviderFactoryContract {

@@ -1,12 +1,12 @@
 package io.cloudsync.provider.gdrive;
 
-import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.ProviderContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.UploadInterruption;
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package io.cloudsync.provider.gdrive;
 
-import org.junit.jupiter.api.TestInfo;
-import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.ProviderFactoryContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Drive factory keeps the discovery rules. The assertions are the contract's own rules; this class supplies the fixture. */

@@ -1,11 +1,11 @@
 package io.cloudsync.provider.gdrive;
 
-import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
-import io.cloudsync.testkit.sync.SyncContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
+import io.cloudsync.testkit.sync.SyncContract;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

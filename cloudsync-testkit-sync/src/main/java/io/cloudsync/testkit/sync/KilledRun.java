@@ -1,6 +1,5 @@
 package io.cloudsync.testkit.sync;
 
-import io.cloudsync.testkit.internal.ContractFiles;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.Secret;
@@ -19,6 +18,7 @@ import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.FaultInjectingProvider;
 import io.cloudsync.testkit.ForwardingProvider;
+import io.cloudsync.testkit.internal.ContractFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;

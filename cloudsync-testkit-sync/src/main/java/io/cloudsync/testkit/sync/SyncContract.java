@@ -1,11 +1,5 @@
 package io.cloudsync.testkit.sync;
 
-import io.cloudsync.testkit.ContractRule;
-import io.cloudsync.testkit.FaultInjectingProvider;
-import io.cloudsync.testkit.ForwardingProvider;
-import io.cloudsync.testkit.internal.ContractFiles;
-import io.cloudsync.testkit.ProviderContract;
-import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.SyncError;
@@ -23,6 +17,12 @@ import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.testkit.ContractRule;
+import io.cloudsync.testkit.FaultInjectingProvider;
+import io.cloudsync.testkit.ForwardingProvider;
+import io.cloudsync.testkit.ProviderContract;
+import io.cloudsync.testkit.ProviderUnderTest;
+import io.cloudsync.testkit.internal.ContractFiles;
 import io.cloudsync.testkit.internal.Rules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

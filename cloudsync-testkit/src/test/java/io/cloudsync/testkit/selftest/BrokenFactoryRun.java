@@ -1,8 +1,5 @@
 package io.cloudsync.testkit.selftest;
 
-import org.junit.jupiter.api.TestInfo;
-import io.cloudsync.testkit.ForwardingProvider;
-import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.ProviderConfigurationException;
 import io.cloudsync.Secret;
 import io.cloudsync.spi.Capability;
@@ -13,11 +10,14 @@ import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.spi.SpiVersion;
 import io.cloudsync.testkit.ContractRule;
+import io.cloudsync.testkit.ForwardingProvider;
 import io.cloudsync.testkit.InMemoryProviderFactory;
 import io.cloudsync.testkit.ProviderFactoryContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.TestInfo;
 
 /** The factory contract over {@link #current} broken factory; run only through EngineTestKit. */
 public class BrokenFactoryRun extends ProviderFactoryContract {

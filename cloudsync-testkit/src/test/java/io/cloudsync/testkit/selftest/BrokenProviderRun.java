@@ -1,6 +1,5 @@
 package io.cloudsync.testkit.selftest;
 
-import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ConfigKey;
 import io.cloudsync.spi.Provider;
@@ -12,6 +11,7 @@ import io.cloudsync.testkit.ContractRule;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.InMemoryProviderFactory;
 import io.cloudsync.testkit.ProviderContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,11 +1,11 @@
 package io.cloudsync.testkit.selftest;
 
-import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.InMemoryProviderFactory;
 import io.cloudsync.testkit.ProviderContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.UploadInterruption;
 import java.util.Optional;
 import java.util.UUID;

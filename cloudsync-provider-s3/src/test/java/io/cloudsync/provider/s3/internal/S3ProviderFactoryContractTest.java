@@ -1,13 +1,13 @@
 package io.cloudsync.provider.s3.internal;
 
-import org.junit.jupiter.api.TestInfo;
-import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.provider.s3.S3ProviderFactory;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.ProviderFactoryContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.s3.EmbeddedS3Server;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The S3 factory keeps the discovery rules (on S3Proxy, which checks the credentials it is given). The assertions are the contract's own rules; this class supplies the fixture. */

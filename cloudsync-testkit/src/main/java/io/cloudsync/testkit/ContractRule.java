@@ -8,10 +8,11 @@ import java.util.Optional;
  * Every rule of the provider contract, stated once. The contract classes stamp each failure with
  * the rule's id, {@code docs/PROVIDERS.md} has an anchor for each rule (checked by the kit's own
  * tests), and a provider may list a rule it knows it breaks in
- * {@link ProviderContract#knownViolations()}.
+ * {@link ProviderUnderTest#knownViolations()}.
  *
  * <p>{@code D1.*} rules are checked by {@link ProviderFactoryContract}, {@code R*.*} rules by
- * {@link ProviderContract}, {@code S1.*} rules (the real engine over the provider) by {@link SyncContract}. A rule with a {@link #capability()} applies only to providers that
+ * the families of {@link ProviderContract} ({@link MetadataContract}, {@link FileContract},
+ * {@link ResumeContract}, {@link ListingContract}, {@link LifecycleContract}, {@link CopyContract}), {@code S1.*} rules (the real engine over the provider) by {@code io.cloudsync.testkit.sync.SyncContract} (module cloudsync-testkit-sync). A rule with a {@link #capability()} applies only to providers that
  * declare that capability; its test method is named {@code optional_...}, the others
  * {@code required_...}.
  *
@@ -34,16 +35,28 @@ public enum ContractRule {
     /** Unknown keys. */
     D1_07("open() with an unknown setting fails naming it", null),
 
-    /** Absent manifest. */
-    R1_01("readManifest of a snapshot never written is empty", null),
-    /** Manifest round trip. */
-    R1_02("A written manifest reads back equal, to the nanosecond", null),
-    /** Manifest overwrite. */
-    R1_03("Writing a manifest again replaces the previous one", null),
+    /** Absent metadata. */
+    R1_01("getMetadata of a name never put is empty, and listMetadata of an empty area lists nothing", null),
+    /** Metadata round trip. */
+    R1_02("A put metadata object reads back byte for byte (empty, binary, large) with the version tag the put returned", null),
+    /** Metadata overwrite and version tags. */
+    R1_03("Putting again replaces the object; its version tag changes with every put and stays the same between puts", null),
     /** Snapshots are separate. */
-    R1_04("Snapshots are independent: files and manifests of one are never seen in another", null),
-    /** Files and manifests never collide. */
-    R1_05("No file path, whatever its name, can replace or hide the snapshot's manifest", null),
+    R1_04("Snapshots are independent: files of one are never seen in another, and metadata objects belong to no snapshot", null),
+    /** Files and metadata never collide. */
+    R1_05("No file path, whatever its name, can replace or hide a metadata object", null),
+    /** Separate listings. */
+    R1_06("Metadata objects never appear in list(snapshot), and files never in listMetadata", null),
+    /** Metadata delete. */
+    R1_07("deleteMetadata removes exactly the named object, and deleting a missing name succeeds, as often as asked", null),
+    /** Metadata listing. */
+    R1_08("listMetadata lists exactly the stored names that start with the prefix, once each, in ascending String order", null),
+    /** Metadata names. */
+    R1_09("Metadata names that Names allows round-trip and are listed: 255-character ASCII segments, 512-character names, non-ASCII and punctuation",
+            null),
+    /** Preconditions. */
+    R1_10("Every provider checks preconditions: ifAbsent fails with CONFLICT when an object exists, ifVersion unless the stored tag matches; a refused put stores nothing",
+            null),
 
     /** Small file round trip. */
     R2_01("Upload then download returns the same bytes", null),
@@ -85,14 +98,15 @@ public enum ContractRule {
     /** Verified receipts. */
     R4_02("The upload receipt is verified and carries the stored bytes' SHA-256", Capability.SERVER_SHA256),
 
-    /** If-absent writes. */
-    R5_01("A manifest write with ifAbsent fails with CONFLICT when a manifest exists, leaving it unchanged",
-            Capability.CONDITIONAL_MANIFEST_WRITE),
-    /** If-checksum writes. */
-    R5_02("A manifest write with ifChecksum succeeds only when the stored checksum matches; otherwise CONFLICT and unchanged",
-            Capability.CONDITIONAL_MANIFEST_WRITE),
-    /** Atomic compare-and-set. */
-    R5_03("Of several writers racing with the same precondition exactly one succeeds", Capability.CONDITIONAL_MANIFEST_WRITE),
+    /** Racing creates. */
+    R5_01("Of several writers racing to put one new name with ifAbsent exactly one succeeds, and its bytes are stored",
+            Capability.CONDITIONAL_METADATA_PUT),
+    /** Racing updates. */
+    R5_02("Of several writers racing with ifVersion of the same tag exactly one succeeds, and its bytes are stored",
+            Capability.CONDITIONAL_METADATA_PUT),
+    /** Compare-and-set loses no update. */
+    R5_03("Writers that each read an object and put it back changed, with ifVersion of what they read, lose no update",
+            Capability.CONDITIONAL_METADATA_PUT),
 
     /** Resume. */
     R6_01("An upload interrupted midway resumes in a new provider instance and completes with the exact bytes",
@@ -116,14 +130,24 @@ public enum ContractRule {
     /** Idempotent delete. */
     R8_02("Deleting a missing file succeeds, as often as asked", null),
     /** Precise delete. */
-    R8_03("Delete removes only the named file: siblings, look-alike names and the manifest stay", null),
+    R8_03("Delete removes only the named file: siblings, look-alike names and metadata objects stay", null),
 
     /** Concurrency. */
     R9_01("Concurrent uploads and downloads from several threads all store and return the right bytes", null),
     /** Durability across instances. */
-    R9_02("A provider opened again with the same settings sees the same files and manifests", null),
+    R9_02("A provider opened again with the same settings sees the same files and metadata objects", null),
     /** Close. */
     R9_03("close() is idempotent", null),
+
+    /** Copy round trip. */
+    R10_01("A copy stores the source's bytes under the target path with an honest receipt, and leaves the source as it was",
+            Capability.SERVER_SIDE_COPY),
+    /** Copy over a file. */
+    R10_02("A copy over an existing file replaces it entirely", Capability.SERVER_SIDE_COPY),
+    /** Copy of a missing file. */
+    R10_03("A copy from a missing source fails with NOT_FOUND and stores nothing under the target", Capability.SERVER_SIDE_COPY),
+    /** Undeclared copy. */
+    R10_04("A provider that does not declare SERVER_SIDE_COPY throws UnsupportedOperationException from copy", null),
 
     /** Full sync. */
     S1_01("A first run through the engine mirrors the whole tree and commits a manifest equal to the local one", null),

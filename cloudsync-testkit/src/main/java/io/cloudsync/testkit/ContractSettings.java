@@ -7,7 +7,7 @@ import java.util.OptionalLong;
 import java.util.Properties;
 
 /**
- * Sizes, thread counts and waits used by {@link ProviderContract}. Immutable; every {@code with...}
+ * Sizes, thread counts and waits used by {@link ProviderContract} and its families. Immutable; every {@code with...}
  * method returns a copy. The defaults suit an in-process provider; a provider over a real network
  * raises {@link #consistencyWait()} and {@link #operationTimeout()}, and a provider that uploads
  * large files in parts declares its {@link #multipartThresholdBytes()}.

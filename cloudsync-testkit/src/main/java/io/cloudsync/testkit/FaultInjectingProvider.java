@@ -3,6 +3,8 @@ package io.cloudsync.testkit;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataObject;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.RemoteEntry;
@@ -62,18 +64,38 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1.0
  */
-public final class FaultInjectingProvider implements Provider {
+public final class FaultInjectingProvider extends ForwardingProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultInjectingProvider.class);
 
-    /** The operations a fault can target. */
+    /**
+     * The operations a fault can target. A fault's {@code path} is the file's manifest path for the
+     * file operations, the target path for {@link #COPY}, the metadata name for the metadata
+     * operations and the prefix for {@link #LIST_METADATA}.
+     */
     public enum Operation {
-        /** {@link Provider#readManifest}. */
+        /**
+         * Transitional {@code readManifest}; removed with it (the engine reads manifests with
+         * {@link #GET_METADATA}).
+         */
         READ_MANIFEST,
-        /** {@link Provider#writeManifest}. */
+        /**
+         * Transitional {@code writeManifest}; removed with it (the engine writes manifests with
+         * {@link #PUT_METADATA}).
+         */
         WRITE_MANIFEST,
+        /** {@link Provider#getMetadata}; the path is the metadata name. */
+        GET_METADATA,
+        /** {@link Provider#putMetadata}; the path is the metadata name. */
+        PUT_METADATA,
+        /** {@link Provider#deleteMetadata}; the path is the metadata name. */
+        DELETE_METADATA,
+        /** {@link Provider#listMetadata}; the path is the prefix. */
+        LIST_METADATA,
         /** {@link Provider#upload}. */
         UPLOAD,
+        /** {@link Provider#copy}; the path is the target's path. */
+        COPY,
         /** {@link Provider#download}. */
         DOWNLOAD,
         /** {@link Provider#delete}. */
@@ -86,8 +108,8 @@ public final class FaultInjectingProvider implements Provider {
      * One fault that was injected.
      *
      * @param operation the operation
-     * @param snapshot the snapshot
-     * @param path the path, or {@code null} for manifest and listing operations
+     * @param snapshot the snapshot, or {@code null} for metadata operations
+     * @param path the path or metadata name (see {@link Operation}), or {@code null} for listings of a snapshot
      * @param effect what happened, such as {@code fail UNAVAILABLE}
      */
     public record Fault(Operation operation, String snapshot, String path, String effect) {
@@ -112,7 +134,6 @@ public final class FaultInjectingProvider implements Provider {
         }
     }
 
-    private final Provider delegate;
     private final long seed;
     private final List<Rule> rules;
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
@@ -120,7 +141,7 @@ public final class FaultInjectingProvider implements Provider {
     private volatile String crash;
 
     private FaultInjectingProvider(Builder b) {
-        this.delegate = b.delegate;
+        super(b.delegate);
         this.seed = b.seed;
         this.rules = List.copyOf(b.rules);
     }
@@ -154,9 +175,43 @@ public final class FaultInjectingProvider implements Provider {
     }
 
     @Override
+    public Optional<MetadataObject> getMetadata(String name) {
+        Rule after = before(Operation.GET_METADATA, null, name, null);
+        Optional<MetadataObject> result = delegate().getMetadata(name);
+        afterwards(after, Operation.GET_METADATA, null, name);
+        return result;
+    }
+
+    @Override
+    public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+        Rule after = before(Operation.PUT_METADATA, null, name, null);
+        String version = delegate().putMetadata(name, bytes, precondition);
+        afterwards(after, Operation.PUT_METADATA, null, name);
+        return version;
+    }
+
+    @Override
+    public void deleteMetadata(String name) {
+        Rule after = before(Operation.DELETE_METADATA, null, name, null);
+        delegate().deleteMetadata(name);
+        afterwards(after, Operation.DELETE_METADATA, null, name);
+    }
+
+    @Override
+    public Stream<String> listMetadata(String prefix) {
+        Rule after = before(Operation.LIST_METADATA, null, prefix, null);
+        Stream<String> result = delegate().listMetadata(prefix);
+        if (after != null) {
+            result.close();
+        }
+        afterwards(after, Operation.LIST_METADATA, null, prefix);
+        return result;
+    }
+
+    @Override
     public Optional<Manifest> readManifest(String snapshot) {
         Rule after = before(Operation.READ_MANIFEST, snapshot, null, null);
-        Optional<Manifest> result = delegate.readManifest(snapshot);
+        Optional<Manifest> result = delegate().readManifest(snapshot);
         afterwards(after, Operation.READ_MANIFEST, snapshot, null);
         return result;
     }
@@ -164,7 +219,7 @@ public final class FaultInjectingProvider implements Provider {
     @Override
     public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
         Rule after = before(Operation.WRITE_MANIFEST, snapshot, null, null);
-        delegate.writeManifest(snapshot, manifest, precondition);
+        delegate().writeManifest(snapshot, manifest, precondition);
         afterwards(after, Operation.WRITE_MANIFEST, snapshot, null);
     }
 
@@ -177,45 +232,42 @@ public final class FaultInjectingProvider implements Provider {
     @Override
     public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, java.util.function.LongConsumer sent) {
         Rule after = before(Operation.UPLOAD, snapshot, entry.path(), localFile);
-        UploadReceipt receipt = delegate.upload(snapshot, entry, localFile, sent);
+        UploadReceipt receipt = delegate().upload(snapshot, entry, localFile, sent);
         afterwards(after, Operation.UPLOAD, snapshot, entry.path());
+        return receipt;
+    }
+
+    @Override
+    public UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+        Rule after = before(Operation.COPY, snapshot, target.path(), null);
+        UploadReceipt receipt = delegate().copy(snapshot, sourcePath, target);
+        afterwards(after, Operation.COPY, snapshot, target.path());
         return receipt;
     }
 
     @Override
     public void download(String snapshot, String path, Path target) {
         Rule after = before(Operation.DOWNLOAD, snapshot, path, null);
-        delegate.download(snapshot, path, target);
+        delegate().download(snapshot, path, target);
         afterwards(after, Operation.DOWNLOAD, snapshot, path);
     }
 
     @Override
     public void delete(String snapshot, String path) {
         Rule after = before(Operation.DELETE, snapshot, path, null);
-        delegate.delete(snapshot, path);
+        delegate().delete(snapshot, path);
         afterwards(after, Operation.DELETE, snapshot, path);
     }
 
     @Override
     public Stream<RemoteEntry> list(String snapshot) {
         Rule after = before(Operation.LIST, snapshot, null, null);
-        Stream<RemoteEntry> result = delegate.list(snapshot);
+        Stream<RemoteEntry> result = delegate().list(snapshot);
         if (after != null) {
             result.close();
         }
         afterwards(after, Operation.LIST, snapshot, null);
         return result;
-    }
-
-    /** The delegate's, so that the engine retries a wrapped provider as it retries the provider itself. */
-    @Override
-    public Optional<io.cloudsync.spi.RetryPolicy> retryPolicy() {
-        return delegate.retryPolicy();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 
     /** Applies the effects that act before the delegate; returns a rule to apply afterwards, if any. */
@@ -280,7 +332,7 @@ public final class FaultInjectingProvider implements Provider {
 
     private void crash(Operation op, String snapshot, String path, String effect) {
         record(op, snapshot, path, effect);
-        crash = "simulated crash during " + op + " of " + snapshot + (path == null ? "" : "/" + path);
+        crash = "simulated crash during " + op + " of " + where(snapshot, path);
         throw new SimulatedCrash(crash);
     }
 
@@ -297,8 +349,15 @@ public final class FaultInjectingProvider implements Provider {
     }
 
     private static ProviderException failure(ProviderException.Kind kind, Operation op, String snapshot, String path, String when) {
-        return new ProviderException(kind, "injected " + kind + " fault in " + op + " of " + snapshot
-                + (path == null ? "" : "/" + path) + when, path, null);
+        return new ProviderException(kind, "injected " + kind + " fault in " + op + " of " + where(snapshot, path) + when,
+                snapshot == null ? null : path, null);
+    }
+
+    private static String where(String snapshot, String path) {
+        if (snapshot == null) {
+            return "metadata " + (path == null || path.isEmpty() ? "(all)" : path);
+        }
+        return snapshot + (path == null ? "" : "/" + path);
     }
 
     private static void readHalf(Path localFile) {
@@ -319,7 +378,7 @@ public final class FaultInjectingProvider implements Provider {
 
     @Override
     public String toString() {
-        return "FaultInjectingProvider[" + delegate + ", seed=" + seed + ", " + rules.size() + " rules"
+        return "FaultInjectingProvider[" + delegate() + ", seed=" + seed + ", " + rules.size() + " rules"
                 + (crash == null ? "" : ", crashed") + ']';
     }
 
@@ -348,7 +407,7 @@ public final class FaultInjectingProvider implements Provider {
          * The first {@code times} matching calls fail before reaching the delegate.
          *
          * @param operation the operation
-         * @param path the path, or {@code null} for any (manifest and listing calls have none)
+         * @param path the path or metadata name (see {@link Operation}), or {@code null} for any
          * @param kind the failure kind
          * @param times how many calls fail
          * @return this builder

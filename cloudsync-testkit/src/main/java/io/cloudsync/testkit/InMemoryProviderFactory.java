@@ -88,7 +88,9 @@ public final class InMemoryProviderFactory implements ProviderFactory {
 
     @Override
     public Set<Capability> capabilities() {
-        return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_MANIFEST_WRITE, Capability.LISTING);
+        return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING, Capability.SERVER_SIDE_COPY,
+                // transitional, while the engine on main still writes manifests with writeManifest
+                Capability.CONDITIONAL_MANIFEST_WRITE);
     }
 
     @Override

@@ -23,25 +23,25 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The factory contract: discovery, id, SPI version, self-description, configuration errors and
  * secret redaction (rules {@code D1.*}). Cheap enough for every build: it opens the provider only
- * to provoke errors and, with {@link #validConfig()}, once to check what the open provider shows.
+ * to provoke errors and, with the settings of {@link ProviderUnderTest#freshRemote}, once to check what
+ * the open provider shows.
  *
  * <pre>{@code
  * class MyProviderFactoryContractTest extends ProviderFactoryContract {
- *     @Override protected ProviderFactory factory() { return new MyProviderFactory(); }
- *     @Override protected ProviderConfig validConfig() {
- *         return ProviderConfig.builder().put("container", "contract").build();
- *     }
+ *     @Override protected ProviderUnderTest subject() { return new MyProviderUnderTest(); }
  * }
  * }</pre>
  *
  * <p>Test methods are {@code public final}, failures start with the rule id, and
- * {@link #knownViolations()} works as in {@link ProviderContract}.
+ * {@link ProviderUnderTest#knownViolations()} works as in {@link ProviderContract}.
  *
  * @since 0.1.0
  */
@@ -52,37 +52,38 @@ public abstract class ProviderFactoryContract {
     }
 
     /**
-     * The factory under test.
+     * The provider under test, as its author describes it once for every contract. Its
+     * {@link ProviderUnderTest#freshRemote} must give settings that pass the factory's validation,
+     * with every required key set: they are used to remove one key at a time and to add an unknown
+     * one; {@code open} with them and {@link ProviderUnderTest#secrets()} should succeed, but need not
+     * reach a real remote.
      *
-     * @return a factory
+     * @return the provider under test
      */
-    protected abstract ProviderFactory factory();
+    protected abstract ProviderUnderTest subject();
 
     /**
-     * Settings that pass the factory's validation, with every required key set. Used to remove one
-     * key at a time and to add an unknown one; {@code open} with them and {@link #secrets()} should
-     * succeed, but need not reach a real remote.
+     * Remembers the running test, for {@link ProviderUnderTest#freshRemote}.
      *
-     * @return the settings
+     * @param test the running test
      */
-    protected abstract ProviderConfig validConfig();
-
-    /**
-     * Secrets that go with {@link #validConfig()}, keyed {@code secretsKey() + "." + name}.
-     *
-     * @return none by default
-     */
-    protected Secrets secrets() {
-        return Secrets.none();
+    @BeforeEach
+    public final void rememberTest(TestInfo test) {
+        this.test = test;
     }
 
-    /**
-     * Rules this factory is known to break, each with the reason.
-     *
-     * @return none by default
-     */
-    protected Map<ContractRule, String> knownViolations() {
-        return Map.of();
+    private TestInfo test;
+
+    private ProviderFactory factory() {
+        return subject().factory();
+    }
+
+    private ProviderConfig validConfig() {
+        return subject().freshRemote(test);
+    }
+
+    private Secrets secrets() {
+        return subject().secrets();
     }
 
     /** D1.01. */
@@ -227,7 +228,7 @@ public abstract class ProviderFactoryContract {
 
     private void run(ContractRule rule, FactoryBody body) {
         ProviderFactory f = factory();
-        Rules.verify(rule, String.valueOf(f.id()), knownViolations(), () -> body.run(f));
+        Rules.verify(rule, String.valueOf(f.id()), subject().knownViolations(), () -> body.run(f));
     }
 
     private static void check(ContractRule rule, ProviderFactory f, boolean holds, String detail, Object... args) {

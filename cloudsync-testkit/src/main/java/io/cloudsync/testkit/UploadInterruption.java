@@ -8,7 +8,7 @@ import io.cloudsync.spi.Secrets;
  * How {@link ProviderContract} simulates a process that dies in the middle of an upload, for the
  * {@link io.cloudsync.spi.Capability#RESUMABLE_UPLOAD} rules (R6.*). Supplied by the contract
  * subclass of a provider that declares that capability, through
- * {@link ProviderContract#uploadInterruption()}.
+ * {@link ProviderUnderTest#uploadInterruption()}.
  *
  * <p>Why a hook: only the provider (or its test fixture) can stop an upload after some bytes have
  * really reached the remote. A local file that throws halfway does not work for every provider

@@ -22,13 +22,15 @@ class ContractRuleTest {
     private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Path GUIDE = PROJECT_ROOT.resolve("docs/PROVIDERS.md");
 
-    @ParameterizedTest
-    @EnumSource(ContractRule.class)
-    void everyRule_hasExactlyOnePublicFinalTestMethod(ContractRule rule) {
-        Class<?> contract = rule.name().startsWith("D") ? ProviderFactoryContract.class
-                : rule.name().startsWith("S") ? SyncContract.class : ProviderContract.class;
+    /** The classes that declare rule methods: the factory contract and the families of ProviderContract. */
+    static final List<Class<?>> CONTRACTS = List.of(ProviderFactoryContract.class, MetadataContract.class, FileContract.class,
+            ResumeContract.class, ListingContract.class, LifecycleContract.class, CopyContract.class);
 
-        List<Method> methods = Arrays.stream(contract.getDeclaredMethods())
+    @ParameterizedTest
+    @EnumSource(value = ContractRule.class, names = "S.*", mode = EnumSource.Mode.MATCH_NONE)
+    void everyRule_hasExactlyOnePublicFinalTestMethod(ContractRule rule) {
+        // S1.* rules are SyncContract's, checked in cloudsync-testkit-sync
+        List<Method> methods = CONTRACTS.stream().flatMap(c -> Arrays.stream(c.getDeclaredMethods()))
                 .filter(m -> m.getName().startsWith(rule.methodPrefix())).toList();
 
         assertThat(methods).as("test methods for %s named %s...", rule.id(), rule.methodPrefix()).hasSize(1);
@@ -39,7 +41,7 @@ class ContractRuleTest {
 
     @Test
     void everyContractTestMethod_belongsToARule() {
-        for (Class<?> contract : List.of(ProviderContract.class, ProviderFactoryContract.class, SyncContract.class)) {
+        for (Class<?> contract : CONTRACTS) {
             for (Method m : contract.getDeclaredMethods()) {
                 if (m.isAnnotationPresent(org.junit.jupiter.api.Test.class)) {
                     assertThat(Arrays.stream(ContractRule.values()).anyMatch(r -> m.getName().startsWith(r.methodPrefix())))
@@ -64,7 +66,7 @@ class ContractRuleTest {
 
     @Test
     void providerGuide_hasNoAnchorForAMissingRule() throws IOException {
-        Matcher m = Pattern.compile("<a id=\"([drs]\\d-\\d\\d)\"></a>").matcher(Files.readString(GUIDE, StandardCharsets.UTF_8));
+        Matcher m = Pattern.compile("<a id=\"([drs]\\d+-\\d\\d)\"></a>").matcher(Files.readString(GUIDE, StandardCharsets.UTF_8));
         while (m.find()) {
             String anchor = m.group(1);
             assertThat(Arrays.stream(ContractRule.values()).anyMatch(r -> r.anchor().equals(anchor)))
@@ -78,10 +80,19 @@ class ContractRuleTest {
         Path example = Path.of("src/test/java/io/cloudsync/testkit/example");
 
         for (String file : List.of("FolderProviderFactory.java", "FolderProvider.java", "FolderProviderContractTest.java",
-                "FolderProviderFactoryContractTest.java")) {
+                "FolderProviderFactoryContractTest.java", "FolderProviderUnderTest.java")) {
             assertThat(guide).as("docs/PROVIDERS.md shows %s verbatim", file)
                     .contains(Files.readString(example.resolve(file), StandardCharsets.UTF_8).strip());
         }
+    }
+
+    @Test
+    void providerContract_runsEveryFamilyAsANestedClass() {
+        List<Class<?>> nested = Arrays.stream(ProviderContract.class.getClasses())
+                .filter(c -> c.isAnnotationPresent(org.junit.jupiter.api.Nested.class)).map(Class::getSuperclass)
+                .collect(java.util.stream.Collectors.toList());
+
+        assertThat(nested).containsExactlyInAnyOrderElementsOf(CONTRACTS.subList(1, CONTRACTS.size()));
     }
 
     @Test
@@ -91,5 +102,7 @@ class ContractRuleTest {
         assertThat(ContractRule.R2_01.methodPrefix()).isEqualTo("required_R2_01_");
         assertThat(ContractRule.R4_01.methodPrefix()).isEqualTo("optional_R4_01_");
         assertThat(ContractRule.R4_01.docs()).isEqualTo("docs/PROVIDERS.md#r4-01");
+        assertThat(ContractRule.R10_01.id()).isEqualTo("R10.01");
+        assertThat(ContractRule.R10_01.anchor()).isEqualTo("r10-01");
     }
 }

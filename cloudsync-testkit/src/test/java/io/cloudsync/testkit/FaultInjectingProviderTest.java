@@ -3,16 +3,16 @@ package io.cloudsync.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
-import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderException.Kind;
+import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.FaultInjectingProvider.Operation;
 import io.cloudsync.testkit.FaultInjectingProvider.SimulatedCrash;
 import io.cloudsync.testkit.internal.ContractFiles;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,18 +86,62 @@ class FaultInjectingProviderTest {
 
         assertThatThrownBy(() -> p.upload("s", big, local("big.bin"))).isInstanceOf(SimulatedCrash.class);
         assertThat(p.crashed()).isTrue();
-        assertThatThrownBy(() -> p.readManifest("s")).isInstanceOf(SimulatedCrash.class).hasMessageContaining("dead");
+        assertThatThrownBy(() -> p.getMetadata("manifests/s.json")).isInstanceOf(SimulatedCrash.class).hasMessageContaining("dead");
         assertThatThrownBy(() -> memory().download("s", "big.bin", dir.resolve("x")))
                 .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
     }
 
     @Test
-    void crashAfter_theWriteLandsButTheProcessDies() {
-        FaultInjectingProvider p = FaultInjectingProvider.wrap(memory()).crashAfter(Operation.WRITE_MANIFEST, null).build();
-        Manifest m = Manifest.empty("s");
+    void crashAfter_theMetadataPutLandsButTheProcessDies() {
+        FaultInjectingProvider p = FaultInjectingProvider.wrap(memory()).crashAfter(Operation.PUT_METADATA, null).build();
+        byte[] manifest = "{\"format\":1}".getBytes(StandardCharsets.UTF_8);
 
-        assertThatThrownBy(() -> p.writeManifest("s", m, ManifestPrecondition.none())).isInstanceOf(SimulatedCrash.class);
-        assertThat(memory().readManifest("s")).contains(m);
+        assertThatThrownBy(() -> p.putMetadata("manifests/s.json", manifest, MetadataPrecondition.none()))
+                .isInstanceOf(SimulatedCrash.class).hasMessageContaining("PUT_METADATA of metadata manifests/s.json");
+        assertThat(memory().getMetadata("manifests/s.json")).hasValueSatisfying(o -> assertThat(o.bytes()).isEqualTo(manifest));
+        assertThatThrownBy(() -> p.listMetadata("")).isInstanceOf(SimulatedCrash.class);
+    }
+
+    @Test
+    void fail_metadataOperationsByName_reachTheDelegateOnlyWhenNotFailed() {
+        FaultInjectingProvider p = FaultInjectingProvider.wrap(memory())
+                .fail(Operation.PUT_METADATA, "manifests/s.json", Kind.UNAVAILABLE, 1)
+                .fail(Operation.GET_METADATA, null, Kind.THROTTLED, 1)
+                .fail(Operation.DELETE_METADATA, "leases/s", Kind.PERMANENT, 1)
+                .fail(Operation.LIST_METADATA, "manifests/", Kind.UNAVAILABLE, 1)
+                .build();
+        byte[] bytes = {1, 2, 3};
+
+        assertThatThrownBy(() -> p.putMetadata("manifests/s.json", bytes, MetadataPrecondition.ifAbsent()))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
+                .hasMessageContaining("injected UNAVAILABLE fault in PUT_METADATA of metadata manifests/s.json");
+        assertThat(memory().getMetadata("manifests/s.json")).isEmpty();
+        String version = p.putMetadata("manifests/s.json", bytes, MetadataPrecondition.ifAbsent());
+        p.putMetadata("leases/s", bytes, MetadataPrecondition.none());
+        assertThatThrownBy(() -> p.getMetadata("manifests/s.json"))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.THROTTLED));
+        assertThat(p.getMetadata("manifests/s.json")).hasValueSatisfying(o -> assertThat(o.version()).isEqualTo(version));
+        assertThatThrownBy(() -> p.deleteMetadata("leases/s")).isInstanceOf(ProviderException.class);
+        assertThat(memory().getMetadata("leases/s")).isPresent();
+        assertThatThrownBy(() -> p.listMetadata("manifests/")).isInstanceOf(ProviderException.class);
+        assertThat(p.listMetadata("")).containsExactly("leases/s", "manifests/s.json");
+        assertThat(p.injected()).extracting(FaultInjectingProvider.Fault::operation)
+                .containsExactly(Operation.PUT_METADATA, Operation.GET_METADATA, Operation.DELETE_METADATA, Operation.LIST_METADATA);
+        assertThat(p.injected()).allSatisfy(f -> assertThat(f.snapshot()).isNull());
+    }
+
+    @Test
+    void copy_faultsTargetTheCopysPath_andCopyForwardsOtherwise() {
+        FaultInjectingProvider p = FaultInjectingProvider.wrap(memory()).fail(Operation.COPY, "b.bin", Kind.UNAVAILABLE, 1).build();
+        ManifestEntry a = file("a.bin", 10);
+        p.upload("s", a, local("a.bin"));
+        ManifestEntry b = new ManifestEntry("b.bin", a.size(), a.mtime(), a.sha256());
+
+        assertThatThrownBy(() -> p.copy("s", "a.bin", b)).isInstanceOf(ProviderException.class)
+                .hasMessageContaining("injected UNAVAILABLE fault in COPY of s/b.bin");
+        assertThat(p.copy("s", "a.bin", b).path()).isEqualTo("b.bin");
+        p.download("s", "b.bin", dir.resolve("copy"));
+        assertThat(dir.resolve("copy")).hasSameBinaryContentAs(local("a.bin"));
     }
 
     @Test

@@ -11,26 +11,31 @@ class InMemoryProviderContractTest extends ProviderContract {
 
     private String store;
 
-    @Override
-    protected ProviderFactory factory() {
-        return new InMemoryProviderFactory();
-    }
-
-    @Override
-    protected ProviderConfig freshRemote(TestInfo test) {
-        store = "contract-" + UUID.randomUUID();
-        return InMemoryProviderFactory.config(store);
-    }
-
-    @Override
-    protected ContractSettings settings() {
-        return ContractSettings.defaults().withListingReportsSha256(true);
-    }
-
     @AfterEach
     void dropStore() {
         if (store != null) {
             InMemoryProviderFactory.dropStore(store);
         }
+    }
+
+    @Override
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return new InMemoryProviderFactory();
+            }
+
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                store = "contract-" + UUID.randomUUID();
+                return InMemoryProviderFactory.config(store);
+            }
+
+            @Override
+            public ContractSettings settings() {
+                return ContractSettings.defaults().withListingReportsSha256(true);
+            }
+        };
     }
 }

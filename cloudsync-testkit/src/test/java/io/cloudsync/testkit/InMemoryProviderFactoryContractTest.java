@@ -6,6 +6,7 @@ import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.TestInfo;
 
 /** The memory provider's factory keeps the factory contract, secrets included. The assertions are the contract's own rules; this class supplies the fixture. */
 class InMemoryProviderFactoryContractTest extends ProviderFactoryContract {
@@ -13,17 +14,22 @@ class InMemoryProviderFactoryContractTest extends ProviderFactoryContract {
     private final String store = "factory-contract-" + UUID.randomUUID();
 
     @Override
-    protected ProviderFactory factory() {
-        return new InMemoryProviderFactory();
-    }
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return new InMemoryProviderFactory();
+            }
 
-    @Override
-    protected ProviderConfig validConfig() {
-        return InMemoryProviderFactory.config(store);
-    }
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                return InMemoryProviderFactory.config(store);
+            }
 
-    @Override
-    protected Secrets secrets() {
-        return Secrets.of(Map.of("cloud_sync.memory.token", Secret.of("real-token-value-123")));
+            @Override
+            public Secrets secrets() {
+                return Secrets.of(Map.of("cloud_sync.memory.token", Secret.of("real-token-value-123")));
+            }
+        };
     }
 }

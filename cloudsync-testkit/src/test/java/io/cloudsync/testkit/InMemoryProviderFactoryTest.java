@@ -3,10 +3,9 @@ package io.cloudsync.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cloudsync.Manifest;
 import io.cloudsync.ProviderConfigurationException;
 import io.cloudsync.Secret;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.Secrets;
@@ -22,14 +21,14 @@ class InMemoryProviderFactoryTest {
     void open_sameStoreName_sharesState_dropStartsOver() {
         String store = "shared-" + UUID.randomUUID();
         try (Provider a = factory.open(InMemoryProviderFactory.config(store), Secrets.none())) {
-            a.writeManifest("s", Manifest.empty("s"), ManifestPrecondition.none());
+            a.putMetadata("manifests/s.json", new byte[] {1}, MetadataPrecondition.none());
         }
         try (Provider b = factory.open(InMemoryProviderFactory.config(store), Secrets.none())) {
-            assertThat(b.readManifest("s")).isPresent();
+            assertThat(b.getMetadata("manifests/s.json")).isPresent();
         }
         InMemoryProviderFactory.dropStore(store);
         try (Provider c = factory.open(InMemoryProviderFactory.config(store), Secrets.none())) {
-            assertThat(c.readManifest("s")).isEmpty();
+            assertThat(c.getMetadata("manifests/s.json")).isEmpty();
         }
     }
 
@@ -56,7 +55,7 @@ class InMemoryProviderFactoryTest {
         Provider p = factory.open(InMemoryProviderFactory.config("closed-" + UUID.randomUUID()), Secrets.none());
         p.close();
 
-        assertThatThrownBy(() -> p.readManifest("s")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> p.getMetadata("manifests/s.json")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
     @Test

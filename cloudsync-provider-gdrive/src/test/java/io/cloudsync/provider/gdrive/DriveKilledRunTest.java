@@ -1,7 +1,7 @@
 package io.cloudsync.provider.gdrive;
 
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
-import io.cloudsync.testkit.internal.KilledRun;
+import io.cloudsync.testkit.sync.KilledRun;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

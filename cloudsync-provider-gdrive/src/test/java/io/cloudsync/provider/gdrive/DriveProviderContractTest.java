@@ -6,6 +6,7 @@ import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.ProviderContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.UploadInterruption;
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
 import java.io.IOException;
@@ -28,51 +29,56 @@ class DriveProviderContractTest extends ProviderContract {
 
     private DriveFixture fixture;
 
-    @Override
-    protected ProviderFactory factory() {
-        return new GoogleDriveProviderFactory();
-    }
-
-    @Override
-    protected ProviderConfig freshRemote(TestInfo test) {
-        fixture = new DriveFixture(DRIVE);
-        try {
-            return fixture.config(Files.createTempDirectory(states, "state-")).build();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    protected Secrets secrets() {
-        return fixture.secrets();
-    }
-
-    @Override
-    protected ContractSettings settings() {
-        return ContractSettings.defaults().withMultipartThresholdBytes(DriveFixture.CHUNK)
-                .withLargeFileBytes(3L * DriveFixture.CHUNK + 1234).withListingReportsSha256(true);
-    }
-
-    @Override
-    protected Optional<UploadInterruption> uploadInterruption() {
-        return Optional.of(new UploadInterruption() {
-            @Override
-            public Provider openDyingAfter(ProviderConfig config, Secrets secrets, long afterBytes) {
-                int passing = (int) Math.max(1, afterBytes / DriveFixture.CHUNK);
-                DRIVE.failChunksAfter(passing, 1);
-                return new GoogleDriveProviderFactory().open(config, secrets);
-            }
-
-            @Override
-            public long bytesReceivedByRemote() {
-                return DRIVE.uploadBytesReceived();
-            }
-        });
-    }
-
     @AfterEach
     void resetFaults() {
         DRIVE.resetFaults();
+    }
+
+    @Override
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return new GoogleDriveProviderFactory();
+            }
+
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                fixture = new DriveFixture(DRIVE);
+                try {
+                    return fixture.config(Files.createTempDirectory(states, "state-")).build();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public Secrets secrets() {
+                return fixture.secrets();
+            }
+
+            @Override
+            public ContractSettings settings() {
+                return ContractSettings.defaults().withMultipartThresholdBytes(DriveFixture.CHUNK)
+                        .withLargeFileBytes(3L * DriveFixture.CHUNK + 1234).withListingReportsSha256(true);
+            }
+
+            @Override
+            public Optional<UploadInterruption> uploadInterruption() {
+                return Optional.of(new UploadInterruption() {
+                    @Override
+                    public Provider openDyingAfter(ProviderConfig config, Secrets secrets, long afterBytes) {
+                        int passing = (int) Math.max(1, afterBytes / DriveFixture.CHUNK);
+                        DRIVE.failChunksAfter(passing, 1);
+                        return new GoogleDriveProviderFactory().open(config, secrets);
+                    }
+
+                    @Override
+                    public long bytesReceivedByRemote() {
+                        return DRIVE.uploadBytesReceived();
+                    }
+                });
+            }
+        };
     }
 }

@@ -4,7 +4,9 @@ import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.ProviderFactoryContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Drive factory keeps the discovery rules. The assertions are the contract's own rules; this class supplies the fixture. */
@@ -16,21 +18,26 @@ class DriveProviderFactoryContractTest extends ProviderFactoryContract {
     private DriveFixture fixture;
 
     @Override
-    protected ProviderFactory factory() {
-        return new GoogleDriveProviderFactory();
-    }
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return new GoogleDriveProviderFactory();
+            }
 
-    @Override
-    protected ProviderConfig validConfig() {
-        fixture = new DriveFixture(DRIVE);
-        return fixture.config(null).build();
-    }
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                fixture = new DriveFixture(DRIVE);
+                return fixture.config(null).build();
+            }
 
-    @Override
-    protected Secrets secrets() {
-        if (fixture == null) {
-            fixture = new DriveFixture(DRIVE);
-        }
-        return fixture.secrets();
+            @Override
+            public Secrets secrets() {
+                if (fixture == null) {
+                    fixture = new DriveFixture(DRIVE);
+                }
+                return fixture.secrets();
+            }
+        };
     }
 }

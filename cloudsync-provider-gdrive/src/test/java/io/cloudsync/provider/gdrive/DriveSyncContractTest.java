@@ -3,8 +3,9 @@ package io.cloudsync.provider.gdrive;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
-import io.cloudsync.testkit.SyncContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
+import io.cloudsync.testkit.sync.SyncContract;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,18 +18,23 @@ class DriveSyncContractTest extends SyncContract {
     private DriveFixture fixture;
 
     @Override
-    protected ProviderFactory factory() {
-        return new GoogleDriveProviderFactory();
-    }
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return new GoogleDriveProviderFactory();
+            }
 
-    @Override
-    protected ProviderConfig freshRemote(TestInfo test) {
-        fixture = new DriveFixture(DRIVE);
-        return fixture.config(null).build();
-    }
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                fixture = new DriveFixture(DRIVE);
+                return fixture.config(null).build();
+            }
 
-    @Override
-    protected Secrets secrets() {
-        return fixture.secrets();
+            @Override
+            public Secrets secrets() {
+                return fixture.secrets();
+            }
+        };
     }
 }

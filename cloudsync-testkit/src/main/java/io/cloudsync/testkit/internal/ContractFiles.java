@@ -1,7 +1,6 @@
 package io.cloudsync.testkit.internal;
 
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.core.internal.hash.Hashing;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -92,11 +91,16 @@ public final class ContractFiles {
      * @return lower-case hex
      */
     public static String sha256(Path file) {
-        try {
-            return Hashing.sha256(file);
+        java.security.MessageDigest sha = io.cloudsync.Digests.sha256();
+        byte[] buffer = new byte[64 * 1024];
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot hash " + file, e);
         }
+        return io.cloudsync.Digests.hex(sha.digest());
     }
 
     /**

@@ -3,12 +3,15 @@ package io.cloudsync.testkit.internal;
 import io.cloudsync.Digests;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataObject;
+import io.cloudsync.spi.MetadataPrecondition;
+import io.cloudsync.spi.Names;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.RemoteEntry;
 import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.support.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +36,69 @@ public final class InMemoryProvider implements Provider {
     }
 
     @Override
+    public Optional<MetadataObject> getMetadata(String name) {
+        requireOpen();
+        Names.requireMetadataName(name);
+        InMemoryStore.Meta meta = store.metadata().get(name);
+        return meta == null ? Optional.empty() : Optional.of(new MetadataObject(meta.bytes(), meta.version()));
+    }
+
+    /** Compare and set: the precondition is checked and the object replaced in one atomic step. */
+    @Override
+    public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+        requireOpen();
+        Names.requireMetadataName(name);
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(precondition, "precondition");
+        InMemoryStore.Meta put = new InMemoryStore.Meta(bytes.clone(), store.nextVersion());
+        store.metadata().compute(name, (n, current) -> {
+            Optional<MetadataObject> stored = current == null ? Optional.empty()
+                    : Optional.of(new MetadataObject(current.bytes(), current.version()));
+            if (!precondition.allows(stored)) {
+                throw new ProviderException(ProviderException.Kind.CONFLICT, "metadata object '" + name + "' in memory store '"
+                        + store.name() + "' does not match " + precondition + "; it is "
+                        + (current == null ? "absent" : "at version " + current.version())
+                        + ". Someone else changed it: read it again and re-plan", null, null);
+            }
+            return put;
+        });
+        return put.version();
+    }
+
+    @Override
+    public void deleteMetadata(String name) {
+        requireOpen();
+        Names.requireMetadataName(name);
+        store.metadata().remove(name);
+    }
+
+    @Override
+    public Stream<String> listMetadata(String prefix) {
+        requireOpen();
+        Names.requireMetadataPrefix(prefix);
+        List<String> names = store.metadata().keySet().stream().filter(n -> n.startsWith(prefix)).toList();
+        return names.stream();
+    }
+
+    /**
+     * Transitional, removed with the SPI method.
+     *
+     * @param snapshot the snapshot
+     * @return the manifest written by {@link #writeManifest}
+     */
+    @Override
     public Optional<Manifest> readManifest(String snapshot) {
         requireOpen();
         return Optional.ofNullable(store.manifests().get(snapshot));
     }
 
+    /**
+     * Transitional, removed with the SPI method.
+     *
+     * @param snapshot the snapshot
+     * @param manifest the manifest
+     * @param precondition the condition
+     */
     @Override
     public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
         requireOpen();
@@ -77,6 +138,26 @@ public final class InMemoryProvider implements Provider {
         }
         store.files(snapshot).put(entry.path(), new InMemoryStore.Blob(bytes, sha, entry.mtime()));
         return UploadReceipt.verified(entry.path(), bytes.length, sha);
+    }
+
+    @Override
+    public UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+        requireOpen();
+        Objects.requireNonNull(target, "target");
+        InMemoryStore.Blob source = store.files(snapshot).get(sourcePath);
+        if (source == null) {
+            throw new ProviderException(ProviderException.Kind.NOT_FOUND, "cannot copy " + sourcePath + " to " + target.path()
+                    + ": no file " + sourcePath + " in snapshot '" + snapshot + "' of memory store '" + store.name() + '\'',
+                    sourcePath, null);
+        }
+        if (source.bytes().length != target.size() || !source.sha256().equals(target.sha256())) {
+            throw new ProviderException(ProviderException.Kind.INTEGRITY, "refused to copy " + sourcePath + " to " + target.path()
+                    + ": the stored source has " + source.bytes().length + " bytes with sha256 " + source.sha256()
+                    + " but the target entry says " + target.size() + " bytes with sha256 " + target.sha256(),
+                    target.path(), null);
+        }
+        store.files(snapshot).put(target.path(), new InMemoryStore.Blob(source.bytes(), source.sha256(), target.mtime()));
+        return UploadReceipt.verified(target.path(), source.bytes().length, source.sha256());
     }
 
     @Override

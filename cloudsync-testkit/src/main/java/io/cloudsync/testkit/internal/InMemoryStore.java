@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** One named in-memory remote: manifests and files per snapshot. Thread-safe. */
+/** One named in-memory remote: the metadata area and files per snapshot. Thread-safe. */
 public final class InMemoryStore {
 
     private static final Map<String, InMemoryStore> STORES = new ConcurrentHashMap<>();
@@ -23,10 +24,21 @@ public final class InMemoryStore {
     public record Blob(byte[] bytes, String sha256, Instant mtime) {
     }
 
+    /**
+     * A stored metadata object; the array is never modified after construction.
+     *
+     * @param bytes the bytes as put
+     * @param version the version tag, unique within the store
+     */
+    public record Meta(byte[] bytes, String version) {
+    }
+
     private final String name;
     private final byte[] tokenDigest;
     private final Map<String, Manifest> manifests = new ConcurrentHashMap<>();
     private final Map<String, ConcurrentSkipListMap<String, Blob>> files = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, Meta> metadata = new ConcurrentSkipListMap<>();
+    private final AtomicLong versions = new AtomicLong();
 
     private InMemoryStore(String name, byte[] tokenDigest) {
         this.name = name;
@@ -83,12 +95,30 @@ public final class InMemoryStore {
     }
 
     /**
-     * Manifests by snapshot.
+     * Manifests by snapshot, for the transitional {@code readManifest}/{@code writeManifest}.
      *
      * @return the live map
      */
     public Map<String, Manifest> manifests() {
         return manifests;
+    }
+
+    /**
+     * The metadata area, by name in {@code String} order.
+     *
+     * @return the live map
+     */
+    public ConcurrentSkipListMap<String, Meta> metadata() {
+        return metadata;
+    }
+
+    /**
+     * A version tag never handed out before by this store.
+     *
+     * @return the tag
+     */
+    public String nextVersion() {
+        return "m" + versions.incrementAndGet();
     }
 
     /**

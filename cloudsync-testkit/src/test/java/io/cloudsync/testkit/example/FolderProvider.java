@@ -1,16 +1,12 @@
 package io.cloudsync.testkit.example;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.Digests;
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataObject;
+import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
-import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderException.Kind;
+import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.RemoteEntry;
 import io.cloudsync.spi.UploadReceipt;
 import java.io.IOException;
@@ -24,20 +20,18 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Files at {@code <directory>/<snapshot>/<path>}, manifests at
- * {@code <directory>/.cloudsync/manifests/<snapshot>.json}, uploads staged in
- * {@code <directory>/.cloudsync/tmp} and moved into place atomically.
+ * Files at {@code <directory>/<snapshot>/<path>}, metadata objects at
+ * {@code <directory>/.cloudsync/metadata/<name>} (no snapshot is called {@code .cloudsync}), both
+ * staged in {@code <directory>/.cloudsync/tmp} and moved into place atomically. The engine decides
+ * what the metadata bytes mean; the provider only stores them.
  */
 final class FolderProvider implements Provider {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;
 
@@ -46,39 +40,53 @@ final class FolderProvider implements Provider {
     }
 
     @Override
-    public Optional<Manifest> readManifest(String snapshot) {
-        Path file = manifestFile(snapshot);
+    public Optional<MetadataObject> getMetadata(String name) {
         try {
-            JsonNode json = JSON.readTree(file.toFile());
-            List<ManifestEntry> entries = new ArrayList<>();
-            for (JsonNode e : json.get("entries")) {
-                entries.add(new ManifestEntry(e.get("path").asText(), e.get("size").asLong(),
-                        Instant.parse(e.get("mtime").asText()), e.get("sha256").asText()));
-            }
-            return Optional.of(new Manifest(json.get("name").asText(), json.get("root").asText(),
-                    Instant.parse(json.get("createdAt").asText()), entries, json.get("checksum").asText()));
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            byte[] bytes = Files.readAllBytes(metadataFile(name));
+            return Optional.of(new MetadataObject(bytes, version(bytes)));
+        } catch (NoSuchFileException e) {
             return Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            throw new ProviderException(Kind.INTEGRITY, "manifest " + file + " is damaged: " + e.getMessage(), null, e);
+        } catch (IOException e) {
+            throw new ProviderException(Kind.UNAVAILABLE, "cannot read metadata " + name + ": " + e, null, e);
         }
     }
 
     @Override
-    public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-        ObjectNode json = JSON.createObjectNode().put("name", manifest.name()).put("root", manifest.root())
-                .put("createdAt", manifest.createdAt().toString()).put("checksum", manifest.checksum());
-        ArrayNode entries = json.putArray("entries");
-        for (ManifestEntry e : manifest.entries()) {
-            entries.addObject().put("path", e.path()).put("size", e.size()).put("mtime", e.mtime().toString())
-                    .put("sha256", e.sha256());
+    public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+        if (!precondition.allows(getMetadata(name))) { // checked, not atomically: no CONDITIONAL_METADATA_PUT
+            throw new ProviderException(Kind.CONFLICT, "metadata " + name + " does not match " + precondition);
         }
         try {
             Path temp = tempFile();
-            JSON.writeValue(temp.toFile(), json);
-            moveIntoPlace(temp, manifestFile(snapshot));
+            Files.write(temp, bytes);
+            moveIntoPlace(temp, metadataFile(name));
+            return version(bytes);
         } catch (IOException e) {
-            throw new ProviderException(Kind.UNAVAILABLE, "cannot write the manifest of " + snapshot + ": " + e, null, e);
+            throw new ProviderException(Kind.UNAVAILABLE, "cannot write metadata " + name + ": " + e, null, e);
+        }
+    }
+
+    @Override
+    public void deleteMetadata(String name) {
+        try {
+            Files.deleteIfExists(metadataFile(name));
+        } catch (IOException e) {
+            throw new ProviderException(Kind.UNAVAILABLE, "cannot delete metadata " + name + ": " + e, null, e);
+        }
+    }
+
+    @Override
+    public Stream<String> listMetadata(String prefix) {
+        Path base = root.resolve(".cloudsync").resolve("metadata");
+        if (!Files.isDirectory(base)) {
+            return Stream.empty();
+        }
+        try (Stream<Path> all = Files.walk(base)) {
+            List<String> names = all.filter(Files::isRegularFile).map(f -> base.relativize(f).toString().replace('\\', '/'))
+                    .filter(n -> n.startsWith(prefix)).sorted().toList();
+            return names.stream();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new ProviderException(Kind.UNAVAILABLE, "cannot list metadata: " + e, null, e);
         }
     }
 
@@ -178,8 +186,13 @@ final class FolderProvider implements Provider {
         return root.resolve(snapshot).resolve(path); // paths are canonical: relative, no "..", '/'-separated
     }
 
-    private Path manifestFile(String snapshot) {
-        return root.resolve(".cloudsync").resolve("manifests").resolve(snapshot + ".json");
+    private Path metadataFile(String name) {
+        return root.resolve(".cloudsync").resolve("metadata").resolve(name); // names follow io.cloudsync.spi.Names
+    }
+
+    /** The version tag: a hash of the bytes, which changes whenever they do. */
+    private static String version(byte[] bytes) {
+        return Digests.hex(Digests.sha256().digest(bytes));
     }
 
     private Path tempFile() throws IOException {

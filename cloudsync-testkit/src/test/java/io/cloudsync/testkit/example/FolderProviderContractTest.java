@@ -1,13 +1,8 @@
 package io.cloudsync.testkit.example;
 
-import io.cloudsync.spi.ProviderConfig;
-import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.testkit.ProviderContract;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.cloudsync.testkit.ProviderUnderTest;
 import java.nio.file.Path;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The example provider keeps the whole contract; the assertions are the contract's own rules. */
@@ -17,17 +12,7 @@ class FolderProviderContractTest extends ProviderContract {
     Path remotes;
 
     @Override
-    protected ProviderFactory factory() {
-        return new FolderProviderFactory();
-    }
-
-    @Override
-    protected ProviderConfig freshRemote(TestInfo test) {
-        try {
-            Path folder = Files.createTempDirectory(remotes, "remote-");
-            return ProviderConfig.builder().put("directory", folder.toString()).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    protected ProviderUnderTest subject() {
+        return new FolderProviderUnderTest(remotes);
     }
 }

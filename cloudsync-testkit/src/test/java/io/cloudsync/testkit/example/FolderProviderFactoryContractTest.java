@@ -1,8 +1,7 @@
 package io.cloudsync.testkit.example;
 
-import io.cloudsync.spi.ProviderConfig;
-import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.testkit.ProviderFactoryContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,15 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 class FolderProviderFactoryContractTest extends ProviderFactoryContract {
 
     @TempDir
-    Path remote;
+    Path remotes;
 
     @Override
-    protected ProviderFactory factory() {
-        return new FolderProviderFactory();
-    }
-
-    @Override
-    protected ProviderConfig validConfig() {
-        return ProviderConfig.builder().put("directory", remote.toString()).build();
+    protected ProviderUnderTest subject() {
+        return new FolderProviderUnderTest(remotes);
     }
 }

@@ -10,11 +10,14 @@ import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.spi.SpiVersion;
 import io.cloudsync.testkit.ContractRule;
+import io.cloudsync.testkit.ForwardingProvider;
 import io.cloudsync.testkit.InMemoryProviderFactory;
 import io.cloudsync.testkit.ProviderFactoryContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.TestInfo;
 
 /** The factory contract over {@link #current} broken factory; run only through EngineTestKit. */
 public class BrokenFactoryRun extends ProviderFactoryContract {
@@ -42,62 +45,67 @@ public class BrokenFactoryRun extends ProviderFactoryContract {
     static final ConfigKey TOKEN = ConfigKey.secret("token", "Access token", true);
 
     @Override
-    protected ProviderFactory factory() {
-        BrokenFactory broken = current;
-        return new ProviderFactory() {
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
             @Override
-            public String id() {
-                return broken == BrokenFactory.BAD_ID ? "Broken_Factory" : "broken-factory";
-            }
-
-            @Override
-            public int spiVersion() {
-                return broken == BrokenFactory.SPI_TOO_NEW ? SpiVersion.CURRENT + 1 : SpiVersion.CURRENT;
-            }
-
-            @Override
-            public Set<Capability> capabilities() {
-                return Set.of();
-            }
-
-            @Override
-            public List<ConfigKey> configKeys() {
-                return List.of(broken == BrokenFactory.UNDESCRIBED_KEY ? ConfigKey.required("store", " ")
-                        : InMemoryProviderFactory.STORE, TOKEN);
-            }
-
-            @Override
-            public Provider open(ProviderConfig config, Secrets secrets) {
-                if (broken != BrokenFactory.ACCEPTS_UNKNOWN_KEYS) {
-                    try {
-                        config.requireValid(configKeys());
-                    } catch (ProviderConfigurationException e) {
-                        throw broken == BrokenFactory.VAGUE_MISSING_KEY ? new ProviderConfigurationException("bad configuration") : e;
-                    }
-                }
-                Secret token = secrets.require(secretsKey() + ".token");
-                if (broken == BrokenFactory.SECRET_IN_MESSAGE && !token.revealString().startsWith("real")) {
-                    throw new ProviderConfigurationException("token " + token.revealString() + " is not valid");
-                }
-                Provider memory = new InMemoryProviderFactory().open(InMemoryProviderFactory.config(
-                        config.get("store").orElse("broken-factory")), Secrets.none());
-                return new DelegatingProvider(memory) {
+            public ProviderFactory factory() {
+                BrokenFactory broken = current;
+                return new ProviderFactory() {
                     @Override
-                    public String toString() {
-                        return broken == BrokenFactory.SECRET_IN_TO_STRING ? "Provider[token=" + token.revealString() + ']' : "Provider";
+                    public String id() {
+                        return broken == BrokenFactory.BAD_ID ? "Broken_Factory" : "broken-factory";
+                    }
+
+                    @Override
+                    public int spiVersion() {
+                        return broken == BrokenFactory.SPI_TOO_NEW ? SpiVersion.CURRENT + 1 : SpiVersion.CURRENT;
+                    }
+
+                    @Override
+                    public Set<Capability> capabilities() {
+                        return Set.of();
+                    }
+
+                    @Override
+                    public List<ConfigKey> configKeys() {
+                        return List.of(broken == BrokenFactory.UNDESCRIBED_KEY ? ConfigKey.required("store", " ")
+                                : InMemoryProviderFactory.STORE, TOKEN);
+                    }
+
+                    @Override
+                    public Provider open(ProviderConfig config, Secrets secrets) {
+                        if (broken != BrokenFactory.ACCEPTS_UNKNOWN_KEYS) {
+                            try {
+                                config.requireValid(configKeys());
+                            } catch (ProviderConfigurationException e) {
+                                throw broken == BrokenFactory.VAGUE_MISSING_KEY ? new ProviderConfigurationException("bad configuration") : e;
+                            }
+                        }
+                        Secret token = secrets.require(secretsKey() + ".token");
+                        if (broken == BrokenFactory.SECRET_IN_MESSAGE && !token.revealString().startsWith("real")) {
+                            throw new ProviderConfigurationException("token " + token.revealString() + " is not valid");
+                        }
+                        Provider memory = new InMemoryProviderFactory().open(InMemoryProviderFactory.config(
+                                config.get("store").orElse("broken-factory")), Secrets.none());
+                        return new ForwardingProvider(memory) {
+                            @Override
+                            public String toString() {
+                                return broken == BrokenFactory.SECRET_IN_TO_STRING ? "Provider[token=" + token.revealString() + ']' : "Provider";
+                            }
+                        };
                     }
                 };
             }
+
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                return InMemoryProviderFactory.config("broken-factory");
+            }
+
+            @Override
+            public Secrets secrets() {
+                return Secrets.of(Map.of("cloud_sync.broken-factory.token", Secret.of("real-token-0123456789")));
+            }
         };
-    }
-
-    @Override
-    protected ProviderConfig validConfig() {
-        return InMemoryProviderFactory.config("broken-factory");
-    }
-
-    @Override
-    protected Secrets secrets() {
-        return Secrets.of(Map.of("cloud_sync.broken-factory.token", Secret.of("real-token-0123456789")));
     }
 }

@@ -1,10 +1,11 @@
 package io.cloudsync.testkit.selftest;
 
 import io.cloudsync.Digests;
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.spi.Capability;
-import io.cloudsync.spi.ManifestPrecondition;
+import io.cloudsync.spi.MetadataObject;
+import io.cloudsync.spi.MetadataPrecondition;
+import io.cloudsync.spi.Names;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
@@ -12,6 +13,7 @@ import io.cloudsync.spi.RemoteEntry;
 import io.cloudsync.spi.UploadReceipt;
 import io.cloudsync.testkit.ContractRule;
 import io.cloudsync.testkit.ContractSettings;
+import io.cloudsync.testkit.ForwardingProvider;
 import io.cloudsync.testkit.InMemoryProviderFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +21,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,17 +36,17 @@ import java.util.stream.Stream;
  */
 enum BrokenProvider {
 
-    TRUNCATES_UPLOADS(ContractRule.R2_01, p -> new DelegatingProvider(p) {
+    TRUNCATES_UPLOADS(ContractRule.R2_01, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             byte[] bytes = read(localFile);
             byte[] cut = java.util.Arrays.copyOf(bytes, Math.max(0, bytes.length - 1));
             Path temp = write(cut);
-            delegate.upload(snapshot, entryFor(entry.path(), cut), temp);
+            delegate().upload(snapshot, entryFor(entry.path(), cut), temp);
             return UploadReceipt.unverified(entry.path(), entry.size());
         }
     }),
-    COUNTS_BYTES_TWICE(ContractRule.R2_10, p -> new DelegatingProvider(p) {
+    COUNTS_BYTES_TWICE(ContractRule.R2_10, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile,
                                     java.util.function.LongConsumer sent) {
@@ -53,84 +54,84 @@ enum BrokenProvider {
             sent.accept(entry.size() / 2);
             sent.accept(entry.size());
             sent.accept(2 * entry.size());
-            return delegate.upload(snapshot, entry, localFile);
+            return delegate().upload(snapshot, entry, localFile);
         }
     }),
-    DROPS_EMPTY_FILES(ContractRule.R2_02, p -> new DelegatingProvider(p) {
+    DROPS_EMPTY_FILES(ContractRule.R2_02, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
-            return entry.size() == 0 ? UploadReceipt.unverified(entry.path(), 0) : delegate.upload(snapshot, entry, localFile);
+            return entry.size() == 0 ? UploadReceipt.unverified(entry.path(), 0) : delegate().upload(snapshot, entry, localFile);
         }
     }),
-    LEAVES_PARTIAL_FILES_VISIBLE(ContractRule.R2_03, p -> new DelegatingProvider(p) {
+    LEAVES_PARTIAL_FILES_VISIBLE(ContractRule.R2_03, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             // writes straight to the final name, then fills it: a failure leaves the placeholder
-            delegate.upload(snapshot, entryFor(entry.path(), new byte[0]), write(new byte[0]));
-            return delegate.upload(snapshot, entry, localFile);
+            delegate().upload(snapshot, entryFor(entry.path(), new byte[0]), write(new byte[0]));
+            return delegate().upload(snapshot, entry, localFile);
         }
     }),
-    CORRUPTS_LARGE_FILES(ContractRule.R2_04, p -> new DelegatingProvider(p) {
+    CORRUPTS_LARGE_FILES(ContractRule.R2_04, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             byte[] bytes = read(localFile);
             if (bytes.length > 100_000) {
                 bytes[100_000] ^= 1;
             }
-            delegate.upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
+            delegate().upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
             return UploadReceipt.unverified(entry.path(), entry.size());
         }
     }),
-    LOSES_LAST_PART(ContractRule.R2_05, p -> new DelegatingProvider(p) {
+    LOSES_LAST_PART(ContractRule.R2_05, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             byte[] bytes = read(localFile);
             if (bytes.length > THRESHOLD) {
                 bytes = java.util.Arrays.copyOf(bytes, (int) (bytes.length / THRESHOLD * THRESHOLD));
             }
-            delegate.upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
+            delegate().upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
             return UploadReceipt.unverified(entry.path(), entry.size());
         }
     }),
-    RECEIPT_WITHOUT_FOLDERS(ContractRule.R2_06, p -> new DelegatingProvider(p) {
+    RECEIPT_WITHOUT_FOLDERS(ContractRule.R2_06, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
-            UploadReceipt r = delegate.upload(snapshot, entry, localFile);
+            UploadReceipt r = delegate().upload(snapshot, entry, localFile);
             return UploadReceipt.verified(entry.path().substring(entry.path().lastIndexOf('/') + 1), r.size(), r.sha256().orElseThrow());
         }
     }),
-    OVERWRITE_KEEPS_OLD_TAIL(ContractRule.R2_07, p -> new DelegatingProvider(p) {
+    OVERWRITE_KEEPS_OLD_TAIL(ContractRule.R2_07, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             byte[] fresh = read(localFile);
-            byte[] old = tryDownload(delegate, snapshot, entry.path());
+            byte[] old = tryDownload(delegate(), snapshot, entry.path());
             if (old != null && old.length > fresh.length) {
                 byte[] merged = old.clone();
                 System.arraycopy(fresh, 0, merged, 0, fresh.length);
                 fresh = merged;
             }
-            delegate.upload(snapshot, entryFor(entry.path(), fresh), write(fresh));
+            delegate().upload(snapshot, entryFor(entry.path(), fresh), write(fresh));
             return UploadReceipt.unverified(entry.path(), entry.size());
         }
     }),
-    EMPTY_FILE_FOR_MISSING_DOWNLOAD(ContractRule.R2_08, p -> new DelegatingProvider(p) {
+    EMPTY_FILE_FOR_MISSING_DOWNLOAD(ContractRule.R2_08, p -> new ForwardingProvider(p) {
         @Override
         public void download(String snapshot, String path, Path target) {
             try {
-                delegate.download(snapshot, path, target);
+                delegate().download(snapshot, path, target);
             } catch (ProviderException e) {
                 writeTo(target, new byte[0]);
             }
         }
     }),
-    DOWNLOAD_OF_FOLDER_MAKES_A_FOLDER(ContractRule.R2_09, p -> new DelegatingProvider(p) {
+    DOWNLOAD_OF_FOLDER_MAKES_A_FOLDER(ContractRule.R2_09, p -> new ForwardingProvider(p) {
         @Override
         public void download(String snapshot, String path, Path target) {
             try {
-                delegate.download(snapshot, path, target);
+                delegate().download(snapshot, path, target);
             } catch (ProviderException e) {
                 boolean folder;
-                try (Stream<RemoteEntry> all = delegate.list(snapshot)) {
+                try (Stream<RemoteEntry> all = delegate().list(snapshot)) {
                     folder = all.anyMatch(r -> r.path().startsWith(path + "/"));
                 }
                 if (!folder) {
@@ -144,7 +145,7 @@ enum BrokenProvider {
             }
         }
     }),
-    REJECTS_LONG_NAMES(ContractRule.R3_04, p -> new DelegatingProvider(p) {
+    REJECTS_LONG_NAMES(ContractRule.R3_04, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             for (String segment : entry.path().split("/")) {
@@ -153,103 +154,73 @@ enum BrokenProvider {
                     throw new ProviderException(ProviderException.Kind.PERMANENT, "File name too long: " + entry.path());
                 }
             }
-            return delegate.upload(snapshot, entry, localFile);
+            return delegate().upload(snapshot, entry, localFile);
         }
     }),
-    HIDES_TEMPORARY_LOOKING_NAMES(ContractRule.R3_05, p -> new DelegatingProvider(p) {
+    HIDES_TEMPORARY_LOOKING_NAMES(ContractRule.R3_05, p -> new ForwardingProvider(p) {
         @Override
         public Stream<RemoteEntry> list(String snapshot) {
-            return delegate.list(snapshot).filter(e -> !e.path().endsWith(".cloudsync-tmp"));
+            return delegate().list(snapshot).filter(e -> !e.path().endsWith(".cloudsync-tmp"));
         }
 
         @Override
         public void delete(String snapshot, String path) {
-            delegate.delete(snapshot, path);
+            delegate().delete(snapshot, path);
             int slash = path.lastIndexOf('/');
-            delegate.delete(snapshot, path.substring(0, slash + 1) + "." + path.substring(slash + 1) + ".cloudsync-tmp");
+            delegate().delete(snapshot, path.substring(0, slash + 1) + "." + path.substring(slash + 1) + ".cloudsync-tmp");
         }
     }),
-    URL_DECODES_NAMES(ContractRule.R3_03, p -> new DelegatingProvider(p) {
+    URL_DECODES_NAMES(ContractRule.R3_03, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             ManifestEntry mapped = new ManifestEntry(decode(entry.path()), entry.size(), entry.mtime(), entry.sha256());
-            delegate.upload(snapshot, mapped, localFile);
+            delegate().upload(snapshot, mapped, localFile);
             return UploadReceipt.unverified(entry.path(), entry.size());
         }
 
         @Override
         public void download(String snapshot, String path, Path target) {
-            delegate.download(snapshot, decode(path), target);
+            delegate().download(snapshot, decode(path), target);
         }
     }),
-    LIMITS_FOLDER_DEPTH(ContractRule.R3_02, p -> new DelegatingProvider(p) {
+    LIMITS_FOLDER_DEPTH(ContractRule.R3_02, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             if (entry.path().split("/").length > 10) {
                 throw new ProviderException(ProviderException.Kind.PERMANENT, "too deep: " + entry.path());
             }
-            return delegate.upload(snapshot, entry, localFile);
+            return delegate().upload(snapshot, entry, localFile);
         }
     }),
-    REJECTS_SPECIAL_CHARACTERS(ContractRule.R3_01, p -> new DelegatingProvider(p) {
+    REJECTS_SPECIAL_CHARACTERS(ContractRule.R3_01, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             if (entry.path().matches(".*[#?%].*")) {
                 throw new ProviderException(ProviderException.Kind.PERMANENT, "bad name: " + entry.path());
             }
-            return delegate.upload(snapshot, entry, localFile);
+            return delegate().upload(snapshot, entry, localFile);
         }
     }),
-    ACCEPTS_WRONG_SHA256(ContractRule.R4_01, p -> new DelegatingProvider(p) {
+    ACCEPTS_WRONG_SHA256(ContractRule.R4_01, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             byte[] bytes = read(localFile);
-            delegate.upload(snapshot, entryFor(entry.path(), bytes), localFile);
+            delegate().upload(snapshot, entryFor(entry.path(), bytes), localFile);
             return UploadReceipt.verified(entry.path(), entry.size(), entry.sha256());
         }
     }),
-    UNVERIFIED_RECEIPTS(ContractRule.R4_02, p -> new DelegatingProvider(p) {
+    UNVERIFIED_RECEIPTS(ContractRule.R4_02, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
-            UploadReceipt r = delegate.upload(snapshot, entry, localFile);
+            UploadReceipt r = delegate().upload(snapshot, entry, localFile);
             return UploadReceipt.unverified(r.path(), r.size());
         }
     }),
-    IGNORES_IF_ABSENT(ContractRule.R5_01, p -> new DelegatingProvider(p) {
-        @Override
-        public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-            delegate.writeManifest(snapshot, manifest, precondition.kind() == ManifestPrecondition.Kind.ABSENT
-                    ? ManifestPrecondition.none() : precondition);
-        }
-    }),
-    IGNORES_IF_CHECKSUM(ContractRule.R5_02, p -> new DelegatingProvider(p) {
-        @Override
-        public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-            delegate.writeManifest(snapshot, manifest, precondition.kind() == ManifestPrecondition.Kind.CHECKSUM
-                    ? ManifestPrecondition.none() : precondition);
-        }
-    }),
-    CHECK_THEN_WRITE_MANIFEST(ContractRule.R5_03, p -> new DelegatingProvider(p) {
-        @Override
-        public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-            Optional<Manifest> current = delegate.readManifest(snapshot);
-            boolean holds = switch (precondition.kind()) {
-                case NONE -> true;
-                case ABSENT -> current.isEmpty();
-                case CHECKSUM -> current.isPresent() && current.get().checksum().equals(precondition.checksum().orElseThrow());
-            };
-            if (!holds) {
-                throw new ProviderException(ProviderException.Kind.CONFLICT, "precondition failed");
-            }
-            pause(); // the window a non-atomic compare-and-set leaves open
-            delegate.writeManifest(snapshot, manifest, ManifestPrecondition.none());
-        }
-    }),
-    EMPTY_LISTING_FAILS(ContractRule.R7_01, p -> new DelegatingProvider(p) {
+    EMPTY_LISTING_FAILS(ContractRule.R7_01, p -> new ForwardingProvider(p) {
         @Override
         public Stream<RemoteEntry> list(String snapshot) {
             List<RemoteEntry> all;
-            try (Stream<RemoteEntry> s = delegate.list(snapshot)) {
+            try (Stream<RemoteEntry> s = delegate().list(snapshot)) {
                 all = s.toList();
             }
             if (all.isEmpty()) {
@@ -258,26 +229,26 @@ enum BrokenProvider {
             return all.stream();
         }
     }),
-    LISTS_WRONG_SIZES(ContractRule.R7_02, p -> new DelegatingProvider(p) {
+    LISTS_WRONG_SIZES(ContractRule.R7_02, p -> new ForwardingProvider(p) {
         @Override
         public Stream<RemoteEntry> list(String snapshot) {
-            return delegate.list(snapshot).map(e -> RemoteEntry.of(e.path(), 0));
+            return delegate().list(snapshot).map(e -> RemoteEntry.of(e.path(), 0));
         }
     }),
-    LISTS_STALE_DATA(ContractRule.R7_03, p -> new DelegatingProvider(p) {
+    LISTS_STALE_DATA(ContractRule.R7_03, p -> new ForwardingProvider(p) {
         private final Map<String, List<RemoteEntry>> cache = new ConcurrentHashMap<>();
 
         @Override
         public Stream<RemoteEntry> list(String snapshot) {
             List<RemoteEntry> entries = cache.computeIfAbsent(snapshot, s -> {
-                try (Stream<RemoteEntry> all = delegate.list(s)) {
+                try (Stream<RemoteEntry> all = delegate().list(s)) {
                     return all.toList();
                 }
             });
-            return entries.isEmpty() ? delegate.list(snapshot) : entries.stream();
+            return entries.isEmpty() ? delegate().list(snapshot) : entries.stream();
         }
     }),
-    LISTING_FAILS_DURING_UPLOADS(ContractRule.R7_04, p -> new DelegatingProvider(p) {
+    LISTING_FAILS_DURING_UPLOADS(ContractRule.R7_04, p -> new ForwardingProvider(p) {
         private final java.util.concurrent.atomic.AtomicInteger uploading = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
@@ -285,7 +256,7 @@ enum BrokenProvider {
             uploading.incrementAndGet();
             try {
                 pause(); // a staging file sits in the snapshot meanwhile
-                return delegate.upload(snapshot, entry, localFile);
+                return delegate().upload(snapshot, entry, localFile);
             } finally {
                 uploading.decrementAndGet();
             }
@@ -296,33 +267,33 @@ enum BrokenProvider {
             if (uploading.get() > 0) {
                 throw new ProviderException(ProviderException.Kind.NOT_FOUND, "a staging file vanished while listing " + snapshot);
             }
-            return delegate.list(snapshot);
+            return delegate().list(snapshot);
         }
     }),
-    IGNORES_DELETES(ContractRule.R8_01, p -> new DelegatingProvider(p) {
+    IGNORES_DELETES(ContractRule.R8_01, p -> new ForwardingProvider(p) {
         @Override
         public void delete(String snapshot, String path) {
             // "deleted"
         }
     }),
-    DELETE_OF_MISSING_FAILS(ContractRule.R8_02, p -> new DelegatingProvider(p) {
+    DELETE_OF_MISSING_FAILS(ContractRule.R8_02, p -> new ForwardingProvider(p) {
         @Override
         public void delete(String snapshot, String path) {
-            if (tryDownload(delegate, snapshot, path) == null) {
+            if (tryDownload(delegate(), snapshot, path) == null) {
                 throw new ProviderException(ProviderException.Kind.NOT_FOUND, "no such file " + path);
             }
-            delegate.delete(snapshot, path);
+            delegate().delete(snapshot, path);
         }
     }),
-    DELETES_BY_PREFIX(ContractRule.R8_03, p -> new DelegatingProvider(p) {
+    DELETES_BY_PREFIX(ContractRule.R8_03, p -> new ForwardingProvider(p) {
         @Override
         public void delete(String snapshot, String path) {
-            try (Stream<RemoteEntry> all = delegate.list(snapshot)) {
-                all.map(RemoteEntry::path).filter(q -> q.startsWith(path)).toList().forEach(q -> delegate.delete(snapshot, q));
+            try (Stream<RemoteEntry> all = delegate().list(snapshot)) {
+                all.map(RemoteEntry::path).filter(q -> q.startsWith(path)).toList().forEach(q -> delegate().delete(snapshot, q));
             }
         }
     }),
-    SHARED_UPLOAD_BUFFER(ContractRule.R9_01, p -> new DelegatingProvider(p) {
+    SHARED_UPLOAD_BUFFER(ContractRule.R9_01, p -> new ForwardingProvider(p) {
         private volatile byte[] staging;
 
         @Override
@@ -330,11 +301,11 @@ enum BrokenProvider {
             staging = read(localFile);
             pause();
             byte[] bytes = staging; // another thread may have replaced it meanwhile
-            delegate.upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
+            delegate().upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
             return UploadReceipt.unverified(entry.path(), entry.size());
         }
     }),
-    CLOSE_TWICE_FAILS(ContractRule.R9_03, p -> new DelegatingProvider(p) {
+    CLOSE_TWICE_FAILS(ContractRule.R9_03, p -> new ForwardingProvider(p) {
         private boolean closed;
 
         @Override
@@ -343,54 +314,161 @@ enum BrokenProvider {
                 throw new IllegalStateException("already closed");
             }
             closed = true;
-            delegate.close();
+            delegate().close();
         }
     }),
-    KEEPS_FIRST_MANIFEST(ContractRule.R1_03, p -> new DelegatingProvider(p) {
-        @Override
-        public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-            if (delegate.readManifest(snapshot).isEmpty()) {
-                delegate.writeManifest(snapshot, manifest, precondition);
-            }
-        }
-    }),
-    MILLISECOND_MANIFESTS(ContractRule.R1_02, p -> new DelegatingProvider(p) {
-        @Override
-        public void writeManifest(String snapshot, Manifest m, ManifestPrecondition precondition) {
-            delegate.writeManifest(snapshot, new Manifest(m.name(), m.root(), m.createdAt().truncatedTo(ChronoUnit.MILLIS),
-                    m.entries(), m.checksum()), precondition);
-        }
-    }),
-    IGNORES_SNAPSHOT(ContractRule.R1_04, p -> new DelegatingProvider(p) {
+    IGNORES_SNAPSHOT(ContractRule.R1_04, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
-            return delegate.upload("all", entry, localFile);
+            return delegate().upload("all", entry, localFile);
         }
 
         @Override
         public void download(String snapshot, String path, Path target) {
-            delegate.download("all", path, target);
+            delegate().download("all", path, target);
         }
 
         @Override
         public void delete(String snapshot, String path) {
-            delegate.delete("all", path);
+            delegate().delete("all", path);
         }
 
         @Override
         public Stream<RemoteEntry> list(String snapshot) {
-            return delegate.list("all");
+            return delegate().list("all");
         }
     }),
-    MANIFEST_STORED_AS_FILE(ContractRule.R1_05, p -> new DelegatingProvider(p) {
+    EMPTY_OBJECT_FOR_MISSING_METADATA(ContractRule.R1_01, p -> new ForwardingProvider(p) {
+        @Override
+        public Optional<MetadataObject> getMetadata(String name) {
+            return Optional.of(delegate().getMetadata(name).orElse(new MetadataObject(new byte[0], "absent")));
+        }
+    }),
+    TRUNCATES_METADATA(ContractRule.R1_02, p -> new ForwardingProvider(p) {
+        @Override
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+            return delegate().putMetadata(name, java.util.Arrays.copyOf(bytes, Math.min(bytes.length, 4096)), precondition);
+        }
+    }),
+    CONSTANT_METADATA_VERSION(ContractRule.R1_03, p -> new ForwardingProvider(p) {
+        @Override
+        public Optional<MetadataObject> getMetadata(String name) {
+            return delegate().getMetadata(name).map(o -> new MetadataObject(o.bytes(), "1"));
+        }
+
+        @Override
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+            delegate().putMetadata(name, bytes, MetadataPrecondition.none());
+            return "1";
+        }
+    }),
+    METADATA_STORED_AS_FILES(ContractRule.R1_05, p -> new ForwardingProvider(p) {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
-            if (entry.path().equals("manifest.json")) { // the manifest lives at <snapshot>/manifest.json too
-                delegate.writeManifest(snapshot, Manifest.empty(snapshot), ManifestPrecondition.none());
+            // metadata kept as files under <snapshot>/.cloudsync/, so a project file there replaces it
+            if (entry.path().startsWith(Names.RESERVED_SNAPSHOT + "/")) {
+                delegate().putMetadata(entry.path().substring(Names.RESERVED_SNAPSHOT.length() + 1), read(localFile),
+                        MetadataPrecondition.none());
             }
-            return delegate.upload(snapshot, entry, localFile);
+            return delegate().upload(snapshot, entry, localFile);
         }
     }),
+    LISTS_METADATA_AS_FILES(ContractRule.R1_06, p -> new ForwardingProvider(p) {
+        @Override
+        public Stream<RemoteEntry> list(String snapshot) {
+            List<RemoteEntry> all;
+            try (Stream<RemoteEntry> files = delegate().list(snapshot); Stream<String> names = delegate().listMetadata("")) {
+                all = Stream.concat(files, names.map(n -> RemoteEntry.of(".cloudsync/" + n, 1))).toList();
+            }
+            return all.stream();
+        }
+    }),
+    DELETES_METADATA_BY_PREFIX(ContractRule.R1_07, p -> new ForwardingProvider(p) {
+        @Override
+        public void deleteMetadata(String name) {
+            List<String> names;
+            try (Stream<String> all = delegate().listMetadata(name)) {
+                names = all.toList();
+            }
+            names.forEach(delegate()::deleteMetadata);
+        }
+    }),
+    LISTS_METADATA_BY_FOLDER(ContractRule.R1_08, p -> new ForwardingProvider(p) {
+        @Override
+        public Stream<String> listMetadata(String prefix) {
+            // treats every prefix as a folder, as a naive delimiter listing does
+            return delegate().listMetadata(prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/");
+        }
+    }),
+    SHORTENS_LONG_METADATA_NAMES(ContractRule.R1_09, p -> new ForwardingProvider(p) {
+        private String shorten(String name) {
+            return name.length() <= 200 ? name : name.substring(0, 200);
+        }
+
+        @Override
+        public Optional<MetadataObject> getMetadata(String name) {
+            return delegate().getMetadata(shorten(name));
+        }
+
+        @Override
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+            return delegate().putMetadata(shorten(name), bytes, precondition);
+        }
+
+        @Override
+        public void deleteMetadata(String name) {
+            delegate().deleteMetadata(shorten(name));
+        }
+    }),
+    IGNORES_IF_ABSENT(ContractRule.R1_10, p -> new ForwardingProvider(p) {
+        @Override
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+            return delegate().putMetadata(name, bytes, precondition.kind() == MetadataPrecondition.Kind.ABSENT
+                    ? MetadataPrecondition.none() : precondition);
+        }
+    }),
+    IGNORES_IF_VERSION(ContractRule.R1_10, p -> new ForwardingProvider(p) {
+        @Override
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+            return delegate().putMetadata(name, bytes, precondition.kind() == MetadataPrecondition.Kind.VERSION
+                    ? MetadataPrecondition.none() : precondition);
+        }
+    }),
+    CHECK_THEN_PUT_CREATES(ContractRule.R5_01, BrokenProvider::checkThenPut),
+    CHECK_THEN_PUT_UPDATES(ContractRule.R5_02, BrokenProvider::checkThenPut),
+    CHECK_THEN_PUT_LOSES_UPDATES(ContractRule.R5_03, BrokenProvider::checkThenPut),
+    COPY_TRUNCATES(ContractRule.R10_01, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+            byte[] bytes = tryDownload(delegate(), snapshot, sourcePath);
+            if (bytes == null) {
+                return delegate().copy(snapshot, sourcePath, target);
+            }
+            byte[] cut = java.util.Arrays.copyOf(bytes, Math.max(0, bytes.length - 1));
+            delegate().upload(snapshot, entryFor(target.path(), cut), write(cut));
+            return UploadReceipt.unverified(target.path(), target.size());
+        }
+    }),
+    COPY_KEEPS_EXISTING_TARGET(ContractRule.R10_02, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+            if (tryDownload(delegate(), snapshot, target.path()) != null) {
+                return UploadReceipt.unverified(target.path(), target.size()); // "already there"
+            }
+            return delegate().copy(snapshot, sourcePath, target);
+        }
+    }),
+    COPY_OF_MISSING_CREATES_EMPTY_FILE(ContractRule.R10_03, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+            if (tryDownload(delegate(), snapshot, sourcePath) == null) {
+                delegate().upload(snapshot, entryFor(target.path(), new byte[0]), write(new byte[0]));
+                return UploadReceipt.unverified(target.path(), 0);
+            }
+            return delegate().copy(snapshot, sourcePath, target);
+        }
+    }),
+    COPIES_WITHOUT_DECLARING_IT(ContractRule.R10_04, p -> new ForwardingProvider(p) { }),
     FORGETS_ON_REOPEN(ContractRule.R9_02, null);
 
     /** Threshold declared by the run of {@link #LOSES_LAST_PART}. */
@@ -409,7 +487,25 @@ enum BrokenProvider {
     }
 
     Set<Capability> capabilities() {
-        return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_MANIFEST_WRITE, Capability.LISTING);
+        if (this == COPIES_WITHOUT_DECLARING_IT) {
+            return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING);
+        }
+        return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING,
+                Capability.SERVER_SIDE_COPY);
+    }
+
+    /** A compare-and-set that checks, then puts: the window between them lets racing writers all win. */
+    static Provider checkThenPut(Provider p) {
+        return new ForwardingProvider(p) {
+            @Override
+            public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+                if (!precondition.allows(delegate().getMetadata(name))) {
+                    throw new ProviderException(ProviderException.Kind.CONFLICT, "precondition failed");
+                }
+                pause(); // the window a non-atomic compare-and-set leaves open
+                return delegate().putMetadata(name, bytes, MetadataPrecondition.none());
+            }
+        };
     }
 
     ContractSettings settings() {

@@ -11,6 +11,7 @@ import io.cloudsync.testkit.ContractRule;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.InMemoryProviderFactory;
 import io.cloudsync.testkit.ProviderContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,48 +28,53 @@ public class BrokenProviderRun extends ProviderContract {
     static volatile Map<ContractRule, String> knownViolations = Map.of();
 
     @Override
-    protected ProviderFactory factory() {
-        BrokenProvider broken = current;
-        return new ProviderFactory() {
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
             @Override
-            public String id() {
-                return "broken-" + broken.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            public ProviderFactory factory() {
+                BrokenProvider broken = current;
+                return new ProviderFactory() {
+                    @Override
+                    public String id() {
+                        return "broken-" + broken.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+                    }
+
+                    @Override
+                    public int spiVersion() {
+                        return SpiVersion.CURRENT;
+                    }
+
+                    @Override
+                    public Set<Capability> capabilities() {
+                        return broken.capabilities();
+                    }
+
+                    @Override
+                    public List<ConfigKey> configKeys() {
+                        return List.of(InMemoryProviderFactory.STORE);
+                    }
+
+                    @Override
+                    public Provider open(ProviderConfig config, Secrets secrets) {
+                        return broken.open(config);
+                    }
+                };
             }
 
             @Override
-            public int spiVersion() {
-                return SpiVersion.CURRENT;
+            public ProviderConfig freshRemote(TestInfo test) {
+                return InMemoryProviderFactory.config("broken-" + UUID.randomUUID());
             }
 
             @Override
-            public Set<Capability> capabilities() {
-                return broken.capabilities();
+            public ContractSettings settings() {
+                return current.settings();
             }
 
             @Override
-            public List<ConfigKey> configKeys() {
-                return List.of(InMemoryProviderFactory.STORE);
-            }
-
-            @Override
-            public Provider open(ProviderConfig config, Secrets secrets) {
-                return broken.open(config);
+            public Map<ContractRule, String> knownViolations() {
+                return knownViolations;
             }
         };
-    }
-
-    @Override
-    protected ProviderConfig freshRemote(TestInfo test) {
-        return InMemoryProviderFactory.config("broken-" + UUID.randomUUID());
-    }
-
-    @Override
-    protected ContractSettings settings() {
-        return current.settings();
-    }
-
-    @Override
-    protected Map<ContractRule, String> knownViolations() {
-        return knownViolations;
     }
 }

@@ -21,7 +21,18 @@ final class ContractEvents {
                 .orElseThrow(() -> new AssertionError("no test method for " + rule.id() + " in " + contract.getName()));
     }
 
+    /** Runs the rule's method, in the nested family class of a {@code ProviderContract} where it lives there. */
     static Events run(Class<?> runClass, ContractRule rule) {
+        for (Class<?> nested : runClass.getClasses()) {
+            if (nested.isAnnotationPresent(org.junit.jupiter.api.Nested.class)
+                    && Arrays.stream(nested.getMethods()).anyMatch(m -> m.getName().startsWith(rule.methodPrefix()))) {
+                return EngineTestKit.engine("junit-jupiter")
+                        .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedMethod(
+                                java.util.List.of(runClass), nested, methodFor(nested, rule)))
+                        .execute()
+                        .testEvents();
+            }
+        }
         return EngineTestKit.engine("junit-jupiter")
                 .selectors(selectMethod(runClass, methodFor(runClass, rule)))
                 .execute()

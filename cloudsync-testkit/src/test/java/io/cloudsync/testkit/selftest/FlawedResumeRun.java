@@ -5,6 +5,7 @@ import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.InMemoryProviderFactory;
 import io.cloudsync.testkit.ProviderContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.UploadInterruption;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,23 +21,28 @@ public class FlawedResumeRun extends ProviderContract {
     private String store;
 
     @Override
-    protected ProviderFactory factory() {
-        return factory;
-    }
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return factory;
+            }
 
-    @Override
-    protected ProviderConfig freshRemote(TestInfo test) {
-        store = "flawed-" + UUID.randomUUID();
-        return InMemoryProviderFactory.config(store);
-    }
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                store = "flawed-" + UUID.randomUUID();
+                return InMemoryProviderFactory.config(store);
+            }
 
-    @Override
-    protected ContractSettings settings() {
-        return ContractSettings.defaults().withLargeFileBytes(256 * 1024);
-    }
+            @Override
+            public ContractSettings settings() {
+                return ContractSettings.defaults().withLargeFileBytes(256 * 1024);
+            }
 
-    @Override
-    protected Optional<UploadInterruption> uploadInterruption() {
-        return withoutInterruption ? Optional.empty() : Optional.of(ResumableMemoryFactory.interruption(factory, store));
+            @Override
+            public Optional<UploadInterruption> uploadInterruption() {
+                return withoutInterruption ? Optional.empty() : Optional.of(ResumableMemoryFactory.interruption(factory, store));
+            }
+        };
     }
 }

@@ -5,6 +5,7 @@ import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.InMemoryProviderFactory;
 import io.cloudsync.testkit.ProviderContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.UploadInterruption;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,24 +18,29 @@ class ResumableMemoryContractTest extends ProviderContract {
     private String store;
 
     @Override
-    protected ProviderFactory factory() {
-        return factory;
-    }
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return factory;
+            }
 
-    @Override
-    protected ProviderConfig freshRemote(TestInfo test) {
-        store = "resumable-" + UUID.randomUUID();
-        return InMemoryProviderFactory.config(store);
-    }
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                store = "resumable-" + UUID.randomUUID();
+                return InMemoryProviderFactory.config(store);
+            }
 
-    @Override
-    protected ContractSettings settings() {
-        return ContractSettings.defaults().withLargeFileBytes(512 * 1024)
-                .withMultipartThresholdBytes(ResumableMemoryFactory.CHUNK).withListingReportsSha256(true);
-    }
+            @Override
+            public ContractSettings settings() {
+                return ContractSettings.defaults().withLargeFileBytes(512 * 1024)
+                        .withMultipartThresholdBytes(ResumableMemoryFactory.CHUNK).withListingReportsSha256(true);
+            }
 
-    @Override
-    protected Optional<UploadInterruption> uploadInterruption() {
-        return Optional.of(ResumableMemoryFactory.interruption(factory, store));
+            @Override
+            public Optional<UploadInterruption> uploadInterruption() {
+                return Optional.of(ResumableMemoryFactory.interruption(factory, store));
+            }
+        };
     }
 }

@@ -11,6 +11,7 @@ import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.spi.SpiVersion;
 import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.testkit.ForwardingProvider;
 import io.cloudsync.testkit.InMemoryProviderFactory;
 import io.cloudsync.testkit.UploadInterruption;
 import java.io.ByteArrayOutputStream;
@@ -92,7 +93,17 @@ final class ResumableMemoryFactory implements ProviderFactory {
         long dieAfter = config.getLong(DIE_AFTER.name(), -1, 0);
         Provider memory = new InMemoryProviderFactory().open(InMemoryProviderFactory.config(store), secrets);
         AtomicLong received = RECEIVED.computeIfAbsent(store, s -> new AtomicLong());
-        return new DelegatingProvider(memory) {
+        return new ForwardingProvider(memory) {
+            @Override
+            public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, java.util.function.LongConsumer sent) {
+                return upload(snapshot, entry, localFile);
+            }
+
+            @Override
+            public UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+                throw new UnsupportedOperationException("resumable-memory does not declare Capability.SERVER_SIDE_COPY");
+            }
+
             @Override
             public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
                 String key = store + '\u0000' + snapshot + '\u0000' + entry.path();
@@ -125,7 +136,7 @@ final class ResumableMemoryFactory implements ProviderFactory {
                     throw new ProviderException(ProviderException.Kind.INTEGRITY, "assembled " + entry.path()
                             + " does not match its sha256", entry.path(), null);
                 }
-                return delegate.upload(snapshot, BrokenProvider.entryFor(entry.path(), bytes), BrokenProvider.write(bytes));
+                return delegate().upload(snapshot, BrokenProvider.entryFor(entry.path(), bytes), BrokenProvider.write(bytes));
             }
         };
     }

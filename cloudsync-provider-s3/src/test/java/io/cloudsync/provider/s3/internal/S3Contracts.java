@@ -9,9 +9,10 @@ import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.ProviderContract;
-import io.cloudsync.testkit.SyncContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.UploadInterruption;
 import io.cloudsync.testkit.s3.S3Fixture;
+import io.cloudsync.testkit.sync.SyncContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -126,28 +127,33 @@ final class S3Contracts {
         }
 
         @Override
-        protected ProviderFactory factory() {
-            return atomicConditionalWrites() ? new S3ProviderFactory() : withoutConditionalWrites();
-        }
+        protected ProviderUnderTest subject() {
+            return new ProviderUnderTest() {
+                @Override
+                public ProviderFactory factory() {
+                    return atomicConditionalWrites() ? new S3ProviderFactory() : withoutConditionalWrites();
+                }
 
-        @Override
-        protected ProviderConfig freshRemote(TestInfo test) {
-            return remote(s3(), stateRoot());
-        }
+                @Override
+                public ProviderConfig freshRemote(TestInfo test) {
+                    return remote(s3(), stateRoot());
+                }
 
-        @Override
-        protected Secrets secrets() {
-            return s3().credentials();
-        }
+                @Override
+                public Secrets secrets() {
+                    return s3().credentials();
+                }
 
-        @Override
-        protected ContractSettings settings() {
-            return S3Contracts.settings();
-        }
+                @Override
+                public ContractSettings settings() {
+                    return S3Contracts.settings();
+                }
 
-        @Override
-        protected Optional<UploadInterruption> uploadInterruption() {
-            return Optional.of(interruption());
+                @Override
+                public Optional<UploadInterruption> uploadInterruption() {
+                    return Optional.of(interruption());
+                }
+            };
         }
     }
 
@@ -160,18 +166,23 @@ final class S3Contracts {
         abstract S3Fixture s3();
 
         @Override
-        protected ProviderFactory factory() {
-            return new S3ProviderFactory();
-        }
+        protected ProviderUnderTest subject() {
+            return new ProviderUnderTest() {
+                @Override
+                public ProviderFactory factory() {
+                    return new S3ProviderFactory();
+                }
 
-        @Override
-        protected ProviderConfig freshRemote(TestInfo test) {
-            return remote(s3(), stateRoot());
-        }
+                @Override
+                public ProviderConfig freshRemote(TestInfo test) {
+                    return remote(s3(), stateRoot());
+                }
 
-        @Override
-        protected Secrets secrets() {
-            return s3().credentials();
+                @Override
+                public Secrets secrets() {
+                    return s3().credentials();
+                }
+            };
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.cloudsync.provider.s3.internal;
 
 import io.cloudsync.provider.s3.S3ProviderFactory;
-import io.cloudsync.testkit.internal.KilledRun;
 import io.cloudsync.testkit.s3.EmbeddedS3Server;
+import io.cloudsync.testkit.sync.KilledRun;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -5,7 +5,9 @@ import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.ProviderFactoryContract;
+import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.s3.EmbeddedS3Server;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The S3 factory keeps the discovery rules (on S3Proxy, which checks the credentials it is given). The assertions are the contract's own rules; this class supplies the fixture. */
@@ -15,17 +17,22 @@ class S3ProviderFactoryContractTest extends ProviderFactoryContract {
     static final EmbeddedS3Server S3 = EmbeddedS3Server.create(EmbeddedS3Server.Backend.S3PROXY);
 
     @Override
-    protected ProviderFactory factory() {
-        return new S3ProviderFactory();
-    }
+    protected ProviderUnderTest subject() {
+        return new ProviderUnderTest() {
+            @Override
+            public ProviderFactory factory() {
+                return new S3ProviderFactory();
+            }
 
-    @Override
-    protected ProviderConfig validConfig() {
-        return S3Contracts.remote(S3, S3Contracts.stateRoot());
-    }
+            @Override
+            public ProviderConfig freshRemote(TestInfo test) {
+                return S3Contracts.remote(S3, S3Contracts.stateRoot());
+            }
 
-    @Override
-    protected Secrets secrets() {
-        return S3.credentials();
+            @Override
+            public Secrets secrets() {
+                return S3.credentials();
+            }
+        };
     }
 }

@@ -2,8 +2,8 @@ package io.cloudsync.provider.s3.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cloudsync.testkit.TraceLogRun;
 import io.cloudsync.testkit.s3.EmbeddedS3Server;
+import io.cloudsync.testkit.sync.TraceLogRun;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,32 +1,36 @@
-package io.cloudsync.testkit;
+package io.cloudsync.testkit.sync;
 
 import io.cloudsync.core.internal.local.LocalProviderFactory;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.testkit.ProviderUnderTest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The engine over the built-in {@code local} provider keeps the sync contract. The assertions are the contract's own rules; this class supplies the fixture. */
-class LocalSyncContractTest extends SyncContract {
+/** The built-in {@code local} provider, described once for every contract: a fresh folder per test. */
+final class LocalUnderTest implements ProviderUnderTest {
 
-    @TempDir
-    static Path remotes;
+    private final Path remotes;
+
+    LocalUnderTest(Path remotes) {
+        this.remotes = remotes;
+    }
 
     @Override
-    protected ProviderFactory factory() {
+    public ProviderFactory factory() {
         return new LocalProviderFactory();
     }
 
     @Override
-    protected ProviderConfig freshRemote(TestInfo test) {
+    public ProviderConfig freshRemote(TestInfo test) {
         try {
             return ProviderConfig.builder().service("local")
                     .put("directory", Files.createTempDirectory(remotes, "remote-").toString()).build();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.cloudsync.testkit;
+package io.cloudsync.testkit.sync;
 
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
@@ -17,6 +17,12 @@ import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.testkit.ContractRule;
+import io.cloudsync.testkit.FaultInjectingProvider;
+import io.cloudsync.testkit.ForwardingProvider;
+import io.cloudsync.testkit.ProviderContract;
+import io.cloudsync.testkit.ProviderUnderTest;
+import io.cloudsync.testkit.internal.ContractFiles;
 import io.cloudsync.testkit.internal.Rules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sync-level contract: the real {@link CloudSync} engine over your provider, as a user runs it.
- * Extend it like {@link ProviderContract} (same two methods); the kit wraps your provider to count
+ * Extend it like {@link ProviderContract}, with the same {@link ProviderUnderTest}; the kit wraps your provider to count
  * calls and to inject faults. Rules {@code S1.*}, documented in {@code docs/PROVIDERS.md}.
  *
  * @since 0.1.0
@@ -56,36 +62,28 @@ public abstract class SyncContract {
     }
 
     /**
-     * The factory under test.
+     * The provider under test, as its author describes it once for every contract
+     * ({@link ProviderUnderTest#factory()}, {@link ProviderUnderTest#freshRemote},
+     * {@link ProviderUnderTest#secrets()} and {@link ProviderUnderTest#knownViolations()} are used here).
      *
-     * @return the factory, never {@code null}
+     * @return the provider under test
      */
-    protected abstract ProviderFactory factory();
+    protected abstract ProviderUnderTest subject();
 
-    /**
-     * Settings of an empty remote location used only by this test.
-     *
-     * @param test the running test
-     * @return the settings, never {@code null}
-     */
-    protected abstract ProviderConfig freshRemote(TestInfo test);
-
-    /**
-     * Secrets for {@link #freshRemote}.
-     *
-     * @return none by default
-     */
-    protected Secrets secrets() {
-        return Secrets.none();
+    private ProviderFactory factory() {
+        return subject().factory();
     }
 
-    /**
-     * Rules this provider is known to break, with the reason.
-     *
-     * @return none by default
-     */
-    protected Map<ContractRule, String> knownViolations() {
-        return Map.of();
+    private ProviderConfig freshRemote(TestInfo test) {
+        return subject().freshRemote(test);
+    }
+
+    private Secrets secrets() {
+        return subject().secrets();
+    }
+
+    private Map<ContractRule, String> knownViolations() {
+        return subject().knownViolations();
     }
 
     /** Counts what the engine asks of the provider. */
@@ -171,7 +169,7 @@ public abstract class SyncContract {
                             throw new AssertionError("the manifest names \"" + e.path() + "\" but it cannot be downloaded: "
                                     + missing.kind() + ' ' + missing.getMessage(), missing);
                         }
-                        String sha256 = io.cloudsync.testkit.internal.ContractFiles.sha256(copy);
+                        String sha256 = ContractFiles.sha256(copy);
                         check(Files.size(copy) == e.size() && sha256.equals(e.sha256()),
                                 "\"%s\" downloads as %d bytes with sha256 %s, but the manifest names %d bytes and %s",
                                 e.path(), Files.size(copy), sha256, e.size(), e.sha256());
@@ -426,10 +424,10 @@ public abstract class SyncContract {
         verify(ContractRule.S1_20, () -> {
             World w = new World(dir, test);
             List<String> longPaths = new java.util.ArrayList<>();
-            for (String leaf : io.cloudsync.testkit.internal.ContractFiles.longNames()) {
+            for (String leaf : ContractFiles.longNames()) {
                 longPaths.add("data/long names/" + leaf);
             }
-            longPaths.add("data/" + "d".repeat(255) + "/" + io.cloudsync.testkit.internal.ContractFiles.longNames().get(1));
+            longPaths.add("data/" + "d".repeat(255) + "/" + ContractFiles.longNames().get(1));
             for (String path : longPaths) {
                 w.write(path, "content of a file with a long name\n".repeat(longPaths.indexOf(path) + 1));
             }
@@ -504,64 +502,61 @@ public abstract class SyncContract {
         }
     }
 
-    private static final class Counting implements Provider {
-        private final Provider delegate;
+    /** Counts manifest reads and writes (through the metadata area, or the transitional methods), uploads and deletes. */
+    private static final class Counting extends ForwardingProvider {
+        private static final String MANIFESTS = "manifests/";
         private final Calls calls;
 
         Counting(Provider delegate, Calls calls) {
-            this.delegate = delegate;
+            super(delegate);
             this.calls = calls;
+        }
+
+        @Override
+        public Optional<io.cloudsync.spi.MetadataObject> getMetadata(String name) {
+            if (name.startsWith(MANIFESTS)) {
+                calls.reads.incrementAndGet();
+            }
+            return super.getMetadata(name);
+        }
+
+        @Override
+        public String putMetadata(String name, byte[] bytes, io.cloudsync.spi.MetadataPrecondition precondition) {
+            if (name.startsWith(MANIFESTS)) {
+                calls.manifestWrites.incrementAndGet();
+            }
+            return super.putMetadata(name, bytes, precondition);
         }
 
         @Override
         public Optional<Manifest> readManifest(String snapshot) {
             calls.reads.incrementAndGet();
-            return delegate.readManifest(snapshot);
+            return super.readManifest(snapshot);
         }
 
         @Override
         public void writeManifest(String snapshot, Manifest manifest, io.cloudsync.spi.ManifestPrecondition precondition) {
             calls.manifestWrites.incrementAndGet();
-            delegate.writeManifest(snapshot, manifest, precondition);
+            super.writeManifest(snapshot, manifest, precondition);
         }
 
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             calls.uploads.add(entry.path());
-            return delegate.upload(snapshot, entry, localFile);
+            return super.upload(snapshot, entry, localFile);
         }
 
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile,
                                     java.util.function.LongConsumer sent) {
             calls.uploads.add(entry.path());
-            return delegate.upload(snapshot, entry, localFile, sent);
-        }
-
-        @Override
-        public void download(String snapshot, String path, Path target) {
-            delegate.download(snapshot, path, target);
+            return super.upload(snapshot, entry, localFile, sent);
         }
 
         @Override
         public void delete(String snapshot, String path) {
             calls.deletes.add(path);
-            delegate.delete(snapshot, path);
-        }
-
-        @Override
-        public java.util.stream.Stream<io.cloudsync.spi.RemoteEntry> list(String snapshot) {
-            return delegate.list(snapshot);
-        }
-
-        @Override
-        public Optional<io.cloudsync.spi.RetryPolicy> retryPolicy() {
-            return delegate.retryPolicy();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
+            super.delete(snapshot, path);
         }
     }
 }

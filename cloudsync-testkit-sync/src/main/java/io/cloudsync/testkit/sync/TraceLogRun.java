@@ -1,4 +1,4 @@
-package io.cloudsync.testkit;
+package io.cloudsync.testkit.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

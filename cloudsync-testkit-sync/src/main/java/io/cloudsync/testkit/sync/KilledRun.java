@@ -1,4 +1,4 @@
-package io.cloudsync.testkit.internal;
+package io.cloudsync.testkit.sync;
 
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
@@ -17,6 +17,8 @@ import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.FaultInjectingProvider;
+import io.cloudsync.testkit.ForwardingProvider;
+import io.cloudsync.testkit.internal.ContractFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
@@ -166,7 +168,7 @@ public final class KilledRun {
     }
 
     /** The factory with the test's secrets, and uploads slowed down and logged once they reached the remote. */
-    private static final class Wrapped extends RenamedFactory {
+    private static final class Wrapped extends io.cloudsync.testkit.internal.RenamedFactory {
         private final Secrets secrets;
         private final long delayMillis;
         private final Path log;
@@ -193,20 +195,26 @@ public final class KilledRun {
     }
 
     /** Appends each path to the log, synced, once its upload returned. */
-    private record Logging(Provider delegate, Path log) implements Provider {
-        @Override
-        public java.util.Optional<Manifest> readManifest(String snapshot) {
-            return delegate.readManifest(snapshot);
-        }
+    private static final class Logging extends ForwardingProvider {
+        private final Path log;
 
-        @Override
-        public void writeManifest(String snapshot, Manifest manifest, io.cloudsync.spi.ManifestPrecondition precondition) {
-            delegate.writeManifest(snapshot, manifest, precondition);
+        Logging(Provider delegate, Path log) {
+            super(delegate);
+            this.log = log;
         }
 
         @Override
         public io.cloudsync.spi.UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
-            io.cloudsync.spi.UploadReceipt receipt = delegate.upload(snapshot, entry, localFile);
+            return logged(entry, super.upload(snapshot, entry, localFile));
+        }
+
+        @Override
+        public io.cloudsync.spi.UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile,
+                                                     java.util.function.LongConsumer sent) {
+            return logged(entry, super.upload(snapshot, entry, localFile, sent));
+        }
+
+        private io.cloudsync.spi.UploadReceipt logged(ManifestEntry entry, io.cloudsync.spi.UploadReceipt receipt) {
             try {
                 Files.writeString(log, entry.path() + '\n', StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND, StandardOpenOption.SYNC);
@@ -214,26 +222,6 @@ public final class KilledRun {
                 throw new java.io.UncheckedIOException(e);
             }
             return receipt;
-        }
-
-        @Override
-        public void download(String snapshot, String path, Path target) {
-            delegate.download(snapshot, path, target);
-        }
-
-        @Override
-        public void delete(String snapshot, String path) {
-            delegate.delete(snapshot, path);
-        }
-
-        @Override
-        public Stream<io.cloudsync.spi.RemoteEntry> list(String snapshot) {
-            return delegate.list(snapshot);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 

@@ -9,7 +9,9 @@ public enum Capability {
     SERVER_SHA256,
     /**
      * {@link Provider#putMetadata} checks its {@link MetadataPrecondition} atomically with the put
-     * (compare and set), so two runs committing at once cannot both win. Read by: engine commit, testkit.
+     * (compare and set), so two runs committing at once cannot both win. Without it the check is made
+     * just before the put, which leaves a short window. The engine sends the same precondition either
+     * way. Read by: testkit (which races puts only where it is declared), docs.
      *
      * @since SPI version 4 (replaces {@code CONDITIONAL_MANIFEST_WRITE})
      */
@@ -28,10 +30,5 @@ public enum Capability {
      *
      * @since SPI version 4
      */
-    SERVER_SIDE_COPY,
-    /**
-     * Transitional, removed with {@code readManifest}/{@code writeManifest} before SPI 4 is released.
-     *
-     */
-    CONDITIONAL_MANIFEST_WRITE
+    SERVER_SIDE_COPY
 }

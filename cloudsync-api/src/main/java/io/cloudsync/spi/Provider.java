@@ -1,6 +1,5 @@
 package io.cloudsync.spi;
 
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -205,28 +204,4 @@ public interface Provider extends AutoCloseable {
      */
     @Override
     void close();
-
-    // ------------------------------------------------------------------ transitional
-
-    /**
-     * Transitional: removed before SPI 4 is released; the engine reads {@code manifests/<snapshot>.json}
-     * with {@link #getMetadata}.
-     *
-     * @param snapshot the snapshot name
-     * @return the manifest
-     */
-    default Optional<Manifest> readManifest(String snapshot) {
-        throw new UnsupportedOperationException("readManifest is gone in SPI 4");
-    }
-
-    /**
-     * Transitional: removed before SPI 4 is released.
-     *
-     * @param snapshot the snapshot name
-     * @param manifest the manifest
-     * @param precondition the condition
-     */
-    default void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-        throw new UnsupportedOperationException("writeManifest is gone in SPI 4");
-    }
 }

@@ -26,7 +26,7 @@ public class ProviderException extends CloudSyncException {
         CONFIGURATION,
         /** The remote path does not exist. */
         NOT_FOUND,
-        /** A {@link ManifestPrecondition} did not hold: someone else changed the manifest. */
+        /** A {@link MetadataPrecondition} did not hold: someone else changed the metadata object. */
         CONFLICT,
         /** Stored bytes do not match the expected SHA-256. */
         INTEGRITY,

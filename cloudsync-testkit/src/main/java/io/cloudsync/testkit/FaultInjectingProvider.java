@@ -1,8 +1,6 @@
 package io.cloudsync.testkit;
 
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.spi.ManifestPrecondition;
 import io.cloudsync.spi.MetadataObject;
 import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
@@ -74,16 +72,6 @@ public final class FaultInjectingProvider extends ForwardingProvider {
      * operations and the prefix for {@link #LIST_METADATA}.
      */
     public enum Operation {
-        /**
-         * Transitional {@code readManifest}; removed with it (the engine reads manifests with
-         * {@link #GET_METADATA}).
-         */
-        READ_MANIFEST,
-        /**
-         * Transitional {@code writeManifest}; removed with it (the engine writes manifests with
-         * {@link #PUT_METADATA}).
-         */
-        WRITE_MANIFEST,
         /** {@link Provider#getMetadata}; the path is the metadata name. */
         GET_METADATA,
         /** {@link Provider#putMetadata}; the path is the metadata name. */
@@ -206,21 +194,6 @@ public final class FaultInjectingProvider extends ForwardingProvider {
         }
         afterwards(after, Operation.LIST_METADATA, null, prefix);
         return result;
-    }
-
-    @Override
-    public Optional<Manifest> readManifest(String snapshot) {
-        Rule after = before(Operation.READ_MANIFEST, snapshot, null, null);
-        Optional<Manifest> result = delegate().readManifest(snapshot);
-        afterwards(after, Operation.READ_MANIFEST, snapshot, null);
-        return result;
-    }
-
-    @Override
-    public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-        Rule after = before(Operation.WRITE_MANIFEST, snapshot, null, null);
-        delegate().writeManifest(snapshot, manifest, precondition);
-        afterwards(after, Operation.WRITE_MANIFEST, snapshot, null);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.cloudsync.testkit;
 
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.spi.ManifestPrecondition;
 import io.cloudsync.spi.MetadataObject;
 import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
@@ -115,29 +113,6 @@ public class ForwardingProvider implements Provider {
     @Override
     public void close() {
         delegate.close();
-    }
-
-    /**
-     * Transitional, forwarded while the SPI still has it; removed with it.
-     *
-     * @param snapshot the snapshot name
-     * @return the delegate's answer
-     */
-    @Override
-    public Optional<Manifest> readManifest(String snapshot) {
-        return delegate.readManifest(snapshot);
-    }
-
-    /**
-     * Transitional, forwarded while the SPI still has it; removed with it.
-     *
-     * @param snapshot the snapshot name
-     * @param manifest the manifest
-     * @param precondition the condition
-     */
-    @Override
-    public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-        delegate.writeManifest(snapshot, manifest, precondition);
     }
 
     @Override

@@ -22,7 +22,7 @@ import java.util.Set;
  * setting, so a provider opened again sees what an earlier one wrote, as with a real backend;
  * stores live until {@link #dropStore} or the end of the JVM. Uploads are atomic and checked
  * against the entry's SHA-256 ({@link Capability#SERVER_SHA256}), manifest writes honour their
- * precondition atomically ({@link Capability#CONDITIONAL_MANIFEST_WRITE}), and listings report
+ * precondition atomically ({@link Capability#CONDITIONAL_METADATA_PUT}), and listings report
  * sizes, digests and modification times ({@link Capability#LISTING}). It passes the whole
  * {@link ProviderContract} with no known violation.
  *
@@ -88,9 +88,7 @@ public final class InMemoryProviderFactory implements ProviderFactory {
 
     @Override
     public Set<Capability> capabilities() {
-        return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING, Capability.SERVER_SIDE_COPY,
-                // transitional, while the engine on main still writes manifests with writeManifest
-                Capability.CONDITIONAL_MANIFEST_WRITE);
+        return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING, Capability.SERVER_SIDE_COPY);
     }
 
     @Override

@@ -280,7 +280,7 @@ public abstract class ProviderFactoryContract {
         }
         try {
             seen.add(p);
-            collect(seen, () -> attempt(() -> p.readManifest("contract-d1-06")));
+            collect(seen, () -> attempt(() -> p.getMetadata("manifests/contract-d1-06.json")));
             collect(seen, () -> attempt(() -> p.download("contract-d1-06", "no/such/file.txt", dir.resolve("target.bin"))));
             ManifestEntry entry = new ManifestEntry("no/such/local.txt", 3, ContractFiles.MTIME, io.cloudsync.Digests.EMPTY_SHA256);
             collect(seen, () -> attempt(() -> p.upload("contract-d1-06", entry, dir.resolve("no-such-local-file"))));

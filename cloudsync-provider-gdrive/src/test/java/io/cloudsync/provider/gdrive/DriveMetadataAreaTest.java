@@ -163,7 +163,7 @@ class DriveMetadataAreaTest {
     @Test
     void getMetadata_manifestWrittenByTheCodeBeforeTheMetadataArea_readsAndUpdatesInPlace() {
         DriveFixture fx = new DriveFixture(DRIVE);
-        // what writeManifest stored: <snapshot>.json with the manifest's checksum among its appProperties
+        // what the code before SPI 4 (writeManifest) stored: <snapshot>.json with the manifest's checksum among its appProperties
         Manifest manifest = Manifest.of("nightly", "/project", Instant.parse("2024-05-06T07:08:09Z"),
                 List.of(entry("docs/a.txt", utf8("a"))));
         byte[] legacy = ManifestJson.toBytes(manifest);

@@ -1,9 +1,7 @@
 package io.cloudsync.testkit.internal;
 
 import io.cloudsync.Digests;
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.spi.ManifestPrecondition;
 import io.cloudsync.spi.MetadataObject;
 import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Names;
@@ -78,45 +76,6 @@ public final class InMemoryProvider implements Provider {
         Names.requireMetadataPrefix(prefix);
         List<String> names = store.metadata().keySet().stream().filter(n -> n.startsWith(prefix)).toList();
         return names.stream();
-    }
-
-    /**
-     * Transitional, removed with the SPI method.
-     *
-     * @param snapshot the snapshot
-     * @return the manifest written by {@link #writeManifest}
-     */
-    @Override
-    public Optional<Manifest> readManifest(String snapshot) {
-        requireOpen();
-        return Optional.ofNullable(store.manifests().get(snapshot));
-    }
-
-    /**
-     * Transitional, removed with the SPI method.
-     *
-     * @param snapshot the snapshot
-     * @param manifest the manifest
-     * @param precondition the condition
-     */
-    @Override
-    public void writeManifest(String snapshot, Manifest manifest, ManifestPrecondition precondition) {
-        requireOpen();
-        Objects.requireNonNull(manifest, "manifest");
-        store.manifests().compute(snapshot, (s, current) -> {
-            boolean holds = switch (precondition.kind()) {
-                case NONE -> true;
-                case ABSENT -> current == null;
-                case CHECKSUM -> current != null && current.checksum().equals(precondition.checksum().orElseThrow());
-            };
-            if (!holds) {
-                throw new ProviderException(ProviderException.Kind.CONFLICT, "manifest of snapshot '" + snapshot
-                        + "' in memory store '" + store.name() + "' does not match " + precondition + "; it is "
-                        + (current == null ? "absent" : "at checksum " + current.checksum())
-                        + ". Someone else changed it: read it again and re-plan", null, null);
-            }
-            return manifest;
-        });
     }
 
     @Override

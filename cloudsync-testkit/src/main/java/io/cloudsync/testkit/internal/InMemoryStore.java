@@ -1,7 +1,6 @@
 package io.cloudsync.testkit.internal;
 
 import io.cloudsync.Digests;
-import io.cloudsync.Manifest;
 import io.cloudsync.PathRules;
 import io.cloudsync.Secret;
 import io.cloudsync.spi.ProviderException;
@@ -35,7 +34,6 @@ public final class InMemoryStore {
 
     private final String name;
     private final byte[] tokenDigest;
-    private final Map<String, Manifest> manifests = new ConcurrentHashMap<>();
     private final Map<String, ConcurrentSkipListMap<String, Blob>> files = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, Meta> metadata = new ConcurrentSkipListMap<>();
     private final AtomicLong versions = new AtomicLong();
@@ -92,15 +90,6 @@ public final class InMemoryStore {
      */
     public String name() {
         return name;
-    }
-
-    /**
-     * Manifests by snapshot, for the transitional {@code readManifest}/{@code writeManifest}.
-     *
-     * @return the live map
-     */
-    public Map<String, Manifest> manifests() {
-        return manifests;
     }
 
     /**

@@ -77,7 +77,7 @@ final class ResumableMemoryFactory implements ProviderFactory {
 
     @Override
     public Set<Capability> capabilities() {
-        return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_MANIFEST_WRITE, Capability.LISTING,
+        return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING,
                 Capability.RESUMABLE_UPLOAD);
     }
 

@@ -2,6 +2,7 @@ package io.cloudsync.spi;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A condition on the manifest currently stored, checked atomically by providers that declare
@@ -23,9 +24,9 @@ public final class ManifestPrecondition {
     }
 
     private final Kind kind;
-    private final String checksum;
+    private final @Nullable String checksum;
 
-    private ManifestPrecondition(Kind kind, String checksum) {
+    private ManifestPrecondition(Kind kind, @Nullable String checksum) {
         this.kind = kind;
         this.checksum = checksum;
     }

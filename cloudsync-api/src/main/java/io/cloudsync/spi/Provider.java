@@ -1,5 +1,6 @@
 package io.cloudsync.spi;
 
+import io.cloudsync.Experimental;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import java.nio.file.Path;
@@ -118,6 +119,7 @@ public interface Provider extends AutoCloseable {
      * @throws ProviderException on failure
      * @since SPI version 3
      */
+    @Experimental(since = "0.1.0")
     default UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, LongConsumer sent) {
         return upload(snapshot, entry, localFile);
     }

@@ -11,8 +11,8 @@ import io.cloudsync.Plan;
 import io.cloudsync.core.PullResult;
 import io.cloudsync.core.SyncResult;
 import io.cloudsync.core.VerifyResult;
-import io.cloudsync.support.Json;
 import io.cloudsync.core.internal.json.ResultJson;
+import io.cloudsync.support.Json;
 import java.io.UncheckedIOException;
 
 /** The JSON documents of {@code --json}, in the shape of the original design (see docs/CLI.md). */

@@ -1,7 +1,7 @@
 package io.cloudsync.cli;
 
-import io.cloudsync.core.PullResult;
 import io.cloudsync.SyncRequest;
+import io.cloudsync.core.PullResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

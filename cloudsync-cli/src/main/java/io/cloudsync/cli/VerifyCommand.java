@@ -1,7 +1,7 @@
 package io.cloudsync.cli;
 
-import io.cloudsync.core.VerifyResult;
 import io.cloudsync.SyncRequest;
+import io.cloudsync.core.VerifyResult;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.cloudsync;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of every exception cloudsync throws. Unchecked. Messages say what happened, to what, and how
  * to fix it, and never contain a secret. Per-file failures of a run are not thrown: they are
@@ -24,7 +26,7 @@ public class CloudSyncException extends RuntimeException {
      * @param message what is wrong and how to fix it; never a secret
      * @param cause the underlying failure
      */
-    public CloudSyncException(String message, Throwable cause) {
+    public CloudSyncException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 

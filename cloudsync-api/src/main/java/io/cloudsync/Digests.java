@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** SHA-256 helpers shared by the value types and by providers. */
 public final class Digests {
@@ -36,7 +37,7 @@ public final class Digests {
      * @param value a candidate digest, may be {@code null}
      * @return true for a well-formed SHA-256 hex string
      */
-    public static boolean isSha256Hex(String value) {
+    public static boolean isSha256Hex(@Nullable String value) {
         if (value == null || value.length() != 64) {
             return false;
         }

@@ -35,6 +35,7 @@ public interface SyncListener {
      *
      * @param event the bytes so far
      */
+    @Experimental(since = "0.1.0")
     default void onTransfer(TransferEvent event) {
     }
 
@@ -89,6 +90,7 @@ public interface SyncListener {
      *     failure (its bytes so far no longer count), so a display should keep the largest value seen.
      * @param bytesTotal bytes the plan uploads
      */
+    @Experimental(since = "0.1.0")
     record TransferEvent(String service, String snapshot, String path, long bytesDone, long bytesTotal) {
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to sync and how. Immutable; build one with {@link #builder} and change a copy with
@@ -21,7 +22,7 @@ public final class SyncRequest {
     private final List<String> include;
     private final List<String> exclude;
     private final Map<String, String> serviceConfig;
-    private final String credentialsKey;
+    private final @Nullable String credentialsKey;
     private final boolean allowMassDelete;
     private final long maxUploads;
     private final long maxDeletes;
@@ -239,7 +240,7 @@ public final class SyncRequest {
         private List<String> include = List.of();
         private List<String> exclude = List.of();
         private Map<String, String> serviceConfig = Map.of();
-        private String credentialsKey;
+        private @Nullable String credentialsKey;
         private boolean allowMassDelete;
         private long maxUploads = UNLIMITED;
         private long maxDeletes = UNLIMITED;

@@ -2,6 +2,7 @@ package io.cloudsync.spi;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A condition on the metadata object currently stored under a name, checked by
@@ -27,9 +28,9 @@ public final class MetadataPrecondition {
     }
 
     private final Kind kind;
-    private final String version;
+    private final @Nullable String version;
 
-    private MetadataPrecondition(Kind kind, String version) {
+    private MetadataPrecondition(Kind kind, @Nullable String version) {
         this.kind = kind;
         this.version = version;
     }

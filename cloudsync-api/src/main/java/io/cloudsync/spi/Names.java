@@ -1,5 +1,7 @@
 package io.cloudsync.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The rules for the names the engine hands to a provider, stated once so every provider and the
  * engine agree.
@@ -98,7 +100,7 @@ public final class Names {
         return prefix;
     }
 
-    private static String segmentProblem(String segment) {
+    private static @Nullable String segmentProblem(String segment) {
         if (segment == null || segment.isEmpty()) {
             return "is empty";
         }

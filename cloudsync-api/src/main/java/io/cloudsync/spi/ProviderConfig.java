@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The plain (non-secret) settings of one configured remote, plus the folder where the provider
@@ -21,7 +22,7 @@ public final class ProviderConfig {
 
     private final String service;
     private final SortedMap<String, String> values;
-    private final Path stateDirectory;
+    private final @Nullable Path stateDirectory;
 
     private ProviderConfig(Builder b) {
         this.service = Objects.requireNonNull(b.service, "service");
@@ -204,7 +205,7 @@ public final class ProviderConfig {
     public static final class Builder {
         private String service = "default";
         private final Map<String, String> values = new TreeMap<>();
-        private Path stateDirectory;
+        private @Nullable Path stateDirectory;
 
         private Builder() {
         }

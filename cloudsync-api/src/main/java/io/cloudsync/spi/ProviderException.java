@@ -4,6 +4,7 @@ import io.cloudsync.CloudSyncException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A provider operation failed. The {@link Kind} tells the engine what to do: retry
@@ -37,8 +38,8 @@ public class ProviderException extends CloudSyncException {
     }
 
     private final Kind kind;
-    private final String remotePath;
-    private final Duration retryAfter;
+    private final @Nullable String remotePath;
+    private final @Nullable Duration retryAfter;
 
     /**
      * Creates the exception.
@@ -48,7 +49,7 @@ public class ProviderException extends CloudSyncException {
      * @param remotePath the manifest path concerned, or {@code null}
      * @param cause the underlying failure, or {@code null}
      */
-    public ProviderException(Kind kind, String message, String remotePath, Throwable cause) {
+    public ProviderException(Kind kind, String message, @Nullable String remotePath, @Nullable Throwable cause) {
         this(kind, message, remotePath, null, cause);
     }
 
@@ -61,7 +62,8 @@ public class ProviderException extends CloudSyncException {
      * @param retryAfter how long the server asked to wait, or {@code null}
      * @param cause the underlying failure, or {@code null}
      */
-    public ProviderException(Kind kind, String message, String remotePath, Duration retryAfter, Throwable cause) {
+    public ProviderException(
+            Kind kind, String message, @Nullable String remotePath, @Nullable Duration retryAfter, @Nullable Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.remotePath = remotePath;

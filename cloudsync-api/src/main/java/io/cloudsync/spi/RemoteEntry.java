@@ -5,16 +5,17 @@ import io.cloudsync.PathRules;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** A file as a provider's listing reports it. */
 public final class RemoteEntry {
 
     private final String path;
     private final long size;
-    private final String sha256;
-    private final Instant mtime;
+    private final @Nullable String sha256;
+    private final @Nullable Instant mtime;
 
-    private RemoteEntry(String path, long size, String sha256, Instant mtime) {
+    private RemoteEntry(String path, long size, @Nullable String sha256, @Nullable Instant mtime) {
         this.path = PathRules.requireCanonical(path);
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative, was " + size + " for " + path);
@@ -44,7 +45,7 @@ public final class RemoteEntry {
      * @param mtime the file's modification time as stored, or {@code null} when unknown
      * @return the entry
      */
-    public static RemoteEntry of(String path, long size, String sha256, Instant mtime) {
+    public static RemoteEntry of(String path, long size, @Nullable String sha256, @Nullable Instant mtime) {
         return new RemoteEntry(path, size, sha256, mtime);
     }
 

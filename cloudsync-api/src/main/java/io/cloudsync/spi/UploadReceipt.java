@@ -4,21 +4,22 @@ import io.cloudsync.Digests;
 import io.cloudsync.PathRules;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** What a provider reports after storing one file. */
 public final class UploadReceipt {
 
     private final String path;
     private final long size;
-    private final String sha256;
+    private final @Nullable String sha256;
     private final boolean serverVerified;
     private final long resumedBytes;
 
-    private UploadReceipt(String path, long size, String sha256, boolean serverVerified) {
+    private UploadReceipt(String path, long size, @Nullable String sha256, boolean serverVerified) {
         this(path, size, sha256, serverVerified, 0);
     }
 
-    private UploadReceipt(String path, long size, String sha256, boolean serverVerified, long resumedBytes) {
+    private UploadReceipt(String path, long size, @Nullable String sha256, boolean serverVerified, long resumedBytes) {
         this.path = PathRules.requireCanonical(path);
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative, was " + size + " for " + path);

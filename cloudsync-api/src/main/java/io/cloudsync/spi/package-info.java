@@ -8,4 +8,7 @@
  * {@link io.cloudsync.spi.ProviderException} with a kind, and the engine owns the retry policy.
  * {@code docs/PROVIDERS.md} is the guide; {@code cloudsync-testkit} checks the contract.
  */
+@NullMarked
 package io.cloudsync.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,12 +1,12 @@
 package io.cloudsync.cli;
 
-import io.cloudsync.ErrorCategory;
-import io.cloudsync.core.json.ResultCodec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudsync.ErrorCategory;
 import io.cloudsync.FeatureDisabledException;
 import io.cloudsync.LockHeldException;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.VaultException;
+import io.cloudsync.core.json.ResultCodec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,12 +1,12 @@
 package io.cloudsync.cli;
 
-import io.cloudsync.core.json.ResultCodec;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
+import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.support.Json;

@@ -1,8 +1,8 @@
 package io.cloudsync.cli;
 
-import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.core.ManifestBuilder;
+import io.cloudsync.core.json.ResultCodec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,10 +1,10 @@
 package io.cloudsync.cli;
 
+import io.cloudsync.SyncRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.cloudsync.SyncRequest;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

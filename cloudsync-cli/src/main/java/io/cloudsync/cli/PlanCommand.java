@@ -1,9 +1,9 @@
 package io.cloudsync.cli;
 
-import io.cloudsync.core.json.ResultCodec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncRequest;
+import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.core.result.SyncResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

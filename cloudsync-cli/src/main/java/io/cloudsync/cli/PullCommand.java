@@ -1,8 +1,8 @@
 package io.cloudsync.cli;
 
+import io.cloudsync.SyncRequest;
 import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.core.result.PullResult;
-import io.cloudsync.SyncRequest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

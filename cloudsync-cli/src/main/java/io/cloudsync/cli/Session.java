@@ -2,8 +2,8 @@ package io.cloudsync.cli;
 
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.Secret;
-import io.cloudsync.Vault;
 import io.cloudsync.SyncListener;
+import io.cloudsync.Vault;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.Vaults;

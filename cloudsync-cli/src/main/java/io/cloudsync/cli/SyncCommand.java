@@ -1,8 +1,8 @@
 package io.cloudsync.cli;
 
-import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
+import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.core.result.SyncResult;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -1,8 +1,8 @@
 package io.cloudsync.cli;
 
+import io.cloudsync.SyncRequest;
 import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.core.result.VerifyResult;
-import io.cloudsync.SyncRequest;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,14 +1,14 @@
 package io.cloudsync.core;
 
 import io.cloudsync.BackupException;
-import io.cloudsync.core.result.BackupCreateResult;
-import io.cloudsync.core.result.BackupInfo;
-import io.cloudsync.core.result.BackupRestoreResult;
-import io.cloudsync.core.result.BackupVerifyResult;
 import io.cloudsync.core.internal.backup.ArchiveWriter;
 import io.cloudsync.core.internal.backup.BackupArchive;
 import io.cloudsync.core.internal.backup.Catalog;
 import io.cloudsync.core.internal.backup.RestoreRun;
+import io.cloudsync.core.result.BackupCreateResult;
+import io.cloudsync.core.result.BackupInfo;
+import io.cloudsync.core.result.BackupRestoreResult;
+import io.cloudsync.core.result.BackupVerifyResult;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.cloudsync.core;
 
 import io.cloudsync.CloudSyncException;
-import io.cloudsync.ConfigurationException;
 import io.cloudsync.FeatureDisabledException;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncListener;

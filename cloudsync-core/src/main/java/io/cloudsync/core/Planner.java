@@ -2,8 +2,8 @@ package io.cloudsync.core;
 
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.Plan;
 import io.cloudsync.PathRules;
+import io.cloudsync.Plan;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.PlannedUpload;
 import io.cloudsync.SyncRequest;

@@ -1,14 +1,14 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.VerifyResult;
-import io.cloudsync.core.result.PullResult;
-import io.cloudsync.core.result.SyncResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.SyncResult;
+import io.cloudsync.core.result.VerifyResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -108,7 +108,7 @@ public final class AtomicFiles {
      * @throws IOException when it cannot be created
      */
     public static Path prepareTemp(Path target, boolean ownerOnly) throws IOException {
-        Path parent = target.toAbsolutePath().getParent();
+        Path parent = parentOf(target);
         Files.createDirectories(parent);
         while (true) {
             Path temp = parent.resolve(tempName());
@@ -175,7 +175,15 @@ public final class AtomicFiles {
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("the file system of " + target.getParent() + " cannot replace files atomically", e);
         }
-        syncDirectory(target.toAbsolutePath().getParent());
+        syncDirectory(parentOf(target));
+    }
+
+    private static Path parentOf(Path target) {
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent == null) {
+            throw new IllegalArgumentException(target + " is a file system root, not a file: give the path of a file in a folder");
+        }
+        return parent;
     }
 
     /**

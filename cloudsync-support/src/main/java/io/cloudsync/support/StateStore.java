@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +35,10 @@ public final class StateStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
 
-    private final Path folder;
+    private final @Nullable Path folder;
     private final Map<String, ObjectNode> memory = new ConcurrentHashMap<>();
 
-    private StateStore(Path folder) {
+    private StateStore(@Nullable Path folder) {
         this.folder = folder;
     }
 
@@ -164,7 +165,11 @@ public final class StateStore {
         if (key.isEmpty() || key.contains("/") || key.contains("\\") || key.startsWith(".")) {
             throw new IllegalArgumentException("a state key must be a plain file name stem; use StateStore.key(...)");
         }
-        return folder.resolve(key + ".json");
+        Path dir = folder;
+        if (dir == null) {
+            throw new IllegalStateException("a state store in memory has no files; fileOf is for a store in a folder");
+        }
+        return dir.resolve(key + ".json");
     }
 
     private Optional<ObjectNode> read(Path file) {

@@ -5,4 +5,7 @@
  * and {@link io.cloudsync.support.Json} (the one Jackson setup). Stable for providers to use; it
  * holds no engine logic and no format the engine owns.
  */
+@NullMarked
 package io.cloudsync.support;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,7 +4,6 @@ import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.Secret;
 import io.cloudsync.SyncRequest;
-import io.cloudsync.SyncStatus;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.EngineSettings;

@@ -1,6 +1,5 @@
 package io.cloudsync.testkit.internal;
 
-import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.testkit.ContractRule;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package io.cloudsync.core.internal.backup;
 
 import io.cloudsync.BackupException;
-import io.cloudsync.core.result.BackupCreateResult;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.Digests;
 import io.cloudsync.Manifest;
@@ -10,8 +9,9 @@ import io.cloudsync.PathRules;
 import io.cloudsync.core.Backups;
 import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.ManifestJson;
-import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.core.internal.manifest.Glob;
+import io.cloudsync.core.result.BackupCreateResult;
+import io.cloudsync.support.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;

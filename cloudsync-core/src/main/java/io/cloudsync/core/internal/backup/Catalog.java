@@ -1,9 +1,9 @@
 package io.cloudsync.core.internal.backup;
 
 import io.cloudsync.BackupException;
-import io.cloudsync.core.result.BackupInfo;
 import io.cloudsync.Manifest;
 import io.cloudsync.core.Backups;
+import io.cloudsync.core.result.BackupInfo;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

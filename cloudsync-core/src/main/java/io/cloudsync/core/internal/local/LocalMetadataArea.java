@@ -60,7 +60,7 @@ final class LocalMetadataArea {
                         + " keeps for its own files (staging, locks, temporary files); choose another name");
             }
         }
-        
+
         Path file = area.resolve(name.replace("/", area.getFileSystem().getSeparator())).normalize();
         if (!file.startsWith(area) || file.equals(area)) {
             throw new IllegalArgumentException("metadata name \"" + name + "\" leaves the metadata area");
@@ -70,7 +70,7 @@ final class LocalMetadataArea {
 
     /** Refuses a write through a symbolic link between the metadata area and {@code file}. */
     private void requireNoLinks(Path file, String name) {
-        
+
         for (Path p = file.getParent(); p != null && p.startsWith(directory); p = p.getParent()) {
             if (Files.isSymbolicLink(p)) {
                 throw new ProviderException(ProviderException.Kind.PERMANENT, "folder " + p + " of metadata object \""

@@ -2,6 +2,7 @@ package io.cloudsync.core.internal.vault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.crypto.tink.AccessesPartialKey;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.aead.AesGcmKey;
@@ -41,6 +42,7 @@ final class Envelopes {
         }
     }
 
+    @AccessesPartialKey // the vault derives the raw AES key itself (Argon2id); Tink only encrypts
     static Aead aead(byte[] key) {
         try {
             AesGcmParameters parameters = AesGcmParameters.builder()

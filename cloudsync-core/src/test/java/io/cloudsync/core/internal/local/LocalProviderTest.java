@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudsync.Digests;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.RemoteEntry;
+import io.cloudsync.support.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;

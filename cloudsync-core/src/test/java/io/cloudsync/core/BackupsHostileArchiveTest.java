@@ -1,6 +1,5 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.BackupRestoreResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import io.cloudsync.BackupException;
 import io.cloudsync.Digests;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
+import io.cloudsync.core.result.BackupRestoreResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.BackupCreateResult;
-import io.cloudsync.core.result.BackupRestoreResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cloudsync.core.result.BackupCreateResult;
+import io.cloudsync.core.result.BackupRestoreResult;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

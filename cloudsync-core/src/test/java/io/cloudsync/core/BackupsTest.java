@@ -1,14 +1,14 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.BackupCreateResult;
-import io.cloudsync.core.result.BackupInfo;
-import io.cloudsync.core.result.BackupRestoreResult;
-import io.cloudsync.core.result.BackupVerifyResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudsync.BackupException;
 import io.cloudsync.core.internal.backup.ArchiveWriter;
+import io.cloudsync.core.result.BackupCreateResult;
+import io.cloudsync.core.result.BackupInfo;
+import io.cloudsync.core.result.BackupRestoreResult;
+import io.cloudsync.core.result.BackupVerifyResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,5 @@
 package io.cloudsync.core;
 
-import io.cloudsync.SyncError;
-import io.cloudsync.core.result.SyncResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,9 +10,11 @@ import io.cloudsync.ManifestEntry;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.ProviderNotFoundException;
 import io.cloudsync.SyncAction;
+import io.cloudsync.SyncError;
 import io.cloudsync.SyncListener;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
+import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.spi.ProviderException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,5 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.SyncResult;
-import io.cloudsync.core.result.PullResult;
-import io.cloudsync.core.result.VerifyResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +10,9 @@ import io.cloudsync.PlanRefusedException;
 import io.cloudsync.ProviderConfigurationException;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.SyncResult;
+import io.cloudsync.core.result.VerifyResult;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ConfigKey;
 import io.cloudsync.spi.Provider;

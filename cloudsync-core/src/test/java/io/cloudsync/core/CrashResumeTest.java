@@ -1,9 +1,9 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.PullResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudsync.Manifest;
+import io.cloudsync.core.result.PullResult;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,5 @@
 package io.cloudsync.core;
 
-import io.cloudsync.SyncError;
-import io.cloudsync.core.result.PullResult;
-import io.cloudsync.core.result.VerifyResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +7,12 @@ import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.FeatureDisabledException;
 import io.cloudsync.ManifestEntry;
+import io.cloudsync.SyncError;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.core.internal.local.LocalProviderFactory;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.VerifyResult;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ConfigKey;
 import io.cloudsync.spi.Provider;

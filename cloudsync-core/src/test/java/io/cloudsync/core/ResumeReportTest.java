@@ -1,6 +1,5 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.SyncResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import io.cloudsync.SyncListener;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.SyncSummary;
+import io.cloudsync.core.result.SyncResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.SyncResult;
-import io.cloudsync.core.result.PullResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +10,8 @@ import io.cloudsync.PlannedUpload;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.core.internal.hash.Hashing;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.SyncResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;

@@ -1,8 +1,5 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.SyncResult;
-import io.cloudsync.core.result.PullResult;
-import io.cloudsync.core.result.VerifyResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudsync.Manifest;
@@ -11,6 +8,9 @@ import io.cloudsync.SyncAction;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.core.internal.hash.Hashing;
+import io.cloudsync.core.result.PullResult;
+import io.cloudsync.core.result.SyncResult;
+import io.cloudsync.core.result.VerifyResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;

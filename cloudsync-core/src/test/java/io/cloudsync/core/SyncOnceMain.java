@@ -1,10 +1,10 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.PlannedUpload;
 import io.cloudsync.SyncError;
 import io.cloudsync.SyncRequest;
+import io.cloudsync.core.result.SyncResult;
 import java.nio.file.Path;
 import java.util.Map;
 

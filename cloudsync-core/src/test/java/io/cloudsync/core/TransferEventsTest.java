@@ -1,6 +1,5 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.SyncResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudsync.Manifest;
@@ -9,6 +8,7 @@ import io.cloudsync.SyncListener;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.core.internal.local.LocalProviderFactory;
+import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ConfigKey;
 import io.cloudsync.spi.ManifestPrecondition;

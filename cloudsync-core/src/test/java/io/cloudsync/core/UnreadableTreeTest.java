@@ -1,7 +1,5 @@
 package io.cloudsync.core;
 
-import io.cloudsync.core.result.SyncResult;
-import io.cloudsync.core.result.BackupCreateResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudsync.Manifest;
@@ -9,6 +7,8 @@ import io.cloudsync.ManifestEntry;
 import io.cloudsync.SyncAction;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
+import io.cloudsync.core.result.BackupCreateResult;
+import io.cloudsync.core.result.SyncResult;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

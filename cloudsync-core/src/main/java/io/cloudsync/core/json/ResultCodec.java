@@ -3,15 +3,15 @@ package io.cloudsync.core.json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudsync.CloudSyncException;
+import io.cloudsync.ErrorCategory;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.Plan;
+import io.cloudsync.PlanRefusedException;
 import io.cloudsync.PlannedUpload;
 import io.cloudsync.SyncError;
 import io.cloudsync.SyncSummary;
-import io.cloudsync.CloudSyncException;
-import io.cloudsync.ErrorCategory;
-import io.cloudsync.PlanRefusedException;
 import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.result.BackupCreateResult;
 import io.cloudsync.core.result.BackupInfo;
@@ -33,7 +33,9 @@ import java.util.Locale;
  *
  * <p>The methods return Jackson trees so that a front end can embed a result in a larger document
  * (an error document carries the refused plan, for example); {@link io.cloudsync.support.Json#mapper()}
- * serialises them. Stateless and thread-safe.
+ * serialises them. The codec writes only: some documents leave out what a result holds (a plan's
+ * item mtimes, a verification's manifest), so results are not read back from it. Stateless and
+ * thread-safe.
  */
 public final class ResultCodec {
 

@@ -33,7 +33,9 @@ import java.util.Locale;
  *
  * <p>The methods return Jackson trees so that a front end can embed a result in a larger document
  * (an error document carries the refused plan, for example); {@link io.cloudsync.support.Json#mapper()}
- * serialises them. Stateless and thread-safe.
+ * serialises them. The codec writes only: some documents leave out what a result holds (a plan's
+ * item mtimes, a verification's manifest), so results are not read back from it. Stateless and
+ * thread-safe.
  */
 public final class ResultCodec {
 

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * The rules for the names the engine hands to a provider, stated once so every provider and the
  * engine agree.
  *
- * <p>A <b>snapshot name</b> is one segment: not empty, at most {@value #MAX_SEGMENT} characters, not
+ * <p>A <b>snapshot name</b> is one segment: not empty, at most {@value #MAX_SNAPSHOT} characters, not
  * {@code .} or {@code ..}, and without {@code /}, {@code \} or control characters (below U+0020 and
  * U+007F); it is not {@value #RESERVED_SNAPSHOT} either, the name providers may give their metadata
  * area beside the snapshots. A <b>metadata name</b> is one or more such segments joined by {@code /}, at most
@@ -23,6 +23,12 @@ public final class Names {
     /** The longest snapshot name or metadata name segment, in characters. */
     public static final int MAX_SEGMENT = 255;
 
+    /**
+     * The longest snapshot name, in characters: a segment less room for the suffix of the engine's
+     * names built from it (the manifest {@code manifests/<snapshot>.json}).
+     */
+    public static final int MAX_SNAPSHOT = MAX_SEGMENT - 5;
+
     /** The longest metadata name, in characters. */
     public static final int MAX_METADATA_NAME = 512;
 
@@ -37,7 +43,7 @@ public final class Names {
      * @throws IllegalArgumentException saying what is wrong with it
      */
     public static String requireSnapshot(String snapshot) {
-        String problem = RESERVED_SNAPSHOT.equals(snapshot) ? "is reserved for the metadata area" : segmentProblem(snapshot);
+        String problem = snapshotProblem(snapshot);
         if (problem != null) {
             throw new IllegalArgumentException("snapshot name \"" + printable(snapshot) + "\" " + problem
                     + "; use one path segment without '/', '\\' or control characters, other than '.', '..' and '"
@@ -53,7 +59,17 @@ public final class Names {
      * @return true when {@link #requireSnapshot} accepts it
      */
     public static boolean isSnapshot(String snapshot) {
-        return !RESERVED_SNAPSHOT.equals(snapshot) && segmentProblem(snapshot) == null;
+        return snapshotProblem(snapshot) == null;
+    }
+
+    private static @Nullable String snapshotProblem(String snapshot) {
+        if (RESERVED_SNAPSHOT.equals(snapshot)) {
+            return "is reserved for the metadata area";
+        }
+        if (snapshot != null && snapshot.length() > MAX_SNAPSHOT) {
+            return "is " + snapshot.length() + " characters long; at most " + MAX_SNAPSHOT + " are allowed";
+        }
+        return segmentProblem(snapshot);
     }
 
     /**

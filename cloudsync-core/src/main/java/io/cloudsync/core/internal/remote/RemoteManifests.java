@@ -56,17 +56,11 @@ public final class RemoteManifests {
      *
      * @param snapshot the snapshot name, valid by {@link Names#requireSnapshot}
      * @return {@code manifests/<snapshot>.json}
-     * @throws IllegalArgumentException when the snapshot name is not valid, or too long to name a manifest
+     * @throws IllegalArgumentException when the snapshot name is not valid
      */
     public static String nameOf(String snapshot) {
-        Names.requireSnapshot(snapshot);
-        String name = PREFIX + snapshot + ".json";
-        if (snapshot.length() + ".json".length() > Names.MAX_SEGMENT) {
-            throw new IllegalArgumentException("snapshot name \"" + snapshot.substring(0, 40) + "...\" is " + snapshot.length()
-                    + " characters long; its manifest name needs it to be at most " + (Names.MAX_SEGMENT - ".json".length())
-                    + "; choose a shorter snapshot name");
-        }
-        return Names.requireMetadataName(name);
+        // Names.MAX_SNAPSHOT leaves room for the suffix, so a valid snapshot always names a valid object
+        return Names.requireMetadataName(PREFIX + Names.requireSnapshot(snapshot) + ".json");
     }
 
     /**

@@ -11,14 +11,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -200,40 +197,14 @@ final class LocalMetadataArea {
         }
         List<String> out = new ArrayList<>();
         try {
-            Files.walkFileTree(start, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return !dir.equals(start) && dir.getFileName().toString().startsWith(LocalProvider.PRIVATE_PREFIX)
-                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && !p.getFileName().toString().startsWith(LocalProvider.PRIVATE_PREFIX)) {
-                        String name = area.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-                        if (name.startsWith(prefix) && isMetadataName(name)) {
+            FileWalk.regularFiles(start, dir -> dir.getFileName().toString().startsWith(LocalProvider.PRIVATE_PREFIX),
+                    (p, attrs) -> {
+                        String name = FileWalk.relative(area, p);
+                        if (!p.getFileName().toString().startsWith(LocalProvider.PRIVATE_PREFIX) && name.startsWith(prefix)
+                                && isMetadataName(name)) {
                             out.add(name);
                         }
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
-                    if (e instanceof NoSuchFileException && !p.equals(start)) {
-                        return FileVisitResult.CONTINUE; // deleted while we walked
-                    }
-                    throw e;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    if (e != null && !(e instanceof NoSuchFileException && !dir.equals(start))) {
-                        throw e;
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+                    });
         } catch (NoSuchFileException e) {
             return Stream.empty();
         } catch (IOException e) {

@@ -19,12 +19,10 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -359,32 +357,8 @@ final class LocalProvider implements Provider {
         }
         List<RemoteEntry> out = new ArrayList<>();
         try {
-            Files.walkFileTree(base, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile()) {
-                        String rel = base.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-                        out.add(RemoteEntry.of(rel, attrs.size(), null, attrs.lastModifiedTime().toInstant()));
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
-                    if (e instanceof NoSuchFileException && !p.equals(base)) {
-                        return FileVisitResult.CONTINUE; // deleted while we walked
-                    }
-                    throw e;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    if (e != null && !(e instanceof NoSuchFileException && !dir.equals(base))) {
-                        throw e;
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileWalk.regularFiles(base, dir -> false, (p, attrs) -> out.add(
+                    RemoteEntry.of(FileWalk.relative(base, p), attrs.size(), null, attrs.lastModifiedTime().toInstant())));
         } catch (NoSuchFileException e) {
             return Stream.empty(); // the whole snapshot folder went away: nothing is stored
         } catch (IOException e) {

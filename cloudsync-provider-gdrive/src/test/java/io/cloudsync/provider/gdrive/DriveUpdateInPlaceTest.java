@@ -7,12 +7,6 @@ import static io.cloudsync.provider.gdrive.DriveFixture.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cloudsync.Secret;
-import io.cloudsync.SyncRequest;
-import io.cloudsync.SyncStatus;
-import io.cloudsync.core.CloudSync;
-import io.cloudsync.core.CloudSyncConfig;
-import io.cloudsync.core.Vaults;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
@@ -20,15 +14,14 @@ import io.cloudsync.testkit.gdrive.StoredFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A changed file gets new content in place: same Drive id, one more revision, nothing deleted. */
+/**
+ * A changed file gets new content in place: same Drive id, one more revision, nothing deleted. The same
+ * through the engine is {@code io.cloudsync.it.gdrive.DriveUpdateInPlaceTest} in cloudsync-integration-tests.
+ */
 class DriveUpdateInPlaceTest {
 
     @RegisterExtension
@@ -85,33 +78,6 @@ class DriveUpdateInPlaceTest {
             assertThat(only("x.bin").content()).isEqualTo(v2);
             assertThat(only("x.bin").id()).isEqualTo(id);
         }
-    }
-
-    @Test
-    void sync_ofAnEditedFile_keepsItsDriveId() throws Exception {
-        Path root = Files.createDirectories(dir.resolve("project"));
-        Path doc = root.resolve("docs/report.txt");
-        Files.createDirectories(doc.getParent());
-        Files.writeString(doc, "draft");
-        Files.setLastModifiedTime(doc, FileTime.from(Instant.now().minusSeconds(3600)));
-        DriveFixture fx = new DriveFixture(DRIVE);
-        Map<String, String> settings = new TreeMap<>(fx.config(null).build().values());
-        CloudSyncConfig config = CloudSyncConfig.builder().enable("gdrive").service("gdrive", settings).build();
-        var vault = Vaults.create(dir.resolve("cloudsync.secrets.json"), Secret.of("in place"));
-        vault.set("cloud_sync.gdrive.credentials", Secret.of(fx.credentials));
-        CloudSync cs = CloudSync.builder().root(root).config(config).vault(vault).build();
-
-        assertThat(cs.run(SyncRequest.builder("gdrive", "snap").build()).summary().status()).isEqualTo(SyncStatus.SUCCESS);
-        String id = only("report.txt").id();
-        Files.writeString(doc, "final version");
-        Files.setLastModifiedTime(doc, FileTime.from(Instant.now().minusSeconds(1800)));
-        var second = cs.run(SyncRequest.builder("gdrive", "snap").build());
-
-        assertThat(second.summary().status()).isEqualTo(SyncStatus.SUCCESS);
-        assertThat(second.summary().uploaded()).isEqualTo(1);
-        assertThat(only("report.txt").id()).isEqualTo(id);
-        assertThat(only("report.txt").content()).isEqualTo("final version".getBytes(StandardCharsets.UTF_8));
-        assertThat(DRIVE.revisionCount(id)).isEqualTo(2);
     }
 
     private static StoredFile only(String name) {

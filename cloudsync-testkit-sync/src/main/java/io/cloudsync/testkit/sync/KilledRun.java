@@ -122,7 +122,7 @@ public final class KilledRun {
         Child last = Child.start(factory.id(), root, state, settings, secretsFile, tmp.resolve("last.log"), 0, tmp);
         check(last.await().contains("SUCCESS"), "the run after the kill did not succeed: %s", last.describe());
         try (Provider p = factory.open(remote, secrets)) {
-            Manifest m = SyncContract.readManifest(p).orElseThrow(() -> new AssertionError("no manifest after the last run"));
+            Manifest m = SyncContract.readManifest(p, SNAPSHOT).orElseThrow(() -> new AssertionError("no manifest after the last run"));
             check(m.entries().size() == FILES, "the last run committed %d entries, expected %d", m.entries().size(), FILES);
             if (factory.capabilities().contains(Capability.LISTING)) {
                 List<String> unlisted = new ArrayList<>();

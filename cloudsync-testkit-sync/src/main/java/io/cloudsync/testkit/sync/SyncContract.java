@@ -504,11 +504,16 @@ public abstract class SyncContract {
     }
 
     /**
-     * The manifest the engine committed, read as the engine reads it: the metadata object
-     * {@code manifests/<snapshot>.json} in format 1 (docs/FORMATS.md).
+     * The manifest the engine committed for this contract's snapshot, read as the engine reads it: the
+     * metadata object {@code manifests/<snapshot>.json} in format 1 (docs/FORMATS.md).
      */
     static Optional<Manifest> readManifest(Provider p) {
-        String name = "manifests/" + SNAPSHOT + ".json";
+        return readManifest(p, SNAPSHOT);
+    }
+
+    /** The committed manifest of {@code snapshot}, read as the engine reads it (its metadata object, format 1). */
+    static Optional<Manifest> readManifest(Provider p, String snapshot) {
+        String name = "manifests/" + snapshot + ".json";
         return p.getMetadata(name).map(o -> ManifestJson.fromBytes(o.bytes(), "metadata object " + name));
     }
 

@@ -12,7 +12,6 @@ import io.cloudsync.testkit.ProviderContract;
 import io.cloudsync.testkit.ProviderUnderTest;
 import io.cloudsync.testkit.UploadInterruption;
 import io.cloudsync.testkit.s3.S3Fixture;
-import io.cloudsync.testkit.sync.SyncContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +28,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 /**
  * The testkit's contracts run on the S3 provider against every fixture: S3Mock (returns and verifies
  * checksums), S3Proxy (checks SigV4 signatures but echoes no checksums) and, when Docker is there,
- * LocalStack, so that no server's gaps hide a bug.
+ * LocalStack, so that no server's gaps hide a bug. The engine-level sync contract over the same
+ * fixtures runs in {@code cloudsync-integration-tests} ({@code io.cloudsync.it.s3}), which may use core.
  */
 final class S3Contracts {
 
@@ -152,35 +152,6 @@ final class S3Contracts {
                 @Override
                 public Optional<UploadInterruption> uploadInterruption() {
                     return Optional.of(interruption());
-                }
-            };
-        }
-    }
-
-    /**
-     * The sync contract (the real engine) over one S3 fixture; the assertions are the contract's own
-     * rules in {@link SyncContract}.
-     */
-    abstract static class SyncOn extends SyncContract {
-
-        abstract S3Fixture s3();
-
-        @Override
-        protected ProviderUnderTest subject() {
-            return new ProviderUnderTest() {
-                @Override
-                public ProviderFactory factory() {
-                    return new S3ProviderFactory();
-                }
-
-                @Override
-                public ProviderConfig freshRemote(TestInfo test) {
-                    return remote(s3(), stateRoot());
-                }
-
-                @Override
-                public Secrets secrets() {
-                    return s3().credentials();
                 }
             };
         }

@@ -1,4 +1,4 @@
-package io.cloudsync.provider.s3.internal;
+package io.cloudsync.it.s3;
 
 import io.cloudsync.testkit.s3.EmbeddedS3Server;
 import io.cloudsync.testkit.s3.S3Fixture;
@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The engine over the S3 provider keeps the sync contract on S3Proxy. The assertions are the contract's own rules; this class only supplies the fixture.
  */
-class S3SyncContractOnS3ProxyTest extends S3Contracts.SyncOn {
+class S3SyncContractOnS3ProxyTest extends S3SyncContracts.SyncOn {
 
     @RegisterExtension
     static final EmbeddedS3Server S3 = EmbeddedS3Server.create(EmbeddedS3Server.Backend.S3PROXY);

@@ -1,4 +1,4 @@
-package io.cloudsync.provider.gdrive;
+package io.cloudsync.it.gdrive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

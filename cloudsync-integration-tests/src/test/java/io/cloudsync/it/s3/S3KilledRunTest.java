@@ -1,4 +1,4 @@
-package io.cloudsync.provider.s3.internal;
+package io.cloudsync.it.s3;
 
 import io.cloudsync.provider.s3.S3ProviderFactory;
 import io.cloudsync.testkit.s3.EmbeddedS3Server;
@@ -20,6 +20,6 @@ class S3KilledRunTest {
     @Test
     void killedBetweenOverwritesAndTheCommit_leavesARestorableSnapshot(@TempDir Path tmp) throws Exception {
         KilledRun.assertKillBetweenOverwritesAndCommitLeavesARestorableSnapshot(new S3ProviderFactory(),
-                S3Contracts.remote(S3, S3Contracts.stateRoot()), S3.credentials(), java.util.List.of(io.cloudsync.testkit.s3.S3Fixture.SECRETS_KEY), tmp);
+                S3SyncContracts.remote(S3, S3SyncContracts.stateRoot()), S3.credentials(), java.util.List.of(io.cloudsync.testkit.s3.S3Fixture.SECRETS_KEY), tmp);
     }
 }

@@ -1,5 +1,6 @@
-package io.cloudsync.provider.gdrive;
+package io.cloudsync.it.gdrive;
 
+import io.cloudsync.provider.gdrive.GoogleDriveProviderFactory;
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
 import io.cloudsync.testkit.sync.KilledRun;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.cloudsync.provider.s3.internal;
+package io.cloudsync.it.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.cloudsync.provider.gdrive;
+package io.cloudsync.it.gdrive;
 
 import io.cloudsync.Secret;
 import io.cloudsync.SyncRequest;

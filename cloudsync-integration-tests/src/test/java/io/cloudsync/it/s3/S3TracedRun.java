@@ -1,4 +1,4 @@
-package io.cloudsync.provider.s3.internal;
+package io.cloudsync.it.s3;
 
 import io.cloudsync.Secret;
 import io.cloudsync.SyncRequest;
@@ -24,6 +24,8 @@ public final class S3TracedRun {
     static final String SECRET_ACCESS_KEY = "canarySecretAccessKey0123456789abcdefABCDEF";
     static final String SESSION_TOKEN = "CanarySessionToken0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH";
     static final String PASSPHRASE = "canary vault passphrase 4242";
+    /** S3's smallest part (5 MiB), so that the big file goes up in two parts. */
+    static final long PART_SIZE = 5L * 1024 * 1024;
 
     private S3TracedRun() {
     }
@@ -41,7 +43,7 @@ public final class S3TracedRun {
         Path root = Files.createDirectories(work.resolve("project"));
         Files.createDirectories(root.resolve("data"));
         Files.writeString(root.resolve("data/small.txt"), "small file");
-        byte[] big = new byte[(int) (S3Settings.MIN_PART_SIZE + 1024)];
+        byte[] big = new byte[(int) (PART_SIZE + 1024)];
         new Random(7).nextBytes(big);
         Files.write(root.resolve("data/big.bin"), big);
         Vault vault = Vaults.create(work.resolve("cloudsync.secrets.json"), Secret.of(PASSPHRASE));
@@ -49,8 +51,8 @@ public final class S3TracedRun {
                 + SECRET_ACCESS_KEY + "\",\"session_token\":\"" + SESSION_TOKEN + "\"}"));
         CloudSyncConfig config = CloudSyncConfig.builder().enable("s3")
                 .service("s3", Map.of("bucket", bucket, "endpoint_url", endpoint, "region", "us-east-1",
-                        "multipart_threshold", Long.toString(S3Settings.MIN_PART_SIZE),
-                        "part_size", Long.toString(S3Settings.MIN_PART_SIZE)))
+                        "multipart_threshold", Long.toString(PART_SIZE),
+                        "part_size", Long.toString(PART_SIZE)))
                 .engine(EngineSettings.builder().retryAttempts(1).build())
                 .build();
         CloudSync cs = CloudSync.builder().root(root).config(config).vault(Vaults.open(work.resolve("cloudsync.secrets.json"),

@@ -1,5 +1,6 @@
-package io.cloudsync.provider.gdrive;
+package io.cloudsync.it.gdrive;
 
+import io.cloudsync.provider.gdrive.GoogleDriveProviderFactory;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;

@@ -1,4 +1,4 @@
-package io.cloudsync.testkit.example;
+package com.example.cloudsync.folder;
 
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ConfigKey;

@@ -16,6 +16,7 @@ import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.spi.ProviderException;
+import io.cloudsync.testkit.FaultInjectingProvider.Operation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,7 +78,7 @@ class CloudSyncTest {
 
     private CloudSync cloudSync(CloudSyncConfig config) {
         return CloudSync.builder().root(root).config(config)
-                .provider(new TestProviders.ScriptedFactory("scripted", script))
+                .provider(TestProviders.scripted("scripted", script))
                 .listener(new SyncListener() {
                     @Override
                     public void onPlan(PlanEvent event) {
@@ -230,7 +231,7 @@ class CloudSyncTest {
             }
         };
         CloudSync cs = CloudSync.builder().root(root).config(config("scripted").build()).clock(clock)
-                .provider(new TestProviders.ScriptedFactory("scripted", script)).build();
+                .provider(TestProviders.scripted("scripted", script)).build();
         cs.run(SyncRequest.builder("scripted", "nightly").build()); // a.txt is racily clean against t0
         int writes = script.manifestWrites.get();
 
@@ -262,12 +263,12 @@ class CloudSyncTest {
         CloudSync cs = cloudSync();
         cs.run(SyncRequest.builder("scripted", "nightly").build());
         Trees.write(root, "late.txt", "late");
-        script.failRead = true;
+        script.faults = b -> b.fail(Operation.GET_METADATA, null, ProviderException.Kind.UNAVAILABLE, Integer.MAX_VALUE);
 
         SyncResult result = cs.dryRun(SyncRequest.builder("scripted", "nightly").build());
 
         assertThat(result.planSource()).isEqualTo(PlanSource.CACHE);
-        assertThat(result.planSourceNote()).contains("remote unreachable (scripted)").contains("cached manifest");
+        assertThat(result.planSourceNote()).contains("injected UNAVAILABLE fault in GET_METADATA").contains("cached manifest");
         assertThat(result.plan().uploads()).extracting(u -> u.path()).containsExactly("late.txt");
     }
 
@@ -276,14 +277,14 @@ class CloudSyncTest {
         CloudSync cs = cloudSync();
         cs.run(SyncRequest.builder("scripted", "nightly").build());
         Trees.write(root, "late.txt", "late");
-        script.failRead = true;
+        script.faults = b -> b.fail(Operation.GET_METADATA, null, ProviderException.Kind.UNAVAILABLE, Integer.MAX_VALUE);
         int attemptsBefore = script.attempts.size();
 
         SyncResult result = cs.run(SyncRequest.builder("scripted", "nightly").build());
 
         assertThat(result.summary().status()).isEqualTo(SyncStatus.FAILED);
         assertThat(result.summary().errors()).singleElement().satisfies(e ->
-                assertThat(e.message()).contains("cannot read the remote manifest").contains("remote unreachable (scripted)"));
+                assertThat(e.message()).contains("cannot read the remote manifest").contains("injected UNAVAILABLE fault in GET_METADATA"));
         assertThat(result.planSource()).isEqualTo(PlanSource.CACHE);
         assertThat(result.plan().uploads()).extracting(u -> u.path()).containsExactly("late.txt");
         assertThat(script.attempts).hasSize(attemptsBefore); // no upload was tried
@@ -333,14 +334,15 @@ class CloudSyncTest {
         Trees.write(root, "x1.txt", "1");
         Trees.write(root, "x2.txt", "2");
         Trees.write(root, "ok.txt", "fine");
-        script.failUpload = p -> p.startsWith("x");
+        script.faults = b -> b.fail(Operation.UPLOAD, "x1.txt", ProviderException.Kind.PERMANENT, 1)
+                .fail(Operation.UPLOAD, "x2.txt", ProviderException.Kind.PERMANENT, 1);
 
         SyncResult result = cs.run(SyncRequest.builder("scripted", "nightly").build());
 
         assertThat(result.summary().status()).isEqualTo(SyncStatus.PARTIAL);
         assertThat(result.summary().errors()).extracting(e -> e.action() + " " + e.path())
                 .containsExactlyInAnyOrder("UPLOAD x1.txt", "UPLOAD x2.txt");
-        assertThat(result.summary().errors()).allSatisfy(e -> assertThat(e.message()).contains("scripted failure"));
+        assertThat(result.summary().errors()).allSatisfy(e -> assertThat(e.message()).contains("injected PERMANENT fault in UPLOAD"));
         // the committed manifest is what is really there: the old files and the one that arrived, never a failed one
         Manifest committed = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
         assertThat(committed.entries()).extracting(ManifestEntry::path)
@@ -348,7 +350,7 @@ class CloudSyncTest {
         assertThat(committed.entries()).containsAll(before.entries());
         assertThat(Trees.read(remote.resolve("nightly"))).containsEntry("ok.txt", "fine").doesNotContainKeys("x1.txt", "x2.txt");
 
-        script.failUpload = p -> false;
+        script.noFaults();
         SyncResult rerun = cs.run(SyncRequest.builder("scripted", "nightly").build());
         assertThat(rerun.summary().status()).isEqualTo(SyncStatus.SUCCESS);
         assertThat(rerun.plan().uploads()).extracting(u -> u.path()).containsExactly("x1.txt", "x2.txt");
@@ -368,9 +370,7 @@ class CloudSyncTest {
 
     @Test
     void run_retryableFailure_isRetriedThenSucceeds() {
-        script.failUpload = p -> p.equals("a.txt");
-        script.failKind = ProviderException.Kind.THROTTLED;
-        script.failTimesThenSucceed = 2;
+        script.faults = b -> b.fail(Operation.UPLOAD, "a.txt", ProviderException.Kind.THROTTLED, 2);
 
         SyncResult result = cloudSync().run(SyncRequest.builder("scripted", "nightly").build());
 
@@ -380,8 +380,7 @@ class CloudSyncTest {
 
     @Test
     void run_nonRetryableFailure_isRecordedAfterOneAttempt() {
-        script.failUpload = p -> p.equals("a.txt");
-        script.failKind = ProviderException.Kind.INTEGRITY;
+        script.faults = b -> b.fail(Operation.UPLOAD, "a.txt", ProviderException.Kind.INTEGRITY, Integer.MAX_VALUE);
 
         SyncResult result = cloudSync().run(SyncRequest.builder("scripted", "nightly").build());
 
@@ -394,8 +393,7 @@ class CloudSyncTest {
         for (int i = 0; i < 20; i++) {
             Trees.write(root, "bulk/f" + i + ".txt", "file " + i);
         }
-        script.failUpload = p -> true;
-        script.failKind = ProviderException.Kind.QUOTA_EXCEEDED;
+        script.faults = b -> b.fail(Operation.UPLOAD, null, ProviderException.Kind.QUOTA_EXCEEDED, Integer.MAX_VALUE);
         CloudSync cs = cloudSync(config("scripted").engine(EngineSettings.builder().parallelism(1).build()).build());
 
         SyncResult result = cs.run(SyncRequest.builder("scripted", "nightly").build());
@@ -409,11 +407,11 @@ class CloudSyncTest {
     @Test
     void run_resumesFromTheJournalWithoutResending() {
         CloudSync cs = cloudSync();
-        script.failUpload = p -> p.equals("docs/deep/c.txt");
+        script.faults = b -> b.fail(Operation.UPLOAD, "docs/deep/c.txt", ProviderException.Kind.PERMANENT, Integer.MAX_VALUE);
         SyncResult first = cs.run(SyncRequest.builder("scripted", "nightly").build());
         assertThat(first.summary().status()).isEqualTo(SyncStatus.PARTIAL);
         assertThat(script.uploaded).containsExactlyInAnyOrder("a.txt", "docs/b.txt");
-        script.failUpload = p -> false;
+        script.noFaults();
         script.uploaded.clear();
 
         SyncResult second = cs.run(SyncRequest.builder("scripted", "nightly").build());
@@ -429,12 +427,12 @@ class CloudSyncTest {
         cs.run(SyncRequest.builder("scripted", "nightly").build());
         Trees.write(root, "temp/x.txt", "briefly here");
         Trees.write(root, "fails.txt", "never arrives");
-        script.failUpload = p -> p.equals("fails.txt");
+        script.faults = b -> b.fail(Operation.UPLOAD, "fails.txt", ProviderException.Kind.PERMANENT, Integer.MAX_VALUE);
         assertThat(cs.run(SyncRequest.builder("scripted", "nightly").build()).summary().status())
                 .isEqualTo(SyncStatus.PARTIAL);
         assertThat(remote.resolve("nightly/temp/x.txt")).exists();
         Files.delete(root.resolve("temp/x.txt"));
-        script.failUpload = p -> false;
+        script.noFaults();
 
         assertThat(cs.dryRun(SyncRequest.builder("scripted", "nightly").build()).plan().deletes())
                 .extracting(e -> e.path()).containsExactly("temp/x.txt");
@@ -456,7 +454,7 @@ class CloudSyncTest {
 
     @Test
     void run_concurrentRunsOnOneSnapshot_secondFailsNamingTheHolder() throws Exception {
-        script.uploadDelayMillis = 300;
+        script.faults = b -> b.slow(Operation.UPLOAD, Duration.ofMillis(300));
         CloudSync cs = cloudSync();
         CountDownLatch planned = new CountDownLatch(1);
         cs.addListener(new SyncListener() {
@@ -476,7 +474,7 @@ class CloudSyncTest {
 
     @Test
     void run_concurrentRunsWithLockWait_secondWaitsThenFindsNothingToDo() throws Exception {
-        script.uploadDelayMillis = 200;
+        script.faults = b -> b.slow(Operation.UPLOAD, Duration.ofMillis(200));
         CloudSync cs = cloudSync();
         CountDownLatch planned = new CountDownLatch(1);
         cs.addListener(new SyncListener() {

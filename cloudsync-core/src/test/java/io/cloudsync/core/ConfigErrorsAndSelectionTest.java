@@ -13,21 +13,16 @@ import io.cloudsync.SyncStatus;
 import io.cloudsync.core.result.PullResult;
 import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.core.result.VerifyResult;
-import io.cloudsync.spi.Capability;
-import io.cloudsync.spi.ConfigKey;
-import io.cloudsync.spi.Provider;
-import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderFactory;
-import io.cloudsync.spi.Secrets;
-import io.cloudsync.spi.SpiVersion;
-import java.lang.reflect.Proxy;
+import io.cloudsync.testkit.FaultInjectingProvider;
+import io.cloudsync.testkit.FaultInjectingProvider.Operation;
+import io.cloudsync.testkit.InMemoryProviderFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,8 +54,9 @@ class ConfigErrorsAndSelectionTest {
     }
 
     private CloudSync cloudSync(CloudSyncConfig.Builder config, ProviderException.Kind failure) {
-        return CloudSync.builder().root(root).config(config.service("failing", Map.of()).build())
-                .provider(new FailingFactory(failure)).build();
+        return CloudSync.builder().root(root)
+                .config(config.service("failing", Map.of("store", "config-errors-" + UUID.randomUUID())).build())
+                .provider(failing(failure)).build();
     }
 
     private CloudSync cloudSync() {
@@ -101,7 +97,7 @@ class ConfigErrorsAndSelectionTest {
         CloudSync cs = cloudSync(config(), ProviderException.Kind.CONFIGURATION);
 
         assertThatThrownBy(() -> cs.dryRun(SyncRequest.builder("failing", "nightly").build()))
-                .isInstanceOf(ProviderException.class).hasMessageContaining("bucket 'x' does not exist");
+                .isInstanceOf(ProviderException.class).hasMessageContaining("injected CONFIGURATION fault in GET_METADATA");
     }
 
     @Test
@@ -198,48 +194,9 @@ class ConfigErrorsAndSelectionTest {
                 .hasMessageContaining("no manifest for snapshot");
     }
 
-    /** A provider whose manifest read fails with one kind of {@link ProviderException}. */
-    static final class FailingFactory implements ProviderFactory {
-        private final ProviderException.Kind kind;
-
-        FailingFactory(ProviderException.Kind kind) {
-            this.kind = kind;
-        }
-
-        @Override
-        public String id() {
-            return "failing";
-        }
-
-        @Override
-        public int spiVersion() {
-            return SpiVersion.CURRENT;
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return Set.of();
-        }
-
-        @Override
-        public List<ConfigKey> configKeys() {
-            return List.of();
-        }
-
-        @Override
-        public Provider open(ProviderConfig config, Secrets secrets) {
-            config.requireValid(configKeys());
-            return (Provider) Proxy.newProxyInstance(Provider.class.getClassLoader(), new Class<?>[] {Provider.class},
-                    (proxy, method, args) -> switch (method.getName()) {
-                        case "getMetadata" -> throw new ProviderException(kind, kind == ProviderException.Kind.CONFIGURATION
-                                ? "cannot read the manifest; bucket 'x' does not exist" : "remote says " + kind.name());
-                        case "close" -> null;
-                        case "retryPolicy", "listUploads" -> Optional.empty();
-                        case "toString" -> "FailingProvider";
-                        case "hashCode" -> System.identityHashCode(proxy);
-                        case "equals" -> proxy == args[0];
-                        default -> throw new UnsupportedOperationException(method.getName());
-                    });
-        }
+    /** The kit's memory provider, whose every metadata read (so the manifest's) fails with one kind of {@link ProviderException}. */
+    private static ProviderFactory failing(ProviderException.Kind kind) {
+        return new TestProviders.WrappedFactory("failing", new InMemoryProviderFactory(), null,
+                p -> FaultInjectingProvider.wrap(p).fail(Operation.GET_METADATA, null, kind, Integer.MAX_VALUE).build());
     }
 }

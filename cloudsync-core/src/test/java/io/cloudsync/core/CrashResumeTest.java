@@ -115,7 +115,7 @@ class CrashResumeTest {
         CloudSyncConfig config = CloudSyncConfig.builder().enable("scripted")
                 .service("scripted", Map.of("directory", remote.toString())).build();
         CloudSync cs = CloudSync.builder().root(root).stateDirectory(state).config(config)
-                .provider(new TestProviders.ScriptedFactory("scripted", new TestProviders.Script())).build();
+                .provider(TestProviders.scripted("scripted", new TestProviders.Script())).build();
         Path target = Files.createDirectories(tmp.resolve("pulled"));
         PullResult pulled = cs.pull("scripted", "nightly", target, false);
         assertThat(pulled.errors()).isEmpty();

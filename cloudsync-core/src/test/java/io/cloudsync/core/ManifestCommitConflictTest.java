@@ -58,7 +58,7 @@ class ManifestCommitConflictTest {
                 .service("scripted", Map.of("directory", remote.toString()))
                 .build();
         return CloudSync.builder().root(root).config(config)
-                .provider(new TestProviders.ScriptedFactory("scripted", script)).build();
+                .provider(TestProviders.scripted("scripted", script)).build();
     }
 
     private Provider otherRun() {

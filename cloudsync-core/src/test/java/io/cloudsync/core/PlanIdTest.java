@@ -50,7 +50,7 @@ class PlanIdTest {
                         .retryMaxDelay(Duration.ZERO).build())
                 .build();
         return CloudSync.builder().root(root).config(config)
-                .provider(new TestProviders.ScriptedFactory("scripted", script)).build();
+                .provider(TestProviders.scripted("scripted", script)).build();
     }
 
     private static SyncRequest request() {

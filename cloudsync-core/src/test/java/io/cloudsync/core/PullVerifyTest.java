@@ -14,17 +14,11 @@ import io.cloudsync.core.internal.local.LocalProviderFactory;
 import io.cloudsync.core.result.PullResult;
 import io.cloudsync.core.result.VerifyResult;
 import io.cloudsync.spi.Capability;
-import io.cloudsync.spi.ConfigKey;
-import io.cloudsync.spi.Provider;
-import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
-import io.cloudsync.spi.Secrets;
-import io.cloudsync.spi.SpiVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +48,7 @@ class PullVerifyTest {
         config.engine(EngineSettings.builder().retryInitialDelay(Duration.ZERO).retryMaxDelay(Duration.ZERO).build())
                 .service("local", Map.of("directory", remote.toString()))
                 .service("nolist", Map.of("directory", remote.toString()));
-        return CloudSync.builder().root(root).config(config.build()).provider(new NoListingFactory()).build();
+        return CloudSync.builder().root(root).config(config.build()).provider(noListing()).build();
     }
 
     private Path remoteFile(String path) {
@@ -249,34 +243,9 @@ class PullVerifyTest {
     }
 
     /** The local provider, declaring no listing. */
-    static final class NoListingFactory implements ProviderFactory {
-        private final LocalProviderFactory local = new LocalProviderFactory();
-
-        @Override
-        public String id() {
-            return "nolist";
-        }
-
-        @Override
-        public int spiVersion() {
-            return SpiVersion.CURRENT;
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            Set<Capability> caps = EnumSet.copyOf(local.capabilities());
-            caps.remove(Capability.LISTING);
-            return caps;
-        }
-
-        @Override
-        public List<ConfigKey> configKeys() {
-            return local.configKeys();
-        }
-
-        @Override
-        public Provider open(ProviderConfig config, Secrets secrets) {
-            return local.open(config, secrets);
-        }
+    private static ProviderFactory noListing() {
+        Set<Capability> caps = EnumSet.copyOf(new LocalProviderFactory().capabilities());
+        caps.remove(Capability.LISTING);
+        return new TestProviders.WrappedFactory("nolist", new LocalProviderFactory(), caps, p -> p);
     }
 }

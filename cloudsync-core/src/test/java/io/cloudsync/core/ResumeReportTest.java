@@ -8,6 +8,7 @@ import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.SyncSummary;
 import io.cloudsync.core.result.SyncResult;
+import io.cloudsync.testkit.FaultInjectingProvider.Operation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ class ResumeReportTest {
                         .retryMaxDelay(Duration.ZERO).build())
                 .build();
         return CloudSync.builder().root(root).config(config)
-                .provider(new TestProviders.ScriptedFactory("scripted", script))
+                .provider(TestProviders.scripted("scripted", script))
                 .listener(new SyncListener() {
                     @Override
                     public void onProgress(ProgressEvent event) {
@@ -120,7 +121,7 @@ class ResumeReportTest {
     @Test
     void progressEvents_underParallelWorkers_neverGoBackwards_andTheLastOneIsComplete() {
         CloudSync cs = cloudSync(4);
-        script.uploadDelayMillis = 5;
+        script.faults = b -> b.slow(Operation.UPLOAD, Duration.ofMillis(5));
 
         cs.run(SyncRequest.builder("scripted", "nightly").build());
 

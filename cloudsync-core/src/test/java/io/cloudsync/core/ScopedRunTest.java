@@ -71,7 +71,7 @@ class ScopedRunTest {
                 .engine(EngineSettings.builder().parallelism(1).retryInitialDelay(Duration.ZERO).retryMaxDelay(Duration.ZERO).build())
                 .build();
         return CloudSync.builder().root(root).config(config)
-                .provider(new TestProviders.ScriptedFactory("scripted", script)).build();
+                .provider(TestProviders.scripted("scripted", script)).build();
     }
 
     private CloudSync cloudSync() {

@@ -11,6 +11,8 @@ import io.cloudsync.core.internal.hash.Hashing;
 import io.cloudsync.core.result.PullResult;
 import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.core.result.VerifyResult;
+import io.cloudsync.spi.ProviderException;
+import io.cloudsync.testkit.FaultInjectingProvider.Operation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -61,7 +63,7 @@ class SnapshotSafetyTest {
                 .engine(EngineSettings.builder().parallelism(1).retryInitialDelay(Duration.ZERO).retryMaxDelay(Duration.ZERO).build())
                 .build();
         return CloudSync.builder().root(root).config(config)
-                .provider(new TestProviders.ScriptedFactory("scripted", script)).build();
+                .provider(TestProviders.scripted("scripted", script)).build();
     }
 
     private void changeEveryDataFileAndDeleteOne() throws Exception {
@@ -76,7 +78,7 @@ class SnapshotSafetyTest {
         CloudSync cs = cloudSync();
         assertThat(cs.run(SyncRequest.builder("scripted", "nightly").build()).summary().status()).isEqualTo(SyncStatus.SUCCESS);
         changeEveryDataFileAndDeleteOne();
-        script.failUpload = p -> p.equals("data/f7.txt");
+        script.faults = b -> b.fail(Operation.UPLOAD, "data/f7.txt", ProviderException.Kind.PERMANENT, Integer.MAX_VALUE);
 
         SyncResult partial = cs.run(SyncRequest.builder("scripted", "nightly").build());
 
@@ -87,7 +89,7 @@ class SnapshotSafetyTest {
                 .doesNotContain("data/f7.txt", "gone.txt");
         assertRestorable(cs, CHANGED);
 
-        script.failUpload = p -> false;
+        script.noFaults();
         SyncResult rerun = cs.run(SyncRequest.builder("scripted", "nightly").build());
         assertThat(rerun.summary().status()).isEqualTo(SyncStatus.SUCCESS);
         assertThat(rerun.plan().uploads()).extracting(u -> u.path()).containsExactly("data/f7.txt");
@@ -131,7 +133,7 @@ class SnapshotSafetyTest {
         CloudSync cs = cloudSync();
         cs.run(SyncRequest.builder("scripted", "nightly").build());
         Files.delete(root.resolve("gone.txt"));
-        script.failDelete = true;
+        script.faults = b -> b.fail(Operation.DELETE, null, ProviderException.Kind.PERMANENT, Integer.MAX_VALUE);
 
         SyncResult partial = cs.run(SyncRequest.builder("scripted", "nightly").build());
 
@@ -140,7 +142,7 @@ class SnapshotSafetyTest {
         assertThat(ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json")).find("gone.txt")).isEmpty();
         assertRestorable(cs, CHANGED + 1);
 
-        script.failDelete = false;
+        script.noFaults();
         SyncResult rerun = cs.run(SyncRequest.builder("scripted", "nightly").build());
         assertThat(rerun.plan().deletes()).extracting(ManifestEntry::path).containsExactly("gone.txt");
         assertThat(rerun.summary().status()).isEqualTo(SyncStatus.SUCCESS);

@@ -8,68 +8,93 @@ import io.cloudsync.spi.MetadataObject;
 import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
-import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderFactory;
-import io.cloudsync.spi.RemoteEntry;
 import io.cloudsync.spi.Secrets;
+import io.cloudsync.spi.SpiVersion;
 import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.testkit.FaultInjectingProvider;
+import io.cloudsync.testkit.ForwardingProvider;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.ToLongFunction;
+import java.util.function.UnaryOperator;
 
 /**
- * A factory that serves the real {@code local} provider behind a scriptable wrapper: chosen
- * operations fail, are slowed down, or are counted. Core cannot use the testkit (the testkit
- * depends on core), so this small double lives here.
+ * The real {@code local} provider behind the kit's wrappers, under another id: injected failures and
+ * slowness come from the testkit's {@link FaultInjectingProvider}; what the kit cannot do (hooks at an
+ * exact moment, a process killed after N uploads, counting, a resumed upload's receipt) is a
+ * {@link ForwardingProvider} on top of it.
  */
 final class TestProviders {
 
     private TestProviders() {
     }
 
-    /** What the wrapper does; tests set the fields before a run. */
+    /** What the wrappers do; tests set the fields before a run (each run opens a provider with the script as it is then). */
     static final class Script {
-        volatile Predicate<String> failUpload = p -> false;
-        volatile ProviderException.Kind failKind = ProviderException.Kind.PERMANENT;
-        volatile int failTimesThenSucceed = Integer.MAX_VALUE;
-        volatile boolean failDelete;
-        volatile boolean failRead;
-        volatile long uploadDelayMillis;
+        /** The kit's faults for each provider opened, such as {@code b -> b.fail(Operation.UPLOAD, "a.txt", Kind.PERMANENT, 1)}. */
+        volatile UnaryOperator<FaultInjectingProvider.Builder> faults = b -> b;
         volatile Path uploadLog;
         /** After this many uploads have reached the remote, every later call fails as a killed process would stop: nothing more happens. */
         volatile int dieAfterUploads = -1;
         /** Bytes of a path the provider says an interrupted earlier upload had stored (a resumed multipart upload). */
-        volatile java.util.function.ToLongFunction<String> resumedBytes = p -> 0;
+        volatile ToLongFunction<String> resumedBytes = p -> 0;
         /** Runs after each metadata read has returned from the remote: another writer's moment. */
         volatile Runnable afterRead = () -> { };
         /** Runs before each upload reaches the remote, with the upload's path: another writer's moment. */
-        volatile java.util.function.Consumer<String> beforeUpload = p -> { };
+        volatile Consumer<String> beforeUpload = p -> { };
+        /** Upload attempts per path, counted before the kit's faults (a failed attempt counts). */
         final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        /** Paths whose upload reached the remote. */
         final List<String> uploaded = new CopyOnWriteArrayList<>();
+        /** Metadata reads, counted before the kit's faults. */
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger manifestWrites = new AtomicInteger();
+
+        /** Removes every fault. */
+        void noFaults() {
+            faults = b -> b;
+        }
     }
 
     /** A provider id other than {@code local} backed by the local provider and a script. */
-    static final class ScriptedFactory implements ProviderFactory {
-        private final String id;
-        final Script script;
-        private final LocalProviderFactory local = new LocalProviderFactory();
+    static ProviderFactory scripted(String id, Script script) {
+        return new WrappedFactory(id, new LocalProviderFactory(), null,
+                p -> new Scripted(script.faults.apply(FaultInjectingProvider.wrap(p)).build(), script));
+    }
 
-        ScriptedFactory(String id, Script script) {
+    /**
+     * A factory that stands for another under its own id, optionally declaring other capabilities,
+     * and wraps each provider the other opens (the wrappers themselves are the kit's).
+     */
+    static final class WrappedFactory implements ProviderFactory {
+        private final String id;
+        private final ProviderFactory delegate;
+        private final Set<Capability> capabilities;
+        private final UnaryOperator<Provider> wrap;
+
+        /**
+         * @param capabilities what to declare, or {@code null} for what the delegate declares
+         */
+        WrappedFactory(String id, ProviderFactory delegate, Set<Capability> capabilities, UnaryOperator<Provider> wrap) {
             this.id = id;
-            this.script = script;
+            this.delegate = delegate;
+            this.capabilities = capabilities;
+            this.wrap = wrap;
         }
 
         @Override
@@ -79,22 +104,27 @@ final class TestProviders {
 
         @Override
         public int spiVersion() {
-            return io.cloudsync.spi.SpiVersion.CURRENT;
+            return SpiVersion.CURRENT;
         }
 
         @Override
         public Set<Capability> capabilities() {
-            return local.capabilities();
+            return capabilities == null ? delegate.capabilities() : capabilities;
         }
 
         @Override
         public List<ConfigKey> configKeys() {
-            return local.configKeys();
+            return delegate.configKeys();
         }
 
         @Override
         public Provider open(ProviderConfig config, Secrets secrets) {
-            return new Scripted(local.open(config, secrets), script);
+            return wrap.apply(delegate.open(config, secrets));
+        }
+
+        @Override
+        public String toString() {
+            return "WrappedFactory[" + id + " over " + delegate.id() + ']';
         }
     }
 
@@ -107,13 +137,13 @@ final class TestProviders {
         }
     }
 
-    static final class Scripted implements Provider {
-        private final Provider delegate;
+    /** Counts, hooks and kills on top of the kit's fault injection. */
+    static final class Scripted extends ForwardingProvider {
         private final Script script;
 
         Scripted(Provider delegate, Script script) {
-            this.delegate = delegate;
-            this.script = script;
+            super(delegate);
+            this.script = Objects.requireNonNull(script, "script");
         }
 
         /** What a process killed at this moment leaves: no further call reaches the remote. */
@@ -128,10 +158,7 @@ final class TestProviders {
         public Optional<MetadataObject> getMetadata(String name) {
             aliveOrKilled();
             script.reads.incrementAndGet();
-            if (script.failRead) {
-                throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "remote unreachable (scripted)");
-            }
-            Optional<MetadataObject> read = delegate.getMetadata(name);
+            Optional<MetadataObject> read = super.getMetadata(name);
             script.afterRead.run();
             return read;
         }
@@ -140,36 +167,26 @@ final class TestProviders {
         public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
             aliveOrKilled();
             script.manifestWrites.incrementAndGet();
-            return delegate.putMetadata(name, bytes, precondition);
+            return super.putMetadata(name, bytes, precondition);
         }
 
         @Override
         public void deleteMetadata(String name) {
             aliveOrKilled();
-            delegate.deleteMetadata(name);
-        }
-
-        @Override
-        public Stream<String> listMetadata(String prefix) {
-            return delegate.listMetadata(prefix);
+            super.deleteMetadata(name);
         }
 
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            return upload(snapshot, entry, localFile, n -> { });
+        }
+
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, LongConsumer sent) {
             aliveOrKilled();
-            int attempt = script.attempts.computeIfAbsent(entry.path(), k -> new AtomicInteger()).incrementAndGet();
-            if (script.failUpload.test(entry.path()) && attempt <= script.failTimesThenSucceed) {
-                throw new ProviderException(script.failKind, "scripted failure of " + entry.path(), entry.path(), null);
-            }
-            if (script.uploadDelayMillis > 0) {
-                try {
-                    Thread.sleep(script.uploadDelayMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            script.attempts.computeIfAbsent(entry.path(), k -> new AtomicInteger()).incrementAndGet();
             script.beforeUpload.accept(entry.path());
-            UploadReceipt receipt = delegate.upload(snapshot, entry, localFile);
+            UploadReceipt receipt = super.upload(snapshot, entry, localFile, sent);
             script.uploaded.add(entry.path());
             Path log = script.uploadLog;
             if (log != null) {
@@ -177,34 +194,16 @@ final class TestProviders {
                     Files.writeString(log, entry.path() + '\n', StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                             StandardOpenOption.APPEND, StandardOpenOption.SYNC);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }
             return receipt.withResumedBytes(script.resumedBytes.applyAsLong(entry.path()));
         }
 
         @Override
-        public void download(String snapshot, String path, Path target) {
-            delegate.download(snapshot, path, target);
-        }
-
-        @Override
         public void delete(String snapshot, String path) {
             aliveOrKilled();
-            if (script.failDelete) {
-                throw new ProviderException(ProviderException.Kind.PERMANENT, "scripted delete failure of " + path, path, null);
-            }
-            delegate.delete(snapshot, path);
-        }
-
-        @Override
-        public Stream<RemoteEntry> list(String snapshot) {
-            return delegate.list(snapshot);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
+            super.delete(snapshot, path);
         }
     }
 }

@@ -8,24 +8,16 @@ import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.core.internal.local.LocalProviderFactory;
 import io.cloudsync.core.result.SyncResult;
-import io.cloudsync.spi.Capability;
-import io.cloudsync.spi.ConfigKey;
-import io.cloudsync.spi.MetadataObject;
-import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
-import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderFactory;
-import io.cloudsync.spi.Secrets;
-import io.cloudsync.spi.SpiVersion;
 import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.testkit.ForwardingProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,7 +60,7 @@ class TransferEventsTest {
                 .engine(EngineSettings.builder().parallelism(1).retryInitialDelay(Duration.ZERO)
                         .retryMaxDelay(Duration.ZERO).build())
                 .build();
-        CloudSync.Builder b = CloudSync.builder().root(root).config(config).provider(new SteppingFactory())
+        CloudSync.Builder b = CloudSync.builder().root(root).config(config).provider(steppingFactory())
                 .listener(new SyncListener() {
                     @Override
                     public void onProgress(ProgressEvent event) {
@@ -179,97 +171,42 @@ class TransferEventsTest {
     }
 
     /** The local provider, reporting scripted progress steps before it stores each file. */
-    final class SteppingFactory implements ProviderFactory {
-        private final LocalProviderFactory local = new LocalProviderFactory();
+    private ProviderFactory steppingFactory() {
+        return new TestProviders.WrappedFactory("stepping", new LocalProviderFactory(), null, Stepping::new);
+    }
 
-        @Override
-        public String id() {
-            return "stepping";
+    /** Reports the scripted steps of each upload, then lets the provider underneath store the file. */
+    private final class Stepping extends ForwardingProvider {
+        Stepping(Provider delegate) {
+            super(delegate);
         }
 
         @Override
-        public int spiVersion() {
-            return SpiVersion.CURRENT;
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            throw new AssertionError("the engine must call the upload with a progress callback");
         }
 
         @Override
-        public Set<Capability> capabilities() {
-            return local.capabilities();
-        }
-
-        @Override
-        public List<ConfigKey> configKeys() {
-            return local.configKeys();
-        }
-
-        @Override
-        public Provider open(ProviderConfig config, Secrets secrets) {
-            Provider delegate = local.open(config, secrets);
-            return new Provider() {
-                @Override
-                public Optional<MetadataObject> getMetadata(String name) {
-                    return delegate.getMetadata(name);
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, LongConsumer sent) {
+            int attempt = attempts.computeIfAbsent(entry.path(), k -> new AtomicInteger()).incrementAndGet();
+            if (attempt == 1) {
+                firstAttemptCallback = sent;
+            }
+            for (long step : steps.apply(entry.path(), attempt)) {
+                if (step == -1) {
+                    throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "connection reset (scripted)",
+                            entry.path(), null);
                 }
-
-                @Override
-                public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
-                    return delegate.putMetadata(name, bytes, precondition);
+                if (step == -2) {
+                    throw new ProviderException(ProviderException.Kind.PERMANENT, "refused (scripted)", entry.path(), null);
                 }
-
-                @Override
-                public void deleteMetadata(String name) {
-                    delegate.deleteMetadata(name);
+                pause();
+                sent.accept(step);
+                if (attempt > 1) {
+                    firstAttemptCallback.accept(SIZE); // a stray thread of the first attempt
                 }
-
-                @Override
-                public java.util.stream.Stream<String> listMetadata(String prefix) {
-                    return delegate.listMetadata(prefix);
-                }
-
-                @Override
-                public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
-                    throw new AssertionError("the engine must call the upload with a progress callback");
-                }
-
-                @Override
-                public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, LongConsumer sent) {
-                    int attempt = attempts.computeIfAbsent(entry.path(), k -> new AtomicInteger()).incrementAndGet();
-                    if (attempt == 1) {
-                        firstAttemptCallback = sent;
-                    }
-                    for (long step : steps.apply(entry.path(), attempt)) {
-                        if (step == -1) {
-                            throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "connection reset (scripted)",
-                                    entry.path(), null);
-                        }
-                        if (step == -2) {
-                            throw new ProviderException(ProviderException.Kind.PERMANENT, "refused (scripted)",
-                                    entry.path(), null);
-                        }
-                        pause();
-                        sent.accept(step);
-                        if (attempt > 1) {
-                            firstAttemptCallback.accept(SIZE); // a stray thread of the first attempt
-                        }
-                    }
-                    return delegate.upload(snapshot, entry, localFile, sent);
-                }
-
-                @Override
-                public void download(String snapshot, String path, Path target) {
-                    delegate.download(snapshot, path, target);
-                }
-
-                @Override
-                public void delete(String snapshot, String path) {
-                    delegate.delete(snapshot, path);
-                }
-
-                @Override
-                public void close() {
-                    delegate.close();
-                }
-            };
+            }
+            return super.upload(snapshot, entry, localFile, sent);
         }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cloudsync.ManifestEntry;
 import io.cloudsync.Secret;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
@@ -12,16 +11,15 @@ import io.cloudsync.core.EngineSettings;
 import io.cloudsync.core.internal.local.LocalProviderFactory;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ConfigKey;
-import io.cloudsync.spi.MetadataObject;
-import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderFactory;
 import io.cloudsync.spi.Secrets;
 import io.cloudsync.spi.SpiVersion;
-import io.cloudsync.spi.UploadReceipt;
 import io.cloudsync.support.Json;
+import io.cloudsync.testkit.FaultInjectingProvider;
+import io.cloudsync.testkit.FaultInjectingProvider.Operation;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -38,7 +36,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -236,7 +233,7 @@ class CloudSyncHttpServerTest {
         JsonNode error = body.path("summary").path("errors").get(0);
         assertThat(error.path("action").asText()).isEqualTo("upload");
         assertThat(error.path("path").asText()).isEqualTo("data/fail-me.txt");
-        assertThat(error.path("error").asText()).contains("refused by the test provider");
+        assertThat(error.path("error").asText()).contains("injected PERMANENT fault in UPLOAD");
     }
 
     @Test
@@ -509,7 +506,7 @@ class CloudSyncHttpServerTest {
         assertThat(CloudSyncHttpServer.tokenFileWarning(file)).get().asString().contains("every user");
     }
 
-    /** The local provider, with test switches: uploads of "fail-*" files are refused, reads can fail. */
+    /** The local provider behind the kit's faults: uploads of data/fail-me.txt are refused, reads can fail, uploads can be slow. */
     public static final class FlakyFactory implements ProviderFactory {
         private final LocalProviderFactory local = new LocalProviderFactory();
 
@@ -539,61 +536,15 @@ class CloudSyncHttpServerTest {
             boolean failRead = config.getBoolean("fail_read", false);
             Provider delegate = local.open(ProviderConfig.builder().service(config.service())
                     .put("directory", config.require("directory")).build(), secrets);
-            return new Provider() {
-                @Override
-                public Optional<MetadataObject> getMetadata(String name) {
-                    if (failRead) {
-                        throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "remote down (test)");
-                    }
-                    return delegate.getMetadata(name);
-                }
-
-                @Override
-                public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
-                    return delegate.putMetadata(name, bytes, precondition);
-                }
-
-                @Override
-                public void deleteMetadata(String name) {
-                    delegate.deleteMetadata(name);
-                }
-
-                @Override
-                public java.util.stream.Stream<String> listMetadata(String prefix) {
-                    return delegate.listMetadata(prefix);
-                }
-
-                @Override
-                public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
-                    if (entry.path().contains("fail-")) {
-                        throw new ProviderException(ProviderException.Kind.PERMANENT, "refused by the test provider",
-                                entry.path(), null);
-                    }
-                    if (uploadDelayMillis > 0) {
-                        try {
-                            Thread.sleep(uploadDelayMillis);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    return delegate.upload(snapshot, entry, localFile);
-                }
-
-                @Override
-                public void download(String snapshot, String path, Path target) {
-                    delegate.download(snapshot, path, target);
-                }
-
-                @Override
-                public void delete(String snapshot, String path) {
-                    delegate.delete(snapshot, path);
-                }
-
-                @Override
-                public void close() {
-                    delegate.close();
-                }
-            };
+            FaultInjectingProvider.Builder faults = FaultInjectingProvider.wrap(delegate)
+                    .fail(Operation.UPLOAD, "data/fail-me.txt", ProviderException.Kind.PERMANENT, Integer.MAX_VALUE);
+            if (failRead) {
+                faults.fail(Operation.GET_METADATA, null, ProviderException.Kind.UNAVAILABLE, Integer.MAX_VALUE);
+            }
+            if (uploadDelayMillis > 0) {
+                faults.slow(Operation.UPLOAD, Duration.ofMillis(uploadDelayMillis));
+            }
+            return faults.build();
         }
     }
 }

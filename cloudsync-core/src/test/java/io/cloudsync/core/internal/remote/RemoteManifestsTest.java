@@ -9,20 +9,20 @@ import io.cloudsync.core.EngineSettings;
 import io.cloudsync.core.ManifestJson;
 import io.cloudsync.core.internal.engine.Retry;
 import io.cloudsync.core.internal.local.LocalProviderFactory;
-import io.cloudsync.spi.MetadataObject;
 import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.Secrets;
-import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.testkit.FaultInjectingProvider;
+import io.cloudsync.testkit.FaultInjectingProvider.Operation;
+import io.cloudsync.testkit.ForwardingProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,16 +136,16 @@ class RemoteManifestsTest {
     void write_whoseFirstAnswerWasLost_isRecognisedByItsBytesAndCountsAsDone() {
         try (Provider local = local()) {
             AtomicInteger puts = new AtomicInteger();
-            Provider losingFirstAnswer = new Forwarding(local) {
+            Provider counting = new ForwardingProvider(local) {
                 @Override
                 public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
                     String version = super.putMetadata(name, bytes, precondition);
-                    if (puts.incrementAndGet() == 1) {
-                        throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "connection reset after the put (test)");
-                    }
+                    puts.incrementAndGet();
                     return version;
                 }
             };
+            FaultInjectingProvider losingFirstAnswer = FaultInjectingProvider.wrap(counting)
+                    .failAfter(Operation.PUT_METADATA, "manifests/nightly.json", ProviderException.Kind.UNAVAILABLE, 1).build();
             RemoteManifests manifests = new RemoteManifests(losingFirstAnswer, retry());
             manifests.read("nightly");
             Manifest written = manifest("nightly", T0, "a.txt");
@@ -155,6 +155,8 @@ class RemoteManifestsTest {
             manifests.write("nightly", next); // and the tag it adopted is the one stored
 
             assertThat(puts).as("the lost one and the next write; the retry met CONFLICT").hasValue(2);
+            assertThat(losingFirstAnswer.injected()).extracting(f -> f.effect())
+                    .containsExactly("fail after completion UNAVAILABLE");
             assertThat(new RemoteManifests(local, retry()).read("nightly")).contains(next);
         }
     }
@@ -178,55 +180,6 @@ class RemoteManifestsTest {
                     .satisfies(e -> assertThat(((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.INTEGRITY))
                     .hasMessageContaining("snapshot \"nightly\"").hasMessageContaining("manifests/nightly.json")
                     .hasMessageContaining("is damaged").hasMessageContaining("Put back a good copy");
-        }
-    }
-
-    /** Forwards every call; tests override what they script. */
-    private static class Forwarding implements Provider {
-        private final Provider delegate;
-
-        Forwarding(Provider delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Optional<MetadataObject> getMetadata(String name) {
-            return delegate.getMetadata(name);
-        }
-
-        @Override
-        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
-            return delegate.putMetadata(name, bytes, precondition);
-        }
-
-        @Override
-        public void deleteMetadata(String name) {
-            delegate.deleteMetadata(name);
-        }
-
-        @Override
-        public java.util.stream.Stream<String> listMetadata(String prefix) {
-            return delegate.listMetadata(prefix);
-        }
-
-        @Override
-        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
-            return delegate.upload(snapshot, entry, localFile);
-        }
-
-        @Override
-        public void download(String snapshot, String path, Path target) {
-            delegate.download(snapshot, path, target);
-        }
-
-        @Override
-        public void delete(String snapshot, String path) {
-            delegate.delete(snapshot, path);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

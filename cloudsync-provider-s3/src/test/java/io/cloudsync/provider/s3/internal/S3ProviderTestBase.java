@@ -34,7 +34,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -60,8 +59,8 @@ abstract class S3ProviderTestBase {
     @BeforeEach
     void setUp() {
         prefix = "t/" + UUID.randomUUID();
-        // the provider ships no HTTP client of the SDK's (QuietHttpClient); this raw client brings its own
-        raw = S3Client.builder().httpClient(UrlConnectionHttpClient.create())
+        // the provider ships no HTTP client of the SDK's; the raw client runs on the provider's own
+        raw = S3Client.builder().httpClientBuilder(QuietHttpClient.builder())
                 .endpointOverride(server().endpoint()).region(Region.of(server().region())).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(server().accessKeyId(), server().secretAccessKey())))

@@ -201,6 +201,61 @@ public final class ManifestCache {
     }
 
     /**
+     * Stores a manifest whose format-2 form is already encoded (by the remote write that committed
+     * it): its new chunks are written, and chunks it reuses must be in the chunk folder already (a
+     * remote read put them there); when one is not, the manifest is encoded again as
+     * {@link #write} does.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @param m the manifest
+     * @param encoded its format-2 form
+     */
+    void write(String service, String snapshot, Manifest m, Format2.Encoded encoded) {
+        Path file = pathOf(service, snapshot);
+        ChunkFolder chunks = chunkFolder(service, snapshot);
+        try {
+            for (Format2.Stored chunk : encoded.encoded()) {
+                chunks.put(chunk.sha256(), chunk.bytes());
+            }
+            if (!hasChunks(chunks, encoded.layout())) {
+                write(service, snapshot, m);
+                return;
+            }
+            AtomicFiles.write(file, encoded.root());
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot write the cached manifest " + file + ": " + e
+                    + "; check that the state folder is writable and the disk is not full", e);
+        }
+        chunks.keepOnly(encoded.layout().names());
+        LOG.debug("sync.manifest cache_write service={} snapshot={} entries={} checksum={}",
+                service, snapshot, m.entries().size(), m.checksum());
+    }
+
+    /**
+     * Whether the cache holds exactly this format-2 root and every chunk it names: cheaper than
+     * {@link #holds}, which encodes the manifest.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @param root the root's bytes and layout
+     * @return true when the cached root has these bytes and its chunks are there
+     */
+    boolean holds(String service, String snapshot, Format2.Encoded root) {
+        try {
+            return Arrays.equals(Files.readAllBytes(pathOf(service, snapshot)), root.root())
+                    && hasChunks(chunkFolder(service, snapshot), root.layout());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean hasChunks(ChunkFolder chunks, Format2.Layout layout) {
+        return layout.chunks().stream().allMatch(c -> chunks.has(c.ref().sha256(), c.ref().size()))
+                && layout.parts().stream().allMatch(p -> chunks.has(p.sha256(), p.size()));
+    }
+
+    /**
      * Whether the cache holds exactly the format-2 form of {@code m} (its root and every chunk it
      * names), so that writing it again would change nothing.
      *
@@ -224,9 +279,7 @@ public final class ManifestCache {
             LOG.debug("sync.manifest cache_compare service={} snapshot={} file={}: {}", service, snapshot, file, e.toString());
             return false;
         }
-        ChunkFolder chunks = chunkFolder(service, snapshot);
-        return encoded.layout().chunks().stream().allMatch(c -> chunks.has(c.ref().sha256(), c.ref().size()))
-                && encoded.layout().parts().stream().allMatch(p -> chunks.has(p.sha256(), p.size()));
+        return hasChunks(chunkFolder(service, snapshot), encoded.layout());
     }
 
     /**

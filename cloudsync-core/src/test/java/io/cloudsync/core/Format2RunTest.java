@@ -107,6 +107,48 @@ class Format2RunTest {
     }
 
     @Test
+    void aNoOp_leavesTheCachedRootAndChunksUntouched_andAnotherHostsCommitIsCachedFromItsBytes() throws Exception {
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("recorded", "nightly").build());
+        Path cached = cs.manifestCache().pathOf("recorded", "nightly");
+        Map<String, Object> before = fileKeys(cached.getParent());
+
+        cs.run(SyncRequest.builder("recorded", "nightly").build());
+
+        assertThat(fileKeys(cached.getParent())).isEqualTo(before);
+
+        // another host (its own state folder) commits a change; this host's next no-op-for-it run
+        // fetches the new chunks and caches exactly the remote's root
+        CloudSync other = CloudSync.builder().root(root).stateDirectory(tmp.resolve("other-state"))
+                .config(CloudSyncConfig.builder().enable("recorded")
+                        .service("recorded", Map.of("directory", remote.toString())).build())
+                .provider(new TestProviders.WrappedFactory("recorded", new LocalProviderFactory(), null, Recording::new))
+                .build();
+        Files.writeString(root.resolve("src/d01/f00001.txt"), "changed elsewhere");
+        Files.setLastModifiedTime(root.resolve("src/d01/f00001.txt"), FileTime.from(Instant.now().minusSeconds(60)));
+        assertThat(other.run(SyncRequest.builder("recorded", "nightly").build()).summary().uploaded()).isEqualTo(1);
+        calls.clear();
+
+        assertThat(cs.run(SyncRequest.builder("recorded", "nightly").build()).plan().isEmpty()).isTrue();
+
+        assertThat(calls).first().isEqualTo("get manifests/nightly.json");
+        assertThat(calls.subList(1, calls.size())).allMatch(c -> c.startsWith("get chunks/nightly/")).hasSizeBetween(2, 3);
+        assertThat(Files.readAllBytes(cached)).isEqualTo(Files.readAllBytes(remote.resolve(".cloudsync/manifests/nightly.json")));
+        assertThat(cs.manifestCache().read("recorded", "nightly")).contains(TestManifests.committed(remote, "nightly"));
+    }
+
+    private static Map<String, Object> fileKeys(Path dir) throws java.io.IOException {
+        Map<String, Object> keys = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                keys.put(dir.relativize(f).toString(),
+                        Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+            }
+        }
+        return keys;
+    }
+
+    @Test
     void oneFileChanged_writesAFewChunksAndTheRoot_andTheRemoteManifestIsFormat2() throws Exception {
         CloudSync cs = cloudSync();
         cs.run(SyncRequest.builder("recorded", "nightly").build());

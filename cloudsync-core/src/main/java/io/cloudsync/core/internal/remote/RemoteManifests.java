@@ -83,6 +83,8 @@ public final class RemoteManifests {
     private final Map<String, String> versions = new ConcurrentHashMap<>();
     /** Per snapshot: the chunks of the manifest as last read or written. */
     private final Map<String, Format2.Layout> layouts = new ConcurrentHashMap<>();
+    /** Per snapshot: the format-2 root as last read or written (absent for format 1 or none). */
+    private final Map<String, Format2.Encoded> roots = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
@@ -160,6 +162,18 @@ public final class RemoteManifests {
     }
 
     /**
+     * The format-2 root of a snapshot as this instance last read or wrote it: its bytes, its layout
+     * and, after a write, the chunks that write encoded (for the cache, which then need not encode
+     * the manifest again).
+     *
+     * @param snapshot the snapshot
+     * @return the root, or empty when none was read or written, or the remote held format 1
+     */
+    public Optional<Format2.Encoded> committedRoot(String snapshot) {
+        return Optional.ofNullable(roots.get(snapshot));
+    }
+
+    /**
      * Reads a snapshot's manifest, of either format, and remembers its version tag and chunks for
      * the next {@link #write}.
      *
@@ -174,6 +188,7 @@ public final class RemoteManifests {
         if (stored.isEmpty()) {
             versions.put(snapshot, ABSENT);
             layouts.put(snapshot, Format2.Layout.EMPTY);
+            roots.remove(snapshot);
             return Optional.empty();
         }
         byte[] bytes = stored.get().bytes();
@@ -205,6 +220,11 @@ public final class RemoteManifests {
         }
         versions.put(snapshot, stored.get().version());
         layouts.put(snapshot, layout);
+        if (version == Format2.VERSION) {
+            roots.put(snapshot, new Format2.Encoded(bytes, List.of(), layout));
+        } else {
+            roots.remove(snapshot);
+        }
         return Optional.of(manifest);
     }
 
@@ -295,6 +315,7 @@ public final class RemoteManifests {
         }
         versions.put(snapshot, version);
         layouts.put(snapshot, encoded.layout());
+        roots.put(snapshot, encoded);
         Set<String> named = encoded.layout().names();
         List<String> garbage = new ArrayList<>();
         for (String sha : before) {

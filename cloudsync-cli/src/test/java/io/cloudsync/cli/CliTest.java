@@ -3,6 +3,7 @@ package io.cloudsync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudsync.Manifest;
 import io.cloudsync.core.internal.lock.RunLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,7 +141,7 @@ class CliTest {
     @Test
     void include_narrowsPlanAndSync_andTheRemoteKeepsEverythingOutsideIt() throws Exception {
         assertThat(f.run("sync", "--snapshot", "nightly").code()).isZero();
-        JsonNode before = Fixture.MAPPER.readTree(f.remote.resolve(".cloudsync/manifests/nightly.json").toFile());
+        Manifest before = committed(f.remote);
         f.write("a.txt", "alpha, edited outside the scope");
         Files.delete(f.root.resolve("docs/b.txt"));
         f.write("docs/new.txt", "new");
@@ -163,19 +164,23 @@ class CliTest {
         Map<String, String> remote = Fixture.read(f.remote.resolve("nightly"));
         assertThat(remote).containsEntry("a.txt", "alpha").containsEntry("docs/new.txt", "new")
                 .doesNotContainKeys("docs/b.txt", "docs2/other.txt");
-        JsonNode after = Fixture.MAPPER.readTree(f.remote.resolve(".cloudsync/manifests/nightly.json").toFile());
+        Manifest after = committed(f.remote);
         assertThat(entry(after, "a.txt")).isEqualTo(entry(before, "a.txt")).isNotNull();
         assertThat(entry(after, "docs/b.txt")).isNull();
         assertThat(entry(after, "docs/new.txt")).isNotNull();
     }
 
-    private static JsonNode entry(JsonNode manifest, String path) {
-        for (JsonNode e : manifest.get("entries")) {
-            if (e.get("path").asText().equals(path)) {
-                return e;
-            }
+    private static io.cloudsync.ManifestEntry entry(Manifest manifest, String path) {
+        return manifest.find(path).orElse(null);
+    }
+
+    /** The manifest committed in a {@code local} remote, read as the engine reads it (format 1 or 2). */
+    private static Manifest committed(Path remote) {
+        try (io.cloudsync.spi.Provider p = io.cloudsync.core.Providers.load().require("local").open(
+                io.cloudsync.spi.ProviderConfig.builder().put("directory", remote.toString()).build(),
+                io.cloudsync.spi.Secrets.none())) {
+            return io.cloudsync.core.SnapshotManifests.read(p, "nightly").orElseThrow();
         }
-        return null;
     }
 
     @Test

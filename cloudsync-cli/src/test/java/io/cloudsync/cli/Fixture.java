@@ -99,6 +99,8 @@ final class Fixture {
         }
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    // cached manifest chunks (<state>/manifests/<service>/<snapshot>.chunks/) are gzip, not text
+                    .filter(p -> p.getParent() == null || !p.getParent().getFileName().toString().endsWith(".chunks"))
                     .filter(p -> keep.test(dir.relativize(p).toString().replace('\\', '/'))).forEach(p -> {
                 try {
                     out.put(dir.relativize(p).toString().replace('\\', '/'), Files.readString(p, StandardCharsets.UTF_8));

@@ -4,11 +4,10 @@ import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestFormatException;
+import io.cloudsync.core.internal.manifest2.ChunkFolder;
+import io.cloudsync.core.internal.manifest2.Format2;
 import io.cloudsync.support.AtomicFiles;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,8 +28,15 @@ import org.slf4j.LoggerFactory;
  * {@code <stateDir>/manifests/<service>/<snapshot>.json} (by default the state folder is
  * {@code <root>/cache/cloud}). Dry runs plan against it when the remote cannot be read.
  *
+ * <p>A manifest is cached as the remote holds it, in format 2 (docs/FORMATS.md): the root at
+ * {@code <snapshot>.json} and its chunks in {@code <snapshot>.chunks/<sha256>}, so that reading the
+ * remote manifest fetches only the chunks not cached already. A chunk file is written only when
+ * absent (a chunk unchanged since the last run is not rewritten); after a new root is written, the
+ * chunk files it does not name are deleted. Format-1 files (written by older versions) are still
+ * read.
+ *
  * <p>Files are written atomically through {@link AtomicFiles} (temporary file, fsync, atomic move),
- * so a crash leaves the old manifest or the new one. A file that cannot be parsed or read is logged
+ * chunks before the root, so a crash leaves the old manifest or the new one. A file that cannot be parsed or read is logged
  * (event {@code sync.manifest}) and treated as absent: a damaged cache never stops planning, it only
  * makes the next plan upload more. Thread-safe; concurrent writers of the same snapshot are
  * serialised by the engine's lock, not here.
@@ -73,8 +79,25 @@ public final class ManifestCache {
      */
     public Optional<Manifest> read(String service, String snapshot) {
         Path file = pathOf(service, snapshot);
-        try (InputStream in = Files.newInputStream(file)) {
-            return Optional.of(ManifestJson.read(in, file.toString()));
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            if (Format2.versionOf(bytes) == Format2.VERSION) {
+                String where = "manifest " + file;
+                ChunkFolder chunks = chunkFolder(service, snapshot);
+                Format2.ChunkSource source = new Format2.ChunkSource() {
+                    @Override
+                    public Optional<byte[]> fetch(String sha256) {
+                        return chunks.get(sha256);
+                    }
+
+                    @Override
+                    public String describe(String sha256) {
+                        return "cached chunk " + chunks.directory().resolve(sha256);
+                    }
+                };
+                return Optional.of(Format2.decode(Format2.decodeRoot(bytes, where), source, where).manifest());
+            }
+            return Optional.of(ManifestJson.fromBytes(bytes, file.toString()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (ManifestFormatException e) {
@@ -86,6 +109,18 @@ public final class ManifestCache {
                     service, snapshot, file, e.toString());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The folder of the cached chunks of a service and snapshot.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @return {@code <stateDir>/manifests/<service>/<snapshot>.chunks}
+     */
+    ChunkFolder chunkFolder(String service, String snapshot) {
+        return new ChunkFolder(stateDir.resolve("manifests").resolve(requireName(service, "service"))
+                .resolve(requireName(snapshot, "snapshot") + ".chunks"));
     }
 
     /**
@@ -149,80 +184,106 @@ public final class ManifestCache {
     public void write(String service, String snapshot, Manifest m) {
         Objects.requireNonNull(m, "manifest");
         Path file = pathOf(service, snapshot);
+        ChunkFolder chunks = chunkFolder(service, snapshot);
+        Format2.Encoded encoded = Format2.encode(m, Format2.Layout.EMPTY);
         try {
-            AtomicFiles.write(file, out -> ManifestJson.write(m, out), false);
+            for (Format2.Stored chunk : encoded.encoded()) {
+                chunks.put(chunk.sha256(), chunk.bytes());
+            }
+            AtomicFiles.write(file, encoded.root());
         } catch (IOException e) {
             throw new CloudSyncException("cannot write the cached manifest " + file + ": " + e
                     + "; check that the state folder is writable and the disk is not full", e);
         }
+        chunks.keepOnly(encoded.layout().names());
         LOG.debug("sync.manifest cache_write service={} snapshot={} entries={} checksum={}",
                 service, snapshot, m.entries().size(), m.checksum());
     }
 
     /**
-     * Whether the cache holds exactly the canonical form of {@code m}, so that writing it again
-     * would change nothing. Compares while serialising, without holding either form in memory.
+     * Stores a manifest whose format-2 form is already encoded (by the remote write that committed
+     * it): its new chunks are written, and chunks it reuses must be in the chunk folder already (a
+     * remote read put them there); when one is not, the manifest is encoded again as
+     * {@link #write} does.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @param m the manifest
+     * @param encoded its format-2 form
+     */
+    void write(String service, String snapshot, Manifest m, Format2.Encoded encoded) {
+        Path file = pathOf(service, snapshot);
+        ChunkFolder chunks = chunkFolder(service, snapshot);
+        try {
+            for (Format2.Stored chunk : encoded.encoded()) {
+                chunks.put(chunk.sha256(), chunk.bytes());
+            }
+            if (!hasChunks(chunks, encoded.layout())) {
+                write(service, snapshot, m);
+                return;
+            }
+            AtomicFiles.write(file, encoded.root());
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot write the cached manifest " + file + ": " + e
+                    + "; check that the state folder is writable and the disk is not full", e);
+        }
+        chunks.keepOnly(encoded.layout().names());
+        LOG.debug("sync.manifest cache_write service={} snapshot={} entries={} checksum={}",
+                service, snapshot, m.entries().size(), m.checksum());
+    }
+
+    /**
+     * Whether the cache holds exactly this format-2 root and every chunk it names: cheaper than
+     * {@link #holds}, which encodes the manifest.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @param root the root's bytes and layout
+     * @return true when the cached root has these bytes and its chunks are there
+     */
+    boolean holds(String service, String snapshot, Format2.Encoded root) {
+        try {
+            return Arrays.equals(Files.readAllBytes(pathOf(service, snapshot)), root.root())
+                    && hasChunks(chunkFolder(service, snapshot), root.layout());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean hasChunks(ChunkFolder chunks, Format2.Layout layout) {
+        return layout.chunks().stream().allMatch(c -> chunks.has(c.ref().sha256(), c.ref().size()))
+                && layout.parts().stream().allMatch(p -> chunks.has(p.sha256(), p.size()));
+    }
+
+    /**
+     * Whether the cache holds exactly the format-2 form of {@code m} (its root and every chunk it
+     * names), so that writing it again would change nothing.
      *
      * @param service the service name
      * @param snapshot the snapshot name
      * @param m the manifest; never {@code null}
-     * @return true when the cached file has these bytes; false when it differs, is missing or cannot be read
+     * @return true when the cached root has these bytes and its chunks are there; false when it
+     *     differs, is missing or cannot be read
      */
     public boolean holds(String service, String snapshot, Manifest m) {
         Objects.requireNonNull(m, "manifest");
         Path file = pathOf(service, snapshot);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            SameBytes same = new SameBytes(in);
-            ManifestJson.write(m, same);
-            return in.read() < 0;
-        } catch (SameBytes.Differs | NoSuchFileException e) {
+        Format2.Encoded encoded = Format2.encode(m, Format2.Layout.EMPTY);
+        try {
+            if (!Arrays.equals(Files.readAllBytes(file), encoded.root())) {
+                return false;
+            }
+        } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
             LOG.debug("sync.manifest cache_compare service={} snapshot={} file={}: {}", service, snapshot, file, e.toString());
             return false;
         }
-    }
-
-    /** An output stream that checks what is written against an input stream, and stops at the first difference. */
-    private static final class SameBytes extends OutputStream {
-        /** Thrown to stop writing at the first byte that differs. */
-        static final class Differs extends IOException {
-            private static final long serialVersionUID = 1L;
-
-            Differs() {
-                super("differs", null);
-            }
-        }
-
-        private final InputStream expected;
-        private final byte[] buffer = new byte[1 << 16];
-
-        SameBytes(InputStream expected) {
-            this.expected = expected;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            if (expected.read() != (b & 0xff)) {
-                throw new Differs();
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            int done = 0;
-            while (done < len) {
-                int n = expected.readNBytes(buffer, 0, Math.min(buffer.length, len - done));
-                if (n == 0 || !Arrays.equals(buffer, 0, n, b, off + done, off + done + n)) {
-                    throw new Differs();
-                }
-                done += n;
-            }
-        }
+        return hasChunks(chunkFolder(service, snapshot), encoded.layout());
     }
 
     /**
-     * Removes the cached manifest; does nothing when there is none.
+     * Removes the cached manifest and its chunks; does nothing when there is none.
      *
      * @param service the service name
      * @param snapshot the snapshot name
@@ -234,6 +295,7 @@ public final class ManifestCache {
             if (Files.deleteIfExists(file)) {
                 AtomicFiles.syncDirectory(file.getParent());
             }
+            chunkFolder(service, snapshot).deleteAll();
         } catch (IOException e) {
             throw new CloudSyncException("cannot delete the cached manifest " + file + ": " + e, e);
         }

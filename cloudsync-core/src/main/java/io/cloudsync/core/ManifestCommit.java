@@ -75,7 +75,7 @@ final class ManifestCommit {
                     + failure.message()));
             return remoteManifest;
         }
-        cache.write(service, snapshot, withdrawn);
+        cacheWrite(withdrawn);
         LOG.atInfo().setMessage("sync.run").addKeyValue("event", "manifest_withdrawn").addKeyValue("service", service)
                 .addKeyValue("snapshot", snapshot).addKeyValue("paths", released.size()).log();
         return Optional.of(withdrawn);
@@ -99,6 +99,16 @@ final class ManifestCommit {
             }
         }
         return new Manifest(local.name(), local.root(), local.createdAt(), there, Manifest.checksumOf(there));
+    }
+
+    /** Caches what was just committed, with the chunks the commit encoded. */
+    private void cacheWrite(Manifest committed) {
+        Optional<io.cloudsync.core.internal.manifest2.Format2.Encoded> root = remote.committedRoot(snapshot);
+        if (root.isPresent()) {
+            cache.write(service, snapshot, committed, root.get());
+        } else {
+            cache.write(service, snapshot, committed);
+        }
     }
 
     /**
@@ -138,13 +148,22 @@ final class ManifestCommit {
                 errors.add(failure);
                 return;
             }
-            cache.write(service, snapshot, refreshed);
+            cacheWrite(refreshed);
         } else {
             // the cache keeps a copy of what the remote holds: this run's entries under the remote
             // manifest's time, so that a run of no-op syncs leaves the cached file as it is
             Manifest current = new Manifest(snapshot, refreshed.root(), remoteManifest.get().createdAt(),
                     refreshed.entries(), refreshed.checksum());
-            if (!cache.holds(service, snapshot, current)) {
+            // the remote's format-2 root is exactly `current` when it has the same name and root
+            // (the entries are equal, and with them the checksum and the chunks): the cache then
+            // keeps those bytes, compared and copied without encoding the whole manifest again
+            Optional<io.cloudsync.core.internal.manifest2.Format2.Encoded> root = remote.committedRoot(snapshot);
+            if (root.isPresent() && remoteManifest.get().name().equals(current.name())
+                    && remoteManifest.get().root().equals(current.root())) {
+                if (!cache.holds(service, snapshot, root.get())) {
+                    cache.write(service, snapshot, current, root.get());
+                }
+            } else if (!cache.holds(service, snapshot, current)) {
                 cache.write(service, snapshot, current);
             }
         }

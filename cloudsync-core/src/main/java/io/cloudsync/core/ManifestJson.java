@@ -262,8 +262,13 @@ public final class ManifestJson {
                 throw problem("has no \"version\" field before its data");
             }
             if (version != VERSION) {
-                throw problem("has version " + version + " but this cloudsync reads version " + VERSION
-                        + (version > VERSION ? "; upgrade cloudsync to read it" : ""));
+                throw problem(version == 2
+                        ? "has version 2: it is the root of a chunked manifest (format 2), which is read together with"
+                                + " its chunks (docs/FORMATS.md, \"Manifest format 2\"), not as a single document"
+                        : version > VERSION
+                        ? "has version " + version + ": it was written by a newer cloudsync; upgrade cloudsync to read it"
+                                + " (this reader reads the single-document version " + VERSION + ")"
+                        : "has version " + version + " but this cloudsync reads version " + VERSION);
             }
         }
 

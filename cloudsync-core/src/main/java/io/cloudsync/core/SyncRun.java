@@ -57,6 +57,8 @@ final class SyncRun {
     private final String service;
     private final String snapshot;
     private final Scope scope;
+    /** The metadata requests of the dry run's remote read, for its log event. */
+    private volatile RemoteManifests.Counts dryRunMetadata = RemoteManifests.Counts.NONE;
 
     /**
      * Admits a request.
@@ -106,6 +108,9 @@ final class SyncRun {
                 .addKeyValue("deletes", plan.deletes().size()).addKeyValue("bytes", plan.uploadBytes())
                 .addKeyValue("plan_id", plan.id())
                 .addKeyValue("refused", refusal.map(r -> r.reason().name().toLowerCase(java.util.Locale.ROOT)).orElse("none"))
+                .addKeyValue("metadata_requests", dryRunMetadata.requests())
+                .addKeyValue("metadata_bytes_read", dryRunMetadata.bytesRead())
+                .addKeyValue("metadata_bytes_written", dryRunMetadata.bytesWritten())
                 .log();
         ctx.listeners().complete(service, snapshot, summary);
         return new SyncResult(service, snapshot, scope.merge(local, remote.manifestOrEmpty(snapshot)), plan, summary,
@@ -121,7 +126,8 @@ final class SyncRun {
         try (RunLock ignored = RunLock.acquire(stateDirectory, service, snapshot, request.lockWait());
              Provider provider = ctx.targets().open(remoteTarget, factory)) {
             Retry retry = ctx.retryFor(provider);
-            RemoteManifests remoteManifests = new RemoteManifests(provider, retry);
+            RemoteManifests remoteManifests = new RemoteManifests(provider, retry,
+                    s -> Optional.of(ctx.cache().chunkFolder(service, s)), () -> false);
             Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
             boolean rootMissing = !Files.isDirectory(ctx.root());
             // the remote manifest is read while the tree is walked; the scan awaits it before hashing,
@@ -173,7 +179,10 @@ final class SyncRun {
                     .addKeyValue("scope", scope.paths())
                     .addKeyValue("bytes", summary.bytes()).addKeyValue("resumed_bytes", summary.resumedBytes())
                     .addKeyValue("bytes_sent", summary.bytesSent())
-                    .addKeyValue("plan_id", plan.id()).addKeyValue("duration_ms", summary.duration().toMillis()).log();
+                    .addKeyValue("plan_id", plan.id()).addKeyValue("duration_ms", summary.duration().toMillis())
+                    .addKeyValue("metadata_requests", remoteManifests.counts().requests())
+                    .addKeyValue("metadata_bytes_read", remoteManifests.counts().bytesRead())
+                    .addKeyValue("metadata_bytes_written", remoteManifests.counts().bytesWritten()).log();
             ctx.listeners().complete(service, snapshot, summary);
             return new SyncResult(service, snapshot, target, plan, summary, remoteManifest.orElse(null),
                     PlanSource.REMOTE, remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet",
@@ -257,7 +266,14 @@ final class SyncRun {
             reason = "no provider \"" + remoteTarget.providerId() + "\" on the class path (found " + ctx.providers().ids() + ')';
         } else {
             try (Provider provider = ctx.targets().open(remoteTarget, factory.get())) {
-                Optional<Manifest> m = new RemoteManifests(provider, ctx.retryFor(provider)).read(snapshot);
+                RemoteManifests manifests = new RemoteManifests(provider, ctx.retryFor(provider),
+                        s -> Optional.of(ctx.cache().chunkFolder(service, s)), () -> false);
+                Optional<Manifest> m;
+                try {
+                    m = manifests.read(snapshot);
+                } finally {
+                    dryRunMetadata = manifests.counts();
+                }
                 return m.map(x -> new Remote(x, PlanSource.REMOTE, "read from the remote"))
                         .orElseGet(() -> new Remote(null, PlanSource.REMOTE, "the remote has no manifest yet"));
             } catch (ConfigurationException e) {

@@ -111,7 +111,7 @@ class CloudSyncTest {
         assertThat(result.summary().uploaded()).isEqualTo(3);
         assertThat(Trees.read(remote.resolve("nightly"))).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "a.txt", "alpha", "docs/b.txt", "bravo", "docs/deep/c.txt", "charlie"));
-        Manifest committed = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        Manifest committed = TestManifests.committed(remote, "nightly");
         assertThat(committed.checksum()).isEqualTo(result.localManifest().checksum());
         assertThat(cs.manifestCache().read("local", "nightly")).get().extracting(Manifest::checksum)
                 .isEqualTo(committed.checksum());
@@ -330,7 +330,7 @@ class CloudSyncTest {
     void run_partialFailure_commitsWhatArrivedAndReportsEveryError() throws Exception {
         CloudSync cs = cloudSync();
         cs.run(SyncRequest.builder("scripted", "nightly").build());
-        Manifest before = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        Manifest before = TestManifests.committed(remote, "nightly");
         Trees.write(root, "x1.txt", "1");
         Trees.write(root, "x2.txt", "2");
         Trees.write(root, "ok.txt", "fine");
@@ -344,7 +344,7 @@ class CloudSyncTest {
                 .containsExactlyInAnyOrder("UPLOAD x1.txt", "UPLOAD x2.txt");
         assertThat(result.summary().errors()).allSatisfy(e -> assertThat(e.message()).contains("injected PERMANENT fault in UPLOAD"));
         // the committed manifest is what is really there: the old files and the one that arrived, never a failed one
-        Manifest committed = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        Manifest committed = TestManifests.committed(remote, "nightly");
         assertThat(committed.entries()).extracting(ManifestEntry::path)
                 .containsExactly("a.txt", "docs/b.txt", "docs/deep/c.txt", "ok.txt");
         assertThat(committed.entries()).containsAll(before.entries());

@@ -76,7 +76,7 @@ class CrashResumeTest {
         totalUploads += finalSent.size();
 
         assertThat(Trees.read(remote.resolve("nightly"))).isEqualTo(Trees.read(root));
-        Manifest committed = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        Manifest committed = TestManifests.committed(remote, "nightly");
         assertThat(committed.entries()).hasSize(FILES);
         // Only files in flight at a kill can be sent twice: at most PARALLELISM per kill.
         assertThat(totalUploads).isLessThanOrEqualTo(FILES + kills * PARALLELISM);

@@ -79,7 +79,7 @@ class LegacyLocalRemoteTest {
         SyncResult result = cloudSync().run(SyncRequest.builder("local", "nightly").build());
 
         assertThat(result.summary().status()).isEqualTo(SyncStatus.SUCCESS);
-        Manifest committed = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        Manifest committed = TestManifests.committed(remote, "nightly");
         assertThat(committed.entries()).extracting(ManifestEntry::path).containsExactly("a.txt", "docs/b.txt", "new.txt");
     }
 

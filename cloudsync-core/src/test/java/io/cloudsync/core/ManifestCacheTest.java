@@ -8,10 +8,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.core.internal.manifest2.Format2;
 import io.cloudsync.support.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,11 +108,77 @@ class ManifestCacheTest {
         cache.write("local", "snap", m);
 
         assertThat(cache.read("local", "snap")).contains(m);
-        assertThat(Files.readAllBytes(cache.pathOf("local", "snap"))).isEqualTo(ManifestJson.toBytes(m));
+        Format2.Encoded encoded = Format2.encode(m, Format2.Layout.EMPTY);
+        assertThat(Files.readAllBytes(cache.pathOf("local", "snap"))).isEqualTo(encoded.root());
+        try (Stream<Path> chunks = Files.list(cache.pathOf("local", "snap").resolveSibling("snap.chunks"))) {
+            assertThat(chunks.map(p -> p.getFileName().toString())).as("only the new root's chunks")
+                    .containsExactlyInAnyOrderElementsOf(encoded.layout().names());
+        }
         try (Stream<Path> files = Files.list(cache.pathOf("local", "snap").getParent())) {
             assertThat(files).noneMatch(p -> AtomicFiles.isTempName(p.getFileName().toString()))
-                    .hasSize(1);
+                    .extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder("snap.json", "snap.chunks");
         }
+    }
+
+    @Test
+    void aFormat1CacheFile_isStillRead_andTheNextWriteReplacesItWithFormat2() throws IOException {
+        ManifestCache cache = new ManifestCache(state);
+        Files.createDirectories(cache.pathOf("s3", "nightly").getParent());
+        Files.write(cache.pathOf("s3", "nightly"), ManifestJson.toBytes(m));
+
+        assertThat(cache.read("s3", "nightly")).contains(m);
+        assertThat(cache.holds("s3", "nightly", m)).as("not the format-2 form").isFalse();
+        cache.write("s3", "nightly", m);
+
+        assertThat(Format2.versionOf(Files.readAllBytes(cache.pathOf("s3", "nightly")))).isEqualTo(2);
+        assertThat(cache.read("s3", "nightly")).contains(m);
+        assertThat(cache.holds("s3", "nightly", m)).isTrue();
+    }
+
+    @Test
+    void aChunkUnchangedSinceTheLastWrite_isNotRewritten_andAMissingOrDamagedChunkMakesTheCacheAbsent() throws IOException {
+        ManifestCache cache = new ManifestCache(state);
+        List<ManifestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            entries.add(entry(String.format("f%05d.txt", i), "content " + i));
+        }
+        Manifest big = Manifest.of("nightly", "/project", TestManifests.T0, entries);
+        cache.write("s3", "nightly", big);
+        Path folder = cache.pathOf("s3", "nightly").resolveSibling("nightly.chunks");
+        Map<String, Object> keys = fileKeys(folder);
+        List<ManifestEntry> changed = new ArrayList<>(entries);
+        changed.set(2500, entry("f02500.txt", "changed"));
+        Manifest next = Manifest.of("nightly", "/project", TestManifests.T0, changed);
+
+        cache.write("s3", "nightly", next);
+
+        Map<String, Object> after = fileKeys(folder);
+        Set<String> kept = new HashSet<>(keys.keySet());
+        kept.retainAll(after.keySet());
+        assertThat(kept).hasSizeGreaterThan(keys.size() - 3);
+        kept.forEach(name -> assertThat(after.get(name)).as("not rewritten: " + name).isEqualTo(keys.get(name)));
+        assertThat(after.keySet()).containsExactlyInAnyOrderElementsOf(Format2.encode(next, Format2.Layout.EMPTY).layout().names());
+        assertThat(cache.read("s3", "nightly")).contains(next);
+
+        String one = after.keySet().iterator().next();
+        Files.write(folder.resolve(one), new byte[] {1, 2, 3});
+        assertThat(cache.read("s3", "nightly")).as("damaged chunk").isEmpty();
+        assertThat(cache.holds("s3", "nightly", next)).isFalse();
+        cache.write("s3", "nightly", next); // replaces the file of the wrong size
+        assertThat(cache.read("s3", "nightly")).contains(next);
+        Files.delete(folder.resolve(one));
+        assertThat(cache.read("s3", "nightly")).as("missing chunk").isEmpty();
+        assertThat(cache.holds("s3", "nightly", next)).isFalse();
+    }
+
+    private static Map<String, Object> fileKeys(Path folder) throws IOException {
+        Map<String, Object> keys = new HashMap<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : files.toList()) {
+                keys.put(f.getFileName().toString(), Files.readAttributes(f, BasicFileAttributes.class).fileKey());
+            }
+        }
+        return keys;
     }
 
     @Test

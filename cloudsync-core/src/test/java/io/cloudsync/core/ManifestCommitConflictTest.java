@@ -70,7 +70,7 @@ class ManifestCommitConflictTest {
     private byte[] commitOfAnotherRun() {
         try (Provider other = otherRun()) {
             MetadataObject read = other.getMetadata("manifests/nightly.json").orElseThrow();
-            Manifest theirs = ManifestJson.fromBytes(read.bytes(), "test");
+            Manifest theirs = SnapshotManifests.read(other, "nightly").orElseThrow();
             byte[] bytes = ManifestJson.toBytes(Manifest.of("nightly", theirs.root(), theirs.createdAt().plusSeconds(60),
                     theirs.entries()));
             other.putMetadata("manifests/nightly.json", bytes, MetadataPrecondition.ifVersion(read.version()));
@@ -103,7 +103,7 @@ class ManifestCommitConflictTest {
         SyncResult next = cs.run(SyncRequest.builder("scripted", "nightly").build());
 
         assertThat(next.summary().status()).isEqualTo(SyncStatus.SUCCESS);
-        assertThat(ManifestJson.read(remote.resolve(MANIFEST)).find("new.txt")).isPresent();
+        assertThat(TestManifests.committed(remote, "nightly").find("new.txt")).isPresent();
     }
 
     @Test

@@ -181,10 +181,14 @@ class ManifestJsonTest {
 
     @Test
     void fromBytes_withNewerVersion_asksToUpgrade() {
+        String v3 = json(SAMPLE).replace("\"version\": 1", "\"version\": 3");
         String v2 = json(SAMPLE).replace("\"version\": 1", "\"version\": 2");
 
+        assertThatThrownBy(() -> parse(v3)).isInstanceOf(ManifestFormatException.class)
+                .hasMessageContaining("version 3").hasMessageContaining("written by a newer cloudsync; upgrade cloudsync");
+        // a format-2 root is not a single document: the message says where its entries are
         assertThatThrownBy(() -> parse(v2)).isInstanceOf(ManifestFormatException.class)
-                .hasMessageContaining("version 2").hasMessageContaining("upgrade");
+                .hasMessageContaining("version 2").hasMessageContaining("chunked manifest (format 2)");
     }
 
     @Test

@@ -83,7 +83,7 @@ class ScopedRunTest {
     }
 
     private Manifest committed() {
-        return ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        return TestManifests.committed(remote, "nightly");
     }
 
     /** Inside the scope: one change, one new file, one delete. Outside: a change, a new file and a delete too. */

@@ -84,7 +84,7 @@ class SnapshotSafetyTest {
 
         assertThat(partial.summary().status()).isEqualTo(SyncStatus.PARTIAL);
         assertThat(partial.summary().errors()).extracting(e -> e.action() + " " + e.path()).containsExactly("UPLOAD data/f7.txt");
-        Manifest committed = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        Manifest committed = TestManifests.committed(remote, "nightly");
         assertThat(committed.entries()).extracting(ManifestEntry::path).hasSize(CHANGED).contains("keep.txt")
                 .doesNotContain("data/f7.txt", "gone.txt");
         assertRestorable(cs, CHANGED);
@@ -139,7 +139,7 @@ class SnapshotSafetyTest {
 
         assertThat(partial.summary().status()).isEqualTo(SyncStatus.FAILED);
         assertThat(partial.summary().errors()).extracting(e -> e.action()).containsExactly(SyncAction.DELETE);
-        assertThat(ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json")).find("gone.txt")).isEmpty();
+        assertThat(TestManifests.committed(remote, "nightly").find("gone.txt")).isEmpty();
         assertRestorable(cs, CHANGED + 1);
 
         script.noFaults();
@@ -158,7 +158,7 @@ class SnapshotSafetyTest {
         SyncResult result = cs.run(SyncRequest.builder("scripted", "nightly").commitManifest(false).build());
 
         assertThat(result.summary().status()).isEqualTo(SyncStatus.SUCCESS);
-        Manifest committed = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        Manifest committed = TestManifests.committed(remote, "nightly");
         assertThat(committed.entries()).extracting(ManifestEntry::path).containsExactly("keep.txt");
         assertRestorable(cs, 1);
     }

@@ -33,7 +33,10 @@ final class Trees {
             return out;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).forEach(p -> {
+            // cached manifest chunks are gzip, not text: a tree of project files never holds them
+            walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> p.getParent() == null || !p.getParent().getFileName().toString().endsWith(".chunks"))
+                    .forEach(p -> {
                 try {
                     out.put(dir.relativize(p).toString().replace('\\', '/'), Files.readString(p, StandardCharsets.UTF_8));
                 } catch (IOException e) {

@@ -83,7 +83,7 @@ class UnreadableTreeTest {
         }
         assertThat(Trees.read(remote.resolve("nightly"))).containsKeys("secret/a.txt", "secret/deep/b.txt", "locked.txt",
                 "plain.txt", "new.txt");
-        Manifest committed = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        Manifest committed = TestManifests.committed(remote, "nightly");
         assertThat(committed.entries()).extracting(ManifestEntry::path)
                 .containsExactly("locked.txt", "new.txt", "plain.txt", "secret/a.txt", "secret/deep/b.txt");
         // readable again: a normal run, nothing lost
@@ -102,7 +102,7 @@ class UnreadableTreeTest {
         assertThat(cloudSync().run(SyncRequest.builder("local", "nightly").build()).summary().status())
                 .isEqualTo(SyncStatus.SUCCESS);
         Path manifestFile = remote.resolve(".cloudsync/manifests/nightly.json");
-        Manifest committed = ManifestJson.read(manifestFile);
+        Manifest committed = TestManifests.committed(remote, "nightly");
         ManifestEntry locked = committed.find("locked.txt").orElseThrow();
         List<ManifestEntry> withdrawn = new ArrayList<>(committed.entries());
         withdrawn.remove(locked);
@@ -128,7 +128,7 @@ class UnreadableTreeTest {
     void fileThatVanishesWhileItIsRead_isNotPlannedAsADelete() throws Exception {
         CloudSync cs = cloudSync();
         cs.run(SyncRequest.builder("local", "nightly").build());
-        Manifest remoteManifest = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        Manifest remoteManifest = TestManifests.committed(remote, "nightly");
         Trees.write(root, "plain.txt", "changed, then gone before its hash could be checked");
         ManifestBuilder.Result scanned = ManifestBuilder.forRoot(root).parallelism(1).afterHash((file, attempt) -> {
             if (file.getFileName().toString().equals("plain.txt")) {
@@ -232,7 +232,7 @@ class UnreadableTreeTest {
     void syncResultNamesUnreadablePathsAsScanErrors_inTheDryRunToo() throws Exception {
         CloudSync cs = cloudSync();
         cs.run(SyncRequest.builder("local", "nightly").build());
-        Manifest remoteManifest = ManifestJson.read(remote.resolve(".cloudsync/manifests/nightly.json"));
+        Manifest remoteManifest = TestManifests.committed(remote, "nightly");
         ManifestBuilder.Result scanned = new ManifestBuilder.Result(Manifest.of("nightly", root.toString(), Instant.now(),
                 List.of(remoteManifest.find("plain.txt").orElseThrow())), List.of("secret: cannot be read"), List.of(), 0, 0,
                 List.of(new ManifestBuilder.Unreadable("secret", "cannot be read"),

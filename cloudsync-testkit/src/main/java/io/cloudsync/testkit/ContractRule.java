@@ -152,7 +152,7 @@ public enum ContractRule {
     /** Full sync. */
     S1_01("A first run through the engine mirrors the whole tree and commits a manifest equal to the local one", null),
     /** No-op resync. */
-    S1_02("A second run over an unchanged tree reads the manifest once and uploads, deletes and writes nothing", null),
+    S1_02("A second run over an unchanged tree makes one metadata request (the manifest's root) and uploads, deletes and writes nothing", null),
     /** Delta. */
     S1_03("A run after local changes uploads exactly the new and changed files", null),
     /** Deletes. */

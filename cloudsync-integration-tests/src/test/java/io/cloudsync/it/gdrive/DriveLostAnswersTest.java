@@ -57,7 +57,9 @@ class DriveLostAnswersTest {
             List<String> names = DRIVE.children(fx.folder(folder)).stream().map(StoredFile::name).toList();
             assertThat(names).doesNotHaveDuplicates().hasSize(3);
         }
-        assertThat(DRIVE.children(fx.manifestParentId)).hasSize(1);
+        // the format-2 root, its one entry chunk and its one index part: each once
+        assertThat(DRIVE.children(fx.manifestParentId)).extracting(StoredFile::name).doesNotHaveDuplicates()
+                .hasSize(3).contains("snap.json").filteredOn(n -> n.startsWith("chunks/snap/")).hasSize(2);
     }
 
     private static List<StoredFile> named(String folderId, String name) {

@@ -86,7 +86,7 @@ class DriveRateLimitStormTest {
         assertThat(pulled.status()).isEqualTo(SyncStatus.SUCCESS);
         try (Provider p = fixture.open(null)) {
             assertThat(p.getMetadata("manifests/nightly.json")).hasValueSatisfying(o -> assertThat(
-                    io.cloudsync.core.ManifestJson.fromBytes(o.bytes(), "manifests/nightly.json").entries()).hasSize(files + 1));
+                    io.cloudsync.core.SnapshotManifests.read(p, "nightly").orElseThrow().entries()).hasSize(files + 1));
         }
     }
 }

@@ -8,8 +8,8 @@ import io.cloudsync.SyncStatus;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.EngineSettings;
-import io.cloudsync.core.ManifestJson;
 import io.cloudsync.core.Providers;
+import io.cloudsync.core.SnapshotManifests;
 import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.Provider;
@@ -91,12 +91,15 @@ public abstract class SyncContract {
     private static final class Calls {
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger manifestWrites = new AtomicInteger();
+        /** Every metadata request: roots, chunks, anything else. */
+        final AtomicInteger metadataRequests = new AtomicInteger();
         final List<String> uploads = new CopyOnWriteArrayList<>();
         final List<String> deletes = new CopyOnWriteArrayList<>();
 
         void clear() {
             reads.set(0);
             manifestWrites.set(0);
+            metadataRequests.set(0);
             uploads.clear();
             deletes.clear();
         }
@@ -250,6 +253,9 @@ public abstract class SyncContract {
             check(w.calls.uploads.isEmpty() && w.calls.deletes.isEmpty(), "the no-op run uploaded %s and deleted %s",
                     w.calls.uploads, w.calls.deletes);
             check(w.calls.manifestWrites.get() == 0, "the no-op run wrote the manifest %d times", w.calls.manifestWrites.get());
+            // format 2: with the chunks cached by the first run, the root is all a no-op needs
+            check(w.calls.metadataRequests.get() == 1, "the no-op run made %d metadata requests; one (the manifest's root)"
+                    + " is all it needs", w.calls.metadataRequests.get());
         });
     }
 
@@ -505,16 +511,15 @@ public abstract class SyncContract {
 
     /**
      * The manifest the engine committed for this contract's snapshot, read as the engine reads it: the
-     * metadata object {@code manifests/<snapshot>.json} in format 1 (docs/FORMATS.md).
+     * metadata object {@code manifests/<snapshot>.json} and, in format 2, its chunks (docs/FORMATS.md).
      */
     static Optional<Manifest> readManifest(Provider p) {
         return readManifest(p, SNAPSHOT);
     }
 
-    /** The committed manifest of {@code snapshot}, read as the engine reads it (its metadata object, format 1). */
+    /** The committed manifest of {@code snapshot}, read as the engine reads it (format 1 or 2). */
     static Optional<Manifest> readManifest(Provider p, String snapshot) {
-        String name = "manifests/" + snapshot + ".json";
-        return p.getMetadata(name).map(o -> ManifestJson.fromBytes(o.bytes(), "metadata object " + name));
+        return SnapshotManifests.read(p, snapshot);
     }
 
     /** Counts manifest reads and writes through the metadata area, uploads and deletes. */
@@ -529,6 +534,7 @@ public abstract class SyncContract {
 
         @Override
         public Optional<io.cloudsync.spi.MetadataObject> getMetadata(String name) {
+            calls.metadataRequests.incrementAndGet();
             if (name.startsWith(MANIFESTS)) {
                 calls.reads.incrementAndGet();
             }
@@ -537,10 +543,23 @@ public abstract class SyncContract {
 
         @Override
         public String putMetadata(String name, byte[] bytes, io.cloudsync.spi.MetadataPrecondition precondition) {
+            calls.metadataRequests.incrementAndGet();
             if (name.startsWith(MANIFESTS)) {
                 calls.manifestWrites.incrementAndGet();
             }
             return super.putMetadata(name, bytes, precondition);
+        }
+
+        @Override
+        public void deleteMetadata(String name) {
+            calls.metadataRequests.incrementAndGet();
+            super.deleteMetadata(name);
+        }
+
+        @Override
+        public java.util.stream.Stream<String> listMetadata(String prefix) {
+            calls.metadataRequests.incrementAndGet();
+            return super.listMetadata(prefix);
         }
 
         @Override

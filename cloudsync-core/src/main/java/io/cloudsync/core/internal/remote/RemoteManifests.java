@@ -4,24 +4,47 @@ import io.cloudsync.Manifest;
 import io.cloudsync.ManifestFormatException;
 import io.cloudsync.core.ManifestJson;
 import io.cloudsync.core.internal.engine.Retry;
+import io.cloudsync.core.internal.manifest2.ChunkFolder;
+import io.cloudsync.core.internal.manifest2.Format2;
 import io.cloudsync.spi.MetadataObject;
 import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Names;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderException;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The snapshots' manifests in a provider's metadata area: the one place that names them
- * ({@code manifests/<snapshot>.json}), encodes and decodes them ({@link ManifestJson}, format 1) and
- * keeps the version tag each was read or written with, so that a write replaces exactly what this
- * run saw: {@link MetadataPrecondition#ifVersion} after a read found a manifest,
- * {@link MetadataPrecondition#ifAbsent} after a read found none. Another run's commit in between is
- * then a {@link ProviderException.Kind#CONFLICT}, and nothing it wrote is lost.
+ * The snapshots' manifests in a provider's metadata area: the one place that names them, encodes
+ * and decodes them and keeps the version tag each was read or written with, so that a write
+ * replaces exactly what this run saw: {@link MetadataPrecondition#ifVersion} after a read found a
+ * manifest, {@link MetadataPrecondition#ifAbsent} after a read found none. Another run's commit in
+ * between is then a {@link ProviderException.Kind#CONFLICT}, and nothing it wrote is lost.
+ *
+ * <p>A manifest is the root {@code manifests/<snapshot>.json}: format 1 ({@link ManifestJson}, the
+ * whole manifest inline; still read) or format 2 ({@link Format2}: a root naming the chunks
+ * {@code chunks/<snapshot>/<sha256>}; always written). A write puts the chunks the replaced root
+ * does not name, then the root, and only after the root is committed deletes the chunks that the
+ * replaced root named and the new one does not; while the run holds the snapshot's remote lease
+ * it also sweeps the chunks no root names (left by a killed or losing run). Chunks are read from
+ * a local {@link ChunkFolder} when it has them, so a read of an unchanged manifest costs one
+ * request.
+ *
+ * <p>Counts every metadata request and the bytes read and written ({@link #counts()}).
  *
  * <p>One instance serves one open provider for one run. Tags live only here: a new run (a resumed
  * one too) reads the manifest again and so starts from the tag of what the remote holds then. Safe
@@ -29,30 +52,72 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RemoteManifests {
 
-    /** The folder of the metadata area that holds manifests. */
+    /** The folder of the metadata area that holds manifest roots. */
     public static final String PREFIX = "manifests/";
+
+    /** The folder of the metadata area that holds every snapshot's format-2 chunks, one folder each. */
+    public static final String CHUNKS = "chunks/";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteManifests.class);
 
     /** Stands for "read, and no manifest was there". */
     private static final String ABSENT = "";
 
+    /**
+     * Metadata requests and bytes.
+     *
+     * @param requests get, put, delete and list calls (each attempt)
+     * @param bytesRead bytes of the objects got
+     * @param bytesWritten bytes of the objects put
+     */
+    public record Counts(long requests, long bytesRead, long bytesWritten) {
+        /** None. */
+        public static final Counts NONE = new Counts(0, 0, 0);
+    }
+
     private final Provider provider;
     private final Retry retry;
+    private final Function<String, Optional<ChunkFolder>> chunkCache;
+    private final BooleanSupplier leaseHeld;
     /** Per snapshot: the version tag of the manifest as last read or written, or {@link #ABSENT}. */
     private final Map<String, String> versions = new ConcurrentHashMap<>();
+    /** Per snapshot: the chunks of the manifest as last read or written. */
+    private final Map<String, Format2.Layout> layouts = new ConcurrentHashMap<>();
+    /** Per snapshot: the format-2 root as last read or written (absent for format 1 or none). */
+    private final Map<String, Format2.Encoded> roots = new ConcurrentHashMap<>();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final AtomicLong bytesWritten = new AtomicLong();
+
+    /**
+     * Manifests of one open provider, without a local chunk cache and without orphan sweeps.
+     *
+     * @param provider the provider
+     * @param retry how its retryable failures are retried
+     */
+    public RemoteManifests(Provider provider, Retry retry) {
+        this(provider, retry, s -> Optional.empty(), () -> false);
+    }
 
     /**
      * Manifests of one open provider.
      *
      * @param provider the provider
      * @param retry how its retryable failures are retried
+     * @param chunkCache per snapshot, the local folder of its cached chunks, if any
+     * @param leaseHeld whether this run holds the remote lease of the snapshots it writes: only then
+     *     does a write sweep orphan chunks
      */
-    public RemoteManifests(Provider provider, Retry retry) {
+    public RemoteManifests(Provider provider, Retry retry, Function<String, Optional<ChunkFolder>> chunkCache,
+                           BooleanSupplier leaseHeld) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.retry = Objects.requireNonNull(retry, "retry");
+        this.chunkCache = Objects.requireNonNull(chunkCache, "chunkCache");
+        this.leaseHeld = Objects.requireNonNull(leaseHeld, "leaseHeld");
     }
 
     /**
-     * The metadata name of a snapshot's manifest.
+     * The metadata name of a snapshot's manifest root.
      *
      * @param snapshot the snapshot name, valid by {@link Names#requireSnapshot}
      * @return {@code manifests/<snapshot>.json}
@@ -64,33 +129,147 @@ public final class RemoteManifests {
     }
 
     /**
-     * Reads a snapshot's manifest and remembers its version tag for the next {@link #write}.
+     * The folder of a snapshot's chunks in the metadata area.
+     *
+     * @param snapshot the snapshot name
+     * @return {@code chunks/<snapshot>/}
+     */
+    public static String chunkPrefix(String snapshot) {
+        return Names.requireMetadataPrefix(CHUNKS + Names.requireSnapshot(snapshot) + '/');
+    }
+
+    /**
+     * The metadata name of one chunk.
+     *
+     * @param snapshot the snapshot name
+     * @param sha256 the chunk's name, 64 lower-case hex digits
+     * @return {@code chunks/<snapshot>/<sha256>}
+     */
+    public static String chunkName(String snapshot, String sha256) {
+        if (!Format2.isChunkName(sha256)) {
+            throw new IllegalArgumentException("a chunk name is 64 lower-case hex digits, was \"" + sha256 + '"');
+        }
+        return Names.requireMetadataName(chunkPrefix(snapshot) + sha256);
+    }
+
+    /**
+     * The metadata requests of this instance so far, and the bytes they moved.
+     *
+     * @return the counts
+     */
+    public Counts counts() {
+        return new Counts(requests.get(), bytesRead.get(), bytesWritten.get());
+    }
+
+    /**
+     * The format-2 root of a snapshot as this instance last read or wrote it: its bytes, its layout
+     * and, after a write, the chunks that write encoded (for the cache, which then need not encode
+     * the manifest again).
+     *
+     * @param snapshot the snapshot
+     * @return the root, or empty when none was read or written, or the remote held format 1
+     */
+    public Optional<Format2.Encoded> committedRoot(String snapshot) {
+        return Optional.ofNullable(roots.get(snapshot));
+    }
+
+    /**
+     * Reads a snapshot's manifest, of either format, and remembers its version tag and chunks for
+     * the next {@link #write}.
      *
      * @param snapshot the snapshot
      * @return the manifest, or empty when the remote has none
      * @throws ProviderException when it cannot be read; {@link ProviderException.Kind#INTEGRITY} when
-     *     the stored bytes are not a valid manifest
+     *     the stored bytes are not a valid manifest (a chunk missing, damaged or inconsistent too)
      */
     public Optional<Manifest> read(String snapshot) {
         String name = nameOf(snapshot);
-        Optional<MetadataObject> stored = retry.call(() -> provider.getMetadata(name));
+        Optional<MetadataObject> stored = get(name);
         if (stored.isEmpty()) {
             versions.put(snapshot, ABSENT);
+            layouts.put(snapshot, Format2.Layout.EMPTY);
+            roots.remove(snapshot);
             return Optional.empty();
         }
-        Manifest manifest = decode(snapshot, name, stored.get());
+        byte[] bytes = stored.get().bytes();
+        int version = Format2.versionOf(bytes);
+        Manifest manifest;
+        Format2.Layout layout;
+        try {
+            if (version > Format2.VERSION) {
+                throw new ProviderException(ProviderException.Kind.INTEGRITY, "the manifest of snapshot \"" + snapshot
+                        + "\" on the remote (metadata object " + name + ") has version " + version
+                        + ": it was written by a newer cloudsync; upgrade cloudsync to read it (this one reads versions 1"
+                        + " and 2); nothing was changed", null, null);
+            }
+            if (version == Format2.VERSION) {
+                String where = "manifest " + name;
+                Format2.Decoded decoded = Format2.decode(Format2.decodeRoot(bytes, where), source(snapshot), where);
+                manifest = decoded.manifest();
+                layout = decoded.layout();
+            } else {
+                manifest = ManifestJson.fromBytes(bytes, name);
+                layout = Format2.Layout.EMPTY;
+            }
+        } catch (ManifestFormatException e) {
+            throw new ProviderException(ProviderException.Kind.INTEGRITY, "the manifest of snapshot \"" + snapshot
+                    + "\" on the remote (metadata object " + name + ") is damaged: " + e.getMessage()
+                    + "; nothing was changed. Put back a good copy (the state folder's manifest cache keeps the last one"
+                    + " this machine committed, see docs/FORMATS.md), or delete it so that the next sync treats the"
+                    + " snapshot as empty and uploads every file again", null, e);
+        }
         versions.put(snapshot, stored.get().version());
+        layouts.put(snapshot, layout);
+        if (version == Format2.VERSION) {
+            roots.put(snapshot, new Format2.Encoded(bytes, List.of(), layout));
+        } else {
+            roots.remove(snapshot);
+        }
         return Optional.of(manifest);
     }
 
+    /** Chunks from the local cache when it has them (checked against their names), else from the remote, then cached. */
+    private Format2.ChunkSource source(String snapshot) {
+        Optional<ChunkFolder> cache = chunkCache.apply(snapshot);
+        return new Format2.ChunkSource() {
+            @Override
+            public Optional<byte[]> fetch(String sha256) {
+                if (cache.isPresent()) {
+                    Optional<byte[]> cached = cache.get().get(sha256);
+                    if (cached.isPresent()) {
+                        return cached;
+                    }
+                }
+                Optional<byte[]> bytes = get(chunkName(snapshot, sha256)).map(MetadataObject::bytes);
+                if (cache.isPresent() && bytes.isPresent() && Format2.sha256(bytes.get()).equals(sha256)) {
+                    try {
+                        cache.get().put(sha256, bytes.get());
+                    } catch (IOException e) {
+                        LOG.debug("sync.manifest cache_chunk_write folder={}: {}", cache.get().directory(), e.toString());
+                    }
+                }
+                return bytes;
+            }
+
+            @Override
+            public String describe(String sha256) {
+                return "metadata object " + chunkName(snapshot, sha256);
+            }
+        };
+    }
+
     /**
-     * Writes a snapshot's manifest over the one {@link #read} (or the last {@code write}) saw, and
-     * remembers the new version tag.
+     * Writes a snapshot's manifest, in format 2, over the one {@link #read} (or the last
+     * {@code write}) saw, and remembers the new version tag: first every chunk the replaced root
+     * does not name, then the root with its precondition, then (only once the root is committed)
+     * deletes the chunks nothing names any more. A failed delete is logged and left for a later
+     * write.
      *
-     * <p>When the put is refused with {@link ProviderException.Kind#CONFLICT}, the manifest is read
-     * once more: an earlier attempt of this very put may have been stored with its answer lost (the
-     * retry then finds the old tag gone). If the remote holds exactly the bytes this write sent, it is
-     * this write, and it counts as done; otherwise the conflict stands.
+     * <p>When the root's put is refused with {@link ProviderException.Kind#CONFLICT}, the root is
+     * read once more: an earlier attempt of this very put may have been stored with its answer lost
+     * (the retry then finds the old tag gone). If the remote holds exactly the bytes this write
+     * sent, it is this write, and it counts as done; otherwise the conflict stands, and no chunk is
+     * deleted.
      *
      * @param snapshot the snapshot
      * @param manifest the manifest to store
@@ -107,15 +286,24 @@ public final class RemoteManifests {
         }
         MetadataPrecondition precondition = seen.equals(ABSENT)
                 ? MetadataPrecondition.ifAbsent() : MetadataPrecondition.ifVersion(seen);
-        byte[] bytes = ManifestJson.toBytes(manifest);
+        Format2.Layout previous = layouts.getOrDefault(snapshot, Format2.Layout.EMPTY);
+        Format2.Encoded encoded = Format2.encode(manifest, previous);
+        Set<String> before = previous.names();
+        Set<String> put = new HashSet<>();
+        for (Format2.Stored chunk : encoded.encoded()) {
+            if (!before.contains(chunk.sha256()) && put.add(chunk.sha256())) {
+                putChunk(snapshot, chunk);
+            }
+        }
+        byte[] bytes = encoded.root();
         String version;
         try {
-            version = retry.call(() -> provider.putMetadata(name, bytes, precondition));
+            version = retry.call(() -> put(name, bytes, precondition));
         } catch (ProviderException e) {
             if (e.kind() != ProviderException.Kind.CONFLICT) {
                 throw e;
             }
-            Optional<MetadataObject> now = retry.call(() -> provider.getMetadata(name));
+            Optional<MetadataObject> now = get(name);
             if (now.isEmpty() || !Arrays.equals(now.get().bytes(), bytes)) {
                 throw e;
             }
@@ -126,17 +314,85 @@ public final class RemoteManifests {
                     + snapshot + "\" but returned no version tag; it breaks the SPI (Provider.putMetadata)");
         }
         versions.put(snapshot, version);
+        layouts.put(snapshot, encoded.layout());
+        roots.put(snapshot, encoded);
+        Set<String> named = encoded.layout().names();
+        List<String> garbage = new ArrayList<>();
+        for (String sha : before) {
+            if (!named.contains(sha)) {
+                garbage.add(sha);
+            }
+        }
+        if (leaseHeld.getAsBoolean()) {
+            garbage.addAll(orphans(snapshot, named, before));
+        }
+        for (String sha : garbage) {
+            String chunk = chunkName(snapshot, sha);
+            try {
+                retry.run(() -> delete(chunk));
+            } catch (ProviderException | UnsupportedOperationException e) {
+                LOG.warn("sync.manifest chunk_delete_failed snapshot={} object={}: {}; the next sweep retries",
+                        snapshot, chunk, e.getMessage());
+            }
+        }
     }
 
-    private static Manifest decode(String snapshot, String name, MetadataObject stored) {
+    /** Puts a content-addressed chunk; a conflict means the name, so the bytes, are there already. */
+    private void putChunk(String snapshot, Format2.Stored chunk) {
+        String name = chunkName(snapshot, chunk.sha256());
         try {
-            return ManifestJson.fromBytes(stored.bytes(), name);
-        } catch (ManifestFormatException e) {
-            throw new ProviderException(ProviderException.Kind.INTEGRITY, "the manifest of snapshot \"" + snapshot
-                    + "\" on the remote (metadata object " + name + ") is damaged: " + e.getMessage()
-                    + "; nothing was changed. Put back a good copy (the state folder's manifest cache keeps the last one"
-                    + " this machine committed, see docs/FORMATS.md), or delete it so that the next sync treats the"
-                    + " snapshot as empty and uploads every file again", null, e);
+            retry.call(() -> put(name, chunk.bytes(), MetadataPrecondition.none()));
+        } catch (ProviderException e) {
+            if (e.kind() != ProviderException.Kind.CONFLICT) {
+                throw e;
+            }
         }
+    }
+
+    /** Chunks in the snapshot's folder that neither the new root nor the replaced one names. */
+    private List<String> orphans(String snapshot, Set<String> named, Set<String> before) {
+        String prefix = chunkPrefix(snapshot);
+        try {
+            List<String> listed = retry.call(() -> {
+                requests.incrementAndGet();
+                try (Stream<String> names = provider.listMetadata(prefix)) {
+                    return names.toList();
+                }
+            });
+            List<String> orphans = new ArrayList<>();
+            for (String n : listed) {
+                if (n.startsWith(prefix)) {
+                    String sha = n.substring(prefix.length());
+                    if (Format2.isChunkName(sha) && !named.contains(sha) && !before.contains(sha)) {
+                        orphans.add(sha);
+                    }
+                }
+            }
+            return orphans;
+        } catch (ProviderException | UnsupportedOperationException e) {
+            LOG.warn("sync.manifest chunk_sweep_failed snapshot={} prefix={}: {}; the next sweep retries",
+                    snapshot, prefix, e.getMessage());
+            return List.of();
+        }
+    }
+
+    private Optional<MetadataObject> get(String name) {
+        return retry.call(() -> {
+            requests.incrementAndGet();
+            Optional<MetadataObject> o = provider.getMetadata(name);
+            o.ifPresent(x -> bytesRead.addAndGet(x.bytes().length));
+            return o;
+        });
+    }
+
+    private String put(String name, byte[] bytes, MetadataPrecondition precondition) {
+        requests.incrementAndGet();
+        bytesWritten.addAndGet(bytes.length);
+        return provider.putMetadata(name, bytes, precondition);
+    }
+
+    private void delete(String name) {
+        requests.incrementAndGet();
+        provider.deleteMetadata(name);
     }
 }

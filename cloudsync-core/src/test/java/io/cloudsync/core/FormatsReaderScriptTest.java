@@ -49,6 +49,8 @@ class FormatsReaderScriptTest {
 
         SyncResult first = cs.run(SyncRequest.builder("local", "nightly").build());
         assertThat(first.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(Files.readString(remote.resolve(".cloudsync/manifests/nightly.json")))
+                .as("the root is format 2").containsPattern("\"version\"\\s*:\\s*2,");
         assertThat(listed(remote)).containsExactlyElementsOf(lines(first.localManifest().entries()));
 
         Trees.write(root, "d2/f1500.txt", "changed"); // i % 7 == 2

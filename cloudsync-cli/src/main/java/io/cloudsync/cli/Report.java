@@ -32,7 +32,10 @@ final class Report {
         plan(out, r, all, false);
     }
 
-    /** The plan; {@code summaryOnly}: without a line per file (the scan's problems are still listed). */
+    /**
+     * The plan; {@code summaryOnly}: without a line per file (no planned file, no scan report: the
+     * counts line says how many), as {@link #summary(PrintWriter, SyncResult, boolean, boolean)} does.
+     */
     static void plan(PrintWriter out, SyncResult r, boolean all, boolean summaryOnly) {
         Plan plan = r.plan();
         out.println("Plan for service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\" (remote side: "
@@ -63,7 +66,9 @@ final class Report {
         if (plan.isEmpty()) {
             out.println("  nothing to do: the remote is up to date");
         }
-        scan(out, r, all);
+        if (!summaryOnly) {
+            scan(out, r, all);
+        }
         out.println(plan.uploads().size() + " to upload (" + Units.bytes(plan.uploadBytes()) + "), "
                 + plan.deletes().size() + " to delete, " + plan.skipped().size() + " unchanged"
                 + (r.scan().unreadable().isEmpty() ? "" : ", " + r.scan().unreadable().size() + " unreadable (kept on the remote)")

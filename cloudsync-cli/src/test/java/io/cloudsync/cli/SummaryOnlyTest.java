@@ -116,6 +116,18 @@ class SummaryOnlyTest {
     }
 
     @Test
+    void summaryOnlyText_leavesOutTheScanReportButCountsIt() throws Exception {
+        Files.createSymbolicLink(f.root.resolve("link"), f.root.resolve("a.txt"));
+
+        Fixture.Run whole = f.run("plan", "--snapshot", "nightly");
+        Fixture.Run plan = f.run("plan", "--snapshot", "nightly", "--summary-only");
+
+        assertThat(whole.out()).contains("left out   link");
+        assertThat(plan.code()).as(plan.toString()).isZero();
+        assertThat(plan.out()).doesNotContain("left out   link").contains(", 1 left out.");
+    }
+
+    @Test
     void summaryOnlyText_printsTheCountsButNoLinePerFile() throws Exception {
         syncedThenChanged();
 

@@ -2,23 +2,26 @@
 # Manifest benchmark: cloudsync's ManifestBuilder and Planner side by side with coreutils on the
 # same trees, in one run. Figures and their meaning: docs/BENCHMARKS.md.
 #
-#   bench/manifest-bench.sh [--scale F] [--rounds N] [--work DIR] [--keep] [--lock FILE] [--only jmh|process]
+#   bench/manifest-bench.sh [--scale F] [--rounds N] [--work DIR] [--keep] [--lock FILE] [--only jmh|process|stream]
 #
-# Two parts, each printing its figures with the targets' verdicts:
+# Three parts, each printing its figures with the targets' verdicts:
 #   jmh      JMH (cloudsync-bench, io.cloudsync.bench.jmh): every cloudsync call and every reference
 #            command timed one by one in one JVM after warm-up calls, as in an application that
 #            embeds the library and syncs more than once; the targets are judged on these figures
 #   process  a fresh `java` process per cloudsync run, JVM start-up and JIT warm-up included, as a
 #            one-shot command pays them; alternated with the reference, median of --rounds
+#   stream   JMH StreamPlanBenchmark: the streaming planner on two lazily generated sides of
+#            10,000,000 entries each (1% changed, 0.5% new, 0.5% deleted) under -Xmx256m; needs no tree
 #
 #   --scale F   multiply every tree and manifest size by F (default 1 = the full-size targets:
-#               ~1 GiB in 20,000 files; 100,000 files; 1,000,000 vs 1,000,000 entries)
+#               ~1 GiB in 20,000 files; 100,000 files; 1,000,000 vs 1,000,000 entries;
+#               10,000,000 vs 10,000,000 streamed entries)
 #   --rounds N  process part: timed rounds per comparison; the median is reported (default 3)
 #   --work DIR  where the trees go (default /tmp/cloudsync-bench); reused when already generated
 #   --keep      keep the trees afterwards (default: delete them)
 #   --lock FILE after building, hold `flock FILE` while measuring, e.g. the Maven lock
 #               /tmp/cloudsync-mvn.lock on the shared 2-core box, so that no build runs meanwhile
-#   --only P    run only part P (jmh or process)
+#   --only P    run only part P (jmh, process or stream)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,11 +35,11 @@ while [ $# -gt 0 ]; do
     --lock) LOCK=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --only) ONLY=$2; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-case "$ONLY" in ""|jmh|process) ;; *) echo "--only takes jmh or process, not $ONLY" >&2; exit 2 ;; esac
+case "$ONLY" in ""|jmh|process|stream) ;; *) echo "--only takes jmh, process or stream, not $ONLY" >&2; exit 2 ;; esac
 scaled() { python3 -c "import sys; print(max(1, round($1 * $SCALE)))"; }
 
 MVN=${MVN:-/work/tools/mvnl}
@@ -58,7 +61,47 @@ field() { sed -n "s/.*[[:space:]]$1=\([0-9]*\).*/\1/p"; }   # field NAME < line
 
 COLD=$WORK/cold; RESCAN=$WORK/rescan
 COLD_FILES=$(scaled 19990); COLD_BIG=$(scaled 10); RESCAN_FILES=$(scaled 100000); PLAN_ENTRIES=$(scaled 1000000)
+STREAM_ENTRIES=$(scaled 10000000)
 mkdir -p "$WORK"
+# the JMH helper, for the jmh and stream parts
+# -foe true: a benchmark that throws (a changed tree, a failing reference command) stops the run
+JMH=(java -cp "$CP" org.openjdk.jmh.Main -foe true -jvmArgsAppend -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+jmh() { # NAME JMH-ARGS...: runs JMH, keeps its whole output in $WORK/jmh-NAME.log, shows the iterations
+  local name=$1; shift
+  if ! "${JMH[@]}" "$@" -rf json -rff "$WORK/jmh-$name.json" > "$WORK/jmh-$name.log" 2>&1; then
+    tail -40 "$WORK/jmh-$name.log" >&2
+    echo "JMH run '$name' failed; its output is in $WORK/jmh-$name.log" >&2
+    exit 1
+  fi
+  grep -E '^(# Benchmark:|# Warmup Iteration|Iteration|  .* entries/s)' "$WORK/jmh-$name.log" | sed 's/^/   /'
+}
+
+if [ "$ONLY" = stream ] || [ -z "$ONLY" ]; then
+  echo "== JMH: streaming plan, $STREAM_ENTRIES vs $STREAM_ENTRIES entries generated lazily, -Xmx256m"
+  jmh stream -p entries="$STREAM_ENTRIES" 'StreamPlanBenchmark'
+  python3 - "$WORK" "$STREAM_ENTRIES" <<'PY'
+import json, sys
+work, n = sys.argv[1], int(sys.argv[2])
+res = {b["benchmark"].rsplit(".", 1)[1]: b["primaryMetric"] for b in json.load(open(f"{work}/jmh-stream.json"))}
+print()
+print(f"== streaming plan results ({n:,} vs {n:,} entries; ms per call, mean ± 99.9% error; entries/s over both sides)")
+for name in ("plan", "generate"):
+    m = res[name]
+    print(f'{name:10s} {m["score"]:10.0f} ± {m["scoreError"]:.0f} ms   {2 * n * 1000 / m["score"]:14,.0f} entries/s')
+print(f'planner share (plan - generate): {res["plan"]["score"] - res["generate"]["score"]:.0f} ms')
+import re
+maxes = [int(m) for m in re.findall(r"\(max (\d+) MiB\)", open(f"{work}/jmh-stream.log").read())]
+peaks = [int(m) for m in re.findall(r"peak heap (\d+) MiB", open(f"{work}/jmh-stream.log").read())]
+ok = bool(maxes) and max(maxes) <= 256
+print(f"completes under -Xmx256m: {'met' if ok else 'NOT met'} (heap limit of the forks {max(maxes, default=0)} MiB,"
+      f" peak heap used {max(peaks, default=0)} MiB)")
+PY
+  if [ "$ONLY" = stream ]; then
+    if [ "$KEEP" = 0 ]; then rm -rf "$WORK"; fi
+    exit 0
+  fi
+fi
+
 # the "done" markers live beside the trees, not in them: a freshly touched file in a tree would be
 # racily clean, so hashed again by every rescan
 if [ ! -f "$WORK/.cold-done-$COLD_FILES-$COLD_BIG" ]; then
@@ -79,23 +122,12 @@ ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 verdict() { python3 -c "print('met' if $1 else 'NOT met')"; }
 
 if [ "$ONLY" != process ]; then
-  # -foe true: a benchmark that throws (a changed tree, a failing reference command) stops the run
-  JMH=(java -cp "$CP" org.openjdk.jmh.Main -foe true -jvmArgsAppend -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
-  jmh() { # NAME JMH-ARGS...: runs JMH, keeps its whole output in $WORK/jmh-NAME.log, shows the iterations
-    local name=$1; shift
-    if ! "${JMH[@]}" "$@" -rf json -rff "$WORK/jmh-$name.json" > "$WORK/jmh-$name.log" 2>&1; then
-      tail -40 "$WORK/jmh-$name.log" >&2
-      echo "JMH run '$name' failed; its output is in $WORK/jmh-$name.log" >&2
-      exit 1
-    fi
-    grep -E '^(# Benchmark:|# Warmup Iteration|Iteration)' "$WORK/jmh-$name.log" | sed 's/^/   /'
-  }
   echo "== JMH: rescan of an unchanged tree ($RESCAN) beside find -printf"
   jmh rescan -p root="$RESCAN" 'RescanBenchmark'
   echo "== JMH: manifest of the cold tree ($COLD) beside find | xargs -P2 sha256sum"
   jmh cold -p root="$COLD" 'ColdManifestBenchmark'
   echo "== JMH: planning $PLAN_ENTRIES vs $PLAN_ENTRIES entries, 1% changed, -Xmx1g"
-  jmh plan -p entries="$PLAN_ENTRIES" 'PlanBenchmark'
+  jmh plan -p entries="$PLAN_ENTRIES" 'jmh\.PlanBenchmark'
   python3 - "$WORK" <<'PY'
 import json, sys
 work = sys.argv[1]

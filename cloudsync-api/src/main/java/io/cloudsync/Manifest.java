@@ -1,7 +1,5 @@
 package io.cloudsync;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,18 +38,9 @@ public record Manifest(String name, String root, Instant createdAt, List<Manifes
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(createdAt, "createdAt");
         entries = List.copyOf(entries);
-        for (int i = 1; i < entries.size(); i++) {
-            int order = PathRules.compare(entries.get(i - 1).path(), entries.get(i).path());
-            if (order == 0) {
-                throw new IllegalArgumentException("manifest \"" + name + "\" lists \"" + entries.get(i).path() + "\" twice");
-            }
-            if (order > 0) {
-                throw new IllegalArgumentException("manifest \"" + name + "\" is not sorted: \""
-                        + entries.get(i - 1).path() + "\" comes before \"" + entries.get(i).path() + '"');
-            }
-        }
+        // one pass checks order and uniqueness and computes the checksum
+        String expected = checksumOf("manifest \"" + name + '"', entries);
         Digests.requireSha256Hex(checksum, "manifest \"" + name + '"');
-        String expected = checksumOf(entries);
         if (!expected.equals(checksum)) {
             throw new IllegalArgumentException("manifest \"" + name + "\" has checksum " + checksum
                     + " but its entries give " + expected);
@@ -71,7 +60,7 @@ public record Manifest(String name, String root, Instant createdAt, List<Manifes
     public static Manifest of(String name, String root, Instant createdAt, List<ManifestEntry> entries) {
         List<ManifestEntry> sorted = new ArrayList<>(entries);
         sorted.sort((a, b) -> PathRules.compare(a.path(), b.path()));
-        return new Manifest(name, root, createdAt, sorted, checksumOf(sorted));
+        return new Manifest(name, root, createdAt, sorted, checksumOf("manifest \"" + name + '"', sorted));
     }
 
     /**
@@ -87,68 +76,21 @@ public record Manifest(String name, String root, Instant createdAt, List<Manifes
     /**
      * The canonical checksum of entries already in manifest order.
      *
-     * @param sortedEntries entries sorted by {@link PathRules#ORDER}
+     * @param sortedEntries entries sorted by {@link PathRules#ORDER}, unique
      * @return lower-case hex SHA-256
+     * @throws IllegalArgumentException when the entries are not sorted or a path repeats, naming it
+     * @see ManifestChecksum for entries that arrive one by one
      */
     public static String checksumOf(List<ManifestEntry> sortedEntries) {
-        // The canonical bytes go through one buffer, digested in large blocks, without a byte array
-        // per field: every manifest is checked when it is made or read, so this runs once per entry
-        // on every scan and every read, where per-field getBytes calls were most of the cost.
-        MessageDigest digest = Digests.sha256();
-        byte[] buffer = new byte[32 * 1024];
-        int n = 0;
+        return ManifestChecksum.of(sortedEntries);
+    }
+
+    private static String checksumOf(String what, List<ManifestEntry> sortedEntries) {
+        ManifestChecksum checksum = new ManifestChecksum(what);
         for (ManifestEntry e : sortedEntries) {
-            String path = e.path();
-            String sha256 = e.sha256();
-            // 3 bytes per UTF-16 unit is the most UTF-8 needs; 19 digits for a long
-            int most = path.length() * 3 + 1 + 19 + 1 + sha256.length() + 1;
-            if (n + most > buffer.length) {
-                digest.update(buffer, 0, n);
-                n = 0;
-                if (most > buffer.length) {
-                    buffer = new byte[most];
-                }
-            }
-            n = putUtf8(path, buffer, n);
-            buffer[n++] = 0;
-            n = putDecimal(e.size(), buffer, n);
-            buffer[n++] = 0;
-            for (int i = 0; i < sha256.length(); i++) {
-                buffer[n++] = (byte) sha256.charAt(i); // lower-case hex, checked by ManifestEntry
-            }
-            buffer[n++] = '\n';
+            checksum.add(e);
         }
-        digest.update(buffer, 0, n);
-        return Digests.hex(digest.digest());
-    }
-
-    /** Writes {@code s} as UTF-8 at {@code at}; returns the index after it. */
-    private static int putUtf8(String s, byte[] into, int at) {
-        int n = at;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) { // not plain ASCII: let the JDK encode it (paths are valid UTF-16)
-                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-                System.arraycopy(utf8, 0, into, at, utf8.length);
-                return at + utf8.length;
-            }
-            into[n++] = (byte) c;
-        }
-        return n;
-    }
-
-    /** Writes a non-negative long in decimal ASCII at {@code at}; returns the index after it. */
-    private static int putDecimal(long value, byte[] into, int at) {
-        int digits = 1;
-        for (long v = value; v >= 10; v /= 10) {
-            digits++;
-        }
-        long v = value;
-        for (int i = at + digits - 1; i >= at; i--) {
-            into[i] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        return at + digits;
+        return checksum.hex();
     }
 
     /**

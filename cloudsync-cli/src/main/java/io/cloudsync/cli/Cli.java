@@ -165,12 +165,16 @@ final class Cli {
 
     /** {@code {"error": {exit_code, category, type, message, reason?}, "plan"?}}, see docs/FORMATS.md. */
     private static void printJsonError(Terminal t, int code, ObjectNode error, PlanRefusedException refused) {
-        ObjectNode doc = JsonOut.object();
-        doc.putObject("error").put("exit_code", code).setAll(error);
-        if (refused != null) {
-            doc.set("plan", ResultCodec.plan(refused.plan()));
-        }
-        JsonOut.print(t, doc);
+        JsonOut.stream(t, g -> {
+            g.writeStartObject();
+            g.writeFieldName("error");
+            g.writeTree(JsonOut.object().put("exit_code", code).setAll(error));
+            if (refused != null) {
+                g.writeFieldName("plan");
+                ResultCodec.writePlan(g, refused.plan(), false);
+            }
+            g.writeEndObject();
+        });
     }
 
     /** {@link ErrorCategory#of}, with picocli's usage errors as configuration errors. */

@@ -1,6 +1,5 @@
 package io.cloudsync.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.core.json.ResultCodec;
@@ -9,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -39,35 +39,44 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     Options.Limits limits;
 
+    @Option(names = "--summary-only", description = "Print the plan's id, counts and bytes without the per-file lists"
+            + " (with --json: no manifest entries, no upload/delete/skipped lists), for plans too large to read.")
+    boolean summaryOnly;
+
     @Override
     public Integer call() {
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
         SyncRequest request = limits.applyTo(SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
                 .include(filters.include).exclude(filters.exclude), spec.commandLine()).build();
-        return dryRun(s, request);
+        return dryRun(s, request, summaryOnly);
     }
 
     /**
      * The dry run of {@code plan} and {@code sync --dry-run}: prints the plan (text or JSON), then
      * gates it as a run would: on the request's {@code --max-*} limits and on the delete guards.
+     * {@code summaryOnly}: without the per-file lists (see {@code --summary-only}).
      *
      * @return 0, 4 when the plan exceeds a limit, or 5 when a delete guard would refuse it (the plan is
      *     printed all the same)
      */
-    static int dryRun(Session s, SyncRequest request) {
+    static int dryRun(Session s, SyncRequest request, boolean summaryOnly) {
         SyncResult result = s.cloudSync(true).dryRun(request);
         Report.planSourceWarning(s, result);
         PlanRefusedException refused = result.refusal().orElse(null);
         int code = refused == null ? ExitCodes.OK : Cli.exitCodeOf(refused);
         if (s.json()) {
-            ObjectNode doc = ResultCodec.result(result);
-            if (refused != null) {
-                doc.putObject("error").put("exit_code", code).setAll(ResultCodec.error(refused));
-            }
-            JsonOut.print(s.terminal(), doc);
+            JsonOut.stream(s.terminal(), g -> {
+                g.writeStartObject();
+                ResultCodec.writeResultFields(g, result, summaryOnly);
+                if (refused != null) {
+                    g.writeFieldName("error");
+                    g.writeTree(JsonOut.object().put("exit_code", code).setAll(ResultCodec.error(refused)));
+                }
+                g.writeEndObject();
+            });
         } else {
-            Report.plan(s.terminal().out(), result, s.verbose());
+            Report.plan(s.terminal().out(), result, s.verbose(), summaryOnly);
             if (refused == null) {
                 s.say("Dry run: nothing was transferred. Run \"cloudsync sync\" with the same options to apply it.");
             }

@@ -11,6 +11,7 @@ import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.PlanSource;
 import io.cloudsync.core.result.SyncResult;
 import java.io.PrintWriter;
+import java.util.List;
 
 /** Human-readable plans and summaries on stdout. */
 final class Report {
@@ -28,6 +29,14 @@ final class Report {
     }
 
     static void plan(PrintWriter out, SyncResult r, boolean all) {
+        plan(out, r, all, false);
+    }
+
+    /**
+     * The plan; {@code summaryOnly}: without a line per file (no planned file, no scan report: the
+     * counts line says how many), as {@link #summary(PrintWriter, SyncResult, boolean, boolean)} does.
+     */
+    static void plan(PrintWriter out, SyncResult r, boolean all, boolean summaryOnly) {
         Plan plan = r.plan();
         out.println("Plan for service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\" (remote side: "
                 + switch (r.planSource()) {
@@ -38,26 +47,28 @@ final class Report {
         scope(out, r);
         int shown = 0;
         int total = plan.uploads().size() + plan.deletes().size();
-        for (PlannedUpload u : plan.uploads()) {
+        for (PlannedUpload u : summaryOnly ? List.<PlannedUpload>of() : plan.uploads()) {
             if (!all && shown++ >= MAX_ITEMS) {
                 break;
             }
             out.printf("  %s %-8s %s (%s)%n", u.reason() == UploadReason.NEW ? "+" : "~",
                     u.reason() == UploadReason.NEW ? "new" : "changed", Text.safe(u.path()), Units.bytes(u.size()));
         }
-        for (ManifestEntry d : plan.deletes()) {
+        for (ManifestEntry d : summaryOnly ? List.<ManifestEntry>of() : plan.deletes()) {
             if (!all && shown++ >= MAX_ITEMS) {
                 break;
             }
             out.printf("  - %-8s %s%n", "delete", Text.safe(d.path()));
         }
-        if (!all && total > MAX_ITEMS) {
+        if (!summaryOnly && !all && total > MAX_ITEMS) {
             out.println("  ... and " + (total - MAX_ITEMS) + " more (-v lists them all, --json gives every item)");
         }
         if (plan.isEmpty()) {
             out.println("  nothing to do: the remote is up to date");
         }
-        scan(out, r, all);
+        if (!summaryOnly) {
+            scan(out, r, all);
+        }
         out.println(plan.uploads().size() + " to upload (" + Units.bytes(plan.uploadBytes()) + "), "
                 + plan.deletes().size() + " to delete, " + plan.skipped().size() + " unchanged"
                 + (r.scan().unreadable().isEmpty() ? "" : ", " + r.scan().unreadable().size() + " unreadable (kept on the remote)")
@@ -103,15 +114,25 @@ final class Report {
 
     /** The end of a run: the scan report ({@code all}: every left-out path), the counts, the failures. */
     static void summary(PrintWriter out, SyncResult r, boolean all) {
+        summary(out, r, all, false);
+    }
+
+    /**
+     * The end of a run; {@code summaryOnly}: the counts without a line per file (no scan report, no
+     * failure per path: the counts say how many).
+     */
+    static void summary(PrintWriter out, SyncResult r, boolean all, boolean summaryOnly) {
         SyncSummary s = r.summary();
         scope(out, r);
-        scan(out, r, all);
+        if (!summaryOnly) {
+            scan(out, r, all);
+        }
         out.println("Synced service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\": "
                 + s.status().jsonName() + ". " + s.uploaded() + " uploaded (" + uploadedBytes(s) + "), " + s.deleted()
                 + " deleted, " + s.skipped() + " unchanged, " + s.failed() + " failed"
                 + (r.scan().leftOut().isEmpty() ? "" : ", " + r.scan().leftOut().size() + " left out")
                 + ", in " + Units.duration(s.duration()) + ".");
-        errors(out, s);
+        errors(out, s, summaryOnly);
     }
 
     /**
@@ -129,8 +150,12 @@ final class Report {
     }
 
     static void errors(PrintWriter out, SyncSummary s) {
+        errors(out, s, false);
+    }
+
+    private static void errors(PrintWriter out, SyncSummary s, boolean summaryOnly) {
         for (SyncError e : s.errors()) {
-            if (e.action() != SyncAction.SCAN) { // listed above with the scan report
+            if (!summaryOnly && e.action() != SyncAction.SCAN) { // listed above with the scan report
                 out.println("  failed " + e.action().jsonName() + " " + Text.safe(e.path()) + ": " + e.kind().jsonName() + ": " + Text.safe(e.message()));
             }
         }

@@ -44,6 +44,10 @@ final class SyncCommand implements Callable<Integer> {
     @Mixin
     Options.Limits limits;
 
+    @Option(names = "--summary-only", description = "Print the counts and bytes without the per-file lists"
+            + " (with --json: no manifest entries, no upload/delete/skipped lists), for runs too large to read.")
+    boolean summaryOnly;
+
     @Option(names = {"--dry-run", "-n"},
             description = "Only plan: the same as \"cloudsync plan\" with these options (same output and exit codes).")
     boolean dryRun;
@@ -60,14 +64,14 @@ final class SyncCommand implements Callable<Integer> {
                 .include(filters.include).exclude(filters.exclude).commitManifest(!noCommitManifest),
                 spec.commandLine());
         if (dryRun) {
-            return PlanCommand.dryRun(s, b.build());
+            return PlanCommand.dryRun(s, b.build(), summaryOnly);
         }
         SyncRequest request = b.build();
         SyncResult result = s.cloudSync(true, new Progress(s.terminal().err(), s.terminal().interactive(), s.verbose())).run(request);
         if (s.json()) {
-            JsonOut.print(s.terminal(), ResultCodec.result(result));
+            JsonOut.stream(s.terminal(), g -> ResultCodec.writeResult(g, result, summaryOnly));
         } else {
-            Report.summary(s.terminal().out(), result, s.verbose());
+            Report.summary(s.terminal().out(), result, s.verbose(), summaryOnly);
             if (noCommitManifest && result.summary().status() == SyncStatus.SUCCESS) {
                 s.say("The remote manifest was left as it was (--no-commit-manifest).");
             }

@@ -1,6 +1,7 @@
 package io.cloudsync.core;
 
 import io.cloudsync.Manifest;
+import io.cloudsync.ManifestChecksum;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.PathRules;
 import io.cloudsync.Plan;
@@ -9,6 +10,7 @@ import io.cloudsync.PlannedUpload;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.UploadReason;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,7 +30,8 @@ import java.util.Objects;
  * <p>The result depends on nothing but the two manifests: the same inputs always give an identical
  * plan, with the id {@link Plan#idOf(String, String)} of their checksums. Both manifests are already
  * sorted by {@link PathRules#ORDER}, so planning is a single merge pass, linear in the number of
- * entries. Thread-safe (stateless).
+ * entries. For trees too large to hold, {@link #plan(Iterator, Iterator, PlanSink)} runs the same
+ * merge over two streams of entries in constant memory. Thread-safe (stateless).
  */
 public final class Planner {
 
@@ -77,6 +80,9 @@ public final class Planner {
     /**
      * Plans the uploads and deletes that make {@code remote} equal to {@code local}.
      *
+     * <p>The same merge as {@link #plan(Iterator, Iterator, PlanSink)}, with a sink that collects the
+     * actions into the lists of a {@link Plan}: for trees that fit in memory.
+     *
      * @param local the manifest of the local tree; never {@code null}
      * @param remote the manifest the remote holds ({@link Manifest#empty(String)} when there is none);
      *     never {@code null}
@@ -85,40 +91,133 @@ public final class Planner {
     public static Plan plan(Manifest local, Manifest remote) {
         Objects.requireNonNull(local, "local manifest");
         Objects.requireNonNull(remote, "remote manifest");
-        List<ManifestEntry> ls = local.entries();
-        List<ManifestEntry> rs = remote.entries();
         List<PlannedUpload> uploads = new ArrayList<>();
         List<ManifestEntry> deletes = new ArrayList<>();
         List<ManifestEntry> skipped = new ArrayList<>();
-        int i = 0;
-        int j = 0;
-        while (i < ls.size() && j < rs.size()) {
-            ManifestEntry l = ls.get(i);
-            ManifestEntry r = rs.get(j);
-            int order = PathRules.compare(l.path(), r.path());
-            if (order < 0) {
-                uploads.add(new PlannedUpload(l, UploadReason.NEW));
-                i++;
-            } else if (order > 0) {
-                deletes.add(r);
-                j++;
+        PlanSink collect = new PlanSink() {
+            @Override
+            public void upload(PlannedUpload upload) {
+                uploads.add(upload);
+            }
+
+            @Override
+            public void delete(ManifestEntry entry) {
+                deletes.add(entry);
+            }
+
+            @Override
+            public void skip(ManifestEntry entry) {
+                skipped.add(entry);
+            }
+        };
+        // a Manifest is sorted, unique and checksummed already: the merge need not do it again
+        PlanSummary summary = merge(new Side(local.entries().iterator(), local.checksum()),
+                new Side(remote.entries().iterator(), remote.checksum()), collect);
+        return new Plan(summary.id(), summary.localChecksum(), summary.remoteChecksum(), uploads, deletes, skipped);
+    }
+
+    /**
+     * Plans two streams of entries in constant memory: merges them, hands each action to {@code sink}
+     * as soon as it is decided (in path order, see {@link PlanSink}) and keeps none of them. The rules
+     * are those of {@link #plan(Manifest, Manifest)}, and so is the result: the same entries give the
+     * same actions in the same order, and a summary with the same id and counts as the in-memory plan.
+     *
+     * <p>Both iterators must yield entries in manifest order ({@link PathRules#ORDER}), each path once;
+     * the order is checked on the fly, and the checksum of each side is computed as its entries go by
+     * (with {@link io.cloudsync.ManifestChecksum}). Each iterator is read to its end unless something
+     * throws. Actions handed to the sink before an order error are not taken back: a sink that must
+     * not act on a half-read stream collects first or acts only after {@code plan} returns.
+     *
+     * @param local the local entries, sorted and unique; never {@code null}
+     * @param remote the remote entries ({@code Collections.emptyIterator()} when the remote has none),
+     *     sorted and unique; never {@code null}
+     * @param sink receives every action; never {@code null}
+     * @return the figures of the plan, with its id and both checksums
+     * @throws IllegalArgumentException when a side is not sorted or lists a path twice, naming the side
+     *     and the path
+     */
+    public static PlanSummary plan(Iterator<ManifestEntry> local, Iterator<ManifestEntry> remote, PlanSink sink) {
+        Objects.requireNonNull(local, "local entries");
+        Objects.requireNonNull(remote, "remote entries");
+        return merge(new Side(local, new ManifestChecksum("the local entries")),
+                new Side(remote, new ManifestChecksum("the remote entries")), sink);
+    }
+
+    /** One side of the merge: its entries and either their known checksum or one computed on the way. */
+    private static final class Side {
+        private final Iterator<ManifestEntry> entries;
+        private final ManifestChecksum computed; // null when the checksum is known
+        private final String known; // null when computed
+        private long count;
+
+        Side(Iterator<ManifestEntry> entries, ManifestChecksum computed) {
+            this.entries = entries;
+            this.computed = computed;
+            this.known = null;
+        }
+
+        Side(Iterator<ManifestEntry> entries, String known) {
+            this.entries = entries;
+            this.computed = null;
+            this.known = known;
+        }
+
+        /** The next entry, checked for order (when not known), or null at the end. */
+        ManifestEntry next() {
+            if (!entries.hasNext()) {
+                return null;
+            }
+            ManifestEntry e = Objects.requireNonNull(entries.next(), "an entry iterator returned null");
+            if (computed != null) {
+                computed.add(e);
+            }
+            count++;
+            return e;
+        }
+
+        String checksum() {
+            return computed != null ? computed.hex() : Objects.requireNonNull(known);
+        }
+    }
+
+    /** The one merge of both planners. */
+    private static PlanSummary merge(Side local, Side remote, PlanSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        long uploads = 0;
+        long changed = 0;
+        long deletes = 0;
+        long skipped = 0;
+        long bytes = 0;
+        ManifestEntry l = local.next();
+        ManifestEntry r = remote.next();
+        while (l != null || r != null) {
+            if (r == null || (l != null && PathRules.compare(l.path(), r.path()) < 0)) {
+                ManifestEntry only = Objects.requireNonNull(l);
+                sink.upload(new PlannedUpload(only, UploadReason.NEW));
+                uploads++;
+                bytes += only.size();
+                l = local.next();
+            } else if (l == null || PathRules.compare(l.path(), r.path()) > 0) {
+                sink.delete(r);
+                deletes++;
+                r = remote.next();
             } else {
                 if (l.size() != r.size() || !l.sha256().equals(r.sha256())) {
-                    uploads.add(new PlannedUpload(l, UploadReason.CHANGED));
+                    sink.upload(new PlannedUpload(l, UploadReason.CHANGED));
+                    uploads++;
+                    changed++;
+                    bytes += l.size();
                 } else {
-                    skipped.add(l);
+                    sink.skip(l);
+                    skipped++;
                 }
-                i++;
-                j++;
+                l = local.next();
+                r = remote.next();
             }
         }
-        for (; i < ls.size(); i++) {
-            uploads.add(new PlannedUpload(ls.get(i), UploadReason.NEW));
-        }
-        for (; j < rs.size(); j++) {
-            deletes.add(rs.get(j));
-        }
-        return new Plan(Plan.idOf(local.checksum(), remote.checksum()), local.checksum(), remote.checksum(),
-                uploads, deletes, skipped);
+        String localChecksum = local.checksum();
+        String remoteChecksum = remote.checksum();
+        return new PlanSummary(Plan.idOf(localChecksum, remoteChecksum), localChecksum, remoteChecksum, local.count,
+                remote.count, uploads, changed, deletes, skipped, bytes);
     }
 }

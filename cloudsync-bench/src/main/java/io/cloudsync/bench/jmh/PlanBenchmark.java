@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = "-Xmx1g")
+// jvmArgs, not jvmArgsAppend: the script's -jvmArgsAppend would replace the heap limit
+@Fork(value = 1, jvmArgs = "-Xmx1g")
 public class PlanBenchmark {
 
     /** Entries on each side. */

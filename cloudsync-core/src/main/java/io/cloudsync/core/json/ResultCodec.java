@@ -1,8 +1,11 @@
 package io.cloudsync.core.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.ErrorCategory;
 import io.cloudsync.Manifest;
@@ -12,6 +15,7 @@ import io.cloudsync.PlanRefusedException;
 import io.cloudsync.PlannedUpload;
 import io.cloudsync.SyncError;
 import io.cloudsync.SyncSummary;
+import io.cloudsync.UploadReason;
 import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.result.BackupCreateResult;
 import io.cloudsync.core.result.BackupInfo;
@@ -20,6 +24,9 @@ import io.cloudsync.core.result.BackupVerifyResult;
 import io.cloudsync.core.result.PullResult;
 import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.core.result.VerifyResult;
+import io.cloudsync.support.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +43,13 @@ import java.util.Locale;
  * serialises them. The codec writes only: some documents leave out what a result holds (a plan's
  * item mtimes, a verification's manifest), so results are not read back from it. Stateless and
  * thread-safe.
+ *
+ * <p>The documents that grow with the tree (a sync result, a plan, a manifest) are also written
+ * straight to a Jackson {@link JsonGenerator} ({@link #writeResult}, {@link #writePlan},
+ * {@link #writeManifest}), so that a front end can print a plan of millions of files without building
+ * it as a tree or a string first; the tree methods are made by the same writers, so both give the same
+ * document. Those writers also have a summary-only form (the CLI's {@code --summary-only}) that leaves
+ * out the lists that grow with the tree and gives their counts instead.
  */
 public final class ResultCodec {
 
@@ -51,20 +65,60 @@ public final class ResultCodec {
      * @return the object
      */
     public static ObjectNode manifest(Manifest m) {
-        ObjectNode o = NODES.objectNode();
-        o.put("name", m.name());
-        o.put("root", m.root());
-        o.put("created_at", m.createdAt().toString());
-        ArrayNode entries = o.putArray("entries");
-        for (ManifestEntry e : m.entries()) {
-            ObjectNode item = entries.addObject();
-            item.put("path", e.path());
-            item.put("size", e.size());
-            item.put("mtime", e.mtime().toString());
-            item.put("sha256", e.sha256());
+        return tree(g -> writeManifest(g, m, false));
+    }
+
+    /**
+     * Writes a manifest as {@link #manifest(Manifest)} does or, summary-only, as {@code {"name", "root",
+     * "created_at", "files", "bytes", "checksum"}}: the number of entries and their total size instead
+     * of the entries.
+     *
+     * @param g where to write it
+     * @param m the manifest
+     * @param summaryOnly whether to leave out the entries
+     * @throws IOException when the generator cannot write
+     */
+    public static void writeManifest(JsonGenerator g, Manifest m, boolean summaryOnly) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", m.name());
+        g.writeStringField("root", m.root());
+        g.writeStringField("created_at", m.createdAt().toString());
+        if (summaryOnly) {
+            g.writeNumberField("files", m.entries().size());
+            g.writeNumberField("bytes", m.totalBytes());
+        } else {
+            g.writeArrayFieldStart("entries");
+            for (ManifestEntry e : m.entries()) {
+                g.writeStartObject();
+                g.writeStringField("path", e.path());
+                g.writeNumberField("size", e.size());
+                g.writeStringField("mtime", e.mtime().toString());
+                g.writeStringField("sha256", e.sha256());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
         }
-        o.put("checksum", m.checksum());
-        return o;
+        g.writeStringField("checksum", m.checksum());
+        g.writeEndObject();
+    }
+
+    /** Something that writes one JSON value to a generator. */
+    private interface Writing {
+        void to(JsonGenerator g) throws IOException;
+    }
+
+    /** The tree of what {@code writing} writes: the tree methods and the streaming ones are one code. */
+    private static ObjectNode tree(Writing writing) {
+        return (ObjectNode) node(writing);
+    }
+
+    private static JsonNode node(Writing writing) {
+        try (TokenBuffer buffer = new TokenBuffer(Json.mapper(), false)) {
+            writing.to(buffer);
+            return Json.mapper().readTree(buffer.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot build a result tree", e); // memory only: does not happen
+        }
     }
 
     /**
@@ -75,26 +129,59 @@ public final class ResultCodec {
      * @return the object
      */
     public static ObjectNode plan(Plan plan) {
-        ObjectNode o = NODES.objectNode();
-        o.put("id", plan.id());
-        ArrayNode uploads = o.putArray("uploads");
-        for (PlannedUpload u : plan.uploads()) {
-            item(uploads, u.entry(), u.reason().name().toLowerCase(Locale.ROOT));
-        }
-        ArrayNode deletes = o.putArray("deletes");
-        plan.deletes().forEach(e -> item(deletes, e, "removed"));
-        ArrayNode skipped = o.putArray("skipped");
-        plan.skipped().forEach(e -> item(skipped, e, "unchanged"));
-        o.put("bytes", plan.uploadBytes());
-        return o;
+        return tree(g -> writePlan(g, plan, false));
     }
 
-    private static void item(ArrayNode list, ManifestEntry e, String reason) {
-        ObjectNode item = list.addObject();
-        item.put("path", e.path());
-        item.put("size", e.size());
-        item.put("sha256", e.sha256());
-        item.put("reason", reason);
+    /**
+     * Writes a plan as {@link #plan(Plan)} does or, summary-only, as {@code {"id", "counts": {"uploads",
+     * "new", "changed", "deletes", "skipped"}, "bytes"}}: the number of files of each kind instead of
+     * the lists.
+     *
+     * @param g where to write it
+     * @param plan the plan
+     * @param summaryOnly whether to leave out the lists
+     * @throws IOException when the generator cannot write
+     */
+    public static void writePlan(JsonGenerator g, Plan plan, boolean summaryOnly) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", plan.id());
+        if (summaryOnly) {
+            long changed = plan.uploads().stream().filter(u -> u.reason() == UploadReason.CHANGED).count();
+            g.writeObjectFieldStart("counts");
+            g.writeNumberField("uploads", plan.uploads().size());
+            g.writeNumberField("new", plan.uploads().size() - changed);
+            g.writeNumberField("changed", changed);
+            g.writeNumberField("deletes", plan.deletes().size());
+            g.writeNumberField("skipped", plan.skipped().size());
+            g.writeEndObject();
+        } else {
+            g.writeArrayFieldStart("uploads");
+            for (PlannedUpload u : plan.uploads()) {
+                item(g, u.entry(), u.reason().name().toLowerCase(Locale.ROOT));
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("deletes");
+            for (ManifestEntry e : plan.deletes()) {
+                item(g, e, "removed");
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("skipped");
+            for (ManifestEntry e : plan.skipped()) {
+                item(g, e, "unchanged");
+            }
+            g.writeEndArray();
+        }
+        g.writeNumberField("bytes", plan.uploadBytes());
+        g.writeEndObject();
+    }
+
+    private static void item(JsonGenerator g, ManifestEntry e, String reason) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("path", e.path());
+        g.writeNumberField("size", e.size());
+        g.writeStringField("sha256", e.sha256());
+        g.writeStringField("reason", reason);
+        g.writeEndObject();
     }
 
     /**
@@ -106,19 +193,24 @@ public final class ResultCodec {
      * @return the object
      */
     public static ObjectNode summary(SyncSummary s) {
-        ObjectNode o = NODES.objectNode();
-        o.put("status", s.status().jsonName());
-        o.put("uploaded", s.uploaded());
-        o.put("deleted", s.deleted());
-        o.put("skipped", s.skipped());
-        o.put("failed", s.failed());
-        o.put("bytes", s.bytes());
-        o.put("bytes_sent", s.bytesSent());
-        o.put("resumed", s.resumed());
-        o.put("resumed_bytes", s.resumedBytes());
-        o.put("duration_ms", s.duration().toMillis());
-        o.set("errors", errors(s.errors()));
-        return o;
+        return tree(g -> writeSummary(g, s));
+    }
+
+    private static void writeSummary(JsonGenerator g, SyncSummary s) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("status", s.status().jsonName());
+        g.writeNumberField("uploaded", s.uploaded());
+        g.writeNumberField("deleted", s.deleted());
+        g.writeNumberField("skipped", s.skipped());
+        g.writeNumberField("failed", s.failed());
+        g.writeNumberField("bytes", s.bytes());
+        g.writeNumberField("bytes_sent", s.bytesSent());
+        g.writeNumberField("resumed", s.resumed());
+        g.writeNumberField("resumed_bytes", s.resumedBytes());
+        g.writeNumberField("duration_ms", s.duration().toMillis());
+        g.writeFieldName("errors");
+        writeErrors(g, s.errors());
+        g.writeEndObject();
     }
 
     /**
@@ -131,17 +223,22 @@ public final class ResultCodec {
      * @return the array
      */
     public static ArrayNode errors(List<SyncError> list) {
-        ArrayNode errors = NODES.arrayNode();
+        return (ArrayNode) node(g -> writeErrors(g, list));
+    }
+
+    private static void writeErrors(JsonGenerator g, List<SyncError> list) throws IOException {
+        g.writeStartArray();
         for (SyncError e : list) {
-            ObjectNode item = errors.addObject();
-            item.put("action", e.action().jsonName());
-            item.put("path", e.path());
-            item.put("kind", e.kind().jsonName());
-            item.put("category", e.kind().category().jsonName());
-            item.put("message", e.message());
-            item.put("error", e.kind().jsonName() + ": " + e.message()); // deprecated alias, one release
+            g.writeStartObject();
+            g.writeStringField("action", e.action().jsonName());
+            g.writeStringField("path", e.path());
+            g.writeStringField("kind", e.kind().jsonName());
+            g.writeStringField("category", e.kind().category().jsonName());
+            g.writeStringField("message", e.message());
+            g.writeStringField("error", e.kind().jsonName() + ": " + e.message()); // deprecated alias, one release
+            g.writeEndObject();
         }
-        return errors;
+        g.writeEndArray();
     }
 
     /**
@@ -153,24 +250,74 @@ public final class ResultCodec {
      * @return the object
      */
     public static ObjectNode result(SyncResult r) {
-        ObjectNode o = NODES.objectNode();
-        o.set("manifest", manifest(r.localManifest()));
-        o.set("plan", plan(r.plan()));
-        o.set("summary", summary(r.summary()));
-        o.set("remote_manifest", r.remoteManifest().<com.fasterxml.jackson.databind.JsonNode>map(ResultCodec::manifest)
-                .orElse(NODES.nullNode()));
-        o.put("plan_source", r.planSource().jsonName());
-        o.put("plan_source_note", r.planSourceNote());
-        ArrayNode scope = o.putArray("scope");
-        r.scope().forEach(scope::add);
-        o.set("scan", scan(r.scan()));
-        o.set("skipped_paths", skippedPaths(r.scan()));
+        return tree(g -> writeResult(g, r, false));
+    }
+
+    /**
+     * Writes a dry-run or run result as {@link #result(SyncResult)} does, as one object, or summary-only:
+     * the manifests and the plan in their summary-only forms ({@link #writeManifest}, {@link #writePlan}),
+     * everything else as in the whole document, and a last field {@code "summary_only": true}.
+     *
+     * @param g where to write it
+     * @param r the result
+     * @param summaryOnly whether to leave out the lists that grow with the tree
+     * @throws IOException when the generator cannot write
+     */
+    public static void writeResult(JsonGenerator g, SyncResult r, boolean summaryOnly) throws IOException {
+        g.writeStartObject();
+        writeResultFields(g, r, summaryOnly);
+        g.writeEndObject();
+    }
+
+    /**
+     * The fields of {@link #writeResult}, inside an object the caller has started and will end: for a
+     * front end that adds fields of its own (the CLI's {@code error} of a refused dry run).
+     *
+     * @param g where to write them
+     * @param r the result
+     * @param summaryOnly whether to leave out the lists that grow with the tree
+     * @throws IOException when the generator cannot write
+     */
+    public static void writeResultFields(JsonGenerator g, SyncResult r, boolean summaryOnly) throws IOException {
+        g.writeFieldName("manifest");
+        writeManifest(g, r.localManifest(), summaryOnly);
+        g.writeFieldName("plan");
+        writePlan(g, r.plan(), summaryOnly);
+        g.writeFieldName("summary");
+        writeSummary(g, r.summary());
+        g.writeFieldName("remote_manifest");
+        if (r.remoteManifest().isPresent()) {
+            writeManifest(g, r.remoteManifest().get(), summaryOnly);
+        } else {
+            g.writeNull();
+        }
+        g.writeStringField("plan_source", r.planSource().jsonName());
+        g.writeStringField("plan_source_note", r.planSourceNote());
+        g.writeArrayFieldStart("scope");
+        for (String path : r.scope()) {
+            g.writeString(path);
+        }
+        g.writeEndArray();
+        // small: they grow with what the scan could not record, not with the tree
+        g.writeFieldName("scan");
+        g.writeTree(scan(r.scan()));
+        g.writeFieldName("skipped_paths");
+        g.writeTree(skippedPaths(r.scan()));
         // a dry run says how the run would refuse its plan: null when it would go ahead
-        o.set("refusal", r.refusal().<com.fasterxml.jackson.databind.JsonNode>map(e -> NODES.objectNode()
-                .put("reason", e.reason().name().toLowerCase(Locale.ROOT)).put("category", e.category().jsonName())
-                .put("message", e.getMessage()))
-                .orElse(NODES.nullNode()));
-        return o;
+        g.writeFieldName("refusal");
+        if (r.refusal().isPresent()) {
+            PlanRefusedException e = r.refusal().get();
+            g.writeStartObject();
+            g.writeStringField("reason", e.reason().name().toLowerCase(Locale.ROOT));
+            g.writeStringField("category", e.category().jsonName());
+            g.writeStringField("message", e.getMessage());
+            g.writeEndObject();
+        } else {
+            g.writeNull();
+        }
+        if (summaryOnly) {
+            g.writeBooleanField("summary_only", true);
+        }
     }
 
     /**

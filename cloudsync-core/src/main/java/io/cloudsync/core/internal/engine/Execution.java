@@ -110,9 +110,6 @@ public final class Execution {
      */
     public static final int FLUSH_COST_FACTOR = 4;
 
-    private int flushEveryFiles = FLUSH_EVERY_FILES;
-    private long flushEveryNanos = FLUSH_EVERY.toNanos();
-    private boolean costRule = true;
     /** Finished operations not yet flushed; guarded by {@link #pendingLock}. */
     private List<Done> pending = new ArrayList<>();
     private final Object pendingLock = new Object();
@@ -164,25 +161,6 @@ public final class Execution {
         this.progress = progress;
         this.transfers = transfers;
         this.transferIntervalNanos = transferInterval.toNanos();
-    }
-
-    /**
-     * Fixes the flush batches (tests use small ones to see several): a batch is due when it holds
-     * {@code files} operations or its oldest has waited {@code every}; the cost rule
-     * ({@link #FLUSH_COST_FACTOR}) is off.
-     *
-     * @param files operations in a batch at most, at least 1
-     * @param every how long the oldest operation of a batch waits at most
-     * @return this
-     */
-    public Execution flushEvery(int files, java.time.Duration every) {
-        if (files < 1) {
-            throw new IllegalArgumentException("a flush batch holds at least 1 operation, not " + files);
-        }
-        this.flushEveryFiles = files;
-        this.flushEveryNanos = every.toNanos();
-        this.costRule = false;
-        return this;
     }
 
     /**
@@ -293,7 +271,7 @@ public final class Execution {
             }
             pending.add(done);
             long waited = System.nanoTime() - oldestPending;
-            due = pending.size() >= flushEveryFiles || waited >= (costRule ? Math.min(flushEveryNanos, FLUSH_COST_FACTOR * lastFlushNanos) : flushEveryNanos);
+            due = pending.size() >= FLUSH_EVERY_FILES || waited >= Math.min(FLUSH_EVERY.toNanos(), FLUSH_COST_FACTOR * lastFlushNanos);
         }
         if (due) {
             flushPending(total, totalBytes);

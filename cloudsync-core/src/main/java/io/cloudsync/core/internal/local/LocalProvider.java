@@ -436,6 +436,11 @@ final class LocalProvider implements Provider {
         }
     }
 
+    /** What the next flush syncs: the files, then the folders; package-private for tests. */
+    List<Set<Path>> unsynced() {
+        return List.of(Set.copyOf(unsyncedFiles), Set.copyOf(unsyncedFolders));
+    }
+
     private static List<Path> drain(Set<Path> set) {
         List<Path> out = new ArrayList<>();
         for (Iterator<Path> it = set.iterator(); it.hasNext(); ) {

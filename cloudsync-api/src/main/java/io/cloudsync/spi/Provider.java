@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  *
  * <p>What the engine guarantees: file operations may be called from several threads at once, but
  * never twice at once for one path; metadata operations are never called concurrently for one name
- * by one engine; the manifest is put only after every upload it names has returned successfully.
+ * by one engine; the manifest is put only after every upload it names has returned successfully and
+ * a {@link #flush()} after it has returned.
  * Names follow {@link Names}.
  *
  * <p>What the provider guarantees: an upload is atomic (a failed or interrupted upload leaves
@@ -183,6 +184,29 @@ public interface Provider extends AutoCloseable {
      */
     default Stream<RemoteEntry> list(String snapshot) {
         throw new UnsupportedOperationException("provider does not declare Capability.LISTING");
+    }
+
+    /**
+     * Makes every upload, copy and delete that has returned before this call durable: after it
+     * returns, a power cut or a crash of the machine cannot lose them. The engine records an
+     * operation in its run journal, and commits a manifest naming a file, only after a flush that
+     * covers it; it calls this once per batch of operations (for example every thousand files or
+     * every second, and at the end of each phase), never concurrently with itself, while other
+     * operations may be in flight.
+     *
+     * <p>The default does nothing, which is right for a backend that stores durably before it
+     * answers (object stores, Google Drive, a provider that syncs each file itself). A provider that
+     * defers its syncs (the built-in {@code local} provider writes files without an fsync each, and
+     * syncs them and their folders here in one batch) does the deferred work here.
+     *
+     * <p>A failure means the operations it should have covered may be lost; the engine treats them
+     * as failed (they are not journalled, and the next run does them again). A provider need not
+     * remember them for a later flush.
+     *
+     * @throws ProviderException when the operations cannot be made durable
+     * @since SPI version 4
+     */
+    default void flush() {
     }
 
     /**

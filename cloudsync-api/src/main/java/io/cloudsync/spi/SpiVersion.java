@@ -11,7 +11,8 @@ public final class SpiVersion {
      * ({@link Provider#getMetadata}, {@link Provider#putMetadata}, {@link Provider#deleteMetadata},
      * {@link Provider#listMetadata}, {@link Capability#CONDITIONAL_METADATA_PUT}), which replaces
      * {@code readManifest}/{@code writeManifest} (the engine now encodes manifests itself), and
-     * {@link Provider#copy} with {@link Capability#SERVER_SIDE_COPY}.
+     * {@link Provider#copy} with {@link Capability#SERVER_SIDE_COPY}, and {@link Provider#flush()}
+     * (a default no-op; still version 4, which no release has shipped yet).
      */
     public static final int CURRENT = 4;
 

@@ -78,8 +78,11 @@ class CrashResumeTest {
         assertThat(Trees.read(remote.resolve("nightly"))).isEqualTo(Trees.read(root));
         Manifest committed = TestManifests.committed(remote, "nightly");
         assertThat(committed.entries()).hasSize(FILES);
-        // Only files in flight at a kill can be sent twice: at most PARALLELISM per kill.
-        assertThat(totalUploads).isLessThanOrEqualTo(FILES + kills * PARALLELISM);
+        // Only files not yet journalled at a kill can be sent twice: those in flight (at most
+        // PARALLELISM) and those stored but waiting for the flush that journals them. The local
+        // provider's flush of a few files is cheap, so the engine flushes within a few of its own
+        // durations, well before PARALLELISM more uploads (each slowed to 60 ms) have finished.
+        assertThat(totalUploads).isLessThanOrEqualTo(FILES + kills * 2 * PARALLELISM);
         assertThat(journal).doesNotExist();
     }
 

@@ -89,7 +89,9 @@ public final class FaultInjectingProvider extends ForwardingProvider {
         /** {@link Provider#delete}. */
         DELETE,
         /** {@link Provider#list}. */
-        LIST
+        LIST,
+        /** {@link Provider#flush()}; the path is {@code null}, so only a rule for any path matches. */
+        FLUSH
     }
 
     /**
@@ -243,6 +245,17 @@ public final class FaultInjectingProvider extends ForwardingProvider {
         return result;
     }
 
+    /**
+     * Forwards the flush; a {@code fail} rule makes it throw before the delegate syncs anything, a
+     * {@code crashAfter} rule lets it complete first.
+     */
+    @Override
+    public void flush() {
+        Rule after = before(Operation.FLUSH, null, null, null);
+        delegate().flush();
+        afterwards(after, Operation.FLUSH, null, null);
+    }
+
     /** Applies the effects that act before the delegate; returns a rule to apply afterwards, if any. */
     private Rule before(Operation op, String snapshot, String path, Path localFile) {
         requireAlive();
@@ -327,6 +340,9 @@ public final class FaultInjectingProvider extends ForwardingProvider {
     }
 
     private static String where(String snapshot, String path) {
+        if (snapshot == null && path == null) {
+            return "every operation that has returned"; // a flush
+        }
         if (snapshot == null) {
             return "metadata " + (path == null || path.isEmpty() ? "(all)" : path);
         }

@@ -106,6 +106,11 @@ public class ForwardingProvider implements Provider {
     }
 
     @Override
+    public void flush() {
+        delegate.flush();
+    }
+
+    @Override
     public Optional<RetryPolicy> retryPolicy() {
         return delegate.retryPolicy();
     }

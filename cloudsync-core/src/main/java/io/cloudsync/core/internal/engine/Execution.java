@@ -36,6 +36,16 @@ import org.slf4j.LoggerFactory;
  * operation is retried by {@link Retry}, verified, and recorded in the {@link Journal} before it
  * counts; failures are collected, never thrown. A failure that stops the run (credentials,
  * configuration, quota) lets operations in flight finish and starts no new ones.
+ *
+ * <p>Durability in batches: a finished operation waits until {@link Provider#flush()} has made it
+ * durable, and only then is it journalled (one journal sync per batch) and counted. A batch is
+ * flushed when it holds {@link #FLUSH_EVERY_FILES} operations, when its oldest has waited
+ * {@link #FLUSH_EVERY} or {@link #FLUSH_COST_FACTOR} times as long as the last flush took (so a
+ * provider whose flush costs nothing, a remote store, journals each operation at once, as a run
+ * killed then redoes the least), and at the end of each phase; {@link #execute} returns only when every
+ * operation it counts is durable: a journal record never names, and the manifest committed after
+ * the execution never claims, a file that a power cut could lose. A failed flush fails the
+ * operations of its batch; they are not journalled and the next run does them again.
  */
 public final class Execution {
 
@@ -88,6 +98,35 @@ public final class Execution {
     /** Pairs each event's file and byte counts, and hands events over in the order they are counted. */
     private final Object reporting = new Object();
     private final AtomicBoolean stop = new AtomicBoolean();
+
+    /** Operations in a batch at most before it is flushed. */
+    public static final int FLUSH_EVERY_FILES = 1000;
+    /** How long the oldest operation of a batch waits at most (checked when another finishes). */
+    public static final java.time.Duration FLUSH_EVERY = java.time.Duration.ofSeconds(1);
+    /**
+     * A batch is also due once its oldest operation has waited this many times as long as the last
+     * flush took: flushing then costs at most about a fifth of the time, and a cheap flush is done
+     * at once.
+     */
+    public static final int FLUSH_COST_FACTOR = 4;
+
+    /** Finished operations not yet flushed; guarded by {@link #pendingLock}. */
+    private List<Done> pending = new ArrayList<>();
+    private final Object pendingLock = new Object();
+    private long oldestPending;
+    /** How long the last {@link Provider#flush()} took, in nanoseconds; 0 before the first. */
+    private volatile long lastFlushNanos;
+    /** Held while a batch is flushed and journalled: one flush at a time, batches in order. */
+    private final Object flushing = new Object();
+
+    /**
+     * One operation that has returned from the provider, waiting for a flush.
+     *
+     * @param sent the upload's bytes in flight, {@code null} for a delete
+     * @param notSent the bytes of the file an earlier interrupted upload had stored
+     */
+    private record Done(SyncAction action, ManifestEntry entry, Sent sent, long notSent) {
+    }
 
     /**
      * Prepares an execution.
@@ -144,10 +183,12 @@ public final class Execution {
                 submit(pool, inFlight, () -> upload(u, total, totalBytes));
             }
             awaitPhase(inFlight);
+            flushPending(total, totalBytes);
             for (ManifestEntry d : plan.deletes()) {
                 submit(pool, inFlight, () -> delete(d, total, totalBytes));
             }
             awaitPhase(inFlight);
+            flushPending(total, totalBytes);
         } finally {
             pool.shutdownNow();
         }
@@ -193,8 +234,8 @@ public final class Execution {
         }
         Path local = io.cloudsync.core.ManifestBuilder.localPathOf(root, entry.path());
         Sent sent = new Sent(entry, totalBytes);
+        long[] notSent = {0};
         try {
-            long[] notSent = {0};
             retry.run(() -> {
                 UploadReceipt receipt;
                 try {
@@ -205,23 +246,115 @@ public final class Execution {
                 verify(entry, receipt);
                 notSent[0] = Math.min(entry.size(), receipt.resumedBytes());
             });
-            journal.recordUpload(entry.path(), entry.sha256(), entry.size());
-            uploaded.incrementAndGet();
-            resumedBytes.addAndGet(notSent[0]);
-            bytesSent.addAndGet(entry.size() - notSent[0]);
-            synchronized (reporting) { // the file's bytes move from in flight to done in one step
-                sent.close();
-                report(SyncAction.UPLOAD, entry.path(), true, entry.size(), total, totalBytes);
-            }
         } catch (ProviderException e) {
             sent.close();
             failed(SyncAction.UPLOAD, entry.path(), e);
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
+            return;
         } catch (RuntimeException | Error e) {
             sent.close();
             // Even an Error must never let the manifest be committed over a file that did not arrive.
             fail(SyncAction.UPLOAD, entry.path(), SyncError.Kind.INTERNAL, "provider failed unexpectedly: " + e);
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
+            return;
+        }
+        // stored, not yet durable: its bytes stay in flight until a flush covers it
+        finished(new Done(SyncAction.UPLOAD, entry, sent, notSent[0]), total, totalBytes);
+    }
+
+    /** Adds a returned operation to the batch, and flushes the batch when it is due. */
+    private void finished(Done done, int total, long totalBytes) {
+        boolean due;
+        synchronized (pendingLock) {
+            if (pending.isEmpty()) {
+                oldestPending = System.nanoTime();
+            }
+            pending.add(done);
+            long waited = System.nanoTime() - oldestPending;
+            due = pending.size() >= FLUSH_EVERY_FILES || waited >= Math.min(FLUSH_EVERY.toNanos(), FLUSH_COST_FACTOR * lastFlushNanos);
+        }
+        if (due) {
+            flushPending(total, totalBytes);
+        }
+    }
+
+    /**
+     * Flushes the provider and journals and counts the operations that had returned before the
+     * flush began; a failure fails them instead. Never throws: even an {@link Error} of the provider
+     * must only keep these operations out of the journal and the manifest.
+     */
+    private void flushPending(int total, long totalBytes) {
+        synchronized (flushing) {
+            List<Done> batch;
+            synchronized (pendingLock) {
+                batch = pending;
+                pending = new ArrayList<>();
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            try {
+                long start = System.nanoTime();
+                provider.flush();
+                lastFlushNanos = System.nanoTime() - start;
+            } catch (ProviderException e) {
+                if (e.stopsRun() && stop.compareAndSet(false, true)) {
+                    LOG.atError().setMessage("sync.run").addKeyValue("event", "stopped").addKeyValue("service", service)
+                            .addKeyValue("snapshot", snapshot).addKeyValue("kind", e.kind())
+                            .addKeyValue("error", e.getMessage()).log();
+                }
+                notDurable(batch, SyncErrors.kindOf(e.kind()), String.valueOf(e.getMessage()), total, totalBytes);
+                return;
+            } catch (RuntimeException | Error e) {
+                notDurable(batch, SyncError.Kind.INTERNAL, "provider failed unexpectedly: " + e, total, totalBytes);
+                return;
+            }
+            List<Journal.Upload> uploads = new ArrayList<>();
+            List<String> deletes = new ArrayList<>();
+            for (Done d : batch) {
+                if (d.action() == SyncAction.UPLOAD) {
+                    uploads.add(new Journal.Upload(d.entry().path(), d.entry().sha256(), d.entry().size()));
+                } else {
+                    deletes.add(d.entry().path());
+                }
+            }
+            try {
+                journal.recordUploads(uploads);
+                journal.recordDeletes(deletes);
+            } catch (RuntimeException e) {
+                notDurable(batch, SyncError.Kind.INTERNAL, "cannot record the operation in the run journal: "
+                        + e.getMessage(), total, totalBytes);
+                return;
+            }
+            for (Done d : batch) {
+                if (d.action() == SyncAction.UPLOAD) {
+                    long size = d.entry().size();
+                    uploaded.incrementAndGet();
+                    resumedBytes.addAndGet(d.notSent());
+                    bytesSent.addAndGet(size - d.notSent());
+                    synchronized (reporting) { // the file's bytes move from in flight to done in one step
+                        if (d.sent() != null) {
+                            d.sent().close();
+                        }
+                        report(SyncAction.UPLOAD, d.entry().path(), true, size, total, totalBytes);
+                    }
+                } else {
+                    deleted.incrementAndGet();
+                    report(SyncAction.DELETE, d.entry().path(), true, 0, total, totalBytes);
+                }
+            }
+        }
+    }
+
+    /** Fails every operation of a batch whose flush failed: the remote may lose them, so they do not count. */
+    private void notDurable(List<Done> batch, SyncError.Kind kind, String cause, int total, long totalBytes) {
+        for (Done d : batch) {
+            if (d.sent() != null) {
+                d.sent().close();
+            }
+            fail(d.action(), d.entry().path(), kind, "the " + d.action().jsonName()
+                    + " returned but could not be made durable on the remote (flush failed): " + cause);
+            report(d.action(), d.entry().path(), false, 0, total, totalBytes);
         }
     }
 
@@ -363,16 +496,16 @@ public final class Execution {
         }
         try {
             retry.run(() -> provider.delete(snapshot, d.path()));
-            journal.recordDelete(d.path());
-            deleted.incrementAndGet();
-            report(SyncAction.DELETE, d.path(), true, 0, total, totalBytes);
         } catch (ProviderException e) {
             failed(SyncAction.DELETE, d.path(), e);
             report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
+            return;
         } catch (RuntimeException | Error e) {
             fail(SyncAction.DELETE, d.path(), SyncError.Kind.INTERNAL, "provider failed unexpectedly: " + e);
             report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
+            return;
         }
+        finished(new Done(SyncAction.DELETE, d, null, 0), total, totalBytes);
     }
 
     private void failed(SyncAction action, String path, ProviderException e) {

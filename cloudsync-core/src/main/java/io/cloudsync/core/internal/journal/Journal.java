@@ -230,6 +230,46 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * Records verified uploads durably, with one sync for all of them.
+     *
+     * @param uploads the uploads, each of which a provider flush has made durable
+     */
+    public void recordUploads(java.util.Collection<Upload> uploads) {
+        if (uploads.isEmpty()) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (Upload u : uploads) {
+            lines.append("U\t").append(uploadKey(escape(u.path()), u.sha256(), u.size())).append('\n');
+        }
+        awaitDurable(append(lines.toString()));
+        synchronized (this) {
+            for (Upload u : uploads) {
+                uploaded.add(uploadKey(u.path(), u.sha256(), u.size()));
+            }
+        }
+    }
+
+    /**
+     * Records deletes durably, with one sync for all of them.
+     *
+     * @param paths the manifest paths, whose deletes a provider flush has made durable
+     */
+    public void recordDeletes(java.util.Collection<String> paths) {
+        if (paths.isEmpty()) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (String path : paths) {
+            lines.append("D\t").append(escape(path)).append('\n');
+        }
+        awaitDurable(append(lines.toString()));
+        synchronized (this) {
+            deleted.addAll(paths);
+        }
+    }
+
+    /**
      * Records a delete durably.
      *
      * @param path the manifest path

@@ -14,7 +14,9 @@ import io.cloudsync.support.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -31,9 +34,16 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
@@ -52,6 +62,13 @@ import java.util.stream.Stream;
  * file whose name has the file system's full 255 bytes can be staged too. A staging file left by a
  * killed upload is removed by the first upload of a later provider once it is {@link #STALE_STAGING}
  * old.
+ *
+ * <p>Durability comes in batches: an upload, copy or delete is atomic when it returns but not yet
+ * synced; {@link #flush()} syncs every file stored since the last flush, then every folder whose
+ * entries changed (each once), with {@link #FLUSH_THREADS} syncs in flight so that the file system
+ * can commit many in one journal transaction. One fsync per file and folder per operation (what
+ * {@link AtomicFiles#commit} does) cost most of an initial sync of many small files; the engine
+ * journals an operation only after a flush that covers it, so nothing it records can be lost.
  *
  * <p>Inside the metadata area, every name with a segment that starts with {@value #PRIVATE_PREFIX} is
  * the provider's own: the staging folder, the lock file, and the temporary files of atomic writes
@@ -72,8 +89,15 @@ final class LocalProvider implements Provider {
      */
     static final Duration STALE_STAGING = Duration.ofDays(2);
 
+    /** Syncs in flight during a {@link #flush()}: enough for ext4 to batch them in one commit. */
+    static final int FLUSH_THREADS = 16;
+
     private final Path directory;
     private final AtomicBoolean stagingSwept = new AtomicBoolean();
+    /** Files stored since the last flush, not yet synced. */
+    private final Set<Path> unsyncedFiles = ConcurrentHashMap.newKeySet();
+    /** Folders whose entries changed since the last flush (a file moved in or deleted, a folder made or removed). */
+    private final Set<Path> unsyncedFolders = ConcurrentHashMap.newKeySet();
     private final LocalMetadataArea metadata;
 
     LocalProvider(Path directory) {
@@ -127,21 +151,35 @@ final class LocalProvider implements Provider {
     }
 
     /**
-     * Moves a staging file over its target. A delete of the folder's last other file removes the
-     * folder while this upload was being staged (the engine runs deletes beside uploads), so a
-     * missing folder is made again and the move retried.
+     * Moves a staging file over its target atomically, without syncing: {@link #flush()} does that
+     * for the file and the folders whose entries changed. A delete of the folder's last other file
+     * removes the folder while this upload was being staged (the engine runs deletes beside
+     * uploads), so a missing folder is made again and the move retried.
      */
-    private static void commit(Path temp, Path target) throws IOException {
+    private void commit(Path temp, Path target) throws IOException {
         for (int attempt = 1; ; attempt++) {
             Files.createDirectories(target.getParent());
             try {
-                AtomicFiles.commit(temp, target);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 return;
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the file system of " + target.getParent() + " cannot replace files atomically", e);
             } catch (NoSuchFileException e) {
                 if (attempt >= 5 || !Files.exists(temp)) {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * Remembers for the next {@link #flush()} that the entries of {@code file}'s folder changed, and
+     * those of every folder up to the remote folder (a folder made for the file is an entry of its
+     * parent). The set keeps each folder once, so a batch syncs each once.
+     */
+    private void changedEntryOf(Path file) {
+        for (Path dir = file.getParent(); dir != null && dir.startsWith(directory); dir = dir.getParent()) {
+            unsyncedFolders.add(dir);
         }
     }
 
@@ -272,6 +310,8 @@ final class LocalProvider implements Provider {
             // after the move, not on the staging file: a staging file's mtime is what tells the sweep
             // a live upload from a killed one, and the entry's mtime is usually long past
             Files.setLastModifiedTime(target, FileTime.from(entry.mtime()));
+            unsyncedFiles.add(target);
+            changedEntryOf(target);
             sent.accept(copied);
             return UploadReceipt.verified(entry.path(), copied, actual);
         } finally {
@@ -332,6 +372,7 @@ final class LocalProvider implements Provider {
                 return; // a folder is no file: nothing named "path" to delete, and never what is below it
             }
             Files.deleteIfExists(file);
+            changedEntryOf(file);
             for (Path dir = file.getParent(); dir != null && !dir.equals(base) && dir.startsWith(base); dir = dir.getParent()) {
                 try {
                     Files.delete(dir);
@@ -366,6 +407,96 @@ final class LocalProvider implements Provider {
         }
         out.sort((a, b) -> PathRules.compare(a.path(), b.path()));
         return out.stream();
+    }
+
+    /**
+     * Syncs every file stored since the last flush, then every folder whose entries changed, each
+     * once, {@link #FLUSH_THREADS} at a time. A file or folder gone since (overwritten, deleted) is
+     * skipped: its removal is an entry of a folder that is synced. What a failed flush should have
+     * covered is not retried by a later one (the engine does those operations again).
+     */
+    @Override
+    public void flush() {
+        List<Path> files = drain(unsyncedFiles);
+        List<Path> folders = drain(unsyncedFolders);
+        if (files.isEmpty() && folders.isEmpty()) {
+            return;
+        }
+        // Files before folders: a folder entry must never be durable before the bytes it names.
+        ExecutorService pool = Executors.newFixedThreadPool(FLUSH_THREADS, r -> {
+            Thread t = new Thread(r, "cloudsync-local-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            syncAll(pool, files, false);
+            syncAll(pool, folders, true);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** What the next flush syncs: the files, then the folders; package-private for tests. */
+    List<Set<Path>> unsynced() {
+        return List.of(Set.copyOf(unsyncedFiles), Set.copyOf(unsyncedFolders));
+    }
+
+    private static List<Path> drain(Set<Path> set) {
+        List<Path> out = new ArrayList<>();
+        for (Iterator<Path> it = set.iterator(); it.hasNext(); ) {
+            out.add(it.next());
+            it.remove();
+        }
+        return out;
+    }
+
+    private void syncAll(ExecutorService pool, List<Path> paths, boolean folders) {
+        List<Future<?>> futures = new ArrayList<>(paths.size());
+        for (Path p : paths) {
+            futures.add(pool.submit(() -> {
+                sync(p, folders);
+                return null;
+            }));
+        }
+        Throwable first = null;
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "interrupted while syncing "
+                        + directory + "; the files stored since the last flush may not be durable", null, e);
+            }
+        }
+        if (first != null) {
+            throw map(first, null, "sync what was stored since the last flush to disk");
+        }
+    }
+
+    /**
+     * fsync of one file or folder; one that is gone is skipped (see {@link #flush()}). A folder that
+     * the platform cannot open is skipped as {@link AtomicFiles#syncDirectory} skips it: the move is
+     * still atomic there.
+     */
+    private static void sync(Path path, boolean folder) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path, folder ? StandardOpenOption.READ : StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException | UnsupportedOperationException e) {
+            if (folder) {
+                return;
+            }
+            throw e;
+        }
+        try (channel) {
+            channel.force(true);
+        }
     }
 
     @Override

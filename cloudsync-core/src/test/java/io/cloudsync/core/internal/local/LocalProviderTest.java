@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,52 @@ class LocalProviderTest {
         try (Stream<RemoteEntry> s = p.list(snapshot)) {
             return s.map(RemoteEntry::path).toList();
         }
+    }
+
+    @Test
+    void flush_syncsWhatWasStoredSinceTheLastFlush_eachFolderOnce_andThenNothing() throws IOException {
+        Path remote = tmp.resolve("remote").toAbsolutePath().normalize();
+        LocalProvider p = new LocalProvider(remote);
+        Path one = local("one.txt", "one");
+        Path two = local("two.txt", "two");
+        p.upload("snap", entry("a/b/one.txt", one), one);
+        p.upload("snap", entry("a/b/two.txt", two), two);
+        p.copy("snap", "a/b/one.txt", entry("a/three.txt", one));
+
+        assertThat(p.unsynced().get(0)).containsExactlyInAnyOrder(remote.resolve("snap/a/b/one.txt"),
+                remote.resolve("snap/a/b/two.txt"), remote.resolve("snap/a/three.txt"));
+        // each folder whose entries changed, and the ones above it that gained a folder, once
+        assertThat(p.unsynced().get(1)).containsExactlyInAnyOrder(remote.resolve("snap/a/b"), remote.resolve("snap/a"),
+                remote.resolve("snap"), remote);
+        // the staging folder is not among them: losing a staging entry loses nothing
+        assertThat(p.unsynced().get(1)).doesNotContain(p.stagingDir());
+
+        p.flush();
+
+        assertThat(p.unsynced()).allMatch(Set::isEmpty);
+        assertThat(Files.readString(remote.resolve("snap/a/three.txt"))).isEqualTo("one");
+        p.flush(); // nothing to do
+        assertThat(p.unsynced()).allMatch(Set::isEmpty);
+    }
+
+    @Test
+    void flush_afterDeletes_syncsTheFoldersThatLostEntries_andSkipsFilesGoneSince() throws IOException {
+        Path remote = tmp.resolve("remote").toAbsolutePath().normalize();
+        LocalProvider p = new LocalProvider(remote);
+        Path one = local("one.txt", "one");
+        p.upload("snap", entry("a/b/one.txt", one), one);
+        p.upload("snap", entry("keep.txt", one), one);
+        p.flush();
+
+        p.upload("snap", entry("a/b/again.txt", one), one);
+        p.delete("snap", "a/b/again.txt"); // stored, then gone before the flush: nothing of it to sync
+        p.delete("snap", "a/b/one.txt");   // removes a/b and a too
+
+        assertThat(p.unsynced().get(1)).contains(remote.resolve("snap/a/b"), remote.resolve("snap/a"), remote.resolve("snap"));
+        p.flush();
+
+        assertThat(p.unsynced()).allMatch(Set::isEmpty);
+        assertThat(listed(p, "snap")).containsExactly("keep.txt");
     }
 
     @Test

@@ -508,7 +508,7 @@ public final class Format2 {
      * @throws ManifestFormatException naming the object and the problem
      */
     public static Decoded decode(Root root, ChunkSource source, String where) {
-        List<ManifestEntry> all = new ArrayList<>(Math.toIntExact(Math.min(root.entries(), Integer.MAX_VALUE - 8)));
+        List<ManifestEntry> all = new ArrayList<>((int) Math.min(root.entries(), 1 << 20)); // a damaged count must not allocate
         Layout layout = read(root, source, where, c -> all.addAll(c.entries()));
         List<ManifestEntry> entries = List.copyOf(all);
         // the chunks' entries as views of the manifest's own list: the layout holds no second copy

@@ -155,7 +155,15 @@ final class SyncRun {
             List<SyncError> errors = new ArrayList<>(LocalScan.scanErrors(scanned));
             Execution.Outcome outcome = null;
             // a run that changes the remote holds the snapshot's remote lease from here to its end
-            try (RemoteLease lease = acquireLease(provider, retry, plan)) {
+            RemoteLease taken;
+            try {
+                taken = acquireLease(provider, retry, plan);
+            } catch (ProviderException e) {
+                errors.add(new SyncError(SyncAction.MANIFEST, snapshot, SyncErrors.kindOf(e.kind()), "cannot take the remote"
+                        + " lease " + RemoteLease.nameOf(snapshot) + ", so nothing was changed: " + e.getMessage()));
+                taken = RemoteLease.none();
+            }
+            try (RemoteLease lease = taken) {
                 this.lease = lease;
                 ManifestCommit manifests = new ManifestCommit(ctx.cache(), stateDirectory, remoteManifests, service, snapshot,
                         lease);

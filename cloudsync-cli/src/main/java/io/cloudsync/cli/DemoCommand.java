@@ -122,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
                     + "   (docs/CLI.md lists every command)");
         }
         int code1 = SyncCommand.codeOf(sync1.summary().status());
-        return code1 != ExitCodes.OK ? code1 : SyncCommand.codeOf(sync2.summary().status());
+        return code1 != ExitCodes.OK ? code1 : SyncCommand.codeOf(sync2.summary());
     }
 
     private static void say(boolean json, PrintWriter out, String line) {

@@ -19,14 +19,16 @@ final class ExitCodes {
     static final int DELETE_GUARD = 5;
     /** Another run holds the lock of the service and snapshot. */
     static final int LOCKED = 6;
+    /** Someone else changed it meanwhile: another run committed the remote manifest first; run again. */
+    static final int CONFLICT = 7;
 
     private ExitCodes() {
     }
 
     /**
      * The one mapping from an error category to an exit code (the table of docs/CLI.md): what the
-     * user must fix before anything is done is a usage error; a refusal and a held lock have codes
-     * of their own; everything else failed.
+     * user must fix before anything is done is a usage error; a refusal, a held lock and a conflict
+     * have codes of their own; everything else failed.
      */
     static int of(ErrorCategory category) {
         return switch (category) {
@@ -34,7 +36,8 @@ final class ExitCodes {
             case LIMIT -> LIMIT;
             case DELETE_GUARD -> DELETE_GUARD;
             case LOCKED -> LOCKED;
-            case NOT_FOUND, CONFLICT, INTEGRITY, TRANSIENT, FAILED, INTERNAL -> FAILED;
+            case CONFLICT -> CONFLICT;
+            case NOT_FOUND, INTEGRITY, TRANSIENT, FAILED, INTERNAL -> FAILED;
         };
     }
 }

@@ -1,7 +1,10 @@
 package io.cloudsync.cli;
 
+import io.cloudsync.SyncAction;
+import io.cloudsync.SyncError;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
+import io.cloudsync.SyncSummary;
 import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.core.result.SyncResult;
 import java.time.Duration;
@@ -76,7 +79,18 @@ final class SyncCommand implements Callable<Integer> {
                 s.say("The remote manifest was left as it was (--no-commit-manifest).");
             }
         }
-        return codeOf(result.summary().status());
+        return codeOf(result.summary());
+    }
+
+    /**
+     * The exit code of a run that ended: a manifest write refused because another run changed the
+     * remote manifest first (or took over the remote lease) is a conflict (7, run again), whatever
+     * else happened; otherwise the status decides.
+     */
+    static int codeOf(SyncSummary summary) {
+        boolean conflict = summary.errors().stream()
+                .anyMatch(e -> e.action() == SyncAction.MANIFEST && e.kind() == SyncError.Kind.CONFLICT);
+        return conflict ? ExitCodes.CONFLICT : codeOf(summary.status());
     }
 
     static int codeOf(SyncStatus status) {

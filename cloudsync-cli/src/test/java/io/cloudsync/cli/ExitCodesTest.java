@@ -11,11 +11,17 @@ import io.cloudsync.LockHeldException;
 import io.cloudsync.ManifestFormatException;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.ProviderNotFoundException;
+import io.cloudsync.SyncAction;
+import io.cloudsync.SyncError;
+import io.cloudsync.SyncStatus;
+import io.cloudsync.SyncSummary;
 import io.cloudsync.VaultException;
 import io.cloudsync.spi.ProviderException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +35,7 @@ class ExitCodesTest {
         expected.put(ErrorCategory.DISABLED, 2);
         expected.put(ErrorCategory.AUTH, 2);
         expected.put(ErrorCategory.NOT_FOUND, 1);
-        expected.put(ErrorCategory.CONFLICT, 1);
+        expected.put(ErrorCategory.CONFLICT, 7);
         expected.put(ErrorCategory.LOCKED, 6);
         expected.put(ErrorCategory.LIMIT, 4);
         expected.put(ErrorCategory.DELETE_GUARD, 5);
@@ -61,16 +67,36 @@ class ExitCodesTest {
         assertThat(Cli.exitCodeOf(new VaultException(VaultException.Reason.DAMAGED, "x"))).isEqualTo(1);
         assertThat(Cli.exitCodeOf(new VaultException(VaultException.Reason.IO, "x"))).isEqualTo(1);
         for (ProviderException.Kind kind : ProviderException.Kind.values()) {
-            int code = kind == ProviderException.Kind.CONFIGURATION || kind == ProviderException.Kind.AUTHENTICATION ? 2 : 1;
+            int code = kind == ProviderException.Kind.CONFIGURATION || kind == ProviderException.Kind.AUTHENTICATION ? 2
+                    : kind == ProviderException.Kind.CONFLICT ? 7 : 1;
             assertThat(Cli.exitCodeOf(new ProviderException(kind, "x"))).as(kind.name()).isEqualTo(code);
         }
         assertThat(Cli.exitCodeOf(new ManifestFormatException("x"))).isEqualTo(1);
         assertThat(Cli.exitCodeOf(new BackupException(BackupException.Reason.NOT_FOUND, "x"))).isEqualTo(1);
         assertThat(Cli.exitCodeOf(new BackupException(BackupException.Reason.REJECTED, "x"))).isEqualTo(1);
+        assertThat(Cli.exitCodeOf(new BackupException(BackupException.Reason.CHANGED, "x"))).isEqualTo(7);
         assertThat(Cli.exitCodeOf(new BackupException(BackupException.Reason.INVALID_ARGUMENT, "x"))).isEqualTo(2);
         assertThat(Cli.exitCodeOf(new CloudSyncException("x"))).isEqualTo(1);
         assertThat(Cli.exitCodeOf(new UncheckedIOException(new IOException("x")))).isEqualTo(1);
         assertThat(Cli.exitCodeOf(new IllegalStateException("x"))).isEqualTo(1);
+    }
+
+    /** A run whose manifest write another run's commit refused ends 7, whatever its status; other failures keep theirs. */
+    @Test
+    void codeOf_aRunWhoseManifestWriteConflicted_is7() {
+        SyncError conflict = new SyncError(SyncAction.MANIFEST, "nightly", SyncError.Kind.CONFLICT, "another run wrote it first");
+        SyncError upload = new SyncError(SyncAction.UPLOAD, "a.txt", SyncError.Kind.PERMANENT, "refused");
+        SyncError manifestUnavailable = new SyncError(SyncAction.MANIFEST, "nightly", SyncError.Kind.UNAVAILABLE, "down");
+
+        assertThat(SyncCommand.codeOf(summary(SyncStatus.FAILED, List.of(conflict)))).isEqualTo(7);
+        assertThat(SyncCommand.codeOf(summary(SyncStatus.PARTIAL, List.of(upload, conflict)))).isEqualTo(7);
+        assertThat(SyncCommand.codeOf(summary(SyncStatus.PARTIAL, List.of(upload)))).isEqualTo(3);
+        assertThat(SyncCommand.codeOf(summary(SyncStatus.FAILED, List.of(manifestUnavailable)))).isEqualTo(1);
+        assertThat(SyncCommand.codeOf(summary(SyncStatus.SUCCESS, List.of()))).isEqualTo(0);
+    }
+
+    private static SyncSummary summary(SyncStatus status, List<SyncError> errors) {
+        return new SyncSummary(status, 0, 0, 0, errors.size(), 0, Duration.ZERO, errors);
     }
 
     @picocli.CommandLine.Command(name = "dummy")

@@ -51,7 +51,7 @@ public final class CloudSyncConfig {
     private static final Set<String> TOP_LEVEL = Set.of("features", "sync", "services");
     private static final Set<String> SYNC_KEYS = Set.of("include", "exclude", "snapshot_prefix", "default_root",
             "parallelism", "retry_attempts", "retry_initial_delay_ms", "retry_max_delay_ms",
-            "delete_guard_max_fraction", "delete_guard_min_files", "delete_guard_max_deletes");
+            "delete_guard_max_fraction", "delete_guard_min_files", "delete_guard_max_deletes", "lease_seconds");
 
     private final Map<String, Boolean> features;
     private final List<String> include;
@@ -174,7 +174,9 @@ public final class CloudSyncConfig {
                     .deleteGuardMinFiles(integer(sync.path("delete_guard_min_files"), source,
                             "sync.delete_guard_min_files", d.deleteGuardMinFiles(), 0, Long.MAX_VALUE))
                     .deleteGuardMaxDeletes(integer(sync.path("delete_guard_max_deletes"), source,
-                            "sync.delete_guard_max_deletes", d.deleteGuardMaxDeletes(), 0, Long.MAX_VALUE));
+                            "sync.delete_guard_max_deletes", d.deleteGuardMaxDeletes(), 0, Long.MAX_VALUE))
+                    .leaseTtl(Duration.ofSeconds(integer(sync.path("lease_seconds"), source, "sync.lease_seconds",
+                            d.leaseTtl().toSeconds(), 0, 86_400)));
         }
         b.engine(engine.build());
         JsonNode services = root.path("services");

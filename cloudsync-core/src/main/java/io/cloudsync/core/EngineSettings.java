@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a run executes: parallelism, retries, delete guards.
+ * How a run executes: parallelism, retries, delete guards, the remote lease.
  *
  * @param parallelism operations in flight at once
  * @param retryAttempts attempts per operation, the first included
@@ -13,9 +13,15 @@ import java.util.Objects;
  * @param deleteGuardMaxFraction the largest share of the remote's files a run may delete
  * @param deleteGuardMinFiles the share guard applies only to remotes with more files than this
  * @param deleteGuardMaxDeletes the largest number of files a run may delete
+ * @param leaseTtl how long a run's remote lease lasts without a renewal (it is renewed every third of
+ *     that); zero takes no lease (docs/SYNC.md, "Several hosts")
  */
 public record EngineSettings(int parallelism, int retryAttempts, Duration retryInitialDelay, Duration retryMaxDelay,
-                             double deleteGuardMaxFraction, long deleteGuardMinFiles, long deleteGuardMaxDeletes) {
+                             double deleteGuardMaxFraction, long deleteGuardMinFiles, long deleteGuardMaxDeletes,
+                             Duration leaseTtl) {
+
+    /** The default {@link #leaseTtl()}: two minutes. */
+    public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(120);
 
     /**
      * Validates the settings.
@@ -27,6 +33,7 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
      * @param deleteGuardMaxFraction see the record component
      * @param deleteGuardMinFiles see the record component
      * @param deleteGuardMaxDeletes see the record component
+     * @param leaseTtl see the record component
      */
     public EngineSettings {
         if (parallelism < 1) {
@@ -40,16 +47,39 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
         if (deleteGuardMaxFraction < 0 || deleteGuardMaxFraction > 1) {
             throw new IllegalArgumentException("deleteGuardMaxFraction must be from 0 to 1, was " + deleteGuardMaxFraction);
         }
+        Objects.requireNonNull(leaseTtl, "leaseTtl");
+        if (leaseTtl.isNegative()) {
+            throw new IllegalArgumentException("leaseTtl must be zero (no lease) or positive, was " + leaseTtl);
+        }
+    }
+
+    /**
+     * The settings as before the remote lease existed, with the default {@link #leaseTtl()}.
+     *
+     * @param parallelism see the record component
+     * @param retryAttempts see the record component
+     * @param retryInitialDelay see the record component
+     * @param retryMaxDelay see the record component
+     * @param deleteGuardMaxFraction see the record component
+     * @param deleteGuardMinFiles see the record component
+     * @param deleteGuardMaxDeletes see the record component
+     */
+    public EngineSettings(int parallelism, int retryAttempts, Duration retryInitialDelay, Duration retryMaxDelay,
+                          double deleteGuardMaxFraction, long deleteGuardMinFiles, long deleteGuardMaxDeletes) {
+        this(parallelism, retryAttempts, retryInitialDelay, retryMaxDelay, deleteGuardMaxFraction, deleteGuardMinFiles,
+                deleteGuardMaxDeletes, DEFAULT_LEASE_TTL);
     }
 
     /**
      * Eight operations in flight (many small files are latency-bound, not CPU-bound), five attempts
-     * from 200 ms up to 10 s, and a guard against deleting more than half of a remote of over ten files.
+     * from 200 ms up to 10 s, a guard against deleting more than half of a remote of over ten files, and
+     * a remote lease of two minutes.
      *
      * @return the defaults
      */
     public static EngineSettings defaults() {
-        return new EngineSettings(8, 5, Duration.ofMillis(200), Duration.ofSeconds(10), 0.5, 10, Long.MAX_VALUE);
+        return new EngineSettings(8, 5, Duration.ofMillis(200), Duration.ofSeconds(10), 0.5, 10, Long.MAX_VALUE,
+                DEFAULT_LEASE_TTL);
     }
 
     /**
@@ -79,6 +109,7 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
         private double deleteGuardMaxFraction;
         private long deleteGuardMinFiles;
         private long deleteGuardMaxDeletes;
+        private Duration leaseTtl;
 
         private Builder(EngineSettings s) {
             parallelism = s.parallelism;
@@ -88,6 +119,7 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
             deleteGuardMaxFraction = s.deleteGuardMaxFraction;
             deleteGuardMinFiles = s.deleteGuardMinFiles;
             deleteGuardMaxDeletes = s.deleteGuardMaxDeletes;
+            leaseTtl = s.leaseTtl;
         }
 
         /**
@@ -168,13 +200,24 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
         }
 
         /**
+         * Sets how long the remote lease lasts without a renewal.
+         *
+         * @param d the time to live; zero takes no lease
+         * @return this builder
+         */
+        public Builder leaseTtl(Duration d) {
+            leaseTtl = d;
+            return this;
+        }
+
+        /**
          * Builds the settings.
          *
          * @return the settings
          */
         public EngineSettings build() {
             return new EngineSettings(parallelism, retryAttempts, retryInitialDelay, retryMaxDelay,
-                    deleteGuardMaxFraction, deleteGuardMinFiles, deleteGuardMaxDeletes);
+                    deleteGuardMaxFraction, deleteGuardMinFiles, deleteGuardMaxDeletes, leaseTtl);
         }
     }
 }

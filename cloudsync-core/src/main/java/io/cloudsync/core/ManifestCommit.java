@@ -7,6 +7,7 @@ import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
 import io.cloudsync.core.internal.engine.SyncErrors;
 import io.cloudsync.core.internal.journal.Journal;
+import io.cloudsync.core.internal.remote.RemoteLease;
 import io.cloudsync.core.internal.remote.RemoteManifests;
 import io.cloudsync.spi.ProviderException;
 import java.nio.file.Path;
@@ -32,8 +33,17 @@ final class ManifestCommit {
     private final RemoteManifests remote;
     private final String service;
     private final String snapshot;
+    private final RemoteLease lease;
 
-    ManifestCommit(ManifestCache cache, Path stateDirectory, RemoteManifests remote, String service, String snapshot) {
+    /**
+     * The manifest writes of one run.
+     *
+     * @param lease the run's remote lease ({@link RemoteLease#none()} when it took none): once it is
+     *     lost, no manifest write is made and each fails with a conflict
+     */
+    ManifestCommit(ManifestCache cache, Path stateDirectory, RemoteManifests remote, String service, String snapshot,
+                   RemoteLease lease) {
+        this.lease = lease;
         this.cache = cache;
         this.stateDirectory = stateDirectory;
         this.remote = remote;
@@ -117,6 +127,13 @@ final class ManifestCommit {
      * @return null when written, otherwise the failed operation with its kind
      */
     private SyncError writeManifest(Manifest manifest) {
+        Optional<String> lost = lease.lost();
+        if (lost.isPresent()) {
+            // another host may own the snapshot now and sweep what this run wrote: committing could name
+            // files or chunks that are gone, so nothing is written and the next run plans again
+            return new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.CONFLICT, "the manifest was not committed: "
+                    + lost.get() + "; another host's run may own the snapshot now. Run again when it has finished");
+        }
         try {
             remote.write(snapshot, manifest);
             return null;
@@ -135,13 +152,8 @@ final class ManifestCommit {
      */
     void commit(Manifest there, Optional<Manifest> remoteManifest, List<SyncError> errors) {
         Manifest refreshed = there.withName(snapshot);
-        // The remote manifest is the next scan's hash cache, so it is rewritten even when no content
-        // changed if a file's mtime changed (the checksum leaves mtimes out), or if a file was racily
-        // clean against its time and no longer is against the new one: otherwise every later run would
-        // read those files again.
-        boolean remoteCurrent = remoteManifest.isPresent()
-                && remoteManifest.get().entries().equals(refreshed.entries())
-                && !settlesRacyEntries(remoteManifest.get(), refreshed);
+        // rewritten when only mtimes changed too (see current): otherwise every later run would read those files again
+        boolean remoteCurrent = current(refreshed, remoteManifest);
         if (!remoteCurrent) {
             SyncError failure = writeManifest(refreshed);
             if (failure != null) {
@@ -168,6 +180,18 @@ final class ManifestCommit {
             }
         }
         Journal.afterCommit(Journal.fileOf(stateDirectory, service, snapshot), refreshed);
+    }
+
+    /**
+     * Whether the remote manifest already says what a commit of {@code there} would say, so that the
+     * commit writes nothing remotely. The remote manifest is the next scan's hash cache, so it is
+     * rewritten even when no content changed if a file's mtime changed (the checksum leaves mtimes
+     * out), or if a file was racily clean against its time and no longer is against the new one.
+     */
+    static boolean current(Manifest there, Optional<Manifest> remoteManifest) {
+        return remoteManifest.isPresent()
+                && remoteManifest.get().entries().equals(there.entries())
+                && !settlesRacyEntries(remoteManifest.get(), there);
     }
 
     /**

@@ -20,6 +20,7 @@ import io.cloudsync.core.internal.engine.SyncErrors;
 import io.cloudsync.core.internal.engine.Verify;
 import io.cloudsync.core.internal.journal.Journal;
 import io.cloudsync.core.internal.lock.RunLock;
+import io.cloudsync.core.internal.remote.RemoteLease;
 import io.cloudsync.core.internal.remote.RemoteManifests;
 import io.cloudsync.core.result.PullResult;
 import io.cloudsync.core.result.SyncResult;
@@ -29,6 +30,7 @@ import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +61,8 @@ final class SyncRun {
     private final Scope scope;
     /** The metadata requests of the dry run's remote read, for its log event. */
     private volatile RemoteManifests.Counts dryRunMetadata = RemoteManifests.Counts.NONE;
+    /** The run's remote lease while it changes the remote, else {@link RemoteLease#none()}. */
+    private volatile RemoteLease lease = RemoteLease.none();
 
     /**
      * Admits a request.
@@ -127,7 +131,7 @@ final class SyncRun {
              Provider provider = ctx.targets().open(remoteTarget, factory)) {
             Retry retry = ctx.retryFor(provider);
             RemoteManifests remoteManifests = new RemoteManifests(provider, retry,
-                    s -> Optional.of(ctx.cache().chunkFolder(service, s)), () -> false);
+                    s -> Optional.of(ctx.cache().chunkFolder(service, s)), this::mayClean);
             Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
             boolean rootMissing = !Files.isDirectory(ctx.root());
             // the remote manifest is read while the tree is walked; the scan awaits it before hashing,
@@ -154,22 +158,44 @@ final class SyncRun {
             Manifest target = scope.merge(scannedLocal, stored);
             ctx.listeners().plan(service, snapshot, plan, false);
 
-            ManifestCommit manifests = new ManifestCommit(ctx.cache(), stateDirectory, remoteManifests, service, snapshot);
             List<SyncError> errors = new ArrayList<>(LocalScan.scanErrors(scanned));
             Execution.Outcome outcome = null;
-            Optional<Manifest> committed = remoteManifest;
-            try (Journal journal = Journal.open(journalFile)) {
-                committed = manifests.withdraw(remoteManifest, plan, journal, errors);
-                if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
-                    Execution execution = new Execution(service, snapshot, provider, factory.capabilities(), ctx.root(),
-                            stateDirectory.resolve("tmp"), journal, retry, ctx.config().engine().parallelism(),
-                            ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL);
-                    outcome = execution.execute(plan);
-                    errors.addAll(outcome.errors());
-                }
+            // a run that changes the remote holds the snapshot's remote lease from here to its end
+            RemoteLease taken;
+            try {
+                // an empty plan may still commit (new mtimes for the hash cache): that is a change too
+                taken = acquireLease(provider, retry, !plan.isEmpty()
+                        || request.commitManifest() && !ManifestCommit.current(target, remoteManifest));
+            } catch (ProviderException e) {
+                errors.add(new SyncError(SyncAction.MANIFEST, snapshot, SyncErrors.kindOf(e.kind()), "cannot take the remote"
+                        + " lease " + RemoteLease.nameOf(snapshot) + ", so nothing was changed: " + e.getMessage()));
+                taken = RemoteLease.none();
             }
-            if (outcome != null && request.commitManifest()) {
-                manifests.commit(ManifestCommit.arrived(target, outcome.errors()), committed, errors);
+            try (RemoteLease lease = taken) {
+                this.lease = lease;
+                ManifestCommit manifests = new ManifestCommit(ctx.cache(), stateDirectory, remoteManifests, service, snapshot,
+                        lease);
+                if (lease != RemoteLease.none()) {
+                    stillAsRead(remoteManifests, remoteManifest).ifPresent(errors::add);
+                }
+                Optional<Manifest> committed = remoteManifest;
+                try (Journal journal = Journal.open(journalFile)) {
+                    if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
+                        committed = manifests.withdraw(remoteManifest, plan, journal, errors);
+                    }
+                    if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
+                        Execution execution = new Execution(service, snapshot, lease.guard(provider), factory.capabilities(),
+                                ctx.root(), stateDirectory.resolve("tmp"), journal, retry, ctx.config().engine().parallelism(),
+                                ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL);
+                        outcome = execution.execute(plan);
+                        errors.addAll(outcome.errors());
+                    }
+                }
+                if (outcome != null && request.commitManifest()) {
+                    manifests.commit(ManifestCommit.arrived(target, outcome.errors()), committed, errors);
+                }
+            } finally {
+                this.lease = RemoteLease.none();
             }
             SyncSummary summary = summary(plan, outcome, errors);
             LOG.atInfo().setMessage("sync.run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
@@ -187,6 +213,62 @@ final class SyncRun {
             return new SyncResult(service, snapshot, target, plan, summary, remoteManifest.orElse(null),
                     PlanSource.REMOTE, remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet",
                     scanned, scope.paths());
+        }
+    }
+
+    /**
+     * Whether this run holds its snapshot's remote lease now: the condition under which the manifest
+     * writer may sweep the snapshot's orphaned metadata objects (format 2's chunks). Pass it as
+     * {@code this::leaseHeld} to the run's {@link RemoteManifests}; false outside a run's changes and
+     * when leases are off.
+     */
+    boolean leaseHeld() {
+        return lease.held();
+    }
+
+    /**
+     * Whether this run's manifest writes may delete the chunks their root does not name: while it
+     * holds the remote lease, or when leases are off ({@code sync.lease_seconds} 0, the user's
+     * promise that one host writes the snapshot).
+     */
+    private boolean mayClean() {
+        return ctx.config().engine().leaseTtl().isZero() || leaseHeld();
+    }
+
+    /**
+     * The snapshot's remote lease when the run changes the remote (its plan, or a commit of new
+     * mtimes) and leases are on, waiting up to the request's lock wait for another host's run;
+     * otherwise {@link RemoteLease#none()}: a dry run, a no-op and a run with
+     * {@code sync.lease_seconds} 0 take none.
+     *
+     * @throws io.cloudsync.LockHeldException when another host's run keeps the lease
+     */
+    private RemoteLease acquireLease(Provider provider, Retry retry, boolean changesRemote) {
+        Duration ttl = ctx.config().engine().leaseTtl();
+        if (ttl.isZero() || !changesRemote) {
+            return RemoteLease.none();
+        }
+        return RemoteLease.acquire(provider, retry, service, snapshot, ttl, request.lockWait(),
+                RemoteLease.DEFAULT_SKEW_MARGIN, Clock.systemUTC());
+    }
+
+    /**
+     * Once the lease is held: the remote manifest read again, so that a run which planned against a
+     * manifest another host's run has since replaced (while this one waited for the lease, say)
+     * stops before it changes anything, instead of uploading for a commit that must fail.
+     *
+     * @return the conflict, or empty when the remote still holds the manifest this run planned against
+     */
+    private Optional<SyncError> stillAsRead(RemoteManifests remoteManifests, Optional<Manifest> planned) {
+        try {
+            if (remoteManifests.read(snapshot).equals(planned)) {
+                return Optional.empty();
+            }
+            return Optional.of(new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.CONFLICT,
+                    "another run changed the remote manifest " + RemoteManifests.nameOf(snapshot) + " after this run read it,"
+                            + " so nothing was changed; run again to plan against what it committed"));
+        } catch (ProviderException e) {
+            return Optional.of(SyncErrors.of(SyncAction.MANIFEST, snapshot, e));
         }
     }
 
@@ -267,7 +349,7 @@ final class SyncRun {
         } else {
             try (Provider provider = ctx.targets().open(remoteTarget, factory.get())) {
                 RemoteManifests manifests = new RemoteManifests(provider, ctx.retryFor(provider),
-                        s -> Optional.of(ctx.cache().chunkFolder(service, s)), () -> false);
+                        s -> Optional.of(ctx.cache().chunkFolder(service, s)), this::mayClean);
                 Optional<Manifest> m;
                 try {
                     m = manifests.read(snapshot);

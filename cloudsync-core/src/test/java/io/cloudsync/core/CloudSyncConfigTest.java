@@ -49,6 +49,15 @@ class CloudSyncConfigTest {
     }
 
     @Test
+    void load_leaseSeconds_setsTheRemoteLeasesTtl_zeroTurnsItOff_andBadValuesAreNamed() throws Exception {
+        assertThat(load("{}").engine().leaseTtl()).isEqualTo(java.time.Duration.ofSeconds(120));
+        assertThat(load("{\"sync\": {\"lease_seconds\": 300}}").engine().leaseTtl()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(load("{\"sync\": {\"lease_seconds\": 0}}").engine().leaseTtl()).isZero();
+        assertThatThrownBy(() -> load("{\"sync\": {\"lease_seconds\": -1}}"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("\"sync.lease_seconds\" must be a whole number from 0 to 86400");
+    }
+
+    @Test
     void load_invalidJson_namesTheFileAndPosition() throws Exception {
         assertThatThrownBy(() -> load("{\"features\": {\"enable_cloud_sync\": true,}}"))
                 .isInstanceOf(ConfigurationException.class)

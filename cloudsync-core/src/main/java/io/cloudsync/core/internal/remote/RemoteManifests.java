@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * <p>A manifest is the root {@code manifests/<snapshot>.json}: format 1 ({@link ManifestJson}, the
  * whole manifest inline; still read) or format 2 ({@link Format2}: a root naming the chunks
  * {@code chunks/<snapshot>/<sha256>}; always written). A write puts the chunks the replaced root
- * does not name, then the root, and only after the root is committed deletes the chunks that the
- * replaced root named and the new one does not; while the run holds the snapshot's remote lease
- * it also sweeps the chunks no root names (left by a killed or losing run). Chunks are read from
+ * does not name, then the root; only after the root is committed, and only while the run may
+ * clean the snapshot (it holds its remote lease, or leases are off and so one writer is
+ * promised), it deletes the chunks the new root does not name: those the replaced root named and
+ * those no root named (left by a killed or losing run). Chunks are read from
  * a local {@link ChunkFolder} when it has them, so a read of an unchanged manifest costs one
  * request.
  *
@@ -90,7 +91,7 @@ public final class RemoteManifests {
     private final AtomicLong bytesWritten = new AtomicLong();
 
     /**
-     * Manifests of one open provider, without a local chunk cache and without orphan sweeps.
+     * Manifests of one open provider, without a local chunk cache; its writes delete no chunk.
      *
      * @param provider the provider
      * @param retry how its retryable failures are retried
@@ -105,8 +106,8 @@ public final class RemoteManifests {
      * @param provider the provider
      * @param retry how its retryable failures are retried
      * @param chunkCache per snapshot, the local folder of its cached chunks, if any
-     * @param leaseHeld whether this run holds the remote lease of the snapshots it writes: only then
-     *     does a write sweep orphan chunks
+     * @param leaseHeld whether this run may clean the snapshots it writes now (it holds their remote
+     *     lease, or leases are off): only then does a write delete chunks its root does not name
      */
     public RemoteManifests(Provider provider, Retry retry, Function<String, Optional<ChunkFolder>> chunkCache,
                            BooleanSupplier leaseHeld) {
@@ -261,9 +262,9 @@ public final class RemoteManifests {
     /**
      * Writes a snapshot's manifest, in format 2, over the one {@link #read} (or the last
      * {@code write}) saw, and remembers the new version tag: first every chunk the replaced root
-     * does not name, then the root with its precondition, then (only once the root is committed)
-     * deletes the chunks nothing names any more. A failed delete is logged and left for a later
-     * write.
+     * does not name, then the root with its precondition, then (only once the root is committed,
+     * and only when {@code leaseHeld} says so) deletes the chunks it does not name. A failed delete
+     * is logged and left for a later write.
      *
      * <p>When the root's put is refused with {@link ProviderException.Kind#CONFLICT}, the root is
      * read once more: an earlier attempt of this very put may have been stored with its answer lost
@@ -316,6 +317,12 @@ public final class RemoteManifests {
         versions.put(snapshot, version);
         layouts.put(snapshot, encoded.layout());
         roots.put(snapshot, encoded);
+        if (!leaseHeld.getAsBoolean()) {
+            // Without the lease another run may be writing this snapshot now: it may have read the
+            // replaced root and name its chunks in a commit of its own, or put one of them again for
+            // its next root. Its chunks stay until a run under the lease sweeps them.
+            return;
+        }
         Set<String> named = encoded.layout().names();
         List<String> garbage = new ArrayList<>();
         for (String sha : before) {
@@ -323,9 +330,7 @@ public final class RemoteManifests {
                 garbage.add(sha);
             }
         }
-        if (leaseHeld.getAsBoolean()) {
-            garbage.addAll(orphans(snapshot, named, before));
-        }
+        garbage.addAll(orphans(snapshot, named, before));
         for (String sha : garbage) {
             String chunk = chunkName(snapshot, sha);
             try {

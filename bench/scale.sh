@@ -3,7 +3,7 @@
 # Figures and their meaning: docs/BENCHMARKS.md, "Scale".
 #
 #   bench/scale.sh [--files N[,N...]] [--only local|s3] [--steps initial,noop,one,pct] [--seed N]
-#                  [--work DIR] [--keep] [--lock FILE] [--no-count]
+#                  [--work DIR] [--keep] [--lock FILE] [--lock-steps LIST] [--no-count]
 #
 # For every tree size N (default 100000,1000000) a tree of N small files is generated once (fixed seed,
 # fixed mtimes; ~100 files per folder, folders 3-4 deep, 50 B - 2 KiB of text each) and reused by later
@@ -30,6 +30,8 @@
 #   --keep         keep the trees and remotes afterwards (default: delete them, keep the results)
 #   --lock FILE    hold `flock FILE` around each timed command (not between steps: never long), e.g.
 #                  the Maven lock /tmp/cloudsync-mvn.lock, so that no build runs while measuring
+#   --lock-steps L only these steps hold --lock (default: every step), e.g. noop,one,pct when the initial
+#                  upload takes longer than others should wait for the lock
 #   --no-count     S3 without the counting relay (no request counts; nothing between tool and server)
 #
 # Tools: cloudsync is the CLI in $CLOUDSYNC (default ./cloudsync of this checkout; it must be built:
@@ -41,7 +43,7 @@ cd "$(dirname "$0")/.."
 REPO=$PWD
 
 FILES=100000,1000000; ONLY=""; STEPS=initial,noop,one,pct; SEED=42; WORK=/tmp/cloudsync-scale; KEEP=0
-LOCK=""; COUNT=1
+LOCK=""; LOCK_STEPS=initial,noop,one,pct; COUNT=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) FILES=$2; shift 2 ;;
@@ -51,8 +53,9 @@ while [ $# -gt 0 ]; do
     --work) WORK=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --lock) LOCK=$2; shift 2 ;;
+    --lock-steps) LOCK_STEPS=$2; shift 2 ;;
     --no-count) COUNT=0; shift ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -60,7 +63,7 @@ case "$ONLY" in ""|local|s3) ;; *) echo "--only takes local or s3, not $ONLY" >&
 for n in ${FILES//,/ }; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "--files takes positive whole numbers separated by commas, not $FILES" >&2; exit 2; }
 done
-for s in ${STEPS//,/ }; do
+for s in ${STEPS//,/ } ${LOCK_STEPS//,/ }; do
   case "$s" in initial|noop|one|pct) ;; *) echo "--steps takes initial, noop, one, pct (comma-separated), not $s" >&2; exit 2 ;; esac
 done
 [[ "$SEED" =~ ^[0-9]+$ ]] || { echo "--seed takes a whole number, not $SEED" >&2; exit 2; }
@@ -87,7 +90,10 @@ LOGS=$WORK/logs-$STAMP
 RESULTS=$WORK/results-$STAMP.tsv
 mkdir -p "$LOGS" "$WORK/lib"
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-locked() { if [ -n "$LOCK" ]; then flock "$LOCK" "$@"; else "$@"; fi; }
+locked() { # STEP COMMAND...
+  local step=$1; shift
+  if [ -n "$LOCK" ] && [[ ",$LOCK_STEPS," == *",${step//[()]/},"* ]]; then flock "$LOCK" "$@"; else "$@"; fi
+}
 
 # ---------------------------------------------------------------- trees
 # gen DIR N SEED: the tree; change DIR SEED WHAT: rewrites files (WHAT = one | pct), prints their count
@@ -358,7 +364,7 @@ timed() {
   log "$n files, $remote, $step: $tool"
   r0=$(requests_so_far)
   set +e
-  locked /usr/bin/time -v -o "$base.time" "${CMD[@]}" > "$base.out" 2> "$base.err"
+  locked "$step" /usr/bin/time -v -o "$base.time" "${CMD[@]}" > "$base.out" 2> "$base.err"
   rc=$?
   set -e
   r1=$(requests_so_far)

@@ -64,7 +64,7 @@ for n in ${FILES//,/ }; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "--files takes positive whole numbers separated by commas, not $FILES" >&2; exit 2; }
 done
 for s in ${STEPS//,/ } ${LOCK_STEPS//,/ }; do
-  case "$s" in initial|noop|one|pct) ;; *) echo "--steps takes initial, noop, one, pct (comma-separated), not $s" >&2; exit 2 ;; esac
+  case "$s" in initial|noop|one|pct) ;; *) echo "--steps and --lock-steps take initial, noop, one, pct (comma-separated), not $s" >&2; exit 2 ;; esac
 done
 [[ "$SEED" =~ ^[0-9]+$ ]] || { echo "--seed takes a whole number, not $SEED" >&2; exit 2; }
 for tool in python3 rclone java curl; do
@@ -418,13 +418,12 @@ run_remote() {
     i=$((i + 1))
   done
   [ "$remote" = s3 ] && stop_s3   # the in-memory server drops its buckets
-  if [ "$KEEP" = 0 ]; then
-    rm -rf "$src" "$state" "$state.config.json"
-    [ "$remote" = local ] && rm -rf "$WORK/remote-$n-cloudsync" "$WORK/remote-$n-rclone"
-  fi
+  CLEAN+=("$src" "$state" "$state.config.json")
+  [ "$remote" = local ] && CLEAN+=("$WORK/remote-$n-cloudsync" "$WORK/remote-$n-rclone")
   return 0
 }
 
+CLEAN=()   # deleted at the end unless --keep
 printf 'files\tremote\tstep\ttool\twall_s\tcpu_s\tpeak_rss_mib\tfiles_sent\tmetadata_requests\tmetadata_bytes_read\tmetadata_bytes_written\trequests\n' > "$RESULTS"
 log "cloudsync: $CLOUDSYNC ($(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')); $(rclone version | head -1)"
 log "rclone flags: local '${RCLONE_COMMON[*]} ${RCLONE_LOCAL_FLAGS[*]}', s3 '${RCLONE_COMMON[*]} ${RCLONE_S3_FLAGS[*]}'"
@@ -440,7 +439,7 @@ for n in ${FILES//,/ }; do
   if [ "$ONLY" != local ]; then
     if [ "$n" -le 100000 ]; then run_remote "$n" s3; else log "s3 skipped at $n files (runs only up to 100,000)"; fi
   fi
-  if [ "$KEEP" = 0 ]; then rm -rf "$WORK/tree-$n" "$WORK/.tree-$n-$SEED-done"; fi
+  CLEAN+=("$WORK/.tree-$n-$SEED-done" "$WORK/tree-$n")
 done
 
 MD=${RESULTS%.tsv}.md
@@ -480,3 +479,7 @@ open(sys.argv[2], "w").write("\n".join(out) + "\n")
 print("\n".join(out))
 PY
 log "results: $RESULTS and $MD; logs: $LOGS"
+if [ "$KEEP" = 0 ]; then   # after the table: deleting a million files takes minutes
+  log "deleting the trees and remotes (--keep keeps them)"
+  rm -rf "${CLEAN[@]}"
+fi

@@ -55,7 +55,7 @@ while [ $# -gt 0 ]; do
     --lock) LOCK=$2; shift 2 ;;
     --lock-steps) LOCK_STEPS=$2; shift 2 ;;
     --no-count) COUNT=0; shift ;;
-    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -249,7 +249,8 @@ final class SyncRun {
             return RemoteLease.none();
         }
         return RemoteLease.acquire(provider, retry, service, snapshot, ttl, request.lockWait(),
-                RemoteLease.DEFAULT_SKEW_MARGIN, Clock.systemUTC());
+                RemoteLease.DEFAULT_SKEW_MARGIN, Clock.systemUTC(),
+                ctx.stateDirectory().resolve("leases").resolve(service).resolve(snapshot + ".owner"));
     }
 
     /**

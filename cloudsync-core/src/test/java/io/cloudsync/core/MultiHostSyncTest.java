@@ -180,7 +180,7 @@ class MultiHostSyncTest {
             for (Host h : hosts) {
                 String snapshot = "host" + h.n;
                 assertRemoteIntact(hosts.get(0), snapshot);
-                Manifest m = ManifestJson.read(tmp.resolve("remote/.cloudsync/manifests/" + snapshot + ".json"));
+                Manifest m = TestManifests.committed(tmp.resolve("remote"), snapshot);
                 assertThat(m.entries()).extracting(ManifestEntry::path).as(snapshot)
                         .contains("shared.txt", "host" + h.n + "/round" + round + ".txt");
                 for (int r = 0; r <= round; r++) {
@@ -192,6 +192,6 @@ class MultiHostSyncTest {
     }
 
     private Manifest committed(Host h) throws Exception {
-        return ManifestJson.read(tmp.resolve("remote/.cloudsync/manifests/nightly.json"));
+        return TestManifests.committed(tmp.resolve("remote"), "nightly");
     }
 }

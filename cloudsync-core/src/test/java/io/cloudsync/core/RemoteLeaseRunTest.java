@@ -117,7 +117,7 @@ class RemoteLeaseRunTest {
         Files.delete(remote.resolve(LEASE)); // that host is gone: what the message says to do
 
         assertThat(cs.run(request()).summary().status()).isEqualTo(SyncStatus.SUCCESS);
-        assertThat(ManifestJson.read(remote.resolve(MANIFEST)).find("c.txt")).isPresent();
+        assertThat(TestManifests.committed(remote, "nightly").find("c.txt")).isPresent();
     }
 
     @Test
@@ -183,7 +183,7 @@ class RemoteLeaseRunTest {
         SyncResult next = cs.run(request());
 
         assertThat(next.summary().status()).isEqualTo(SyncStatus.SUCCESS);
-        Manifest committed = ManifestJson.read(remote.resolve(MANIFEST));
+        Manifest committed = TestManifests.committed(remote, "nightly");
         assertThat(committed.find("c.txt")).isPresent();
         assertThat(committed.find("d.txt")).isPresent();
         assertThat(cs.verify("scripted", "nightly", 100).ok()).isTrue();
@@ -201,7 +201,7 @@ class RemoteLeaseRunTest {
             if (once.compareAndSet(false, true)) {
                 try (Provider other = anotherHost()) {
                     MetadataObject read = other.getMetadata("manifests/nightly.json").orElseThrow();
-                    Manifest m = ManifestJson.fromBytes(read.bytes(), "test");
+                    Manifest m = SnapshotManifests.read(other, "nightly").orElseThrow(); // an older host writes format 1
                     theirs[0] = ManifestJson.toBytes(Manifest.of("nightly", m.root(), m.createdAt().plusSeconds(60), m.entries()));
                     other.putMetadata("manifests/nightly.json", theirs[0], MetadataPrecondition.ifVersion(read.version()));
                 }
@@ -223,6 +223,6 @@ class RemoteLeaseRunTest {
 
         SyncResult next = cs.run(request());
         assertThat(next.summary().status()).isEqualTo(SyncStatus.SUCCESS);
-        assertThat(ManifestJson.read(remote.resolve(MANIFEST)).find("c.txt")).isPresent();
+        assertThat(TestManifests.committed(remote, "nightly").find("c.txt")).isPresent();
     }
 }

@@ -14,9 +14,13 @@ import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.RemoteEntry;
 import io.cloudsync.spi.RetryPolicy;
 import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.support.AtomicFiles;
 import io.cloudsync.support.Json;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -164,12 +168,39 @@ public final class RemoteLease implements AutoCloseable {
      */
     public static RemoteLease acquire(Provider provider, Retry retry, String service, String snapshot, Duration ttl,
                                       Duration wait, Duration skewMargin, Clock clock) {
+        return acquire(provider, retry, service, snapshot, ttl, wait, skewMargin, clock, null);
+    }
+
+    /**
+     * As {@link #acquire(Provider, Retry, String, String, Duration, Duration, Duration, Clock)}, and
+     * remembers the owner of each lease it takes in {@code ownerRecord} (a file of the run's state
+     * folder, written before the lease is put): a lease left by an earlier run of the same state
+     * folder, killed before it could delete it, is then taken over at once instead of making the
+     * resumed run wait for its expiry. The caller holds the state folder's run lock, so that run is
+     * not running any more.
+     *
+     * @param provider the open provider
+     * @param retry how its retryable failures are retried
+     * @param service the service name, for messages
+     * @param snapshot the snapshot
+     * @param ttl how long the lease lasts without a renewal; positive
+     * @param wait how long to wait for another owner; zero refuses at once
+     * @param skewMargin how long after its writer's {@code expires_at} a lease counts as expired
+     * @param clock this host's clock
+     * @param ownerRecord the file that names the owner of this state folder's last lease, or null for none
+     * @return the lease, held and renewed until {@link #close()}
+     * @throws LockHeldException as the other form
+     * @throws ProviderException when the lease cannot be read or written
+     */
+    public static RemoteLease acquire(Provider provider, Retry retry, String service, String snapshot, Duration ttl,
+                                      Duration wait, Duration skewMargin, Clock clock, Path ownerRecord) {
         Objects.requireNonNull(provider, "provider");
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("the lease's time to live must be positive, was " + ttl);
         }
         String name = nameOf(snapshot);
         String owner = UUID.randomUUID().toString();
+        String ownLast = ownerRecord == null ? null : readOwner(ownerRecord);
         long deadline = System.nanoTime() + wait.toNanos();
         long pause = 1000;
         while (true) {
@@ -186,7 +217,8 @@ public final class RemoteLease implements AutoCloseable {
                     return new RemoteLease(provider, retry, snapshot, ttl, clock, owner, stored.get().version(),
                             other.acquiredAt, other.expiresAt);
                 }
-                if (other.expiresAt.plus(skewMargin).isBefore(now)) {
+                if (other.expiresAt.plus(skewMargin).isBefore(now) || other.owner.equals(ownLast)) {
+                    // expired, or left by a killed run of this very state folder
                     precondition = MetadataPrecondition.ifVersion(stored.get().version());
                 } else {
                     precondition = null;
@@ -195,6 +227,9 @@ public final class RemoteLease implements AutoCloseable {
             if (precondition != null) {
                 Instant expires = now.plus(ttl);
                 byte[] bytes = new Lease(owner, hostName(), ProcessHandle.current().pid(), now, expires).encode();
+                if (ownerRecord != null) {
+                    writeOwner(ownerRecord, owner);
+                }
                 try {
                     String tag = retry.call(() -> provider.putMetadata(name, bytes, precondition));
                     if (other != null) {
@@ -217,6 +252,26 @@ public final class RemoteLease implements AutoCloseable {
             }
             sleep(Math.min(pause, TimeUnit.NANOSECONDS.toMillis(left) + 1), service, snapshot);
             pause = Math.min(pause * 3 / 2, 5000);
+        }
+    }
+
+    private static String readOwner(Path ownerRecord) {
+        try {
+            return Files.readString(ownerRecord, StandardCharsets.UTF_8).trim();
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            LOG.debug("sync.lease owner_record_unreadable file={}: {}", ownerRecord, e.toString());
+            return null;
+        }
+    }
+
+    private static void writeOwner(Path ownerRecord, String owner) {
+        try {
+            AtomicFiles.write(ownerRecord, (owner + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot write " + ownerRecord + ", the record of this state folder's remote lease: "
+                    + e + "; check that the state folder is writable and the disk is not full", e);
         }
     }
 

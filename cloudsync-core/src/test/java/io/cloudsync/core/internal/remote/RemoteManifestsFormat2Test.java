@@ -142,7 +142,7 @@ class RemoteManifestsFormat2Test {
             Manifest m = manifest(entries(n), T0);
             try (Provider l = local(); Provider mem = memory()) {
                 for (Provider p : List.of(l, mem)) {
-                    RemoteManifests w = new RemoteManifests(p, retry());
+                    RemoteManifests w = new RemoteManifests(p, retry(), x -> Optional.empty(), () -> true);
                     w.read("nightly");
                     w.write("nightly", m);
                     assertThat(new RemoteManifests(p, retry()).read("nightly")).as(n + " entries").contains(m);

@@ -177,6 +177,11 @@ final class SyncRun {
                         lease);
                 if (lease != RemoteLease.none()) {
                     stillAsRead(remoteManifests, remoteManifest).ifPresent(errors::add);
+                    if (!lease.continuesOwnRun() && Journal.distrust(journalFile)) {
+                        // another host may have overwritten what an earlier run of this folder journalled
+                        LOG.atInfo().setMessage("sync.run").addKeyValue("event", "journal_distrusted")
+                                .addKeyValue("service", service).addKeyValue("snapshot", snapshot).log();
+                    }
                 }
                 Optional<Manifest> committed = remoteManifest;
                 try (Journal journal = Journal.open(journalFile)) {

@@ -103,7 +103,7 @@ class DurableBatchesTest {
         // the files are on the remote but not durable: no committed manifest may claim them
         Path manifest = remote.resolve(".cloudsync/manifests/nightly.json");
         if (Files.exists(manifest)) {
-            assertThat(ManifestJson.read(manifest).entries()).isEmpty();
+            assertThat(TestManifests.committed(remote, "nightly").entries()).isEmpty();
         }
 
         script.noFaults();
@@ -112,7 +112,7 @@ class DurableBatchesTest {
         assertThat(resumed.summary().status()).isEqualTo(SyncStatus.SUCCESS);
         assertThat(resumed.summary().uploaded()).isEqualTo(FILES);
         assertThat(resumed.summary().resumed()).isZero(); // nothing was journalled, so everything is done again
-        assertThat(ManifestJson.read(manifest).entries()).hasSize(FILES);
+        assertThat(TestManifests.committed(remote, "nightly").entries()).hasSize(FILES);
         assertThat(Trees.read(remote.resolve("nightly"))).isEqualTo(Trees.read(root));
     }
 

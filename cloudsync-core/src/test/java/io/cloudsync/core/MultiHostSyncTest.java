@@ -2,6 +2,7 @@ package io.cloudsync.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cloudsync.Digests;
 import io.cloudsync.LockHeldException;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
@@ -9,8 +10,10 @@ import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
+import io.cloudsync.core.internal.journal.Journal;
 import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.core.result.VerifyResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +108,36 @@ class MultiHostSyncTest {
             hosts.add(new Host(i));
         }
         return hosts;
+    }
+
+    /**
+     * Host 0's run stopped after it uploaded {@code shared.txt} and before its commit: the file is on the
+     * remote and its journal says so. Host 1 then uploads its own {@code shared.txt} and commits. Host 0's
+     * next run holds a lease that is not the one its stopped run left, so another host may have changed
+     * the snapshot since: it must not reuse its journal record (that would commit host 0's sha256 over
+     * host 1's bytes), but upload again, and the remote verifies.
+     */
+    @Test
+    void aJournalLeftBeforeAnotherHostsCommit_isNotReused() throws Exception {
+        Host a = new Host(0);
+        Host b = new Host(1);
+        Trees.write(a.root, "shared.txt", "host a");
+        Trees.write(b.root, "shared.txt", "host b, longer");
+        Path remoteFile = tmp.resolve("remote/nightly/shared.txt");
+        Files.createDirectories(remoteFile.getParent());
+        Files.writeString(remoteFile, "host a");
+        String sha = Digests.hex(Digests.sha256().digest("host a".getBytes(StandardCharsets.UTF_8)));
+        Path journal = Journal.fileOf(tmp.resolve("host0/state"), "scripted", "nightly");
+        Files.createDirectories(journal.getParent());
+        Files.writeString(journal, "U\t" + sha + "\t6\tshared.txt\n");
+
+        assertThat(b.cs.run(SyncRequest.builder("scripted", "nightly").build()).summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        SyncResult again = a.cs.run(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(again.summary().status()).as("%s", again.summary().errors()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(again.summary().uploaded()).as("uploaded again, not taken from the journal").isEqualTo(1);
+        assertThat(Files.readString(remoteFile)).isEqualTo("host a");
+        assertRemoteIntact(a, "nightly");
     }
 
     /** The remote manifest names only files that are there, as they are: verify reads back every one. */

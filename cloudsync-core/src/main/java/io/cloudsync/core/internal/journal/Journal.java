@@ -123,6 +123,32 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * When another host may have changed the snapshot since this journal's run (the run now holds a
+     * remote lease that is not the one that run left): what the journal says was uploaded or
+     * deleted may since have been overwritten or re-created by that host, so none of it is reused.
+     * Every upload and release becomes a release (the remote may hold it, unclaimed: the plan
+     * deletes it or uploads it again) and the deletes are forgotten. Does nothing when the journal
+     * has only releases.
+     *
+     * @param file the journal file
+     * @return whether records were given up
+     */
+    public static boolean distrust(Path file) {
+        Set<String> uploaded = new HashSet<>();
+        Set<String> deleted = new HashSet<>();
+        try {
+            readInto(file, uploaded, new HashSet<>(), deleted);
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot read the run journal " + file + ": " + e.getMessage(), e);
+        }
+        if (uploaded.isEmpty() && deleted.isEmpty()) {
+            return false;
+        }
+        afterCommit(file, io.cloudsync.Manifest.empty("distrusted"));
+        return true;
+    }
+
+    /**
      * After a manifest was committed: keeps, as released records, only what the remote may hold that
      * {@code committed} does not name; removes the file when nothing is left. Written through a
      * temporary file and an atomic move.

@@ -89,7 +89,11 @@ public final class RemoteLease implements AutoCloseable {
     private boolean closed;
 
     /** The lease of no run: {@link #none()}. */
+    /** Whether the lease was taken over from a killed run of the same state folder (see {@link #continuesOwnRun()}). */
+    private final boolean continuesOwnRun;
+
     private RemoteLease() {
+        continuesOwnRun = false;
         provider = null;
         retry = null;
         snapshot = "";
@@ -106,6 +110,12 @@ public final class RemoteLease implements AutoCloseable {
 
     private RemoteLease(Provider provider, Retry retry, String snapshot, Duration ttl, Clock clock, String owner,
                         String tag, Instant acquiredAt, Instant expiresAt) {
+        this(provider, retry, snapshot, ttl, clock, owner, tag, acquiredAt, expiresAt, false);
+    }
+
+    private RemoteLease(Provider provider, Retry retry, String snapshot, Duration ttl, Clock clock, String owner,
+                        String tag, Instant acquiredAt, Instant expiresAt, boolean continuesOwnRun) {
+        this.continuesOwnRun = continuesOwnRun;
         this.provider = provider;
         this.retry = retry;
         this.snapshot = snapshot;
@@ -238,7 +248,8 @@ public final class RemoteLease implements AutoCloseable {
                                 .addKeyValue("previous_pid", other.pid)
                                 .addKeyValue("previous_expires_at", other.expiresAt.toString()).log();
                     }
-                    return new RemoteLease(provider, retry, snapshot, ttl, clock, owner, tag, now, expires);
+                    return new RemoteLease(provider, retry, snapshot, ttl, clock, owner, tag, now, expires,
+                            other != null && other.owner.equals(ownLast));
                 } catch (ProviderException e) {
                     if (e.kind() != ProviderException.Kind.CONFLICT) {
                         throw e;
@@ -253,6 +264,18 @@ public final class RemoteLease implements AutoCloseable {
             sleep(Math.min(pause, TimeUnit.NANOSECONDS.toMillis(left) + 1), service, snapshot);
             pause = Math.min(pause * 3 / 2, 5000);
         }
+    }
+
+    /**
+     * Whether this lease was taken over from the lease an earlier run of the same state folder left
+     * (killed before it could delete it): then no other host has held the lease since that run, so
+     * no other host has changed the snapshot since, and what that run's journal says it did still
+     * holds. False for any other lease, which may follow another host's changes.
+     *
+     * @return true only for a lease taken over from this state folder's own last run
+     */
+    public boolean continuesOwnRun() {
+        return continuesOwnRun;
     }
 
     private static String readOwner(Path ownerRecord) {
@@ -431,9 +454,11 @@ public final class RemoteLease implements AutoCloseable {
                     return null;
                 });
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // as for every provider call of the engine: a provider that breaks its contract fails the
+            // release, never the run; the lease then expires (or the next run of this state folder takes it over)
             LOG.atWarn().setMessage("sync.lease").addKeyValue("event", "release_failed").addKeyValue("snapshot", snapshot)
-                    .addKeyValue("error", e.getMessage()).log();
+                    .addKeyValue("error", String.valueOf(e)).log();
         }
     }
 

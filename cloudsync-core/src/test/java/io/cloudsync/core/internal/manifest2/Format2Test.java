@@ -234,7 +234,7 @@ class Format2Test {
         ManifestEntry c = entry("c.txt", 3);
         // each chunk sorted, but the second starts before the first ends
         List<Format2.Chunk> unsorted = List.of(chunkOf(store, List.of(a, c)), chunkOf(store, List.of(b)));
-        Format2.Root root = rootOver(store, unsorted, Manifest.checksumOf(List.of(a, c, b)), 3, 6);
+        Format2.Root root = rootOver(store, unsorted, Manifest.checksumOf(List.of(a, b, c)), 3, 6); // refused before the checksum
         assertThatThrownBy(() -> Format2.decode(root, store, "m")).isInstanceOf(ManifestFormatException.class)
                 .hasMessageContaining("out of order").hasMessageContaining("\"b.txt\" comes after \"c.txt\"");
 

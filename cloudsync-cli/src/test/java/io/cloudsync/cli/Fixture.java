@@ -81,6 +81,13 @@ final class Fixture {
             }
         }
         write(root, "cache/cloud/journal/local/" + snapshot + ".journal", journal.toString());
+        // and the remote lease that run held, which a kill leaves behind, with the state folder's record of it
+        String owner = java.util.UUID.randomUUID().toString();
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        write(remote, ".cloudsync/leases/" + snapshot + ".json", "{\"format\":\"cloudsync-lease\",\"version\":1,\"owner\":\""
+                + owner + "\",\"host\":\"killed-host\",\"pid\":1,\"acquired_at\":\"" + now + "\",\"expires_at\":\""
+                + now.plusSeconds(3600) + "\"}\n");
+        write(root, "cache/cloud/leases/local/" + snapshot + ".owner", owner + "\n");
     }
 
     /** The project's files, without the config and state folders. */

@@ -199,6 +199,10 @@ final class SyncRun {
                 if (outcome != null && request.commitManifest()) {
                     manifests.commit(ManifestCommit.arrived(target, outcome.errors()), committed, errors);
                 }
+                if (outcome != null && errors.stream().anyMatch(e -> e.action() == SyncAction.MANIFEST)) {
+                    // what this run did is in its journal but not committed: its next run continues under this lease
+                    lease.keepForResume();
+                }
             } finally {
                 this.lease = RemoteLease.none();
             }

@@ -15,7 +15,9 @@ import io.cloudsync.spi.MetadataObject;
 import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
+import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.Secrets;
+import io.cloudsync.testkit.FaultInjectingProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +94,31 @@ class RemoteLeaseRunTest {
 
         assertThat(leaseWhileUploading).as("the lease is there while the run uploads").isTrue();
         assertThat(remote.resolve(LEASE)).as("and gone after it").doesNotExist();
+    }
+
+    /**
+     * A run that uploaded but could not commit (the root's put failed) leaves its lease, so that its
+     * next run takes it over at once and still trusts its journal: nothing is sent twice.
+     */
+    @Test
+    void aRunWhoseCommitFailed_keepsItsLease_andItsNextRunResumesItsJournal() {
+        CloudSync cs = cloudSync(Duration.ofSeconds(120));
+        script.faults = b -> b.fail(FaultInjectingProvider.Operation.PUT_METADATA, "manifests/nightly.json",
+                ProviderException.Kind.PERMANENT, Integer.MAX_VALUE);
+
+        SyncResult failed = cs.run(request());
+
+        assertThat(failed.summary().errors()).extracting(SyncError::action).contains(SyncAction.MANIFEST);
+        assertThat(failed.summary().uploaded()).isPositive();
+        assertThat(remote.resolve(LEASE)).as("kept for the run that continues this one").exists();
+
+        script.faults = b -> b;
+        SyncResult again = cs.run(request());
+
+        assertThat(again.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(again.summary().resumed()).as("taken from the journal, not sent again")
+                .isEqualTo(failed.summary().uploaded());
+        assertThat(remote.resolve(LEASE)).doesNotExist();
     }
 
     @Test

@@ -87,6 +87,8 @@ public final class RemoteLease implements AutoCloseable {
     private String lostReason;
     /** Set by {@link #close()}; guarded by {@link #lock}. */
     private boolean closed;
+    /** Set by {@link #keepForResume()}: {@link #close()} leaves the lease in place (guarded by {@code lock}). */
+    private boolean kept;
 
     /** The lease of no run: {@link #none()}. */
     /** Whether the lease was taken over from a killed run of the same state folder (see {@link #continuesOwnRun()}). */
@@ -278,6 +280,18 @@ public final class RemoteLease implements AutoCloseable {
         return continuesOwnRun;
     }
 
+    /**
+     * Makes {@link #close()} stop renewing the lease but leave it on the remote: for a run that
+     * changed the remote but could not commit (its commit failed, say while the network was down).
+     * Its journal then stays good for the next run of the same state folder, which takes the lease
+     * over at once (see {@link #continuesOwnRun()}); another host waits until it expires.
+     */
+    public void keepForResume() {
+        synchronized (lock) {
+            kept = true;
+        }
+    }
+
     private static String readOwner(Path ownerRecord) {
         try {
             return Files.readString(ownerRecord, StandardCharsets.UTF_8).trim();
@@ -431,7 +445,7 @@ public final class RemoteLease implements AutoCloseable {
                 return;
             }
             closed = true;
-            last = lostReason == null ? tag : null;
+            last = lostReason == null && !kept ? tag : null;
         }
         renewer.shutdownNow();
         try {

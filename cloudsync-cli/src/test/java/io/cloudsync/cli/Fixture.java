@@ -95,8 +95,9 @@ final class Fixture {
         return read(root, k -> !k.startsWith("cache/") && !k.startsWith("config/") && !k.startsWith("backups/"));
     }
 
+    /** The files under {@code dir}, as text; a remote's metadata area (binary manifest chunks) left out. */
     static Map<String, String> read(Path dir) {
-        return read(dir, k -> true);
+        return read(dir, k -> !k.startsWith(".cloudsync/"));
     }
 
     static Map<String, String> read(Path dir, java.util.function.Predicate<String> keep) {

@@ -183,21 +183,8 @@ public final class ManifestCache {
      */
     public void write(String service, String snapshot, Manifest m) {
         Objects.requireNonNull(m, "manifest");
-        Path file = pathOf(service, snapshot);
-        ChunkFolder chunks = chunkFolder(service, snapshot);
-        Format2.Encoded encoded = Format2.encode(m, Format2.Layout.EMPTY);
-        try {
-            for (Format2.Stored chunk : encoded.encoded()) {
-                chunks.put(chunk.sha256(), chunk.bytes());
-            }
-            AtomicFiles.write(file, encoded.root());
-        } catch (IOException e) {
-            throw new CloudSyncException("cannot write the cached manifest " + file + ": " + e
-                    + "; check that the state folder is writable and the disk is not full", e);
-        }
-        chunks.keepOnly(encoded.layout().names());
-        LOG.debug("sync.manifest cache_write service={} snapshot={} entries={} checksum={}",
-                service, snapshot, m.entries().size(), m.checksum());
+        // encoded from an empty layout, it carries every chunk it names
+        write(service, snapshot, m, Format2.encode(m, Format2.Layout.EMPTY));
     }
 
     /**
@@ -242,10 +229,13 @@ public final class ManifestCache {
      * @return true when the cached root has these bytes and its chunks are there
      */
     boolean holds(String service, String snapshot, Format2.Encoded root) {
+        Path file = pathOf(service, snapshot);
         try {
-            return Arrays.equals(Files.readAllBytes(pathOf(service, snapshot)), root.root())
-                    && hasChunks(chunkFolder(service, snapshot), root.layout());
+            return Arrays.equals(Files.readAllBytes(file), root.root()) && hasChunks(chunkFolder(service, snapshot), root.layout());
+        } catch (NoSuchFileException e) {
+            return false;
         } catch (IOException e) {
+            LOG.debug("sync.manifest cache_compare service={} snapshot={} file={}: {}", service, snapshot, file, e.toString());
             return false;
         }
     }
@@ -267,20 +257,9 @@ public final class ManifestCache {
      */
     public boolean holds(String service, String snapshot, Manifest m) {
         Objects.requireNonNull(m, "manifest");
-        Path file = pathOf(service, snapshot);
-        Format2.Encoded encoded = Format2.encode(m, Format2.Layout.EMPTY);
-        try {
-            if (!Arrays.equals(Files.readAllBytes(file), encoded.root())) {
-                return false;
-            }
-        } catch (NoSuchFileException e) {
-            return false;
-        } catch (IOException e) {
-            LOG.debug("sync.manifest cache_compare service={} snapshot={} file={}: {}", service, snapshot, file, e.toString());
-            return false;
-        }
-        return hasChunks(chunkFolder(service, snapshot), encoded.layout());
+        return holds(service, snapshot, Format2.encode(m, Format2.Layout.EMPTY));
     }
+
 
     /**
      * Removes the cached manifest and its chunks; does nothing when there is none.

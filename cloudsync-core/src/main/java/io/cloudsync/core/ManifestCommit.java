@@ -7,6 +7,7 @@ import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
 import io.cloudsync.core.internal.engine.SyncErrors;
 import io.cloudsync.core.internal.journal.Journal;
+import io.cloudsync.core.internal.manifest2.Format2;
 import io.cloudsync.core.internal.remote.RemoteLease;
 import io.cloudsync.core.internal.remote.RemoteManifests;
 import io.cloudsync.spi.ProviderException;
@@ -113,7 +114,7 @@ final class ManifestCommit {
 
     /** Caches what was just committed, with the chunks the commit encoded. */
     private void cacheWrite(Manifest committed) {
-        Optional<io.cloudsync.core.internal.manifest2.Format2.Encoded> root = remote.committedRoot(snapshot);
+        Optional<Format2.Encoded> root = remote.committedRoot(snapshot);
         if (root.isPresent()) {
             cache.write(service, snapshot, committed, root.get());
         } else {
@@ -169,7 +170,7 @@ final class ManifestCommit {
             // the remote's format-2 root is exactly `current` when it has the same name and root
             // (the entries are equal, and with them the checksum and the chunks): the cache then
             // keeps those bytes, compared and copied without encoding the whole manifest again
-            Optional<io.cloudsync.core.internal.manifest2.Format2.Encoded> root = remote.committedRoot(snapshot);
+            Optional<Format2.Encoded> root = remote.committedRoot(snapshot);
             if (root.isPresent() && remoteManifest.get().name().equals(current.name())
                     && remoteManifest.get().root().equals(current.root())) {
                 if (!cache.holds(service, snapshot, root.get())) {

@@ -130,8 +130,7 @@ final class SyncRun {
         try (RunLock ignored = RunLock.acquire(stateDirectory, service, snapshot, request.lockWait());
              Provider provider = ctx.targets().open(remoteTarget, factory)) {
             Retry retry = ctx.retryFor(provider);
-            RemoteManifests remoteManifests = new RemoteManifests(provider, retry,
-                    s -> Optional.of(ctx.cache().chunkFolder(service, s)), this::mayClean);
+            RemoteManifests remoteManifests = manifestsOf(provider, retry);
             Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
             boolean rootMissing = !Files.isDirectory(ctx.root());
             // the remote manifest is read while the tree is walked; the scan awaits it before hashing,
@@ -233,6 +232,11 @@ final class SyncRun {
      */
     boolean leaseHeld() {
         return lease.held();
+    }
+
+    /** The run's view of the remote manifests: chunks cached in the state folder, cleaned only when {@link #mayClean}. */
+    private RemoteManifests manifestsOf(Provider provider, Retry retry) {
+        return new RemoteManifests(provider, retry, s -> Optional.of(ctx.cache().chunkFolder(service, s)), this::mayClean);
     }
 
     /**
@@ -358,8 +362,7 @@ final class SyncRun {
             reason = "no provider \"" + remoteTarget.providerId() + "\" on the class path (found " + ctx.providers().ids() + ')';
         } else {
             try (Provider provider = ctx.targets().open(remoteTarget, factory.get())) {
-                RemoteManifests manifests = new RemoteManifests(provider, ctx.retryFor(provider),
-                        s -> Optional.of(ctx.cache().chunkFolder(service, s)), this::mayClean);
+                RemoteManifests manifests = manifestsOf(provider, ctx.retryFor(provider));
                 Optional<Manifest> m;
                 try {
                     m = manifests.read(snapshot);

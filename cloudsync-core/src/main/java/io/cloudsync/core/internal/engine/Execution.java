@@ -298,11 +298,7 @@ public final class Execution {
                 provider.flush();
                 lastFlushNanos = System.nanoTime() - start;
             } catch (ProviderException e) {
-                if (e.stopsRun() && stop.compareAndSet(false, true)) {
-                    LOG.atError().setMessage("sync.run").addKeyValue("event", "stopped").addKeyValue("service", service)
-                            .addKeyValue("snapshot", snapshot).addKeyValue("kind", e.kind())
-                            .addKeyValue("error", e.getMessage()).log();
-                }
+                stopIfFatal(e);
                 notDurable(batch, SyncErrors.kindOf(e.kind()), String.valueOf(e.getMessage()), total, totalBytes);
                 return;
             } catch (RuntimeException | Error e) {
@@ -509,11 +505,16 @@ public final class Execution {
     }
 
     private void failed(SyncAction action, String path, ProviderException e) {
+        stopIfFatal(e);
+        fail(action, path, SyncErrors.kindOf(e.kind()), String.valueOf(e.getMessage()));
+    }
+
+    /** A failure that stops the run (credentials, configuration, quota): no new operation starts; logged once. */
+    private void stopIfFatal(ProviderException e) {
         if (e.stopsRun() && stop.compareAndSet(false, true)) {
             LOG.atError().setMessage("sync.run").addKeyValue("event", "stopped").addKeyValue("service", service)
                     .addKeyValue("snapshot", snapshot).addKeyValue("kind", e.kind()).addKeyValue("error", e.getMessage()).log();
         }
-        fail(action, path, SyncErrors.kindOf(e.kind()), String.valueOf(e.getMessage()));
     }
 
     private void fail(SyncAction action, String path, SyncError.Kind kind, String message) {

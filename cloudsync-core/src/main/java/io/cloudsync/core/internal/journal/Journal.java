@@ -249,10 +249,7 @@ public final class Journal implements AutoCloseable {
      * @param size its size
      */
     public void recordUpload(String path, String sha256, long size) {
-        awaitDurable(append("U\t" + uploadKey(escape(path), sha256, size) + '\n'));
-        synchronized (this) {
-            uploaded.add(uploadKey(path, sha256, size));
-        }
+        recordUploads(java.util.List.of(new Upload(path, sha256, size)));
     }
 
     /**
@@ -301,10 +298,7 @@ public final class Journal implements AutoCloseable {
      * @param path the manifest path
      */
     public void recordDelete(String path) {
-        awaitDurable(append("D\t" + escape(path) + '\n'));
-        synchronized (this) {
-            deleted.add(path);
-        }
+        recordDeletes(java.util.List.of(path));
     }
 
     /**

@@ -224,32 +224,66 @@ public final class Format2 {
                 if (old != null && old.entries().size() == run.size() && old.entries().equals(run)) {
                     chunks.add(new Chunk(old.ref(), run));
                 } else {
-                    Stored s = store(entryChunk(run));
-                    encoded.add(s);
-                    long bytes = 0;
-                    for (ManifestEntry e : run) {
-                        bytes += e.size();
-                    }
-                    chunks.add(new Chunk(new ChunkRef(s.sha256(), s.bytes().length, run.size(), bytes,
-                            run.get(0).path(), run.get(run.size() - 1).path()), run));
+                    StoredChunk c = entryChunkOf(run);
+                    encoded.add(c.stored());
+                    chunks.add(new Chunk(c.ref(), run));
                 }
                 start = i + 1;
             }
         }
+        List<ChunkRef> refs = new ArrayList<>(chunks.size());
+        chunks.forEach(c -> refs.add(c.ref()));
+        List<PartRef> parts = indexParts(refs, encoded);
+        Root root = new Root(m.name(), m.root(), m.createdAt(), m.checksum(), entries.size(), m.totalBytes(), parts);
+        return new Encoded(rootBytes(root), encoded, new Layout(chunks, parts));
+    }
+
+    /**
+     * The index parts naming entry chunks, cut by {@link Chunker#INDEX}.
+     *
+     * @param refs the entry chunks in order
+     * @param encoded receives each part's stored bytes, in order
+     * @return the parts' refs, for the root
+     */
+    public static List<PartRef> indexParts(List<ChunkRef> refs, List<Stored> encoded) {
         List<PartRef> parts = new ArrayList<>();
-        start = 0;
-        for (int i = 0; i < chunks.size(); i++) {
-            if (Chunker.INDEX.ends(i - start + 1, chunks.get(i).ref().last()) || i == chunks.size() - 1) {
-                List<Chunk> run = chunks.subList(start, i + 1);
+        int start = 0;
+        for (int i = 0; i < refs.size(); i++) {
+            if (Chunker.INDEX.ends(i - start + 1, refs.get(i).last()) || i == refs.size() - 1) {
+                List<ChunkRef> run = refs.subList(start, i + 1);
                 Stored s = store(indexPart(run));
                 encoded.add(s);
-                parts.add(new PartRef(s.sha256(), s.bytes().length, run.size(), run.get(0).ref().first(),
-                        run.get(run.size() - 1).ref().last()));
+                parts.add(new PartRef(s.sha256(), s.bytes().length, run.size(), run.get(0).first(),
+                        run.get(run.size() - 1).last()));
                 start = i + 1;
             }
         }
-        Root root = new Root(m.name(), m.root(), m.createdAt(), m.checksum(), entries.size(), m.totalBytes(), parts);
-        return new Encoded(rootBytes(root), encoded, new Layout(chunks, parts));
+        return parts;
+    }
+
+    /**
+     * One entry chunk encoded: its stored bytes and its ref.
+     *
+     * @param stored its name and stored bytes
+     * @param ref its ref, as an index part names it
+     */
+    public record StoredChunk(Stored stored, ChunkRef ref) {
+    }
+
+    /**
+     * Encodes the entries of one chunk.
+     *
+     * @param run sorted entries, at least one
+     * @return its stored bytes and its ref
+     */
+    public static StoredChunk entryChunkOf(List<ManifestEntry> run) {
+        Stored s = store(entryChunk(run));
+        long bytes = 0;
+        for (ManifestEntry e : run) {
+            bytes += e.size();
+        }
+        return new StoredChunk(s, new ChunkRef(s.sha256(), s.bytes().length, run.size(), bytes, run.get(0).path(),
+                run.get(run.size() - 1).path()));
     }
 
     /**
@@ -294,10 +328,9 @@ public final class Format2 {
     }
 
     /** The stored bytes of an index part naming {@code run}. */
-    static byte[] indexPart(List<Chunk> run) {
+    static byte[] indexPart(List<ChunkRef> run) {
         StringBuilder b = new StringBuilder(run.size() * 200);
-        for (Chunk c : run) {
-            ChunkRef r = c.ref();
+        for (ChunkRef r : run) {
             b.append("{\"sha256\":\"").append(r.sha256()).append("\",\"size\":").append(r.size())
                     .append(",\"entries\":").append(r.entries()).append(",\"bytes\":").append(r.bytes())
                     .append(",\"first\":").append(quote(r.first())).append(",\"last\":").append(quote(r.last()))
@@ -526,7 +559,17 @@ public final class Format2 {
         }
     }
 
-    private static byte[] fetch(ChunkSource source, String sha256, long size, String where) {
+    /**
+     * A chunk's stored bytes from {@code source}, checked against its name and size.
+     *
+     * @param source where it comes from
+     * @param sha256 its name
+     * @param size its size
+     * @param where what it is, for messages
+     * @return the bytes
+     * @throws ManifestFormatException when it is missing or does not match
+     */
+    public static byte[] fetch(ChunkSource source, String sha256, long size, String where) {
         byte[] bytes = source.fetch(sha256).orElseThrow(() -> new ManifestFormatException(where
                 + " is missing: the root names it but the remote does not hold it"));
         if (bytes.length != size || !sha256(bytes).equals(sha256)) {
@@ -572,7 +615,15 @@ public final class Format2 {
         return lines.subList(1, lines.size());
     }
 
-    private static List<ChunkRef> indexRefs(byte[] stored, String where) {
+    /**
+     * The chunk refs of one stored index part, checked line by line.
+     *
+     * @param stored the part's stored bytes
+     * @param where what it is, for messages
+     * @return its refs in order
+     * @throws ManifestFormatException naming {@code where} and the problem
+     */
+    public static List<ChunkRef> indexRefs(byte[] stored, String where) {
         List<byte[]> lines = lines(stored, "index", where);
         List<ChunkRef> refs = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
@@ -584,7 +635,15 @@ public final class Format2 {
         return refs;
     }
 
-    private static List<ManifestEntry> entryLines(byte[] stored, String where) {
+    /**
+     * The entries of one stored entry chunk, checked line by line (not their order).
+     *
+     * @param stored the chunk's stored bytes
+     * @param where what it is, for messages
+     * @return its entries in stored order
+     * @throws ManifestFormatException naming {@code where} and the problem
+     */
+    public static List<ManifestEntry> entryLines(byte[] stored, String where) {
         List<byte[]> lines = lines(stored, "entries", where);
         List<ManifestEntry> entries = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {

@@ -5,6 +5,7 @@ import io.cloudsync.ManifestFormatException;
 import io.cloudsync.core.ManifestJson;
 import io.cloudsync.core.internal.engine.Retry;
 import io.cloudsync.core.internal.manifest2.ChunkFolder;
+import io.cloudsync.core.internal.manifest2.Chunked;
 import io.cloudsync.core.internal.manifest2.Format2;
 import io.cloudsync.spi.MetadataObject;
 import io.cloudsync.spi.MetadataPrecondition;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,8 +86,12 @@ public final class RemoteManifests {
     private final Map<String, String> versions = new ConcurrentHashMap<>();
     /** Per snapshot: the chunks of the manifest as last read or written. */
     private final Map<String, Format2.Layout> layouts = new ConcurrentHashMap<>();
+    /** Per snapshot: the names of every chunk and index part of the manifest as last read or written. */
+    private final Map<String, Set<String>> named = new ConcurrentHashMap<>();
     /** Per snapshot: the format-2 root as last read or written (absent for format 1 or none). */
     private final Map<String, Format2.Encoded> roots = new ConcurrentHashMap<>();
+    /** Per snapshot: the bytes of the format-2 root as last read or written (absent for format 1 or none). */
+    private final Map<String, byte[]> rootBytes = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
@@ -175,6 +181,16 @@ public final class RemoteManifests {
     }
 
     /**
+     * The bytes of a snapshot's format-2 root as this instance last read or wrote it.
+     *
+     * @param snapshot the snapshot
+     * @return the bytes, or empty when none was read or written, or the remote held format 1
+     */
+    public Optional<byte[]> rootBytes(String snapshot) {
+        return Optional.ofNullable(rootBytes.get(snapshot));
+    }
+
+    /**
      * Reads a snapshot's manifest, of either format, and remembers its version tag and chunks for
      * the next {@link #write}.
      *
@@ -187,9 +203,7 @@ public final class RemoteManifests {
         String name = nameOf(snapshot);
         Optional<MetadataObject> stored = get(name);
         if (stored.isEmpty()) {
-            versions.put(snapshot, ABSENT);
-            layouts.put(snapshot, Format2.Layout.EMPTY);
-            roots.remove(snapshot);
+            absent(snapshot);
             return Optional.empty();
         }
         byte[] bytes = stored.get().bytes();
@@ -197,12 +211,7 @@ public final class RemoteManifests {
         Manifest manifest;
         Format2.Layout layout;
         try {
-            if (version > Format2.VERSION) {
-                throw new ProviderException(ProviderException.Kind.INTEGRITY, "the manifest of snapshot \"" + snapshot
-                        + "\" on the remote (metadata object " + name + ") has version " + version
-                        + ": it was written by a newer cloudsync; upgrade cloudsync to read it (this one reads versions 1"
-                        + " and 2); nothing was changed", null, null);
-            }
+            requireKnown(snapshot, version);
             if (version == Format2.VERSION) {
                 String where = "manifest " + name;
                 Format2.Decoded decoded = Format2.decode(Format2.decodeRoot(bytes, where), source(snapshot), where);
@@ -213,25 +222,129 @@ public final class RemoteManifests {
                 layout = Format2.Layout.EMPTY;
             }
         } catch (ManifestFormatException e) {
-            throw new ProviderException(ProviderException.Kind.INTEGRITY, "the manifest of snapshot \"" + snapshot
-                    + "\" on the remote (metadata object " + name + ") is damaged: " + e.getMessage()
-                    + "; nothing was changed. Put back a good copy (the state folder's manifest cache keeps the last one"
-                    + " this machine committed, see docs/FORMATS.md), or delete it so that the next sync treats the"
-                    + " snapshot as empty and uploads every file again", null, e);
+            throw damaged(snapshot, e);
         }
         versions.put(snapshot, stored.get().version());
         layouts.put(snapshot, layout);
+        named.put(snapshot, layout.names());
         if (version == Format2.VERSION) {
             roots.put(snapshot, new Format2.Encoded(bytes, List.of(), layout));
+            rootBytes.put(snapshot, bytes);
         } else {
             roots.remove(snapshot);
+            rootBytes.remove(snapshot);
         }
         return Optional.of(manifest);
     }
 
+    /**
+     * Reads a snapshot's manifest as a stream: the root, its index parts, and every entry chunk the
+     * local folder lacks (one request each; a chunk the folder holds costs nothing), without reading
+     * the entries. They are checked as they are iterated (see {@link Chunked#iterator()}), which a
+     * run does in full while it plans, before it changes anything. A format-1 manifest is read whole
+     * once and written into the folder as chunks. Remembers the version tag and chunk names for the
+     * next {@link #write(String, Chunked)}.
+     *
+     * @param snapshot the snapshot
+     * @param folder where the entry chunks are kept; the snapshot's chunk cache in a run
+     * @return the manifest, or empty when the remote has none
+     * @throws ProviderException as {@link #read}
+     */
+    public Optional<Chunked> readChunked(String snapshot, ChunkFolder folder) {
+        String name = nameOf(snapshot);
+        Optional<MetadataObject> stored = get(name);
+        if (stored.isEmpty()) {
+            absent(snapshot);
+            return Optional.empty();
+        }
+        byte[] bytes = stored.get().bytes();
+        int version = Format2.versionOf(bytes);
+        Chunked manifest;
+        Set<String> names = new LinkedHashSet<>();
+        try {
+            requireKnown(snapshot, version);
+            if (version == Format2.VERSION) {
+                String where = "manifest " + name;
+                Format2.Root root = Format2.decodeRoot(bytes, where);
+                Format2.ChunkSource source = source(snapshot, Optional.of(folder));
+                List<Format2.ChunkRef> refs = new ArrayList<>();
+                for (int p = 0; p < root.index().size(); p++) {
+                    Format2.PartRef part = root.index().get(p);
+                    String partWhere = where + ": index part #" + p + " (" + source.describe(part.sha256()) + ')';
+                    List<Format2.ChunkRef> inPart = Format2.indexRefs(
+                            Format2.fetch(source, part.sha256(), part.size(), partWhere), partWhere);
+                    if (inPart.size() != part.chunks() || !inPart.get(0).first().equals(part.first())
+                            || !inPart.get(inPart.size() - 1).last().equals(part.last())) {
+                        throw new ManifestFormatException(partWhere + " holds " + inPart.size() + " chunk refs from \""
+                                + inPart.get(0).first() + "\" to \"" + inPart.get(inPart.size() - 1).last()
+                                + "\" but the root says " + part.chunks() + " from \"" + part.first() + "\" to \""
+                                + part.last() + '"');
+                    }
+                    names.add(part.sha256());
+                    for (Format2.ChunkRef ref : inPart) {
+                        if (!folder.has(ref.sha256(), ref.size())) {
+                            Format2.fetch(source, ref.sha256(), ref.size(), where + ": entry chunk "
+                                    + source.describe(ref.sha256()));
+                        }
+                        names.add(ref.sha256());
+                        refs.add(ref);
+                    }
+                }
+                manifest = Chunked.of(root, refs, folder);
+                rootBytes.put(snapshot, bytes);
+            } else {
+                manifest = Chunked.of(ManifestJson.fromBytes(bytes, name), folder);
+                rootBytes.remove(snapshot);
+            }
+            roots.remove(snapshot); // a chunked read has no in-memory layout for committedRoot
+        } catch (ManifestFormatException e) {
+            throw damaged(snapshot, e);
+        }
+        versions.put(snapshot, stored.get().version());
+        layouts.put(snapshot, Format2.Layout.EMPTY);
+        named.put(snapshot, names);
+        return Optional.of(manifest);
+    }
+
+    /**
+     * The failure of a read whose stored bytes are not a valid manifest, or of a chunked manifest's
+     * iteration that found a chunk missing or damaged.
+     *
+     * @param snapshot the snapshot
+     * @param e what is wrong
+     * @return an {@link ProviderException.Kind#INTEGRITY} failure saying how to recover
+     */
+    public static ProviderException damaged(String snapshot, ManifestFormatException e) {
+        return new ProviderException(ProviderException.Kind.INTEGRITY, "the manifest of snapshot \"" + snapshot
+                + "\" on the remote (metadata object " + nameOf(snapshot) + ") is damaged: " + e.getMessage()
+                + "; nothing was changed. Put back a good copy (the state folder's manifest cache keeps the last one"
+                + " this machine committed, see docs/FORMATS.md), or delete it so that the next sync treats the"
+                + " snapshot as empty and uploads every file again", null, e);
+    }
+
+    private void absent(String snapshot) {
+        rootBytes.remove(snapshot);
+        versions.put(snapshot, ABSENT);
+        layouts.put(snapshot, Format2.Layout.EMPTY);
+        named.put(snapshot, Set.of());
+        roots.remove(snapshot);
+    }
+
+    private static void requireKnown(String snapshot, int version) {
+        if (version > Format2.VERSION) {
+            throw new ProviderException(ProviderException.Kind.INTEGRITY, "the manifest of snapshot \"" + snapshot
+                    + "\" on the remote (metadata object " + nameOf(snapshot) + ") has version " + version
+                    + ": it was written by a newer cloudsync; upgrade cloudsync to read it (this one reads versions 1"
+                    + " and 2); nothing was changed", null, null);
+        }
+    }
+
     /** Chunks from the local cache when it has them (checked against their names), else from the remote, then cached. */
     private Format2.ChunkSource source(String snapshot) {
-        Optional<ChunkFolder> cache = chunkCache.apply(snapshot);
+        return source(snapshot, chunkCache.apply(snapshot));
+    }
+
+    private Format2.ChunkSource source(String snapshot, Optional<ChunkFolder> cache) {
         return new Format2.ChunkSource() {
             @Override
             public Optional<byte[]> fetch(String sha256) {
@@ -279,23 +392,80 @@ public final class RemoteManifests {
      * @throws IllegalStateException when the snapshot's manifest was not read first
      */
     public void write(String snapshot, Manifest manifest) {
-        String name = nameOf(snapshot);
-        String seen = versions.get(snapshot);
-        if (seen == null) {
-            throw new IllegalStateException("the manifest of snapshot \"" + snapshot
-                    + "\" is written without having been read; the precondition of the write would be unknown");
-        }
-        MetadataPrecondition precondition = seen.equals(ABSENT)
-                ? MetadataPrecondition.ifAbsent() : MetadataPrecondition.ifVersion(seen);
+        MetadataPrecondition precondition = precondition(snapshot);
         Format2.Layout previous = layouts.getOrDefault(snapshot, Format2.Layout.EMPTY);
         Format2.Encoded encoded = Format2.encode(manifest, previous);
-        Set<String> before = previous.names();
+        Set<String> before = named.getOrDefault(snapshot, Set.of());
         Set<String> put = new HashSet<>();
         for (Format2.Stored chunk : encoded.encoded()) {
             if (!before.contains(chunk.sha256()) && put.add(chunk.sha256())) {
                 putChunk(snapshot, chunk);
             }
         }
+        commitRoot(snapshot, encoded, encoded.layout().names(), before, precondition);
+        layouts.put(snapshot, encoded.layout());
+    }
+
+    /**
+     * Writes a snapshot's manifest from its chunks, as {@link #write(String, Manifest)} does: the
+     * entry chunks the replaced root does not name are read from the manifest's folder and put,
+     * then its index parts, then the root; then the sweep. Nothing is held but one chunk and the
+     * refs.
+     *
+     * @param snapshot the snapshot
+     * @param manifest the manifest, its chunks in its folder
+     * @return the root's bytes and the index parts (for the cache)
+     * @throws ProviderException as {@link #write(String, Manifest)}
+     * @throws IllegalStateException when the snapshot's manifest was not read first
+     */
+    public Format2.Encoded write(String snapshot, Chunked manifest) {
+        MetadataPrecondition precondition = precondition(snapshot);
+        Set<String> before = named.getOrDefault(snapshot, Set.of());
+        Set<String> names = new LinkedHashSet<>(manifest.chunkNames());
+        for (Format2.ChunkRef ref : manifest.refs()) {
+            if (!before.contains(ref.sha256())) {
+                byte[] bytes = manifest.folder().get(ref.sha256()).orElseThrow(() -> new ProviderException(
+                        ProviderException.Kind.PERMANENT, "the manifest of snapshot \"" + snapshot + "\" cannot be written:"
+                        + " its chunk " + ref.sha256() + " is missing from " + manifest.folder().directory()
+                        + "; run the sync again", null, null));
+                putChunk(snapshot, new Format2.Stored(ref.sha256(), bytes));
+            }
+        }
+        List<Format2.Stored> parts = new ArrayList<>();
+        List<Format2.PartRef> partRefs = Format2.indexParts(manifest.refs(), parts);
+        for (Format2.Stored part : parts) {
+            names.add(part.sha256());
+            if (!before.contains(part.sha256())) {
+                putChunk(snapshot, part);
+            }
+            try {
+                manifest.folder().put(part.sha256(), part.bytes()); // the next read finds it here
+            } catch (IOException e) {
+                LOG.debug("sync.manifest cache_chunk_write folder={}: {}", manifest.folder().directory(), e.toString());
+            }
+        }
+        Format2.Root root = new Format2.Root(manifest.name(), manifest.root(), manifest.createdAt(), manifest.checksum(),
+                manifest.entries(), manifest.bytes(), partRefs);
+        Format2.Encoded encoded = new Format2.Encoded(Format2.rootBytes(root), parts, Format2.Layout.EMPTY);
+        commitRoot(snapshot, encoded, names, before, precondition);
+        layouts.put(snapshot, Format2.Layout.EMPTY);
+        roots.remove(snapshot); // its layout holds no entries: committedRoot is for in-memory writes only
+        return encoded;
+    }
+
+    private MetadataPrecondition precondition(String snapshot) {
+        String seen = versions.get(snapshot);
+        if (seen == null) {
+            throw new IllegalStateException("the manifest of snapshot \"" + snapshot
+                    + "\" is written without having been read; the precondition of the write would be unknown");
+        }
+        return seen.equals(ABSENT) ? MetadataPrecondition.ifAbsent() : MetadataPrecondition.ifVersion(seen);
+    }
+
+    /** Puts the root with its precondition, remembers what it names, then sweeps (see {@link #write(String, Manifest)}). */
+    private void commitRoot(String snapshot, Format2.Encoded encoded, Set<String> names, Set<String> before,
+                            MetadataPrecondition precondition) {
+        String name = nameOf(snapshot);
         byte[] bytes = encoded.root();
         String version;
         try {
@@ -315,22 +485,22 @@ public final class RemoteManifests {
                     + snapshot + "\" but returned no version tag; it breaks the SPI (Provider.putMetadata)");
         }
         versions.put(snapshot, version);
-        layouts.put(snapshot, encoded.layout());
+        named.put(snapshot, names);
         roots.put(snapshot, encoded);
+        rootBytes.put(snapshot, bytes);
         if (!leaseHeld.getAsBoolean()) {
             // Without the lease another run may be writing this snapshot now: it may have read the
             // replaced root and name its chunks in a commit of its own, or put one of them again for
             // its next root. Its chunks stay until a run under the lease sweeps them.
             return;
         }
-        Set<String> named = encoded.layout().names();
         List<String> garbage = new ArrayList<>();
         for (String sha : before) {
-            if (!named.contains(sha)) {
+            if (!names.contains(sha)) {
                 garbage.add(sha);
             }
         }
-        garbage.addAll(orphans(snapshot, named, before));
+        garbage.addAll(orphans(snapshot, names, before));
         for (String sha : garbage) {
             String chunk = chunkName(snapshot, sha);
             try {

@@ -211,7 +211,7 @@ class Format2Test {
 
     /** A root over these chunks in one index part, its objects put in the store. */
     private static Format2.Root rootOver(Store store, List<Format2.Chunk> chunks, String checksum, long entries, long bytes) {
-        byte[] part = Format2.indexPart(chunks);
+        byte[] part = Format2.indexPart(chunks.stream().map(Format2.Chunk::ref).toList());
         store.objects.put(Format2.sha256(part), part);
         return new Format2.Root("nightly", "/p", T0, checksum, entries, bytes, List.of(new Format2.PartRef(Format2.sha256(part),
                 part.length, chunks.size(), chunks.get(0).ref().first(), chunks.get(chunks.size() - 1).ref().last())));

@@ -10,6 +10,7 @@ import io.cloudsync.core.ManifestJson;
 import io.cloudsync.core.internal.engine.Retry;
 import io.cloudsync.core.internal.local.LocalProviderFactory;
 import io.cloudsync.core.internal.manifest2.ChunkFolder;
+import io.cloudsync.core.internal.manifest2.Chunked;
 import io.cloudsync.core.internal.manifest2.Format2;
 import io.cloudsync.spi.MetadataObject;
 import io.cloudsync.spi.MetadataPrecondition;
@@ -360,5 +361,57 @@ class RemoteManifestsFormat2Test {
                 .hasMessageContaining("nothing was changed");
         assertThat(chunksOn(l)).as("nothing changed").isEqualTo(chunks);
         assertThat(l.getMetadata(ROOT).orElseThrow().bytes()).isEqualTo(root);
+    }
+
+    @Test
+    void aChunkedReadAndWrite_roundTripWithTheInMemoryForms_andAnUnchangedRootCostsOneRequest() {
+        Manifest m = manifest(entries(12_000), T0);
+        try (Provider mem = memory()) {
+            Recording p = new Recording(mem);
+            ChunkFolder folder = new ChunkFolder(state.resolve("nightly.chunks"));
+            RemoteManifests w = manifests(p, state, () -> true);
+            assertThat(w.readChunked("nightly", folder)).isEmpty();
+            w.write("nightly", Chunked.of(m, folder));
+            assertThat(new RemoteManifests(mem, retry()).read("nightly")).as("the in-memory reader agrees").contains(m);
+            assertThat(chunksOn(mem)).as("exactly the root's chunks").isEqualTo(namesOf(m));
+
+            p.calls.clear();
+            RemoteManifests r = manifests(p, state, () -> true);
+            Optional<Chunked> read = r.readChunked("nightly", folder);
+            assertThat(p.calls).as("root only: parts and chunks are in the folder").containsExactly("get " + ROOT);
+            assertThat(read).isPresent();
+            assertThat(read.get().toManifest()).isEqualTo(m);
+
+            // one changed entry: a chunked write replaces 1-2 entry chunks and a part, root last, then the sweep
+            List<ManifestEntry> changed = new ArrayList<>(m.entries());
+            changed.set(6_000, new ManifestEntry(changed.get(6_000).path(), 7, T0, "d".repeat(64)));
+            Set<String> before = chunksOn(mem);
+            p.calls.clear();
+            r.write("nightly", Chunked.of(manifest(changed, T0), folder));
+            assertWrote(p, before, chunksOn(mem));
+            assertThat(new RemoteManifests(mem, retry()).read("nightly")).contains(manifest(changed, T0));
+
+            // a fresh folder: every chunk comes from the remote, once
+            ChunkFolder empty = new ChunkFolder(state.resolve("fresh"));
+            p.calls.clear();
+            Optional<Chunked> cold = manifests(p, state, () -> true).readChunked("nightly", empty);
+            assertThat(cold.get().toManifest()).isEqualTo(manifest(changed, T0));
+            assertThat(p.named("get")).hasSize(1 + namesOf(manifest(changed, T0)).size()).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aChunkedRead_ofAFormat1Manifest_givesItsEntries() {
+        Manifest m = manifest(entries(300), T0);
+        try (Provider mem = memory()) {
+            mem.putMetadata(ROOT, ManifestJson.toBytes(m), MetadataPrecondition.none());
+            ChunkFolder folder = new ChunkFolder(state.resolve("f1"));
+            RemoteManifests r = manifests(mem, state, () -> true);
+            assertThat(r.readChunked("nightly", folder).get().toManifest()).isEqualTo(m);
+            assertThat(r.rootBytes("nightly")).as("no format-2 root").isEmpty();
+            r.write("nightly", Chunked.of(m, folder));
+            assertThat(Format2.versionOf(mem.getMetadata(ROOT).get().bytes())).as("the first commit writes format 2")
+                    .isEqualTo(2);
+        }
     }
 }

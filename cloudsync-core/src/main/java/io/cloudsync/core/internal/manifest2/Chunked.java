@@ -1,0 +1,349 @@
+package io.cloudsync.core.internal.manifest2;
+
+import io.cloudsync.CloudSyncException;
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestChecksum;
+import io.cloudsync.ManifestEntry;
+import io.cloudsync.ManifestFormatException;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A manifest whose entries live in a {@link ChunkFolder} as format-2 entry chunks, cut exactly as
+ * {@link Format2#encode} cuts them: only the chunk refs are in memory, and iterating reads one chunk
+ * at a time. The streaming form of a {@link Manifest}: the engine plans, executes and commits over
+ * these so that no run holds every entry of a large tree at once. Because chunks are content-addressed
+ * and cut by content, the chunks a scan writes are the very chunks a commit puts on the remote and
+ * the cache keeps, and a chunk unchanged since the last run is neither rewritten nor uploaded.
+ *
+ * <p>Immutable; iterators are not thread-safe, the instance is. The chunk files must stay in the
+ * folder while it is iterated (the manifest cache keeps what its current root names and what the
+ * running sync wrote; see {@link ChunkFolder#keepOnly}).
+ */
+public final class Chunked implements Iterable<ManifestEntry> {
+
+    private final ChunkFolder folder;
+    private final String name;
+    private final String root;
+    private final Instant createdAt;
+    private final List<Format2.ChunkRef> refs;
+    private final String checksum;
+    private final long entries;
+    private final long bytes;
+
+    private Chunked(ChunkFolder folder, String name, String root, Instant createdAt, List<Format2.ChunkRef> refs,
+                    String checksum, long entries, long bytes) {
+        this.folder = Objects.requireNonNull(folder, "folder");
+        this.name = Objects.requireNonNull(name, "name");
+        this.root = Objects.requireNonNull(root, "root");
+        this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+        this.refs = List.copyOf(refs);
+        this.checksum = checksum;
+        this.entries = entries;
+        this.bytes = bytes;
+    }
+
+    /**
+     * Writes a manifest's chunks into a folder (those it holds already are not rewritten).
+     *
+     * @param m the manifest
+     * @param folder where its chunks go
+     * @return the chunked form
+     * @throws CloudSyncException when a chunk cannot be written
+     */
+    public static Chunked of(Manifest m, ChunkFolder folder) {
+        Writer w = writer(folder);
+        m.entries().forEach(w::add);
+        return w.finish(m.name(), m.root(), m.createdAt());
+    }
+
+    /**
+     * The chunked form of a format-2 root whose chunk refs were read from its index parts; its
+     * entry chunks are read from {@code folder} when iterated.
+     *
+     * @param root the root
+     * @param refs its entry chunks, in order
+     * @param folder where they are
+     * @return the chunked form; its entries are checked against the root as they are iterated
+     */
+    public static Chunked of(Format2.Root root, List<Format2.ChunkRef> refs, ChunkFolder folder) {
+        return new Chunked(folder, root.name(), root.root(), root.createdAt(), refs, root.checksum(), root.entries(),
+                root.bytes());
+    }
+
+    /**
+     * A writer of sorted entries into {@code folder}.
+     *
+     * @param folder where the chunks go
+     * @return the writer
+     */
+    public static Writer writer(ChunkFolder folder) {
+        return new Writer(folder);
+    }
+
+    /** @return the manifest's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the root its entries are relative to */
+    public String root() {
+        return root;
+    }
+
+    /** @return when it was made */
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** @return the format-1 manifest checksum of its entries */
+    public String checksum() {
+        return checksum;
+    }
+
+    /** @return how many entries it holds */
+    public long entries() {
+        return entries;
+    }
+
+    /** @return the sum of the entries' sizes */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** @return whether it holds no entry */
+    public boolean isEmpty() {
+        return entries == 0;
+    }
+
+    /** @return its entry chunks, in order */
+    public List<Format2.ChunkRef> refs() {
+        return refs;
+    }
+
+    /** @return the folder its chunks are in */
+    public ChunkFolder folder() {
+        return folder;
+    }
+
+    /**
+     * The same entries under another name, root or time.
+     *
+     * @param newName the name
+     * @param newRoot the root
+     * @param newCreatedAt the time
+     * @return the copy; it shares the chunks
+     */
+    public Chunked with(String newName, String newRoot, Instant newCreatedAt) {
+        return new Chunked(folder, newName, newRoot, newCreatedAt, refs, checksum, entries, bytes);
+    }
+
+    /**
+     * The names of its entry chunks.
+     *
+     * @return SHA-256 names, in order
+     */
+    public Set<String> chunkNames() {
+        Set<String> names = new LinkedHashSet<>();
+        refs.forEach(r -> names.add(r.sha256()));
+        return names;
+    }
+
+    /**
+     * Whether another chunked manifest holds exactly the same entries (path, size, mtime, sha256):
+     * equal chunk names mean equal entries, so nothing is read.
+     *
+     * @param other the other
+     * @return true when the entries are equal
+     */
+    public boolean sameEntries(Chunked other) {
+        if (refs.size() != other.refs.size()) {
+            return false;
+        }
+        for (int i = 0; i < refs.size(); i++) {
+            if (!refs.get(i).sha256().equals(other.refs.get(i).sha256())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads every entry into a {@link Manifest}: for small trees and the in-memory API only.
+     *
+     * @return the manifest
+     */
+    public Manifest toManifest() {
+        List<ManifestEntry> all = new ArrayList<>((int) Math.min(entries, 1 << 20));
+        forEach(all::add);
+        return new Manifest(name, root, createdAt, all, checksum);
+    }
+
+    /**
+     * The entries in path order, one chunk in memory at a time. Each chunk is checked against its
+     * name and ref, and the order across chunks; at the end the count, the total size and the
+     * checksum are checked against this manifest's.
+     *
+     * @return the iterator; it throws {@link ManifestFormatException} when a chunk is missing or
+     *     damaged, or the entries do not match
+     */
+    @Override
+    public Iterator<ManifestEntry> iterator() {
+        return new Iterator<>() {
+            private int chunk;
+            private List<ManifestEntry> current = List.of();
+            private int at;
+            private final ManifestChecksum sum = new ManifestChecksum("manifest \"" + name + '"');
+
+            @Override
+            public boolean hasNext() {
+                while (at >= current.size()) {
+                    if (chunk >= refs.size()) {
+                        if (sum.entries() != entries || sum.bytes() != bytes || !sum.hex().equals(checksum)) {
+                            throw new ManifestFormatException("manifest \"" + name + "\" in " + folder.directory()
+                                    + " holds " + sum.entries() + " entries of " + sum.bytes() + " bytes with checksum "
+                                    + sum.hex() + ", but says " + entries + " entries of " + bytes + " bytes with checksum "
+                                    + checksum);
+                        }
+                        return false;
+                    }
+                    current = load(chunk++);
+                    at = 0;
+                }
+                return true;
+            }
+
+            @Override
+            public ManifestEntry next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                ManifestEntry e = current.get(at++);
+                try {
+                    sum.add(e);
+                } catch (IllegalArgumentException x) {
+                    throw new ManifestFormatException("manifest \"" + name + "\" in " + folder.directory() + ": "
+                            + x.getMessage());
+                }
+                return e;
+            }
+        };
+    }
+
+    private List<ManifestEntry> load(int index) {
+        Format2.ChunkRef ref = refs.get(index);
+        String where = "entry chunk #" + index + " of manifest \"" + name + "\" (" + folder.directory().resolve(ref.sha256())
+                + ')';
+        byte[] stored = folder.get(ref.sha256()).orElseThrow(() -> new ManifestFormatException(where
+                + " is missing or damaged in the local chunk folder; run the command again (a sync reads it from the"
+                + " remote again)"));
+        if (stored.length != ref.size()) {
+            throw new ManifestFormatException(where + " has " + stored.length + " bytes, its ref says " + ref.size());
+        }
+        List<ManifestEntry> run = Format2.entryLines(stored, where);
+        long sum = 0;
+        for (ManifestEntry e : run) {
+            sum += e.size();
+        }
+        if (run.size() != ref.entries() || sum != ref.bytes() || !run.get(0).path().equals(ref.first())
+                || !run.get(run.size() - 1).path().equals(ref.last())) {
+            throw new ManifestFormatException(where + " holds " + run.size() + " entries of " + sum
+                    + " bytes from \"" + run.get(0).path() + "\" to \"" + run.get(run.size() - 1).path()
+                    + "\", but its ref says " + ref.entries() + " entries of " + ref.bytes() + " bytes from \""
+                    + ref.first() + "\" to \"" + ref.last() + '"');
+        }
+        return run;
+    }
+
+    /**
+     * A short description without the entries.
+     *
+     * @return name, entry count, chunk count and checksum
+     */
+    @Override
+    public String toString() {
+        return "Chunked[name=" + name + ", entries=" + entries + ", chunks=" + refs.size() + ", checksum=" + checksum + ']';
+    }
+
+    /**
+     * Writes sorted entries into chunk files as they come, cut by {@link Chunker#ENTRIES}: memory
+     * holds one chunk's entries and the refs. Not thread-safe.
+     */
+    public static final class Writer {
+        private final ChunkFolder folder;
+        private final List<Format2.ChunkRef> refs = new ArrayList<>();
+        private final List<ManifestEntry> run = new ArrayList<>(Chunker.ENTRIES.max());
+        private final ManifestChecksum sum = new ManifestChecksum("manifest");
+        private boolean finished;
+
+        private Writer(ChunkFolder folder) {
+            this.folder = Objects.requireNonNull(folder, "folder");
+        }
+
+        /**
+         * Adds the next entry.
+         *
+         * @param e an entry whose path sorts after the last one added
+         * @return this writer
+         * @throws IllegalArgumentException when the entry is out of order or repeats a path
+         * @throws CloudSyncException when a chunk cannot be written
+         */
+        public Writer add(ManifestEntry e) {
+            if (finished) {
+                throw new IllegalStateException("the writer has finished");
+            }
+            sum.add(e); // checks the order
+            run.add(e);
+            if (Chunker.ENTRIES.ends(run.size(), e.path())) {
+                cut();
+            }
+            return this;
+        }
+
+        /**
+         * The path of the last entry added.
+         *
+         * @return the path, or null before the first
+         */
+        public String lastPath() {
+            return sum.lastPath();
+        }
+
+        /**
+         * Writes the last chunk.
+         *
+         * @param name the manifest's name
+         * @param root its root
+         * @param createdAt its time
+         * @return the chunked manifest
+         */
+        public Chunked finish(String name, String root, Instant createdAt) {
+            if (!finished) {
+                if (!run.isEmpty()) {
+                    cut();
+                }
+                finished = true;
+            }
+            return new Chunked(folder, name, root, createdAt, refs, sum.hex(), sum.entries(), sum.bytes());
+        }
+
+        private void cut() {
+            Format2.StoredChunk c = Format2.entryChunkOf(List.copyOf(run));
+            try {
+                folder.put(c.stored().sha256(), c.stored().bytes());
+            } catch (IOException e) {
+                throw new CloudSyncException("cannot write a manifest chunk into " + folder.directory() + ": " + e
+                        + "; check that the state folder is writable and the disk is not full", e);
+            }
+            refs.add(c.ref());
+            run.clear();
+        }
+    }
+}

@@ -28,6 +28,7 @@ public final class SyncRequest {
     private final long maxDeletes;
     private final long maxBytes;
     private final Duration lockWait;
+    private final boolean summaryOnly;
 
     private SyncRequest(Builder b) {
         this.service = requireName(b.service, "service");
@@ -42,6 +43,7 @@ public final class SyncRequest {
         this.maxDeletes = requireLimit(b.maxDeletes, "maxDeletes");
         this.maxBytes = requireLimit(b.maxBytes, "maxBytes");
         this.lockWait = Objects.requireNonNull(b.lockWait, "lockWait");
+        this.summaryOnly = b.summaryOnly;
         if (lockWait.isNegative()) {
             throw new IllegalArgumentException("lockWait must not be negative, was " + lockWait);
         }
@@ -90,6 +92,7 @@ public final class SyncRequest {
         b.maxDeletes = maxDeletes;
         b.maxBytes = maxBytes;
         b.lockWait = lockWait;
+        b.summaryOnly = summaryOnly;
         return b;
     }
 
@@ -207,6 +210,19 @@ public final class SyncRequest {
         return lockWait;
     }
 
+    /**
+     * Whether the caller wants the counts of the operation rather than every entry: the streaming
+     * form for large trees. The engine works over sorted streams either way; with this set, the
+     * result does not gather the entries it touched (a sync's or dry run's plan and manifests, a
+     * pull's or verify's manifest) into memory, so that its memory does not grow with the tree. What
+     * a result then leaves out, and how to read it instead, is said by each result type.
+     *
+     * @return false by default: results hold the in-memory {@code Manifest} and {@code Plan}
+     */
+    public boolean summaryOnly() {
+        return summaryOnly;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof SyncRequest r)) {
@@ -216,13 +232,13 @@ public final class SyncRequest {
                 && include.equals(r.include) && exclude.equals(r.exclude) && serviceConfig.equals(r.serviceConfig)
                 && Objects.equals(credentialsKey, r.credentialsKey) && allowMassDelete == r.allowMassDelete
                 && maxUploads == r.maxUploads && maxDeletes == r.maxDeletes && maxBytes == r.maxBytes
-                && lockWait.equals(r.lockWait);
+                && lockWait.equals(r.lockWait) && summaryOnly == r.summaryOnly;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(service, snapshot, commitManifest, include, exclude, serviceConfig, credentialsKey,
-                allowMassDelete, maxUploads, maxDeletes, maxBytes, lockWait);
+                allowMassDelete, maxUploads, maxDeletes, maxBytes, lockWait, summaryOnly);
     }
 
     @Override
@@ -246,6 +262,7 @@ public final class SyncRequest {
         private long maxDeletes = UNLIMITED;
         private long maxBytes = UNLIMITED;
         private Duration lockWait = Duration.ZERO;
+        private boolean summaryOnly;
 
         private Builder(String service, String snapshot) {
             this.service = service;
@@ -359,6 +376,17 @@ public final class SyncRequest {
          */
         public Builder lockWait(Duration wait) {
             this.lockWait = wait;
+            return this;
+        }
+
+        /**
+         * Asks for counts rather than every entry; see {@link SyncRequest#summaryOnly()}.
+         *
+         * @param only true for the streaming form
+         * @return this builder
+         */
+        public Builder summaryOnly(boolean only) {
+            this.summaryOnly = only;
             return this;
         }
 

@@ -61,7 +61,8 @@ final class PlanCommand implements Callable<Integer> {
      *     printed all the same)
      */
     static int dryRun(Session s, SyncRequest request, boolean summaryOnly) {
-        SyncResult result = s.cloudSync(true).dryRun(request);
+        // --summary-only prints figures only: the engine then keeps no list of the plan in memory
+        SyncResult result = s.cloudSync(true).dryRun(request.toBuilder().summaryOnly(summaryOnly).build());
         Report.planSourceWarning(s, result);
         PlanRefusedException refused = result.refusal().orElse(null);
         int code = refused == null ? ExitCodes.OK : Cli.exitCodeOf(refused);

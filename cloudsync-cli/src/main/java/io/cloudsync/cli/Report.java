@@ -9,9 +9,9 @@ import io.cloudsync.SyncSummary;
 import io.cloudsync.UploadReason;
 import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.PlanSource;
+import io.cloudsync.core.PlanSummary;
 import io.cloudsync.core.result.SyncResult;
 import java.io.PrintWriter;
-import java.util.List;
 
 /** Human-readable plans and summaries on stdout. */
 final class Report {
@@ -37,40 +37,43 @@ final class Report {
      * counts line says how many), as {@link #summary(PrintWriter, SyncResult, boolean, boolean)} does.
      */
     static void plan(PrintWriter out, SyncResult r, boolean all, boolean summaryOnly) {
-        Plan plan = r.plan();
+        PlanSummary plan = r.planSummary();
         out.println("Plan for service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\" (remote side: "
                 + switch (r.planSource()) {
-                    case REMOTE -> r.remoteManifest().isPresent() ? "the remote manifest" : "empty, no manifest yet";
+                    case REMOTE -> r.remoteHeader().isPresent() ? "the remote manifest" : "empty, no manifest yet";
                     case CACHE -> "the cached manifest, the remote could not be read";
                     case NONE -> "assumed empty, the remote could not be read";
                 } + "):");
         scope(out, r);
-        int shown = 0;
-        int total = plan.uploads().size() + plan.deletes().size();
-        for (PlannedUpload u : summaryOnly ? List.<PlannedUpload>of() : plan.uploads()) {
-            if (!all && shown++ >= MAX_ITEMS) {
-                break;
+        long total = plan.uploads() + plan.deletes();
+        if (!summaryOnly && total > 0) {
+            int shown = 0;
+            Plan lists = r.plan();
+            for (PlannedUpload u : lists.uploads()) {
+                if (!all && shown++ >= MAX_ITEMS) {
+                    break;
+                }
+                out.printf("  %s %-8s %s (%s)%n", u.reason() == UploadReason.NEW ? "+" : "~",
+                        u.reason() == UploadReason.NEW ? "new" : "changed", Text.safe(u.path()), Units.bytes(u.size()));
             }
-            out.printf("  %s %-8s %s (%s)%n", u.reason() == UploadReason.NEW ? "+" : "~",
-                    u.reason() == UploadReason.NEW ? "new" : "changed", Text.safe(u.path()), Units.bytes(u.size()));
-        }
-        for (ManifestEntry d : summaryOnly ? List.<ManifestEntry>of() : plan.deletes()) {
-            if (!all && shown++ >= MAX_ITEMS) {
-                break;
+            for (ManifestEntry d : lists.deletes()) {
+                if (!all && shown++ >= MAX_ITEMS) {
+                    break;
+                }
+                out.printf("  - %-8s %s%n", "delete", Text.safe(d.path()));
             }
-            out.printf("  - %-8s %s%n", "delete", Text.safe(d.path()));
+            if (!all && total > MAX_ITEMS) {
+                out.println("  ... and " + (total - MAX_ITEMS) + " more (-v lists them all, --json gives every item)");
+            }
         }
-        if (!summaryOnly && !all && total > MAX_ITEMS) {
-            out.println("  ... and " + (total - MAX_ITEMS) + " more (-v lists them all, --json gives every item)");
-        }
-        if (plan.isEmpty()) {
+        if (total == 0) {
             out.println("  nothing to do: the remote is up to date");
         }
         if (!summaryOnly) {
             scan(out, r, all);
         }
-        out.println(plan.uploads().size() + " to upload (" + Units.bytes(plan.uploadBytes()) + "), "
-                + plan.deletes().size() + " to delete, " + plan.skipped().size() + " unchanged"
+        out.println(plan.uploads() + " to upload (" + Units.bytes(plan.uploadBytes()) + "), "
+                + plan.deletes() + " to delete, " + plan.skipped() + " unchanged"
                 + (r.scan().unreadable().isEmpty() ? "" : ", " + r.scan().unreadable().size() + " unreadable (kept on the remote)")
                 + (r.scan().leftOut().isEmpty() ? "" : ", " + r.scan().leftOut().size() + " left out") + ".");
     }

@@ -69,7 +69,9 @@ final class SyncCommand implements Callable<Integer> {
         if (dryRun) {
             return PlanCommand.dryRun(s, b.build(), summaryOnly);
         }
-        SyncRequest request = b.build();
+        // the text report and --summary-only print figures, not every entry: the engine then keeps no
+        // manifest or plan in memory for the result
+        SyncRequest request = b.summaryOnly(summaryOnly || !s.json()).build();
         SyncResult result = s.cloudSync(true, new Progress(s.terminal().err(), s.terminal().interactive(), s.verbose())).run(request);
         if (s.json()) {
             JsonOut.stream(s.terminal(), g -> ResultCodec.writeResult(g, result, summaryOnly));

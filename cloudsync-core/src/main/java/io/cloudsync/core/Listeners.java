@@ -1,6 +1,5 @@
 package io.cloudsync.core;
 
-import io.cloudsync.Plan;
 import io.cloudsync.SyncListener;
 import io.cloudsync.SyncSummary;
 import java.util.List;
@@ -31,9 +30,9 @@ final class Listeners {
         listeners.remove(listener);
     }
 
-    void plan(String service, String snapshot, Plan plan, boolean dryRun) {
-        SyncListener.PlanEvent event = new SyncListener.PlanEvent(service, snapshot, plan.uploads().size(),
-                plan.deletes().size(), plan.uploadBytes(), dryRun);
+    void plan(String service, String snapshot, PlanSummary plan, boolean dryRun) {
+        SyncListener.PlanEvent event = new SyncListener.PlanEvent(service, snapshot, (int) plan.uploads(),
+                (int) plan.deletes(), plan.uploadBytes(), dryRun);
         for (SyncListener l : listeners) {
             safely(() -> l.onPlan(event));
         }

@@ -61,36 +61,7 @@ final class LocalScan {
     }
 
 
-    /**
-     * The scanned manifest, plus the remote's entries under every path the scan could not read: those
-     * stay as the remote has them, so an unreadable folder or file is never planned as a delete and
-     * the committed manifest keeps claiming what is still there.
-     */
-    static Manifest keepUnreadable(ManifestBuilder.Result scanned, Manifest remote) {
-        Manifest local = scanned.manifest();
-        List<ManifestBuilder.Unreadable> unreadable = scanned.unreadable();
-        if (unreadable.isEmpty() || remote.entries().isEmpty()) {
-            return local;
-        }
-        java.util.Set<String> paths = unreadablePaths(scanned);
-        List<ManifestEntry> entries = new ArrayList<>(local.entries());
-        boolean added = false;
-        for (ManifestEntry r : remote.entries()) {
-            if (coveredBy(paths, r.path()) && local.find(r.path()).isEmpty()) {
-                entries.add(r);
-                added = true;
-            }
-        }
-        if (!added) {
-            return local;
-        }
-        // A kept entry was hashed no later than the remote manifest was made; dating the result later
-        // would let the next scan trust the digest of a file changed within the racy window of that
-        // earlier hash (ManifestBuilder.RACY_WINDOW). The earlier time only makes it hash fresh files again.
-        java.time.Instant createdAt = remote.createdAt().isBefore(local.createdAt()) ? remote.createdAt() : local.createdAt();
-        return Manifest.of(local.name(), local.root(), createdAt, entries);
-    }
-
+    /** The paths the scan could not read: the remote keeps what it has under them (see {@link EntryStreams#keepUnreadable}). */
     static java.util.Set<String> unreadablePaths(ManifestBuilder.Result scanned) {
         java.util.Set<String> paths = new java.util.HashSet<>();
         scanned.unreadable().forEach(u -> paths.add(u.path()));

@@ -5,6 +5,7 @@ import io.cloudsync.ConfigurationException;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestFormatException;
 import io.cloudsync.core.internal.manifest2.ChunkFolder;
+import io.cloudsync.core.internal.manifest2.Chunked;
 import io.cloudsync.core.internal.manifest2.Format2;
 import io.cloudsync.support.AtomicFiles;
 import java.io.IOException;
@@ -16,9 +17,11 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,6 +111,116 @@ public final class ManifestCache {
             LOG.warn("sync.manifest cache_unreadable service={} snapshot={} file={}: {}; ignoring it",
                     service, snapshot, file, e.toString());
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The cached manifest as a stream over its chunks, if there is a readable one: its entries are
+     * read, and checked, as it is iterated.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @return the manifest, or empty when there is none or its root or an index part is damaged
+     *     or unreadable (logged)
+     */
+    Optional<Chunked> readChunked(String service, String snapshot) {
+        Path file = pathOf(service, snapshot);
+        ChunkFolder chunks = chunkFolder(service, snapshot);
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            if (Format2.versionOf(bytes) == Format2.VERSION) {
+                String where = "manifest " + file;
+                Format2.Root root = Format2.decodeRoot(bytes, where);
+                List<Format2.ChunkRef> refs = new ArrayList<>();
+                for (Format2.PartRef part : root.index()) {
+                    String partWhere = where + ": index part " + chunks.directory().resolve(part.sha256());
+                    byte[] stored = chunks.get(part.sha256()).orElseThrow(() -> new ManifestFormatException(partWhere
+                            + " is missing or damaged"));
+                    refs.addAll(Format2.indexRefs(stored, partWhere));
+                }
+                return Optional.of(Chunked.of(root, refs, chunks));
+            }
+            return Optional.of(Chunked.of(ManifestJson.fromBytes(bytes, file.toString()), chunks));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (ManifestFormatException e) {
+            LOG.warn("sync.manifest cache_corrupt service={} snapshot={} file={}: {}; ignoring it, the next"
+                    + " successful run rewrites it", service, snapshot, file, e.getMessage());
+            return Optional.empty();
+        } catch (IOException | CloudSyncException e) {
+            LOG.warn("sync.manifest cache_unreadable service={} snapshot={} file={}: {}; ignoring it",
+                    service, snapshot, file, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Stores a manifest whose chunks are in the snapshot's chunk folder already (written there by a
+     * scan or a chunked remote read), with its format-2 root and index parts as a chunked remote
+     * write encoded them; replaces the previous root atomically.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @param m the manifest, its chunks in {@link #chunkFolder}
+     * @param encoded its root's bytes and index parts
+     * @param sweep whether to delete the chunk files the root does not name (not while the run that
+     *     writes may still read other manifests from the folder)
+     * @throws CloudSyncException when the root cannot be written (the old one is then intact)
+     */
+    void write(String service, String snapshot, Chunked m, Format2.Encoded encoded, boolean sweep) {
+        Path file = pathOf(service, snapshot);
+        ChunkFolder chunks = chunkFolder(service, snapshot);
+        Set<String> names = new HashSet<>(m.chunkNames());
+        try {
+            for (Format2.Stored part : encoded.encoded()) {
+                chunks.put(part.sha256(), part.bytes());
+                names.add(part.sha256());
+            }
+            for (Format2.ChunkRef ref : m.refs()) {
+                if (!chunks.has(ref.sha256(), ref.size())) {
+                    throw new IOException("its chunk " + ref.sha256() + " is not in " + chunks.directory());
+                }
+            }
+            AtomicFiles.write(file, encoded.root());
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot write the cached manifest " + file + ": " + e
+                    + "; check that the state folder is writable and the disk is not full", e);
+        }
+        if (sweep) {
+            chunks.keepOnly(names);
+        }
+        LOG.debug("sync.manifest cache_write service={} snapshot={} entries={} checksum={}",
+                service, snapshot, m.entries(), m.checksum());
+    }
+
+    /**
+     * Deletes the chunk files that neither {@code m} nor its index parts name: what a run wrote or
+     * read and no longer needs, once the cache holds {@code m}.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @param m the cached manifest
+     * @param encoded its root and index parts
+     */
+    void sweep(String service, String snapshot, Chunked m, Format2.Encoded encoded) {
+        Set<String> names = new HashSet<>(m.chunkNames());
+        encoded.encoded().forEach(p -> names.add(p.sha256()));
+        chunkFolder(service, snapshot).keepOnly(names);
+    }
+
+    /**
+     * Whether the cache holds a root of exactly these bytes.
+     *
+     * @param service the service name
+     * @param snapshot the snapshot name
+     * @param root the root's bytes
+     * @return true when equal; false when it differs, is missing or cannot be read
+     */
+    boolean holdsRoot(String service, String snapshot, byte[] root) {
+        try {
+            return Arrays.equals(Files.readAllBytes(pathOf(service, snapshot)), root);
+        } catch (IOException e) {
+            return false;
         }
     }
 

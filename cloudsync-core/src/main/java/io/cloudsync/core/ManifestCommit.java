@@ -1,12 +1,13 @@
 package io.cloudsync.core;
 
-import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.Plan;
+import io.cloudsync.PathRules;
 import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
+import io.cloudsync.core.internal.engine.Scope;
 import io.cloudsync.core.internal.engine.SyncErrors;
 import io.cloudsync.core.internal.journal.Journal;
+import io.cloudsync.core.internal.manifest2.Chunked;
 import io.cloudsync.core.internal.manifest2.Format2;
 import io.cloudsync.core.internal.remote.RemoteLease;
 import io.cloudsync.core.internal.remote.RemoteManifests;
@@ -54,155 +55,179 @@ final class ManifestCommit {
 
     /**
      * Before anything on the remote changes: withdraws from the remote manifest every path the plan
-     * overwrites or deletes, so that a run stopped at any point (an error, {@code kill -9}, power loss)
-     * leaves a committed manifest that claims only files that are there, as they are. The journal
-     * first records those paths as released, so a later run deletes what is left of them unless the
-     * local tree has them again. Nothing is written when the plan only adds files.
+     * overwrites or deletes (in {@code scope}: the paths whose local entry is missing or has other
+     * content), so that a run stopped at any point (an error, {@code kill -9}, power loss) leaves a
+     * committed manifest that claims only files that are there, as they are. The journal first
+     * records those paths as released, so a later run deletes what is left of them unless the local
+     * tree has them again. Nothing is written when the plan only adds files. One pass over both
+     * manifests.
      *
+     * @param local the local side the plan was made from (in scope)
      * @return the manifest the remote holds afterwards; on failure (recorded in {@code errors}) the old one
      */
-    Optional<Manifest> withdraw(Optional<Manifest> remoteManifest, Plan plan, Journal journal, List<SyncError> errors) {
+    Optional<Chunked> withdraw(Optional<Chunked> remoteManifest, Chunked local, Scope scope, Journal journal,
+                               List<SyncError> errors) {
         if (remoteManifest.isEmpty()) {
             return remoteManifest;
         }
-        Manifest remote = remoteManifest.get();
-        java.util.Set<String> leaving = new java.util.HashSet<>();
-        plan.uploads().stream().filter(u -> u.reason() == io.cloudsync.UploadReason.CHANGED).forEach(u -> leaving.add(u.path()));
-        plan.deletes().forEach(d -> leaving.add(d.path()));
+        Chunked remote = remoteManifest.get();
+        Chunked.Writer kept = Chunked.writer(remote.folder());
         List<ManifestEntry> released = new ArrayList<>();
-        List<ManifestEntry> kept = new ArrayList<>(remote.entries().size());
-        for (ManifestEntry e : remote.entries()) {
-            (leaving.contains(e.path()) ? released : kept).add(e);
+        long releasedCount = 0;
+        EntryStreams.Peek<ManifestEntry> l = new EntryStreams.Peek<>(local.iterator());
+        for (ManifestEntry r : remote) {
+            boolean leaving = false;
+            if (scope.covers(r.path())) {
+                while (l.has() && PathRules.compare(l.peek().path(), r.path()) < 0) {
+                    l.next();
+                }
+                ManifestEntry same = l.has() && l.peek().path().equals(r.path()) ? l.peek() : null;
+                leaving = same == null || same.size() != r.size() || !same.sha256().equals(r.sha256());
+            }
+            if (!leaving) {
+                kept.add(r);
+                continue;
+            }
+            released.add(r);
+            releasedCount++;
+            if (released.size() >= RELEASE_BATCH) {
+                journal.recordReleased(released);
+                released.clear();
+            }
         }
-        if (released.isEmpty()) {
+        if (releasedCount == 0) {
             return remoteManifest;
         }
         journal.recordReleased(released);
-        Manifest withdrawn = new Manifest(snapshot, remote.root(), remote.createdAt(), kept, Manifest.checksumOf(kept));
-        SyncError failure = writeManifest(withdrawn);
-        if (failure != null) {
-            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, failure.kind(), "cannot withdraw the " + released.size()
+        Chunked withdrawn = kept.finish(snapshot, remote.root(), remote.createdAt());
+        Format2.Encoded encoded;
+        try {
+            encoded = writeManifest(withdrawn);
+        } catch (Failed f) {
+            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, f.error.kind(), "cannot withdraw the " + releasedCount
                     + " files this run would overwrite or delete from the remote manifest, so nothing was changed: "
-                    + failure.message()));
+                    + f.error.message()));
             return remoteManifest;
         }
-        cacheWrite(withdrawn);
+        // not swept: the run still reads the other manifests it planned with from the same folder
+        cache.write(service, snapshot, withdrawn, encoded, false);
         LOG.atInfo().setMessage("sync.run").addKeyValue("event", "manifest_withdrawn").addKeyValue("service", service)
-                .addKeyValue("snapshot", snapshot).addKeyValue("paths", released.size()).log();
+                .addKeyValue("snapshot", snapshot).addKeyValue("paths", releasedCount).log();
         return Optional.of(withdrawn);
     }
 
+    /** How many released entries the journal records at a time. */
+    private static final int RELEASE_BATCH = 10_000;
+
     /** The local manifest less every path whose upload did not arrive: what the remote really holds after the run. */
-    static Manifest arrived(Manifest local, List<SyncError> operationErrors) {
+    static Chunked arrived(Chunked local, List<SyncError> operationErrors) {
         java.util.Set<String> failed = new java.util.HashSet<>();
         for (SyncError e : operationErrors) {
             if (e.action() == SyncAction.UPLOAD) {
                 failed.add(e.path());
             }
         }
-        if (failed.isEmpty()) {
-            return local;
-        }
-        List<ManifestEntry> there = new ArrayList<>(local.entries().size());
-        for (ManifestEntry e : local.entries()) {
-            if (!failed.contains(e.path())) {
-                there.add(e);
-            }
-        }
-        return new Manifest(local.name(), local.root(), local.createdAt(), there, Manifest.checksumOf(there));
+        return failed.isEmpty() ? local : EntryStreams.filter(local, e -> !failed.contains(e.path()));
     }
 
-    /** Caches what was just committed, with the chunks the commit encoded. */
-    private void cacheWrite(Manifest committed) {
-        Optional<Format2.Encoded> root = remote.committedRoot(snapshot);
-        if (root.isPresent()) {
-            cache.write(service, snapshot, committed, root.get());
-        } else {
-            cache.write(service, snapshot, committed);
+    /** A manifest write that failed, with the error to report. */
+    private static final class Failed extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient SyncError error;
+
+        Failed(SyncError error) {
+            super(error.message(), null, false, false);
+            this.error = error;
         }
     }
 
     /**
      * Writes a manifest over the one this run read or last wrote (a conflict when another run changed it).
      *
-     * @return null when written, otherwise the failed operation with its kind
+     * @return the root and index parts written
+     * @throws Failed with the failed operation and its kind
      */
-    private SyncError writeManifest(Manifest manifest) {
+    private Format2.Encoded writeManifest(Chunked manifest) throws Failed {
         Optional<String> lost = lease.lost();
         if (lost.isPresent()) {
             // another host may own the snapshot now and sweep what this run wrote: committing could name
             // files or chunks that are gone, so nothing is written and the next run plans again
-            return new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.CONFLICT, "the manifest was not committed: "
-                    + lost.get() + "; another host's run may own the snapshot now. Run again when it has finished");
+            throw new Failed(new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.CONFLICT, "the manifest was not"
+                    + " committed: " + lost.get() + "; another host's run may own the snapshot now. Run again when it has"
+                    + " finished"));
         }
         try {
-            remote.write(snapshot, manifest);
-            return null;
+            return remote.write(snapshot, manifest);
         } catch (ProviderException e) {
-            return SyncErrors.of(SyncAction.MANIFEST, snapshot, e);
+            throw new Failed(SyncErrors.of(SyncAction.MANIFEST, snapshot, e));
         } catch (RuntimeException | Error e) {
             // as for uploads: a provider that breaks its contract fails the write, never the caller
-            return new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.INTERNAL, "provider failed unexpectedly: " + e);
+            throw new Failed(new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.INTERNAL,
+                    "provider failed unexpectedly: " + e));
         }
     }
 
     /**
      * Commits what the remote holds after the run: every file of the local manifest, less those whose
      * upload failed (a partial run commits too, so the snapshot stays restorable and never claims a
-     * file that did not arrive). Then the journal keeps only what the remote may hold unclaimed.
+     * file that did not arrive). Then the cache keeps a copy of what the remote holds, its folder
+     * only the chunks that copy names, and the journal only what the remote may hold unclaimed.
      */
-    void commit(Manifest there, Optional<Manifest> remoteManifest, List<SyncError> errors) {
-        Manifest refreshed = there.withName(snapshot);
+    void commit(Chunked there, Optional<Chunked> remoteManifest, List<SyncError> errors) {
+        Chunked refreshed = there.with(snapshot, there.root(), there.createdAt());
         // rewritten when only mtimes changed too (see current): otherwise every later run would read those files again
-        boolean remoteCurrent = current(refreshed, remoteManifest);
-        if (!remoteCurrent) {
-            SyncError failure = writeManifest(refreshed);
-            if (failure != null) {
-                errors.add(failure);
+        if (!current(refreshed, remoteManifest)) {
+            Format2.Encoded encoded;
+            try {
+                encoded = writeManifest(refreshed);
+            } catch (Failed f) {
+                errors.add(f.error);
                 return;
             }
-            cacheWrite(refreshed);
+            cache.write(service, snapshot, refreshed, encoded, true);
         } else {
             // the cache keeps a copy of what the remote holds: this run's entries under the remote
             // manifest's time, so that a run of no-op syncs leaves the cached file as it is
-            Manifest current = new Manifest(snapshot, refreshed.root(), remoteManifest.get().createdAt(),
-                    refreshed.entries(), refreshed.checksum());
-            // the remote's format-2 root is exactly `current` when it has the same name and root
-            // (the entries are equal, and with them the checksum and the chunks): the cache then
-            // keeps those bytes, compared and copied without encoding the whole manifest again
-            Optional<Format2.Encoded> root = remote.committedRoot(snapshot);
-            if (root.isPresent() && remoteManifest.get().name().equals(current.name())
-                    && remoteManifest.get().root().equals(current.root())) {
-                if (!cache.holds(service, snapshot, root.get())) {
-                    cache.write(service, snapshot, current, root.get());
-                }
-            } else if (!cache.holds(service, snapshot, current)) {
-                cache.write(service, snapshot, current);
+            Chunked current = refreshed.with(snapshot, refreshed.root(), remoteManifest.orElseThrow().createdAt());
+            Format2.Encoded root = Format2.rootOf(current); // the index parts only: no entry is read
+            if (!cache.holdsRoot(service, snapshot, root.root())) {
+                cache.write(service, snapshot, current, root, true);
+            } else {
+                cache.sweep(service, snapshot, current, root);
             }
         }
-        Journal.afterCommit(Journal.fileOf(stateDirectory, service, snapshot), refreshed);
+        Journal.afterCommit(Journal.fileOf(stateDirectory, service, snapshot), paths -> EntryStreams.named(refreshed, paths));
     }
 
     /**
      * Whether the remote manifest already says what a commit of {@code there} would say, so that the
      * commit writes nothing remotely. The remote manifest is the next scan's hash cache, so it is
      * rewritten even when no content changed if a file's mtime changed (the checksum leaves mtimes
-     * out), or if a file was racily clean against its time and no longer is against the new one.
+     * out, the chunks do not), or if a file was racily clean against its time and no longer is
+     * against the new one.
      */
-    static boolean current(Manifest there, Optional<Manifest> remoteManifest) {
+    static boolean current(Chunked there, Optional<Chunked> remoteManifest) {
         return remoteManifest.isPresent()
-                && remoteManifest.get().entries().equals(there.entries())
+                && remoteManifest.get().sameEntries(there)
                 && !settlesRacyEntries(remoteManifest.get(), there);
     }
 
     /**
      * Whether an entry is racily clean against {@code remote}'s time (so a scan with it as the hash
-     * cache reads that file again) but not against {@code refreshed}'s.
+     * cache reads that file again) but not against {@code refreshed}'s. Reads no entry when the
+     * newest mtime is known and older than both windows.
      */
-    private static boolean settlesRacyEntries(Manifest remote, Manifest refreshed) {
+    private static boolean settlesRacyEntries(Chunked remote, Chunked refreshed) {
         Instant racyBefore = remote.createdAt().minus(ManifestBuilder.RACY_WINDOW);
         Instant racyAfter = refreshed.createdAt().minus(ManifestBuilder.RACY_WINDOW);
-        for (ManifestEntry e : refreshed.entries()) {
+        if (!racyBefore.isBefore(racyAfter)) {
+            return false; // no mtime is both not before racyBefore and before racyAfter
+        }
+        Optional<Instant> newest = refreshed.newestMtime();
+        if (refreshed.isEmpty() || newest.isPresent() && newest.get().isBefore(racyBefore)) {
+            return false;
+        }
+        for (ManifestEntry e : refreshed) {
             if (!e.mtime().isBefore(racyBefore) && e.mtime().isBefore(racyAfter)) {
                 return true;
             }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Computes the {@link Plan} that brings a remote from one manifest to another.
@@ -51,13 +52,28 @@ public final class Planner {
      *     exceeded, the plan's figure and by how much
      */
     public static void requireWithinLimits(SyncRequest request, Plan plan, String snapshot) {
+        Optional<String> exceeded = exceededLimits(request, PlanSummary.of(plan), snapshot);
+        if (exceeded.isPresent()) {
+            throw new PlanRefusedException(PlanRefusedException.Reason.LIMIT, plan, exceeded.get());
+        }
+    }
+
+    /**
+     * What {@link #requireWithinLimits} says of a plan's figures.
+     *
+     * @param request the request with its limits
+     * @param plan the plan's figures
+     * @param snapshot the snapshot name, for the message
+     * @return the refusal's message, naming every limit exceeded; empty when within them all
+     */
+    public static Optional<String> exceededLimits(SyncRequest request, PlanSummary plan, String snapshot) {
         List<String> exceeded = new ArrayList<>();
-        long uploads = plan.uploads().size();
+        long uploads = plan.uploads();
         if (uploads > request.maxUploads()) {
             exceeded.add("uploads " + files(uploads) + ", more than the limit of " + request.maxUploads() + " ("
                     + (uploads - request.maxUploads()) + " over; --max-uploads / maxUploads)");
         }
-        long deletes = plan.deletes().size();
+        long deletes = plan.deletes();
         if (deletes > request.maxDeletes()) {
             exceeded.add("deletes " + files(deletes) + ", more than the limit of " + request.maxDeletes() + " ("
                     + (deletes - request.maxDeletes()) + " over; --max-deletes / maxDeletes)");
@@ -66,11 +82,11 @@ public final class Planner {
             exceeded.add("uploads " + plan.uploadBytes() + " bytes, more than the limit of " + request.maxBytes() + " ("
                     + (plan.uploadBytes() - request.maxBytes()) + " bytes over; --max-bytes / maxBytes)");
         }
-        if (!exceeded.isEmpty()) {
-            throw new PlanRefusedException(PlanRefusedException.Reason.LIMIT, plan, "the plan for service \""
-                    + request.service() + "\" snapshot \"" + snapshot + "\" " + String.join(", and ", exceeded)
-                    + "; nothing was transferred (raise the limit to allow it)");
+        if (exceeded.isEmpty()) {
+            return Optional.empty();
         }
+        return Optional.of("the plan for service \"" + request.service() + "\" snapshot \"" + snapshot + "\" "
+                + String.join(", and ", exceeded) + "; nothing was transferred (raise the limit to allow it)");
     }
 
     private static String files(long n) {

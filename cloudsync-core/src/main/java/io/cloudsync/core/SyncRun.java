@@ -6,6 +6,7 @@ import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.Plan;
 import io.cloudsync.PlanRefusedException;
+import io.cloudsync.PlannedUpload;
 import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
 import io.cloudsync.SyncRequest;
@@ -13,6 +14,7 @@ import io.cloudsync.SyncStatus;
 import io.cloudsync.SyncSummary;
 import io.cloudsync.core.internal.engine.Execution;
 import io.cloudsync.core.internal.engine.Guards;
+import io.cloudsync.core.internal.engine.Guards.Planned;
 import io.cloudsync.core.internal.engine.Pull;
 import io.cloudsync.core.internal.engine.Retry;
 import io.cloudsync.core.internal.engine.Scope;
@@ -20,6 +22,8 @@ import io.cloudsync.core.internal.engine.SyncErrors;
 import io.cloudsync.core.internal.engine.Verify;
 import io.cloudsync.core.internal.journal.Journal;
 import io.cloudsync.core.internal.lock.RunLock;
+import io.cloudsync.core.internal.manifest2.ChunkFolder;
+import io.cloudsync.core.internal.manifest2.Chunked;
 import io.cloudsync.core.internal.remote.RemoteLease;
 import io.cloudsync.core.internal.remote.RemoteManifests;
 import io.cloudsync.core.result.PullResult;
@@ -37,6 +41,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,35 +86,31 @@ final class SyncRun {
     }
 
     /** What the dry run planned against: the remote manifest, or where it came from instead. */
-    private record Remote(Manifest manifest, PlanSource source, String note) {
-        Manifest manifestOrEmpty(String snapshot) {
-            return manifest != null ? manifest : Manifest.empty(snapshot);
-        }
+    private record Remote(Optional<Chunked> manifest, PlanSource source, String note) {
     }
 
     /** Plans without writing to the remote; see {@link CloudSync#dryRun}. */
     SyncResult dryRun() {
         List<String> includes = scanIncludes();
+        ChunkFolder folder = chunks();
         // the remote manifest is read while the tree is walked; the scan awaits it before hashing
-        CompletableFuture<Remote> reading = inBackground("cloudsync-read-manifest", this::readRemoteForDryRun);
+        CompletableFuture<Remote> reading = inBackground("cloudsync-read-manifest", () -> readRemoteForDryRun(folder));
         ManifestBuilder.Result scanned = ctx.scanner().scan(snapshot, includes, request.exclude(),
-                reading.thenApply(r -> Optional.ofNullable(r.manifest)));
+                reading.thenApply(r -> r.manifest.map(Chunked::toManifest)));
         Remote remote = join(reading);
-        Manifest local = LocalScan.keepUnreadable(scanned, remote.manifestOrEmpty(snapshot));
-        Manifest localInScope = scope.inside(local);
-        Manifest remoteInScope = scope.inside(withOrphans(remote.manifestOrEmpty(snapshot), local,
-                Journal.fileOf(ctx.stateDirectory(), service, snapshot), scanned));
-        Plan plan = Planner.plan(localInScope, remoteInScope);
+        Sides sides = sides(scanned, remote.manifest, folder);
+        Planned planned = plan(sides);
         // what the run's guards would say of this plan, so the dry run shows the refusal too
-        Optional<PlanRefusedException> refusal = Guards.refusal(request, ctx.config().engine(), plan, remoteInScope, localInScope,
+        Optional<PlanRefusedException> refusal = Guards.refusal(request, ctx.config().engine(), planned,
                 !Files.isDirectory(ctx.root()), service, snapshot);
+        PlanSummary plan = planned.summary();
         ctx.listeners().plan(service, snapshot, plan, true);
-        SyncSummary summary = new SyncSummary(SyncStatus.DRY_RUN, plan.uploads().size(), plan.deletes().size(),
-                plan.skipped().size(), 0, plan.uploadBytes(), elapsed(), LocalScan.scanErrors(scanned));
+        SyncSummary summary = new SyncSummary(SyncStatus.DRY_RUN, (int) plan.uploads(), (int) plan.deletes(),
+                (int) plan.skipped(), 0, plan.uploadBytes(), elapsed(), LocalScan.scanErrors(scanned));
         LOG.atInfo().setMessage("sync.dry_run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
                 .addKeyValue("source", remote.source.jsonName()).addKeyValue("scope", scope.paths())
-                .addKeyValue("uploads", plan.uploads().size())
-                .addKeyValue("deletes", plan.deletes().size()).addKeyValue("bytes", plan.uploadBytes())
+                .addKeyValue("uploads", plan.uploads())
+                .addKeyValue("deletes", plan.deletes()).addKeyValue("bytes", plan.uploadBytes())
                 .addKeyValue("plan_id", plan.id())
                 .addKeyValue("refused", refusal.map(r -> r.reason().name().toLowerCase(java.util.Locale.ROOT)).orElse("none"))
                 .addKeyValue("metadata_requests", dryRunMetadata.requests())
@@ -117,8 +118,117 @@ final class SyncRun {
                 .addKeyValue("metadata_bytes_written", dryRunMetadata.bytesWritten())
                 .log();
         ctx.listeners().complete(service, snapshot, summary);
-        return new SyncResult(service, snapshot, scope.merge(local, remote.manifestOrEmpty(snapshot)), plan, summary,
-                remote.manifest, remote.source, remote.note, scanned, scope.paths(), refusal.orElse(null));
+        Entries entries = entries(EntryStreams.merge(scope, sides.scannedLocal, sides.stored), planned, remote.manifest);
+        return result(entries, plan, summary, remote.source, remote.note, scanned, refusal.orElse(null));
+    }
+
+    /** The two sides of a plan and what they were made from, as streams. */
+    private record Sides(Chunked stored, Chunked scannedLocal, Chunked local, Chunked remote) {
+    }
+
+    /**
+     * The sides of the plan: the scan (plus the remote's entries under paths it could not read),
+     * and the remote manifest (plus the journal's orphans), each narrowed to the run's scope.
+     */
+    private Sides sides(ManifestBuilder.Result scanned, Optional<Chunked> remoteManifest, ChunkFolder folder) {
+        Chunked stored = remoteManifest.orElseGet(() -> EntryStreams.empty(folder, snapshot));
+        java.util.Set<String> unreadable = LocalScan.unreadablePaths(scanned);
+        Chunked scannedLocal = EntryStreams.keepUnreadable(Chunked.of(scanned.manifest(), folder), unreadable, stored);
+        // a narrowed run plans inside its scope only; outside it, the remote and its manifest stay as they are
+        Chunked local = EntryStreams.inside(scope, scannedLocal);
+        Chunked remote = EntryStreams.inside(scope, EntryStreams.withOrphans(stored, scannedLocal,
+                Journal.fileOf(ctx.stateDirectory(), service, snapshot), unreadable));
+        return new Sides(stored, scannedLocal, local, remote);
+    }
+
+    /**
+     * The plan's figures, in one pass over both sides (none when they hold the same chunks: then
+     * every file is skipped), and the plan itself made on demand.
+     */
+    private static Planned plan(Sides sides) {
+        Chunked local = sides.local;
+        Chunked remote = sides.remote;
+        List<String> firstDeletes = new ArrayList<>();
+        PlanSummary summary;
+        if (local.sameEntries(remote)) {
+            summary = new PlanSummary(Plan.idOf(local.checksum(), remote.checksum()), local.checksum(), remote.checksum(),
+                    local.entries(), remote.entries(), 0, 0, 0, local.entries(), 0);
+        } else {
+            summary = Planner.plan(local.iterator(), remote.iterator(), new PlanSink() {
+                @Override
+                public void delete(ManifestEntry r) {
+                    if (firstDeletes.size() < Planned.SAMPLE) {
+                        firstDeletes.add(r.path());
+                    }
+                }
+            });
+        }
+        return new Planned(summary, firstDeletes, () -> Planner.plan(local.toManifest(), remote.toManifest()));
+    }
+
+    /** Hands each upload of the plan to {@code action}, in order: one pass over both sides. */
+    private static void uploads(Sides sides, PlanSummary summary, java.util.function.Consumer<PlannedUpload> action) {
+        if (summary.uploads() > 0) {
+            Planner.plan(sides.local.iterator(), sides.remote.iterator(), new PlanSink() {
+                @Override
+                public void upload(PlannedUpload u) {
+                    action.accept(u);
+                }
+            });
+        }
+    }
+
+    /** Hands each delete of the plan to {@code action}, in order: one pass over both sides. */
+    private static void deletes(Sides sides, PlanSummary summary, java.util.function.Consumer<ManifestEntry> action) {
+        if (summary.deletes() > 0) {
+            Planner.plan(sides.local.iterator(), sides.remote.iterator(), new PlanSink() {
+                @Override
+                public void delete(ManifestEntry r) {
+                    action.accept(r);
+                }
+            });
+        }
+    }
+
+    /**
+     * What a result holds of the entries: in memory, or, for a summary-only request, their figures
+     * only, the entries read from the chunk cache if they are asked for.
+     */
+    private record Entries(SyncResult.Header localHeader, Supplier<Manifest> local, Supplier<Plan> plan,
+                           SyncResult.Header remoteHeader, Supplier<Optional<Manifest>> remote) {
+    }
+
+    private Entries entries(Chunked target, Planned planned, Optional<Chunked> remote) {
+        SyncResult.Header localHeader = header(target);
+        SyncResult.Header remoteHeader = remote.map(SyncRun::header).orElse(null);
+        if (request.summaryOnly()) {
+            return new Entries(localHeader, () -> materialise(target::toManifest), () -> materialise(planned.plan()),
+                    remoteHeader, () -> materialise(() -> remote.map(Chunked::toManifest)));
+        }
+        // in memory now: the commit that follows may sweep the chunks of what was planned against
+        Manifest l = target.toManifest();
+        Plan p = planned.plan().get();
+        Optional<Manifest> r = remote.map(Chunked::toManifest);
+        return new Entries(localHeader, () -> l, () -> p, remoteHeader, () -> r);
+    }
+
+    private SyncResult result(Entries entries, PlanSummary plan, SyncSummary summary, PlanSource source, String note,
+                              ManifestBuilder.Result scanned, PlanRefusedException refusal) {
+        return new SyncResult(service, snapshot, entries.localHeader, entries.local, plan, entries.plan, summary,
+                entries.remoteHeader, entries.remote, source, note, scanned, scope.paths(), refusal);
+    }
+
+    private static SyncResult.Header header(Chunked m) {
+        return new SyncResult.Header(m.name(), m.root(), m.createdAt(), m.entries(), m.bytes(), m.checksum());
+    }
+
+    private static <T> T materialise(java.util.function.Supplier<T> made) {
+        try {
+            return made.get();
+        } catch (io.cloudsync.ManifestFormatException e) {
+            throw new IllegalStateException("the entries of this summary-only result are no longer in the state folder's"
+                    + " chunk cache (" + e.getMessage() + "); run without SyncRequest.summaryOnly to keep them in the result", e);
+        }
     }
 
     /** Brings the remote in line with the local tree; see {@link CloudSync#run}. */
@@ -133,28 +243,26 @@ final class SyncRun {
             RemoteManifests remoteManifests = manifestsOf(provider, retry);
             Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
             boolean rootMissing = !Files.isDirectory(ctx.root());
+            ChunkFolder folder = chunks();
             // the remote manifest is read while the tree is walked; the scan awaits it before hashing,
             // and a failed read fails the scan before any file is hashed
-            CompletableFuture<Optional<Manifest>> reading = inBackground("cloudsync-read-manifest",
-                    () -> remoteManifests.read(snapshot));
-            Optional<Manifest> remoteManifest;
+            CompletableFuture<Optional<Chunked>> reading = inBackground("cloudsync-read-manifest",
+                    () -> readRemote(remoteManifests, folder));
+            Optional<Chunked> remoteManifest;
             ManifestBuilder.Result scanned;
             try {
-                scanned = ctx.scanner().scan(snapshot, includes, request.exclude(), reading);
+                scanned = ctx.scanner().scan(snapshot, includes, request.exclude(), reading.thenApply(r -> r.map(Chunked::toManifest)));
                 remoteManifest = join(reading);
             } catch (ProviderException e) {
                 return failedRead(includes, e);
             } finally {
                 reading.cancel(false); // no effect once done; otherwise its result is no longer wanted
             }
-            Manifest stored = remoteManifest.orElseGet(() -> Manifest.empty(snapshot));
-            Manifest scannedLocal = LocalScan.keepUnreadable(scanned, stored);
-            // a narrowed run plans inside its scope only; outside it, the remote and its manifest stay as they are
-            Manifest local = scope.inside(scannedLocal);
-            Manifest remote = scope.inside(withOrphans(stored, scannedLocal, journalFile, scanned));
-            Plan plan = Planner.plan(local, remote);
-            Guards.check(request, ctx.config().engine(), plan, remote, local, rootMissing, service, snapshot);
-            Manifest target = scope.merge(scannedLocal, stored);
+            Sides sides = sides(scanned, remoteManifest, folder);
+            Planned planned = plan(sides);
+            PlanSummary plan = planned.summary();
+            Guards.check(request, ctx.config().engine(), planned, rootMissing, service, snapshot);
+            Chunked target = EntryStreams.merge(scope, sides.scannedLocal, sides.stored);
             ctx.listeners().plan(service, snapshot, plan, false);
 
             List<SyncError> errors = new ArrayList<>(LocalScan.scanErrors(scanned));
@@ -163,13 +271,14 @@ final class SyncRun {
             RemoteLease taken;
             try {
                 // an empty plan may still commit (new mtimes for the hash cache): that is a change too
-                taken = acquireLease(provider, retry, !plan.isEmpty()
+                taken = acquireLease(provider, retry, !isEmpty(plan)
                         || request.commitManifest() && !ManifestCommit.current(target, remoteManifest));
             } catch (ProviderException e) {
                 errors.add(new SyncError(SyncAction.MANIFEST, snapshot, SyncErrors.kindOf(e.kind()), "cannot take the remote"
                         + " lease " + RemoteLease.nameOf(snapshot) + ", so nothing was changed: " + e.getMessage()));
                 taken = RemoteLease.none();
             }
+            Entries entries = entries(target, planned, remoteManifest);
             try (RemoteLease lease = taken) {
                 this.lease = lease;
                 ManifestCommit manifests = new ManifestCommit(ctx.cache(), stateDirectory, remoteManifests, service, snapshot,
@@ -182,16 +291,17 @@ final class SyncRun {
                                 .addKeyValue("service", service).addKeyValue("snapshot", snapshot).log();
                     }
                 }
-                Optional<Manifest> committed = remoteManifest;
+                Optional<Chunked> committed = remoteManifest;
                 try (Journal journal = Journal.open(journalFile)) {
                     if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
-                        committed = manifests.withdraw(remoteManifest, plan, journal, errors);
+                        committed = manifests.withdraw(remoteManifest, sides.local, scope, journal, errors);
                     }
                     if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
                         Execution execution = new Execution(service, snapshot, lease.guard(provider), factory.capabilities(),
                                 ctx.root(), stateDirectory.resolve("tmp"), journal, retry, ctx.config().engine().parallelism(),
                                 ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL);
-                        outcome = execution.execute(plan);
+                        outcome = execution.execute(u -> uploads(sides, plan, u), d -> deletes(sides, plan, d),
+                                (int) (plan.uploads() + plan.deletes()), plan.uploadBytes());
                         errors.addAll(outcome.errors());
                     }
                 }
@@ -218,10 +328,38 @@ final class SyncRun {
                     .addKeyValue("metadata_bytes_read", remoteManifests.counts().bytesRead())
                     .addKeyValue("metadata_bytes_written", remoteManifests.counts().bytesWritten()).log();
             ctx.listeners().complete(service, snapshot, summary);
-            return new SyncResult(service, snapshot, target, plan, summary, remoteManifest.orElse(null),
-                    PlanSource.REMOTE, remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet",
-                    scanned, scope.paths());
+            return result(entries, plan, summary, PlanSource.REMOTE,
+                    remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet", scanned, null);
         }
+    }
+
+    private static boolean isEmpty(PlanSummary plan) {
+        return plan.uploads() == 0 && plan.deletes() == 0;
+    }
+
+    /** The snapshot's chunk cache: where the run reads and writes its manifests' chunks. */
+    private ChunkFolder chunks() {
+        return ctx.cache().chunkFolder(service, snapshot);
+    }
+
+    /**
+     * The remote manifest as a stream, its entries checked once here (a damaged one fails the read,
+     * before anything is planned) unless the cache holds the very same root: its chunks are then the
+     * ones this machine committed or checked before, and each is checked against its name as it is
+     * read.
+     */
+    private Optional<Chunked> readRemote(RemoteManifests manifests, ChunkFolder folder) {
+        Optional<Chunked> read = manifests.readChunked(snapshot, folder);
+        if (read.isPresent() && !manifests.rootBytes(snapshot).map(b -> ctx.cache().holdsRoot(service, snapshot, b)).orElse(false)) {
+            try {
+                for (ManifestEntry e : read.get()) {
+                    java.util.Objects.requireNonNull(e);
+                }
+            } catch (io.cloudsync.ManifestFormatException e) {
+                throw RemoteManifests.damaged(snapshot, e);
+            }
+        }
+        return read;
     }
 
     /**
@@ -273,9 +411,10 @@ final class SyncRun {
      *
      * @return the conflict, or empty when the remote still holds the manifest this run planned against
      */
-    private Optional<SyncError> stillAsRead(RemoteManifests remoteManifests, Optional<Manifest> planned) {
+    private Optional<SyncError> stillAsRead(RemoteManifests remoteManifests, Optional<Chunked> planned) {
         try {
-            if (remoteManifests.read(snapshot).equals(planned)) {
+            Optional<Chunked> now = remoteManifests.readChunked(snapshot, chunks());
+            if (now.isEmpty() && planned.isEmpty() || now.isPresent() && planned.isPresent() && same(now.get(), planned.get())) {
                 return Optional.empty();
             }
             return Optional.of(new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.CONFLICT,
@@ -284,6 +423,12 @@ final class SyncRun {
         } catch (ProviderException e) {
             return Optional.of(SyncErrors.of(SyncAction.MANIFEST, snapshot, e));
         }
+    }
+
+    /** Whether two manifests are equal, as {@link Manifest#equals} says, without reading their entries. */
+    private static boolean same(Chunked a, Chunked b) {
+        return a.name().equals(b.name()) && a.root().equals(b.root()) && a.createdAt().equals(b.createdAt())
+                && a.checksum().equals(b.checksum()) && a.sameEntries(b);
     }
 
     /** Restores the snapshot into {@code target}; see {@link CloudSync#pull(SyncRequest, Path, boolean)}. */
@@ -318,13 +463,13 @@ final class SyncRun {
      * The run's status and counts: success without an error; partial when only the scan failed
      * somewhere, or some operation changed the remote; failed when operations failed and none did.
      */
-    private SyncSummary summary(Plan plan, Execution.Outcome outcome, List<SyncError> errors) {
+    private SyncSummary summary(PlanSummary plan, Execution.Outcome outcome, List<SyncError> errors) {
         int uploaded = outcome == null ? 0 : outcome.uploaded();
         int deleted = outcome == null ? 0 : outcome.deleted();
         boolean operationFailed = errors.stream().anyMatch(e -> e.action() != SyncAction.SCAN);
         SyncStatus status = errors.isEmpty() ? SyncStatus.SUCCESS
                 : !operationFailed || uploaded + deleted > 0 ? SyncStatus.PARTIAL : SyncStatus.FAILED;
-        return new SyncSummary(status, uploaded, deleted, plan.skipped().size(),
+        return new SyncSummary(status, uploaded, deleted, (int) plan.skipped(),
                 errors.size(), outcome == null ? 0 : outcome.bytes(), elapsed(), errors,
                 outcome == null ? 0 : outcome.resumed(), outcome == null ? 0 : outcome.resumedBytes(),
                 outcome == null ? 0 : outcome.bytesSent());
@@ -332,12 +477,11 @@ final class SyncRun {
 
     /** The result of a run that could not read the remote manifest: planned against the cache, nothing transferred. */
     private SyncResult failedRead(List<String> includes, ProviderException e) {
-        Optional<Manifest> cached = ctx.cache().read(request.service(), snapshot);
+        Optional<Chunked> cached = ctx.cache().readChunked(request.service(), snapshot);
         ManifestBuilder.Result scanned = ctx.scanner().scan(snapshot, includes, request.exclude(),
-                CompletableFuture.completedFuture(cached));
-        Manifest stored = cached.orElseGet(() -> Manifest.empty(snapshot));
-        Manifest local = LocalScan.keepUnreadable(scanned, stored);
-        Plan plan = Planner.plan(scope.inside(local), scope.inside(stored));
+                CompletableFuture.completedFuture(cached.map(Chunked::toManifest)));
+        Sides sides = sides(scanned, cached, chunks());
+        Planned planned = plan(sides);
         List<SyncError> errors = List.of(new SyncError(SyncAction.MANIFEST, snapshot, SyncErrors.kindOf(e.kind()),
                 "cannot read the remote manifest, nothing was transferred: " + e.getMessage()));
         SyncSummary summary = new SyncSummary(SyncStatus.FAILED, 0, 0, 0, 1, 0,
@@ -345,16 +489,16 @@ final class SyncRun {
         LOG.atError().setMessage("sync.run").addKeyValue("service", request.service()).addKeyValue("snapshot", snapshot)
                 .addKeyValue("status", "failed").addKeyValue("error", e.getMessage()).log();
         ctx.listeners().complete(request.service(), snapshot, summary);
-        return new SyncResult(request.service(), snapshot, scope.merge(local, stored), plan, summary, cached.orElse(null),
-                cached.isPresent() ? PlanSource.CACHE : PlanSource.NONE, "the remote manifest could not be read: " + e.getMessage(),
-                scanned, scope.paths());
+        Entries entries = entries(EntryStreams.merge(scope, sides.scannedLocal, sides.stored), planned, cached);
+        return result(entries, planned.summary(), summary, cached.isPresent() ? PlanSource.CACHE : PlanSource.NONE,
+                "the remote manifest could not be read: " + e.getMessage(), scanned, null);
     }
 
     /**
      * The remote manifest for a dry run, or the cached one, or none, with the reason: a missing
      * provider or an unreadable remote does not stop a dry run, a wrong setting does.
      */
-    private Remote readRemoteForDryRun() {
+    private Remote readRemoteForDryRun(ChunkFolder folder) {
         String reason;
         Target remoteTarget = ctx.targets().resolve(request);
         Optional<ProviderFactory> factory = ctx.targets().find(remoteTarget);
@@ -363,14 +507,13 @@ final class SyncRun {
         } else {
             try (Provider provider = ctx.targets().open(remoteTarget, factory.get())) {
                 RemoteManifests manifests = manifestsOf(provider, ctx.retryFor(provider));
-                Optional<Manifest> m;
+                Optional<Chunked> m;
                 try {
-                    m = manifests.read(snapshot);
+                    m = readRemote(manifests, folder);
                 } finally {
                     dryRunMetadata = manifests.counts();
                 }
-                return m.map(x -> new Remote(x, PlanSource.REMOTE, "read from the remote"))
-                        .orElseGet(() -> new Remote(null, PlanSource.REMOTE, "the remote has no manifest yet"));
+                return new Remote(m, PlanSource.REMOTE, m.isPresent() ? "read from the remote" : "the remote has no manifest yet");
             } catch (ConfigurationException e) {
                 // a misspelt, missing or bad setting or vault field: planning from the cache would hide it
                 throw e;
@@ -383,34 +526,14 @@ final class SyncRun {
                 reason = "the remote manifest could not be read: " + e.getMessage();
             }
         }
-        Optional<Manifest> cached = ctx.cache().read(request.service(), snapshot);
+        Optional<Chunked> cached = ctx.cache().readChunked(request.service(), snapshot);
         LOG.atWarn().setMessage("sync.dry_run").addKeyValue("service", request.service()).addKeyValue("snapshot", snapshot)
                 .addKeyValue("event", cached.isPresent() ? "planning_from_cache" : "planning_from_empty")
                 .addKeyValue("reason", reason).log();
-        return cached.map(m -> new Remote(m, PlanSource.CACHE, reason + "; planned against the cached manifest "
-                        + ctx.cache().pathOf(request.service(), snapshot)))
-                .orElseGet(() -> new Remote(null, PlanSource.NONE, reason + "; no cached manifest either, so planned against an empty remote"));
-    }
-
-    /**
-     * The remote manifest plus every file the journal says the remote may hold that neither manifest
-     * names (uploaded by an unfinished run, or withdrawn from the manifest by a run that then could
-     * not overwrite or delete it): the plan must delete them, or they would stay behind unlisted.
-     */
-    private static Manifest withOrphans(Manifest remote, Manifest local, Path journalFile, ManifestBuilder.Result scanned) {
-        List<ManifestEntry> orphans = new ArrayList<>();
-        java.util.Set<String> unreadable = LocalScan.unreadablePaths(scanned);
-        for (Journal.Upload u : Journal.leftovers(journalFile)) {
-            // a path the scan could not read is never deleted, not even what the journal says is left of it
-            if (remote.find(u.path()).isEmpty() && local.find(u.path()).isEmpty() && !LocalScan.coveredBy(unreadable, u.path())) {
-                orphans.add(new ManifestEntry(u.path(), u.size(), java.time.Instant.EPOCH, u.sha256()));
-            }
-        }
-        if (orphans.isEmpty()) {
-            return remote;
-        }
-        orphans.addAll(remote.entries());
-        return Manifest.of(remote.name(), remote.root(), remote.createdAt(), orphans);
+        return cached.isPresent()
+                ? new Remote(cached, PlanSource.CACHE, reason + "; planned against the cached manifest "
+                        + ctx.cache().pathOf(request.service(), snapshot))
+                : new Remote(cached, PlanSource.NONE, reason + "; no cached manifest either, so planned against an empty remote");
     }
 
     /** Runs {@code task} on a daemon thread of its own. */

@@ -137,6 +137,42 @@ class Format2RunTest {
         assertThat(cs.manifestCache().read("recorded", "nightly")).contains(TestManifests.committed(remote, "nightly"));
     }
 
+    @Test
+    void aSummaryOnlyRequest_givesTheSameFiguresAsTheInMemoryOne_andItsEntriesOnDemand() throws Exception {
+        CloudSync cs = cloudSync();
+        SyncRequest whole = SyncRequest.builder("recorded", "nightly").build();
+        SyncRequest summaryOnly = whole.toBuilder().summaryOnly(true).build();
+        cs.run(whole);
+        Files.writeString(root.resolve("src/d03/f00003.txt"), "changed");
+        Files.delete(root.resolve("src/d04/f00004.txt"));
+        Trees.write(root, "src/new.txt", "new");
+
+        io.cloudsync.core.result.SyncResult inMemory = cs.dryRun(whole);
+        io.cloudsync.core.result.SyncResult figures = cs.dryRun(summaryOnly);
+        assertThat(figures.planSummary()).isEqualTo(PlanSummary.of(inMemory.plan()));
+        assertThat(figures.planSummary().uploads()).isEqualTo(2);
+        assertThat(figures.planSummary().changed()).isEqualTo(1);
+        assertThat(figures.planSummary().deletes()).isEqualTo(1);
+        // two scans: the same figures, each at its own time
+        assertThat(figures.localHeader()).usingRecursiveComparison().ignoringFields("createdAt")
+                .isEqualTo(io.cloudsync.core.result.SyncResult.Header.of(inMemory.localManifest()));
+        assertThat(figures.remoteHeader()).contains(io.cloudsync.core.result.SyncResult.Header.of(
+                inMemory.remoteManifest().orElseThrow()));
+        // a dry run sweeps nothing: its entries are still in the chunk cache, read when asked for
+        assertThat(figures.plan()).isEqualTo(inMemory.plan());
+        assertThat(figures.localManifest().entries()).isEqualTo(inMemory.localManifest().entries());
+        assertThat(figures.localManifest().createdAt()).isEqualTo(figures.localHeader().createdAt());
+
+        io.cloudsync.core.result.SyncResult ran = cs.run(summaryOnly);
+        assertThat(ran.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(ran.summary().uploaded()).isEqualTo(2);
+        assertThat(ran.summary().deleted()).isEqualTo(1);
+        assertThat(ran.planSummary().id()).isEqualTo(inMemory.plan().id());
+        // the committed manifest's chunks stay in the cache: the run's local manifest is still there
+        assertThat(ran.localManifest()).isEqualTo(TestManifests.committed(remote, "nightly").withName(ran.localManifest().name()));
+        assertThat(cs.run(summaryOnly).planSummary().uploads()).isZero();
+    }
+
     private static Map<String, Object> fileKeys(Path dir) throws java.io.IOException {
         Map<String, Object> keys = new java.util.TreeMap<>();
         try (Stream<Path> files = Files.walk(dir)) {

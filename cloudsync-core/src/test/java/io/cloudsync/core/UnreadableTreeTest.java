@@ -141,13 +141,13 @@ class UnreadableTreeTest {
         }).scan();
 
         assertThat(scanned.unreadable()).extracting(ManifestBuilder.Unreadable::path).containsExactly("plain.txt");
-        Manifest planned = LocalScan.keepUnreadable(scanned, remoteManifest);
+        Manifest planned = keepUnreadable(scanned, remoteManifest);
         assertThat(Planner.plan(planned, remoteManifest).deletes()).isEmpty();
         assertThat(planned.find("plain.txt")).isEqualTo(remoteManifest.find("plain.txt"));
     }
 
     @Test
-    void keptEntries_keepTheRemoteManifestsTime_soTheNextScanDoesNotTrustARacyDigest() {
+    void keptEntries_keepTheRemoteManifestsTime_soTheNextScanDoesNotTrustARacyDigest() throws IOException {
         java.time.Instant hashedAt = java.time.Instant.parse("2026-01-01T00:00:00Z");
         java.time.Instant scannedAt = hashedAt.plusSeconds(3600);
         ManifestEntry kept = new ManifestEntry("secret/a.txt", 5, hashedAt, "a".repeat(64));
@@ -157,12 +157,12 @@ class UnreadableTreeTest {
         ManifestBuilder.Result scanned = new ManifestBuilder.Result(local, List.of(), List.of(), 1, 0,
                 List.of(new ManifestBuilder.Unreadable("secret", "cannot be listed")), List.of(), 0);
 
-        Manifest planned = LocalScan.keepUnreadable(scanned, remoteManifest);
+        Manifest planned = keepUnreadable(scanned, remoteManifest);
 
         assertThat(planned.find("secret/a.txt")).contains(kept);
         assertThat(planned.createdAt()).isEqualTo(hashedAt);
         ManifestBuilder.Result nothingUnreadable = new ManifestBuilder.Result(local, List.of(), List.of(), 1, 0);
-        assertThat(LocalScan.keepUnreadable(nothingUnreadable, remoteManifest).createdAt()).isEqualTo(scannedAt);
+        assertThat(keepUnreadable(nothingUnreadable, remoteManifest).createdAt()).isEqualTo(scannedAt);
     }
 
     @Test
@@ -238,12 +238,20 @@ class UnreadableTreeTest {
                 List.of(new ManifestBuilder.Unreadable("secret", "cannot be read"),
                         new ManifestBuilder.Unreadable("locked.txt", "cannot be read")), List.of(), 0);
 
-        Manifest planned = LocalScan.keepUnreadable(scanned, remoteManifest);
+        Manifest planned = keepUnreadable(scanned, remoteManifest);
 
         assertThat(planned.entries()).extracting(ManifestEntry::path)
                 .containsExactly("locked.txt", "plain.txt", "secret/a.txt", "secret/deep/b.txt");
         assertThat(Planner.plan(planned, remoteManifest).isEmpty()).isTrue();
         assertThat(SyncAction.SCAN.jsonName()).isEqualTo("scan");
+    }
+
+    /** The scan plus the remote's entries under its unreadable paths, as a run plans it (through chunks). */
+    private Manifest keepUnreadable(ManifestBuilder.Result scanned, Manifest remote) throws IOException {
+        io.cloudsync.core.internal.manifest2.ChunkFolder folder = new io.cloudsync.core.internal.manifest2.ChunkFolder(
+                Files.createTempDirectory(tmp, "chunks"));
+        return EntryStreams.keepUnreadable(io.cloudsync.core.internal.manifest2.Chunked.of(scanned.manifest(), folder),
+                LocalScan.unreadablePaths(scanned), io.cloudsync.core.internal.manifest2.Chunked.of(remote, folder)).toManifest();
     }
 
     private List<String> runChild(String mode) throws Exception {

@@ -17,6 +17,7 @@ import io.cloudsync.SyncError;
 import io.cloudsync.SyncSummary;
 import io.cloudsync.UploadReason;
 import io.cloudsync.core.ManifestBuilder;
+import io.cloudsync.core.PlanSummary;
 import io.cloudsync.core.result.BackupCreateResult;
 import io.cloudsync.core.result.BackupInfo;
 import io.cloudsync.core.result.BackupRestoreResult;
@@ -99,6 +100,33 @@ public final class ResultCodec {
             g.writeEndArray();
         }
         g.writeStringField("checksum", m.checksum());
+        g.writeEndObject();
+    }
+
+    /** The summary-only form of {@link #writeManifest}, from a manifest's figures. */
+    private static void writeHeader(JsonGenerator g, SyncResult.Header m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", m.name());
+        g.writeStringField("root", m.root());
+        g.writeStringField("created_at", m.createdAt().toString());
+        g.writeNumberField("files", m.files());
+        g.writeNumberField("bytes", m.bytes());
+        g.writeStringField("checksum", m.checksum());
+        g.writeEndObject();
+    }
+
+    /** The summary-only form of {@link #writePlan}, from a plan's figures. */
+    private static void writePlanSummary(JsonGenerator g, PlanSummary plan) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", plan.id());
+        g.writeObjectFieldStart("counts");
+        g.writeNumberField("uploads", plan.uploads());
+        g.writeNumberField("new", plan.uploads() - plan.changed());
+        g.writeNumberField("changed", plan.changed());
+        g.writeNumberField("deletes", plan.deletes());
+        g.writeNumberField("skipped", plan.skipped());
+        g.writeEndObject();
+        g.writeNumberField("bytes", plan.uploadBytes());
         g.writeEndObject();
     }
 
@@ -280,16 +308,26 @@ public final class ResultCodec {
      */
     public static void writeResultFields(JsonGenerator g, SyncResult r, boolean summaryOnly) throws IOException {
         g.writeFieldName("manifest");
-        writeManifest(g, r.localManifest(), summaryOnly);
+        if (summaryOnly) {
+            writeHeader(g, r.localHeader());
+        } else {
+            writeManifest(g, r.localManifest(), false);
+        }
         g.writeFieldName("plan");
-        writePlan(g, r.plan(), summaryOnly);
+        if (summaryOnly) {
+            writePlanSummary(g, r.planSummary());
+        } else {
+            writePlan(g, r.plan(), false);
+        }
         g.writeFieldName("summary");
         writeSummary(g, r.summary());
         g.writeFieldName("remote_manifest");
-        if (r.remoteManifest().isPresent()) {
-            writeManifest(g, r.remoteManifest().get(), summaryOnly);
-        } else {
+        if (r.remoteHeader().isEmpty()) {
             g.writeNull();
+        } else if (summaryOnly) {
+            writeHeader(g, r.remoteHeader().get());
+        } else {
+            writeManifest(g, r.remoteManifest().orElseThrow(), false);
         }
         g.writeStringField("plan_source", r.planSource().jsonName());
         g.writeStringField("plan_source_note", r.planSourceNote());

@@ -6,19 +6,34 @@ import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncSummary;
 import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.PlanSource;
+import io.cloudsync.core.PlanSummary;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
-/** What a dry-run or run of {@link io.cloudsync.core.CloudSync} produced. Immutable. */
+/**
+ * What a dry-run or run of {@link io.cloudsync.core.CloudSync} produced. Immutable.
+ *
+ * <p>The result of a {@link io.cloudsync.SyncRequest#summaryOnly()} request holds the figures
+ * ({@link #summary()}, {@link #planSummary()}, {@link #localHeader()}, {@link #remoteHeader()}) but
+ * not the entries: {@link #localManifest()}, {@link #plan()} and {@link #remoteManifest()} then read
+ * them from the state folder's chunk cache when first called, which takes memory in proportion to
+ * the tree, and fail with {@link IllegalStateException} once the cache no longer holds them (a run
+ * that committed keeps only the committed manifest's chunks).
+ */
 public final class SyncResult {
 
     private final String service;
     private final String snapshot;
-    private final Manifest localManifest;
-    private final Plan plan;
+    private final Supplier<Manifest> localManifest;
+    private final Supplier<Plan> plan;
+    private final PlanSummary planSummary;
+    private final Header localHeader;
+    private final Header remoteHeader;
     private final SyncSummary summary;
-    private final Manifest remoteManifest;
+    private final Supplier<Optional<Manifest>> remoteManifest;
     private final PlanSource planSource;
     private final String planSourceNote;
     private final ManifestBuilder.Result scan;
@@ -63,17 +78,88 @@ public final class SyncResult {
     public SyncResult(String service, String snapshot, Manifest localManifest, Plan plan, SyncSummary summary,
                Manifest remoteManifest, PlanSource planSource, String planSourceNote, ManifestBuilder.Result scan,
                List<String> scope, PlanRefusedException refusal) {
+        this(service, snapshot, Header.of(Objects.requireNonNull(localManifest)), () -> localManifest,
+                PlanSummary.of(Objects.requireNonNull(plan)), () -> plan, summary,
+                remoteManifest == null ? null : Header.of(remoteManifest), () -> Optional.ofNullable(remoteManifest),
+                planSource, planSourceNote, scan, scope, refusal);
+    }
+
+    /**
+     * Creates a result whose manifests and plan are made when first asked for: the result of a
+     * {@link io.cloudsync.SyncRequest#summaryOnly()} request. Each supplier is called at most once;
+     * one that fails with an {@link IllegalStateException} fails the accessor each time it is called.
+     *
+     * @param service the service
+     * @param snapshot the snapshot, with the configured prefix applied
+     * @param localHeader the figures of {@link #localManifest()}
+     * @param localManifest makes {@link #localManifest()}
+     * @param planSummary the figures of {@link #plan()}
+     * @param plan makes {@link #plan()}
+     * @param summary the outcome
+     * @param remoteHeader the figures of {@link #remoteManifest()}; {@code null} when the plan assumed an empty remote
+     * @param remoteManifest makes {@link #remoteManifest()}
+     * @param planSource where the remote side came from
+     * @param planSourceNote why that source was used
+     * @param scan the report of the local scan
+     * @param scope see {@link #scope()}
+     * @param refusal see {@link #refusal()}; {@code null} for none
+     */
+    public SyncResult(String service, String snapshot, Header localHeader, Supplier<Manifest> localManifest,
+                      PlanSummary planSummary, Supplier<Plan> plan, SyncSummary summary, Header remoteHeader,
+                      Supplier<Optional<Manifest>> remoteManifest, PlanSource planSource, String planSourceNote,
+                      ManifestBuilder.Result scan, List<String> scope, PlanRefusedException refusal) {
         this.service = Objects.requireNonNull(service);
         this.snapshot = Objects.requireNonNull(snapshot);
-        this.localManifest = Objects.requireNonNull(localManifest);
-        this.plan = Objects.requireNonNull(plan);
+        this.localHeader = Objects.requireNonNull(localHeader);
+        this.localManifest = once(localManifest);
+        this.planSummary = Objects.requireNonNull(planSummary);
+        this.plan = once(plan);
         this.summary = Objects.requireNonNull(summary);
-        this.remoteManifest = remoteManifest;
+        this.remoteHeader = remoteHeader;
+        this.remoteManifest = once(remoteManifest);
         this.planSource = Objects.requireNonNull(planSource);
         this.planSourceNote = Objects.requireNonNull(planSourceNote);
         this.scan = Objects.requireNonNull(scan);
         this.scope = List.copyOf(scope);
         this.refusal = refusal;
+    }
+
+    /**
+     * The figures of a manifest, without its entries.
+     *
+     * @param name its name
+     * @param root the root its entries are relative to
+     * @param createdAt when it was made
+     * @param files how many entries
+     * @param bytes the sum of their sizes
+     * @param checksum its manifest checksum
+     */
+    public record Header(String name, String root, Instant createdAt, long files, long bytes, String checksum) {
+        /**
+         * The figures of a manifest in memory.
+         *
+         * @param m the manifest
+         * @return its header
+         */
+        public static Header of(Manifest m) {
+            return new Header(m.name(), m.root(), m.createdAt(), m.entries().size(), m.totalBytes(), m.checksum());
+        }
+    }
+
+    /** A supplier that calls {@code s} once and keeps its value. */
+    private static <T> Supplier<T> once(Supplier<T> s) {
+        Objects.requireNonNull(s);
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = Objects.requireNonNull(s.get());
+                }
+                return value;
+            }
+        };
     }
 
     /**
@@ -112,18 +198,38 @@ public final class SyncResult {
      * {@link #scope()}, which the run leaves as they are.
      *
      * @return never {@code null}
+     * @throws IllegalStateException for a summary-only result whose entries the cache no longer holds
      */
     public Manifest localManifest() {
-        return localManifest;
+        return localManifest.get();
+    }
+
+    /**
+     * The figures of {@link #localManifest()}, without reading it.
+     *
+     * @return never {@code null}
+     */
+    public Header localHeader() {
+        return localHeader;
     }
 
     /**
      * The plan.
      *
      * @return never {@code null}
+     * @throws IllegalStateException for a summary-only result whose entries the cache no longer holds
      */
     public Plan plan() {
-        return plan;
+        return plan.get();
+    }
+
+    /**
+     * The figures of {@link #plan()}, without its lists.
+     *
+     * @return never {@code null}
+     */
+    public PlanSummary planSummary() {
+        return planSummary;
     }
 
     /**
@@ -139,9 +245,19 @@ public final class SyncResult {
      * The remote side the plan was computed against: the remote's manifest, or the cached one.
      *
      * @return the manifest, or empty when the plan assumed an empty remote
+     * @throws IllegalStateException for a summary-only result whose entries the cache no longer holds
      */
     public Optional<Manifest> remoteManifest() {
-        return Optional.ofNullable(remoteManifest);
+        return remoteManifest.get();
+    }
+
+    /**
+     * The figures of {@link #remoteManifest()}, without reading it.
+     *
+     * @return empty when the plan assumed an empty remote
+     */
+    public Optional<Header> remoteHeader() {
+        return Optional.ofNullable(remoteHeader);
     }
 
     /**
@@ -185,7 +301,7 @@ public final class SyncResult {
 
     @Override
     public String toString() {
-        return "SyncResult[" + service + '/' + snapshot + ", " + summary.status() + ", " + plan + ", source=" + planSource
+        return "SyncResult[" + service + '/' + snapshot + ", " + summary.status() + ", " + planSummary + ", source=" + planSource
                 + (scope.isEmpty() ? "" : ", scope=" + scope) + ']';
     }
 }

@@ -170,8 +170,23 @@ public final class Execution {
      * @return the counts and every error
      */
     public Outcome execute(Plan plan) {
-        int total = plan.uploads().size() + plan.deletes().size();
-        long totalBytes = plan.uploadBytes();
+        return execute(plan.uploads()::forEach, plan.deletes()::forEach, plan.uploads().size() + plan.deletes().size(),
+                plan.uploadBytes());
+    }
+
+    /**
+     * Runs a plan's uploads, then its deletes, as they stream by: each source hands its actions to
+     * the consumer it is given, in order, and is called once; it blocks while {@code parallelism * 2}
+     * operations are in flight, so memory holds no more than those.
+     *
+     * @param uploads calls its argument with each upload
+     * @param deletes calls its argument with each remote entry to delete; called after every upload has finished
+     * @param total how many operations the two hand over, for progress
+     * @param totalBytes the bytes of the uploads, for progress
+     * @return the counts and every error
+     */
+    public Outcome execute(Consumer<Consumer<PlannedUpload>> uploads, Consumer<Consumer<ManifestEntry>> deletes, int total,
+                           long totalBytes) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, Math.max(1, total))), r -> {
             Thread t = new Thread(r, "cloudsync-" + service + "-worker");
             t.setDaemon(true);
@@ -179,14 +194,10 @@ public final class Execution {
         });
         Semaphore inFlight = new Semaphore(parallelism * 2);
         try {
-            for (PlannedUpload u : plan.uploads()) {
-                submit(pool, inFlight, () -> upload(u, total, totalBytes));
-            }
+            uploads.accept(u -> submit(pool, inFlight, () -> upload(u, total, totalBytes)));
             awaitPhase(inFlight);
             flushPending(total, totalBytes);
-            for (ManifestEntry d : plan.deletes()) {
-                submit(pool, inFlight, () -> delete(d, total, totalBytes));
-            }
+            deletes.accept(d -> submit(pool, inFlight, () -> delete(d, total, totalBytes)));
             awaitPhase(inFlight);
             flushPending(total, totalBytes);
         } finally {

@@ -197,44 +197,6 @@ public final class Scope {
     }
 
     /**
-     * What the remote should hold after a narrowed run: {@code local}'s entries in this scope, and
-     * {@code remote}'s outside it, as they are.
-     *
-     * <p>The result keeps the earlier of the two times when it keeps any remote entry: a manifest's
-     * time tells the next scan which entries are racily clean ({@link io.cloudsync.core.ManifestBuilder#RACY_WINDOW}),
-     * and an entry outside the scope was hashed no later than the remote manifest's time. Dating it
-     * later would let the next scan trust the digest of a file changed within the racy window of
-     * that earlier hash. Dating the scope's fresh entries earlier only makes the next scan read the
-     * recently changed ones again.
-     *
-     * @param local the manifest of the local side (only its entries in scope count)
-     * @param remote the remote manifest
-     * @return {@code local} itself for the whole mirror; otherwise a manifest with {@code local}'s
-     *     name and root
-     */
-    public Manifest merge(Manifest local, Manifest remote) {
-        if (paths.isEmpty()) {
-            return local;
-        }
-        List<ManifestEntry> entries = new ArrayList<>();
-        for (ManifestEntry e : local.entries()) {
-            if (covers(e.path())) {
-                entries.add(e);
-            }
-        }
-        boolean keptRemote = false;
-        for (ManifestEntry e : remote.entries()) {
-            if (!covers(e.path())) {
-                entries.add(e);
-                keptRemote = true;
-            }
-        }
-        java.time.Instant createdAt = keptRemote && remote.createdAt().isBefore(local.createdAt())
-                ? remote.createdAt() : local.createdAt();
-        return Manifest.of(local.name(), local.root(), createdAt, entries);
-    }
-
-    /**
      * The entries of {@code manifest} this scope covers: what a narrowed pull or verify works on.
      *
      * @param manifest a remote manifest

@@ -157,9 +157,30 @@ public final class Journal implements AutoCloseable {
      * @param committed the manifest just committed
      */
     public static void afterCommit(Path file, io.cloudsync.Manifest committed) {
+        afterCommit(file, paths -> {
+            Set<String> named = new HashSet<>();
+            paths.stream().filter(p -> committed.find(p).isPresent()).forEach(named::add);
+            return named;
+        });
+    }
+
+    /**
+     * {@link #afterCommit(Path, io.cloudsync.Manifest)} for a manifest too large to hold: {@code named}
+     * is asked once which of the journal's paths (sorted by {@link io.cloudsync.PathRules#ORDER}) the
+     * committed manifest names.
+     *
+     * @param file the journal file (not open)
+     * @param named given the sorted paths, the ones the manifest just committed names
+     */
+    public static void afterCommit(Path file, java.util.function.Function<java.util.List<String>, Set<String>> named) {
+        java.util.List<Upload> leftovers = leftovers(file);
+        java.util.List<String> paths = new java.util.ArrayList<>();
+        leftovers.forEach(u -> paths.add(u.path()));
+        paths.sort(io.cloudsync.PathRules::compare);
+        Set<String> committed = leftovers.isEmpty() ? Set.of() : named.apply(paths);
         StringBuilder kept = new StringBuilder();
-        for (Upload u : leftovers(file)) {
-            if (committed.find(u.path()).isEmpty()) {
+        for (Upload u : leftovers) {
+            if (!committed.contains(u.path())) {
                 kept.append(released(u.path(), u.sha256(), u.size()));
             }
         }

@@ -37,9 +37,11 @@ public final class Chunked implements Iterable<ManifestEntry> {
     private final String checksum;
     private final long entries;
     private final long bytes;
+    /** The latest mtime of its entries when known (written by this process), else null. */
+    private final Instant newestMtime;
 
     private Chunked(ChunkFolder folder, String name, String root, Instant createdAt, List<Format2.ChunkRef> refs,
-                    String checksum, long entries, long bytes) {
+                    String checksum, long entries, long bytes, Instant newestMtime) {
         this.folder = Objects.requireNonNull(folder, "folder");
         this.name = Objects.requireNonNull(name, "name");
         this.root = Objects.requireNonNull(root, "root");
@@ -48,6 +50,7 @@ public final class Chunked implements Iterable<ManifestEntry> {
         this.checksum = checksum;
         this.entries = entries;
         this.bytes = bytes;
+        this.newestMtime = newestMtime;
     }
 
     /**
@@ -75,7 +78,7 @@ public final class Chunked implements Iterable<ManifestEntry> {
      */
     public static Chunked of(Format2.Root root, List<Format2.ChunkRef> refs, ChunkFolder folder) {
         return new Chunked(folder, root.name(), root.root(), root.createdAt(), refs, root.checksum(), root.entries(),
-                root.bytes());
+                root.bytes(), null);
     }
 
     /**
@@ -128,6 +131,16 @@ public final class Chunked implements Iterable<ManifestEntry> {
         return refs;
     }
 
+    /**
+     * The latest mtime among its entries, when known without reading them: for a manifest written
+     * by a {@link Writer} of this process, not for one read from a root.
+     *
+     * @return the time; empty when unknown or there are no entries
+     */
+    public java.util.Optional<Instant> newestMtime() {
+        return java.util.Optional.ofNullable(newestMtime);
+    }
+
     /** @return the folder its chunks are in */
     public ChunkFolder folder() {
         return folder;
@@ -142,7 +155,7 @@ public final class Chunked implements Iterable<ManifestEntry> {
      * @return the copy; it shares the chunks
      */
     public Chunked with(String newName, String newRoot, Instant newCreatedAt) {
-        return new Chunked(folder, newName, newRoot, newCreatedAt, refs, checksum, entries, bytes);
+        return new Chunked(folder, newName, newRoot, newCreatedAt, refs, checksum, entries, bytes, newestMtime);
     }
 
     /**
@@ -281,6 +294,7 @@ public final class Chunked implements Iterable<ManifestEntry> {
         private final List<Format2.ChunkRef> refs = new ArrayList<>();
         private final List<ManifestEntry> run = new ArrayList<>(Chunker.ENTRIES.max());
         private final ManifestChecksum sum = new ManifestChecksum("manifest");
+        private Instant newest;
         private boolean finished;
 
         private Writer(ChunkFolder folder) {
@@ -301,6 +315,9 @@ public final class Chunked implements Iterable<ManifestEntry> {
             }
             sum.add(e); // checks the order
             run.add(e);
+            if (newest == null || e.mtime().isAfter(newest)) {
+                newest = e.mtime();
+            }
             if (Chunker.ENTRIES.ends(run.size(), e.path())) {
                 cut();
             }
@@ -331,7 +348,7 @@ public final class Chunked implements Iterable<ManifestEntry> {
                 }
                 finished = true;
             }
-            return new Chunked(folder, name, root, createdAt, refs, sum.hex(), sum.entries(), sum.bytes());
+            return new Chunked(folder, name, root, createdAt, refs, sum.hex(), sum.entries(), sum.bytes(), newest);
         }
 
         private void cut() {

@@ -239,6 +239,20 @@ public final class Format2 {
     }
 
     /**
+     * The root and index parts of a chunked manifest (its entry chunks are in its folder already).
+     *
+     * @param m the manifest
+     * @return the root's bytes, the index parts as {@code encoded}, and an empty layout (a chunked
+     *     manifest holds no entries in memory)
+     */
+    public static Encoded rootOf(Chunked m) {
+        List<Stored> parts = new ArrayList<>();
+        List<PartRef> partRefs = indexParts(m.refs(), parts);
+        Root root = new Root(m.name(), m.root(), m.createdAt(), m.checksum(), m.entries(), m.bytes(), partRefs);
+        return new Encoded(rootBytes(root), parts, Layout.EMPTY);
+    }
+
+    /**
      * The index parts naming entry chunks, cut by {@link Chunker#INDEX}.
      *
      * @param refs the entry chunks in order

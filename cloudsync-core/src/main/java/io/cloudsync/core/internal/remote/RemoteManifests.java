@@ -431,9 +431,8 @@ public final class RemoteManifests {
                 putChunk(snapshot, new Format2.Stored(ref.sha256(), bytes));
             }
         }
-        List<Format2.Stored> parts = new ArrayList<>();
-        List<Format2.PartRef> partRefs = Format2.indexParts(manifest.refs(), parts);
-        for (Format2.Stored part : parts) {
+        Format2.Encoded encoded = Format2.rootOf(manifest);
+        for (Format2.Stored part : encoded.encoded()) {
             names.add(part.sha256());
             if (!before.contains(part.sha256())) {
                 putChunk(snapshot, part);
@@ -444,9 +443,6 @@ public final class RemoteManifests {
                 LOG.debug("sync.manifest cache_chunk_write folder={}: {}", manifest.folder().directory(), e.toString());
             }
         }
-        Format2.Root root = new Format2.Root(manifest.name(), manifest.root(), manifest.createdAt(), manifest.checksum(),
-                manifest.entries(), manifest.bytes(), partRefs);
-        Format2.Encoded encoded = new Format2.Encoded(Format2.rootBytes(root), parts, Format2.Layout.EMPTY);
         commitRoot(snapshot, encoded, names, before, precondition);
         layouts.put(snapshot, Format2.Layout.EMPTY);
         roots.remove(snapshot); // its layout holds no entries: committedRoot is for in-memory writes only

@@ -241,7 +241,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Whether this exact content was already uploaded and verified under this path.
+     * Whether this exact content was already uploaded and verified under this path, as the journal
+     * recorded it when it was opened (by earlier runs; this instance's own records are on disk only).
      *
      * @param path the manifest path
      * @param sha256 its sha256
@@ -253,7 +254,7 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Whether this path was already deleted.
+     * Whether this path was already deleted, as the journal recorded it when it was opened.
      *
      * @param path the manifest path
      * @return true when the journal records it
@@ -286,12 +287,9 @@ public final class Journal implements AutoCloseable {
         for (Upload u : uploads) {
             lines.append("U\t").append(uploadKey(escape(u.path()), u.sha256(), u.size())).append('\n');
         }
+        // not added to the in-memory records: those answer for earlier runs (a run uploads a path
+        // once), so that a run's memory does not grow with what it uploads
         awaitDurable(append(lines.toString()));
-        synchronized (this) {
-            for (Upload u : uploads) {
-                uploaded.add(uploadKey(u.path(), u.sha256(), u.size()));
-            }
-        }
     }
 
     /**
@@ -307,10 +305,7 @@ public final class Journal implements AutoCloseable {
         for (String path : paths) {
             lines.append("D\t").append(escape(path)).append('\n');
         }
-        awaitDurable(append(lines.toString()));
-        synchronized (this) {
-            deleted.addAll(paths);
-        }
+        awaitDurable(append(lines.toString())); // as for uploads: the next run reads it back
     }
 
     /**

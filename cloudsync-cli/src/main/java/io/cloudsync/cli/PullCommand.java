@@ -50,7 +50,9 @@ final class PullCommand implements Callable<Integer> {
     public Integer call() {
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
-        SyncRequest request = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set).include(include).build();
+        // the text output prints counts and failures only; --json prints every entry of the remote manifest
+        SyncRequest request = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set).include(include)
+                .summaryOnly(!s.json()).build();
         PullResult r = s.cloudSync(true).pull(request, s.terminal().resolve(into.toString()), replaceExisting);
         if (s.json()) {
             JsonOut.print(s.terminal(), ResultCodec.pull(r));

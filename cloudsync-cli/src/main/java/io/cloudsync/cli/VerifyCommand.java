@@ -51,7 +51,9 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
-        SyncRequest request = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set).include(include).build();
+        // neither output lists the manifest's entries, only counts, problems and extra files
+        SyncRequest request = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set).include(include)
+                .summaryOnly(true).build();
         VerifyResult r = s.cloudSync(true).verify(request, sample);
         if (s.json()) {
             JsonOut.print(s.terminal(), ResultCodec.verify(r));
@@ -69,7 +71,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
             out.println("Verified service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\": "
                     + (r.ok() ? "ok" : Units.count(r.problems().size(), "problem")) + ". "
-                    + Units.count(r.manifest().entries().size(), "file") + ": " + r.verifiedByDigest() + " by listed digest, "
+                    + Units.count(r.files(), "file") + ": " + r.verifiedByDigest() + " by listed digest, "
                     + r.verifiedByDownload() + " downloaded and hashed, " + r.verifiedBySize() + " by listed size only, " + r.unchecked()
                     + " unchecked" + (r.listed() ? "" : " (the provider cannot list; raise --sample to check more)")
                     + (r.extra().isEmpty() ? "" : "; " + Units.count(r.extra().size(), "file") + " not in the manifest") + ".");

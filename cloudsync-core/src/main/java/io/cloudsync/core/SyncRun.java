@@ -436,8 +436,8 @@ final class SyncRun {
         Target remoteTarget = ctx.targets().resolve(request);
         ProviderFactory factory = ctx.targets().require(remoteTarget);
         try (Provider provider = ctx.targets().open(remoteTarget, factory)) {
-            return new Pull(service, snapshot, provider, ctx.retryFor(provider), ctx.config().engine().parallelism())
-                    .run(target, replaceExisting, scope);
+            return new Pull(service, snapshot, provider, ctx.retryFor(provider), ctx.config().engine().parallelism(),
+                    ctx.cache().chunkFolder(service, snapshot)).run(target, replaceExisting, scope, request.summaryOnly());
         }
     }
 
@@ -447,7 +447,8 @@ final class SyncRun {
         ProviderFactory factory = ctx.targets().require(remoteTarget);
         try (Provider provider = ctx.targets().open(remoteTarget, factory)) {
             return new Verify(service, snapshot, provider, factory.capabilities(), ctx.retryFor(provider),
-                    ctx.config().engine().parallelism(), ctx.stateDirectory().resolve("tmp")).run(samplePercent, scope);
+                    ctx.config().engine().parallelism(), ctx.stateDirectory().resolve("tmp"),
+                    ctx.cache().chunkFolder(service, snapshot)).run(samplePercent, scope, request.summaryOnly());
         }
     }
 

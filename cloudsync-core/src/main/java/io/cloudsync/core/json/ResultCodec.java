@@ -437,7 +437,7 @@ public final class ResultCodec {
         v.put("ok", r.ok());
         v.put("listed", r.listed());
         v.put("sample_percent", r.samplePercent());
-        v.put("files", r.manifest().entries().size());
+        v.put("files", r.files());
         v.put("verified_by_digest", r.verifiedByDigest());
         v.put("verified_by_download", r.verifiedByDownload());
         v.put("verified_by_size", r.verifiedBySize());

@@ -14,7 +14,10 @@ import java.util.Objects;
  *
  * @param service the service verified
  * @param snapshot the snapshot, with the configured prefix applied
- * @param manifest the remote manifest checked against
+ * @param manifest the remote manifest checked against (with include paths, its entries under them).
+ *     When the request asked for {@link io.cloudsync.SyncRequest#summaryOnly() a summary only}, it holds no
+ *     entry: the real manifest's name, root and time with an empty entry list and that list's checksum;
+ *     {@link #files()} then counts the files
  * @param listed whether the provider's listing was used ({@code Capability.LISTING})
  * @param samplePercent the share, 0 to 100, of files without a listed digest that were downloaded
  * @param verifiedByDigest files whose listed sha256 and size match the manifest
@@ -25,10 +28,12 @@ import java.util.Objects;
  * @param extra files the listing shows that the manifest does not name (left by an unfinished run,
  *     or written by something else); informational, not a problem
  * @param duration how long verification took
+ * @param files the files of the manifest that were checked (with include paths, those under them):
+ *     {@code manifest().entries().size()} unless the manifest was left out for a summary only
  */
 public record VerifyResult(String service, String snapshot, Manifest manifest, boolean listed, int samplePercent,
                            int verifiedByDigest, int verifiedByDownload, int verifiedBySize, int unchecked,
-                           List<Problem> problems, List<String> extra, Duration duration) {
+                           List<Problem> problems, List<String> extra, Duration duration, int files) {
 
     /**
      * Validates and copies.
@@ -45,6 +50,9 @@ public record VerifyResult(String service, String snapshot, Manifest manifest, b
      * @param problems see the record component
      * @param extra see the record component
      * @param duration see the record component
+     * @param files see the record component
+     * @throws IllegalArgumentException when {@code files} is negative, or the manifest has entries and
+     *     {@code files} is not their number
      */
     public VerifyResult {
         Objects.requireNonNull(service, "service");
@@ -53,6 +61,33 @@ public record VerifyResult(String service, String snapshot, Manifest manifest, b
         Objects.requireNonNull(duration, "duration");
         problems = List.copyOf(problems);
         extra = List.copyOf(extra);
+        if (files < 0 || !manifest.entries().isEmpty() && files != manifest.entries().size()) {
+            throw new IllegalArgumentException("files must be the number of the manifest's entries ("
+                    + manifest.entries().size() + "), or at least 0 when the manifest holds none, was " + files);
+        }
+    }
+
+    /**
+     * A result whose manifest holds every file checked ({@link #files()} is their number).
+     *
+     * @param service see the record component
+     * @param snapshot see the record component
+     * @param manifest see the record component
+     * @param listed see the record component
+     * @param samplePercent see the record component
+     * @param verifiedByDigest see the record component
+     * @param verifiedByDownload see the record component
+     * @param verifiedBySize see the record component
+     * @param unchecked see the record component
+     * @param problems see the record component
+     * @param extra see the record component
+     * @param duration see the record component
+     */
+    public VerifyResult(String service, String snapshot, Manifest manifest, boolean listed, int samplePercent,
+                        int verifiedByDigest, int verifiedByDownload, int verifiedBySize, int unchecked,
+                        List<Problem> problems, List<String> extra, Duration duration) {
+        this(service, snapshot, manifest, listed, samplePercent, verifiedByDigest, verifiedByDownload, verifiedBySize,
+                unchecked, problems, extra, duration, Objects.requireNonNull(manifest, "manifest").entries().size());
     }
 
     /**

@@ -9,6 +9,8 @@ import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.core.internal.hash.Hashing;
+import io.cloudsync.core.internal.manifest2.ChunkFolder;
+import io.cloudsync.core.internal.manifest2.Chunked;
 import io.cloudsync.core.internal.remote.RemoteManifests;
 import io.cloudsync.core.result.PullResult;
 import io.cloudsync.spi.Provider;
@@ -38,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * manifest's mtime, and only then moved into place atomically; a file that fails any check never
  * appears under its final name. Nothing is written outside the target folder, nor through a
  * symbolic link inside it. Existing files are left alone unless {@code replaceExisting}.
+ *
+ * <p>The remote manifest is read as a stream ({@link RemoteManifests#readChunked}): its chunks go
+ * into the snapshot's chunk cache (a chunk the cache has costs no request; nothing is ever removed
+ * from it here), and the entries are taken one chunk at a time, a bounded window ahead of the
+ * downloads in flight, so memory does not grow with the snapshot unless the caller asks for the
+ * result to carry every entry.
  */
 public final class Pull {
 
@@ -48,6 +56,7 @@ public final class Pull {
     private final Provider provider;
     private final Retry retry;
     private final int parallelism;
+    private final ChunkFolder chunks;
 
     private final AtomicInteger written = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
@@ -63,13 +72,15 @@ public final class Pull {
      * @param provider an open provider; not closed here
      * @param retry the retry policy for provider calls
      * @param parallelism downloads in flight
+     * @param chunks the snapshot's chunk cache, where the remote manifest's chunks are read into (only added to)
      */
-    public Pull(String service, String snapshot, Provider provider, Retry retry, int parallelism) {
+    public Pull(String service, String snapshot, Provider provider, Retry retry, int parallelism, ChunkFolder chunks) {
         this.service = service;
         this.snapshot = snapshot;
         this.provider = provider;
         this.retry = retry;
         this.parallelism = parallelism;
+        this.chunks = chunks;
     }
 
     /**
@@ -98,22 +109,40 @@ public final class Pull {
      * @throws ProviderException when the manifest cannot be read
      */
     public PullResult run(Path target, boolean replaceExisting, Scope only) {
+        return run(target, replaceExisting, only, false);
+    }
+
+    /**
+     * Runs the pull of the files {@code only} selects.
+     *
+     * @param target the folder to write into; created when missing
+     * @param replaceExisting whether a file already in the target is replaced
+     * @param only the files to restore
+     * @param summaryOnly whether the result's manifest is left without entries (its {@code files()} counts them)
+     * @return the outcome; its manifest holds the selected entries only, or none for a summary
+     * @throws ConfigurationException when the target is not a folder, or an include path covers no file
+     * @throws CloudSyncException when the remote has no manifest for the snapshot, or a chunk of it
+     *     goes missing from the chunk cache while it is read
+     * @throws ProviderException when the manifest cannot be read
+     */
+    public PullResult run(Path target, boolean replaceExisting, Scope only, boolean summaryOnly) {
         long started = System.nanoTime();
         Path base = target.toAbsolutePath().normalize();
         if (Files.exists(base) && !Files.isDirectory(base)) {
             throw new ConfigurationException("pull target " + base + " is not a folder; give a folder (it is created when missing)");
         }
-        Manifest manifest = new RemoteManifests(provider, retry).read(snapshot)
+        Chunked remoteManifest = new RemoteManifests(provider, retry).readChunked(snapshot, chunks)
                 .orElseThrow(() -> new CloudSyncException("service \"" + service + "\" has no manifest for snapshot \""
                         + snapshot + "\", so there is nothing to pull; check the snapshot name, or run a sync first"));
-        manifest = only.select(manifest, "pull");
+        Selected selected = new Selected(remoteManifest, only, "pull", !summaryOnly);
         try {
             Files.createDirectories(base);
         } catch (IOException e) {
             throw new ConfigurationException("cannot create pull target " + base + ": " + e
                     + "; choose a folder you can write to", e);
         }
-        Workers.forEach(manifest.entries(), parallelism, "cloudsync-pull", e -> pullOne(base, e, replaceExisting));
+        Workers.forEach(selected.iterator(), parallelism, "cloudsync-pull", e -> pullOne(base, e, replaceExisting));
+        Manifest manifest = selected.manifest();
         List<SyncError> sorted = new ArrayList<>(errors);
         sorted.sort(Comparator.comparing(SyncError::path, PathRules::compare));
         int failed = sorted.size();
@@ -124,7 +153,7 @@ public final class Pull {
                 .addKeyValue("skipped", skipped.get()).addKeyValue("failed", failed).addKeyValue("bytes", bytes.get())
                 .addKeyValue("duration_ms", duration.toMillis()).log();
         return new PullResult(service, snapshot, base, manifest, status, written.get(), skipped.get(), failed,
-                bytes.get(), duration, sorted);
+                bytes.get(), duration, sorted, selected.files());
     }
 
     private void pullOne(Path base, ManifestEntry entry, boolean replaceExisting) {

@@ -4,6 +4,7 @@ import io.cloudsync.ConfigurationException;
 import io.cloudsync.Manifest;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.PathRules;
+import io.cloudsync.core.internal.manifest2.Chunked;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.List;
  * users expect. The configured {@code sync.include} is different: it says what the whole mirror
  * holds, so a full run deletes remote files outside it.
  *
- * <p>A pull or a verify with include paths takes the same paths the same way ({@link #select}).
+ * <p>A pull or a verify with include paths takes the same paths the same way ({@link #select(Manifest, String)},
+ * or {@link #select(Chunked, String)} and {@link #covers(String)} over a streamed manifest).
  *
  * <p>Paths match by whole segments: {@code assets} covers {@code assets} and {@code assets/x}, not
  * {@code assets2/x}. Immutable.
@@ -210,12 +212,54 @@ public final class Scope {
         }
         for (String p : paths) {
             if (manifest.entries().stream().noneMatch(e -> covers(p, e.path()))) {
-                throw new ConfigurationException("cannot " + what + " \"" + p + "\": snapshot \"" + manifest.name()
-                        + "\" has no file at or under that path; check the path (relative to the project root,"
-                        + " as \"cloudsync plan\" prints it)");
+                throw coversNothing(p, manifest.name(), what);
             }
         }
         return inside(manifest);
+    }
+
+    /**
+     * The streaming form of {@link #select(Manifest, String)}: checks that every path of this scope
+     * covers some entry of {@code manifest} and counts the entries it covers, reading one chunk at a
+     * time from the manifest's folder (no request to the remote). The caller then iterates
+     * {@code manifest} and keeps the entries {@link #covers(String)} accepts.
+     *
+     * @param manifest a remote manifest
+     * @param what what the caller does, for the message, such as {@code "pull"}
+     * @return how many entries this scope covers; {@code manifest.entries()} for the whole mirror,
+     *     without reading anything
+     * @throws ConfigurationException naming a path that covers no file of the manifest
+     */
+    public long select(Chunked manifest, String what) {
+        if (whole()) {
+            return manifest.entries();
+        }
+        boolean[] found = new boolean[paths.size()];
+        long covered = 0;
+        for (ManifestEntry e : manifest) {
+            boolean in = false;
+            for (int i = 0; i < found.length; i++) {
+                if (covers(paths.get(i), e.path())) {
+                    found[i] = true;
+                    in = true;
+                }
+            }
+            if (in) {
+                covered++;
+            }
+        }
+        for (int i = 0; i < found.length; i++) {
+            if (!found[i]) {
+                throw coversNothing(paths.get(i), manifest.name(), what);
+            }
+        }
+        return covered;
+    }
+
+    private static ConfigurationException coversNothing(String path, String snapshot, String what) {
+        return new ConfigurationException("cannot " + what + " \"" + path + "\": snapshot \"" + snapshot
+                + "\" has no file at or under that path; check the path (relative to the project root,"
+                + " as \"cloudsync plan\" prints it)");
     }
 
     @Override

@@ -1,15 +1,22 @@
 package io.cloudsync.core.internal.engine;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /** Runs one task per item on a small pool and waits for all of them. */
 final class Workers {
+
+    /** Items a streaming {@link #forEach(Iterator, int, String, Consumer)} takes ahead of the workers, per thread. */
+    static final int AHEAD_PER_THREAD = 64;
 
     private Workers() {
     }
@@ -27,11 +34,7 @@ final class Workers {
             items.forEach(task);
             return;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = pool(n, name);
         try {
             List<Future<?>> futures = new ArrayList<>(items.size());
             for (T item : items) {
@@ -56,5 +59,69 @@ final class Workers {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Applies {@code task} to every item an iterator yields, with up to {@code threads} in flight,
+     * taking at most {@code threads * AHEAD_PER_THREAD} items ahead of the workers: memory holds a
+     * bounded window of items, never all of them. Tasks report their own failures; an unexpected
+     * exception of a task, or one the iterator throws (then no further item is taken), is rethrown
+     * after every task started has finished.
+     */
+    static <T> void forEach(Iterator<? extends T> items, int threads, String name, Consumer<T> task) {
+        int n = Math.max(1, threads);
+        if (n == 1) {
+            items.forEachRemaining(task);
+            return;
+        }
+        ExecutorService pool = pool(n, name);
+        Semaphore window = new Semaphore(n * AHEAD_PER_THREAD);
+        AtomicReference<RuntimeException> first = new AtomicReference<>();
+        RuntimeException fromIterator = null;
+        try {
+            try {
+                while (items.hasNext()) {
+                    T item = items.next();
+                    window.acquire();
+                    pool.execute(() -> {
+                        try {
+                            task.accept(item);
+                        } catch (RuntimeException e) {
+                            first.compareAndSet(null, e);
+                        } catch (Error e) {
+                            first.compareAndSet(null, new IllegalStateException(e));
+                        } finally {
+                            window.release();
+                        }
+                    });
+                }
+            } catch (RuntimeException e) {
+                fromIterator = e;
+            }
+            pool.shutdown();
+            while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                // downloads may take long; keep waiting for the tasks started
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name + " tasks", e);
+        } finally {
+            pool.shutdownNow();
+        }
+        if (fromIterator != null) {
+            throw fromIterator;
+        }
+        RuntimeException failed = first.get();
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    private static ExecutorService pool(int n, String name) {
+        return Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 }

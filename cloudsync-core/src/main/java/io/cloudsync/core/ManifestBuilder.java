@@ -3,6 +3,7 @@ package io.cloudsync.core;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
 import io.cloudsync.PathRules;
 import io.cloudsync.core.internal.manifest.Glob;
 import io.cloudsync.core.internal.manifest.TreeScan;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.text.Normalizer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -244,13 +247,139 @@ public final class ManifestBuilder {
         }
     }
 
+    /**
+     * The entries of an earlier scan (the hash cache), asked for one path at a time, so that a scan
+     * never needs them all in memory. A scan asks with strictly increasing paths (in
+     * {@link PathRules#ORDER}), each at most once, from one thread: a forward cursor over entries in
+     * manifest order is enough. One {@code Previous} serves one scan.
+     *
+     */
+    public interface Previous {
+
+        /**
+         * When the earlier manifest was made; files modified within {@link #RACY_WINDOW} of it are
+         * read again whatever their entry says.
+         *
+         * @return the instant; never {@code null}
+         */
+        Instant createdAt();
+
+        /**
+         * The earlier entry at a path.
+         *
+         * @param path a manifest path, sorting strictly after the path of the previous call
+         * @return the entry, or empty when the earlier manifest has none there; never {@code null}
+         */
+        Optional<ManifestEntry> at(String path);
+
+        /**
+         * A forward cursor over a manifest's entries: each call moves on past the paths before the
+         * one asked for, so a whole scan costs one pass over the entries.
+         *
+         * @param manifest the earlier manifest; never {@code null}
+         * @return a new cursor, for one scan
+         */
+        static Previous of(Manifest manifest) {
+            return new ManifestCursor(Objects.requireNonNull(manifest, "manifest"));
+        }
+    }
+
+    /** {@link Previous#of}: a forward cursor over a manifest's entries. */
+    private static final class ManifestCursor implements Previous {
+        private final Instant createdAt;
+        private final List<ManifestEntry> entries;
+        private int next;
+
+        ManifestCursor(Manifest manifest) {
+            this.createdAt = manifest.createdAt();
+            this.entries = manifest.entries();
+        }
+
+        @Override
+        public Instant createdAt() {
+            return createdAt;
+        }
+
+        @Override
+        public Optional<ManifestEntry> at(String path) {
+            while (next < entries.size()) {
+                ManifestEntry e = entries.get(next);
+                // equals first: in a rescan nearly every path is unchanged, and equals is much cheaper
+                if (e.path().equals(path)) {
+                    next++;
+                    return Optional.of(e);
+                }
+                if (PathRules.compare(e.path(), path) > 0) {
+                    return Optional.empty();
+                }
+                next++;
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The report of a {@linkplain #scanTo streamed scan}: everything {@link Result} says except the
+     * entries themselves, which went to the sink, and with what the manifest would have said of them.
+     *
+     * @param root the root scanned, as a real path; never {@code null}
+     * @param createdAt the clock's time when the scan started, the manifest's {@code createdAt}; never
+     *     {@code null}
+     * @param files how many entries went to the sink
+     * @param bytes the sum of their sizes
+     * @param checksum the manifest checksum of those entries ({@link Manifest}'s rule), lower-case hex;
+     *     never {@code null}
+     * @param skipped as {@link Result#skipped()}; never {@code null}
+     * @param missingIncludes as {@link Result#missingIncludes()}; never {@code null}
+     * @param filesHashed files whose content was read
+     * @param filesReused files whose sha256 came from the previous entries without reading them
+     * @param unreadable as {@link Result#unreadable()}; never {@code null}
+     * @param warnings as {@link Result#warnings()}; never {@code null}
+     * @param invalidNames how many names were left out because they are not valid UTF-8
+     * @param leftOut as {@link Result#leftOut()}; never {@code null}
+     */
+    public record Report(String root, Instant createdAt, long files, long bytes, String checksum,
+                         List<String> skipped, List<String> missingIncludes, long filesHashed, long filesReused,
+                         List<Unreadable> unreadable, List<String> warnings, int invalidNames, List<Skipped> leftOut) {
+
+        /**
+         * Checks and copies the components.
+         *
+         * @param root see the record component
+         * @param createdAt see the record component
+         * @param files see the record component
+         * @param bytes see the record component
+         * @param checksum see the record component
+         * @param skipped see the record component
+         * @param missingIncludes see the record component
+         * @param filesHashed see the record component
+         * @param filesReused see the record component
+         * @param unreadable see the record component
+         * @param warnings see the record component
+         * @param invalidNames see the record component
+         * @param leftOut see the record component
+         */
+        public Report {
+            Objects.requireNonNull(root, "root");
+            Objects.requireNonNull(createdAt, "createdAt");
+            Objects.requireNonNull(checksum, "checksum");
+            skipped = List.copyOf(skipped);
+            missingIncludes = List.copyOf(missingIncludes);
+            unreadable = List.copyOf(unreadable);
+            warnings = List.copyOf(warnings);
+            leftOut = List.copyOf(leftOut);
+        }
+    }
+
     private final Path root;
     private String name = "manifest";
     private final List<String> includes = new ArrayList<>();
     private final List<Glob> excludes = new ArrayList<>();
     private final List<Path> excludedPaths = new ArrayList<>();
-    /** Starts getting the hash cache's manifest when a scan starts; null for no hash cache. */
+    /** Starts getting the hash cache's manifest when a scan starts; null for no hash cache (or previousEntries). */
     private Supplier<Future<Optional<Manifest>>> previous;
+    /** The hash cache as entries, for the next scan only (a cursor reads once); null for none. */
+    private Future<Optional<Previous>> previousEntries;
     private int parallelism = Runtime.getRuntime().availableProcessors();
     private Clock clock = Clock.systemUTC();
     private BiConsumer<Path, Integer> afterHash = (file, attempt) -> { };
@@ -349,6 +478,7 @@ public final class ManifestBuilder {
      */
     public ManifestBuilder previous(Manifest previous) {
         this.previous = previous == null ? null : () -> CompletableFuture.completedFuture(Optional.of(previous));
+        this.previousEntries = null;
         return this;
     }
 
@@ -365,6 +495,7 @@ public final class ManifestBuilder {
      */
     public ManifestBuilder previousFuture(Future<Optional<Manifest>> pending) {
         this.previous = pending == null ? null : () -> pending;
+        this.previousEntries = null;
         return this;
     }
 
@@ -381,6 +512,25 @@ public final class ManifestBuilder {
      */
     public ManifestBuilder previousFile(Path manifestFile) {
         this.previous = manifestFile == null ? null : () -> TreeScan.readInBackground(manifestFile);
+        this.previousEntries = null;
+        return this;
+    }
+
+    /**
+     * Enables the hash cache with the entries of an earlier scan, asked for one by one in path order
+     * (see {@link Previous}), so that the earlier manifest need not be in memory. As with
+     * {@link #previousFuture}, the tree is walked while the entries are still being prepared; they are
+     * awaited before any file is hashed, an empty result means no hash cache, and a failure fails the
+     * scan with its own exception. A {@code Previous} is a cursor and serves the next scan only: a later
+     * scan through this builder has no hash cache unless it is given one again. Replaces any
+     * {@link #previous}, {@link #previousFuture} or {@link #previousFile} given before, and they replace it.
+     *
+     * @param pending the earlier entries, prepared by the caller; {@code null} for none
+     * @return this builder
+     */
+    public ManifestBuilder previousEntries(Future<Optional<Previous>> pending) {
+        this.previousEntries = pending;
+        this.previous = null;
         return this;
     }
 
@@ -424,8 +574,36 @@ public final class ManifestBuilder {
      *     or the failure of a {@linkplain #previousFuture pending previous manifest}
      */
     public Result scan() {
-        return new TreeScan(root, name, includes, excludes, excludedPaths, previous == null ? null : previous.get(),
-                RACY_WINDOW, MAX_ATTEMPTS, parallelism, clock, afterHash).run();
+        return newScan().run();
+    }
+
+    /**
+     * Scans the tree and hands each entry to {@code sink} as soon as it and every entry before it are
+     * known, without holding the tree's entries: memory stays bounded by the largest folder and a
+     * fixed look-ahead of folders and files, whatever the size of the tree. The entries come in
+     * manifest order ({@link PathRules#ORDER}, strictly increasing), one at a time, on the calling
+     * thread; they are exactly the entries {@link #scan()} would put in its manifest, and the report
+     * says what its {@link Result} would say besides. With a hash cache, the previous entries are
+     * read once, in path order, alongside the walk. When the sink throws, the scan stops and the
+     * exception propagates.
+     *
+     * @param sink receives the entries; never {@code null}
+     * @return what the scan found besides the entries, with their count, size and checksum
+     * @throws CloudSyncException as {@link #scan()}
+     */
+    public Report scanTo(Consumer<ManifestEntry> sink) {
+        Objects.requireNonNull(sink, "sink");
+        return newScan().stream(sink);
+    }
+
+    private TreeScan newScan() {
+        TreeScan scan = new TreeScan(root, name, includes, excludes, excludedPaths, previous == null ? null : previous.get(),
+                RACY_WINDOW, MAX_ATTEMPTS, parallelism, clock, afterHash);
+        if (previousEntries != null) {
+            scan.previousEntries(previousEntries);
+            previousEntries = null; // a cursor serves one scan
+        }
+        return scan;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.cloudsync.core.internal.manifest;
 
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.Manifest;
+import io.cloudsync.ManifestChecksum;
 import io.cloudsync.ManifestEntry;
 import io.cloudsync.PathRules;
 import io.cloudsync.core.ManifestBuilder;
@@ -19,34 +20,56 @@ import java.text.Normalizer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.RecursiveTask;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One run of {@link ManifestBuilder#scan()}: walk, then hash in parallel. See ManifestBuilder for the rules. */
+/**
+ * One run of {@link ManifestBuilder#scan()} or {@link ManifestBuilder#scanTo}: a walk in manifest
+ * order, streamed through the hash cache and parallel hashing to a sink, in bounded memory. See
+ * ManifestBuilder for the rules.
+ *
+ * <p>Memory does not grow with the tree: folders are listed one at a time in manifest order (by
+ * walker threads at most {@value #AHEAD_FOLDERS} folders or {@value #AHEAD_ENTRIES} names ahead of
+ * the consumer), and at most {@value #WINDOW} files are between the walk and the sink, being
+ * reconciled with the previous entries or hashed. What stays is the report: paths left out or
+ * unreadable, which grow with the problems found, not with the tree.
+ */
 public final class TreeScan {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestBuilder.class);
+
+    /** Files at most between the walk and the sink (hashed or waiting to be handed over). */
+    static final int WINDOW = 1024;
+    /** Folders at most listed by walker threads and not yet taken by the consumer. */
+    static final int AHEAD_FOLDERS = 128;
+    /** Names at most in folders listed ahead; one folder larger than this is still listed whole. */
+    static final int AHEAD_ENTRIES = 32_768;
 
     /** A regular file found by the walk, with the attributes it had then. */
     private record Candidate(Path file, String raw, String path, long size, Instant mtime, Object fileKey) {
@@ -60,8 +83,11 @@ public final class TreeScan {
     private final List<String> includes;
     private final List<Glob> excludes;
     private final List<Path> excludedPaths;
-    private final Future<Optional<Manifest>> pendingPrevious;
-    private Manifest previous;
+    private Future<Optional<Manifest>> pendingManifest;
+    private Future<Optional<ManifestBuilder.Previous>> pendingPrevious;
+    private ManifestBuilder.Previous previous;
+    private boolean previousAwaited;
+    private Instant racyFrom;
     private final Duration racyWindow;
     private final int maxAttempts;
     private final int parallelism;
@@ -78,9 +104,8 @@ public final class TreeScan {
     private final List<String> warnings = new ArrayList<>();
     private final AtomicInteger invalidNames = new AtomicInteger();
     private final List<String> missing = new ArrayList<>();
-    private final List<Candidate> found = new ArrayList<>();
-    private volatile boolean mayCollide;
     private final AtomicLong hashed = new AtomicLong();
+    private long reused;
 
     /**
      * Captures the settings of a builder.
@@ -91,10 +116,10 @@ public final class TreeScan {
      * @param excludes exclude patterns
      * @param excludedPaths excluded folders
      * @param pendingPrevious the previous manifest (the hash cache), perhaps still being fetched, awaited
-     *     after the walk; null for none
+     *     once the first files are found, before any is hashed; null for none
      * @param racyWindow see ManifestBuilder.RACY_WINDOW
      * @param maxAttempts see ManifestBuilder.MAX_ATTEMPTS
-     * @param parallelism hashing threads
+     * @param parallelism walking and hashing threads
      * @param clock stamps createdAt
      * @param afterHash test hook
      */
@@ -106,7 +131,7 @@ public final class TreeScan {
         this.includes = List.copyOf(includes);
         this.excludes = List.copyOf(excludes);
         this.excludedPaths = List.copyOf(excludedPaths);
-        this.pendingPrevious = pendingPrevious;
+        this.pendingManifest = pendingPrevious;
         this.racyWindow = racyWindow;
         this.maxAttempts = maxAttempts;
         this.parallelism = parallelism;
@@ -115,11 +140,40 @@ public final class TreeScan {
     }
 
     /**
-     * Runs the scan.
+     * Sets the hash cache as entries asked for one by one, in place of the constructor's manifest.
+     *
+     * @param pending the previous entries, perhaps still being prepared, awaited as the constructor's
+     *     manifest is; null for none
+     * @return this
+     */
+    public TreeScan previousEntries(Future<Optional<ManifestBuilder.Previous>> pending) {
+        this.pendingPrevious = pending;
+        this.pendingManifest = null;
+        return this;
+    }
+
+    /**
+     * Runs the scan into one manifest: {@link #stream} into a list.
      *
      * @return the result
      */
     public ManifestBuilder.Result run() {
+        List<ManifestEntry> list = new ArrayList<>();
+        ManifestBuilder.Report r = stream(list::add);
+        // list is sorted already (streamed in order); the constructor checks the order and the checksum
+        Manifest manifest = new Manifest(name, r.root(), r.createdAt(), list, r.checksum());
+        return new ManifestBuilder.Result(manifest, r.skipped(), r.missingIncludes(), r.filesHashed(), r.filesReused(),
+                r.unreadable(), r.warnings(), r.invalidNames(), r.leftOut());
+    }
+
+    /**
+     * Runs the scan, handing each entry to {@code sink} as soon as it and every entry before it are
+     * known: in manifest order, strictly increasing, from the calling thread.
+     *
+     * @param sink receives the entries
+     * @return everything the scan found besides its entries
+     */
+    public ManifestBuilder.Report stream(Consumer<ManifestEntry> sink) {
         long started = System.nanoTime();
         Instant createdAt = clock.instant();
         try {
@@ -139,34 +193,33 @@ public final class TreeScan {
             }
             excludedReal.add(abs);
         }
-        walkAll();
-        if (pendingPrevious != null) {
-            previous = await(pendingPrevious).orElse(null);
-        }
-        // One order for everything after the walk: by manifest path (the manifest's order), then by
-        // the name on disk (NFC twins). Each walk returns its files in this order already, so this
-        // costs one comparison per file, unless several include paths were walked.
-        found.sort(CANDIDATE_ORDER);
-        List<Candidate> candidates = mayCollide || includes.size() > 1 ? dedupe(found) : found;
-        ManifestEntry[] entries = new ManifestEntry[candidates.size()];
-        List<Integer> toHash = new ArrayList<>();
-        long reused = reuse(candidates, entries, toHash);
-        hashAll(candidates, toHash, entries);
-        List<ManifestEntry> list = new ArrayList<>(entries.length);
-        for (ManifestEntry e : entries) {
-            if (e != null) {
-                list.add(e);
+        ManifestChecksum checksum = new ManifestChecksum("manifest \"" + name + '"');
+        try (Walk walk = new Walk(); Pipeline pipeline = new Pipeline(e -> {
+            checksum.add(e);
+            sink.accept(e);
+        })) {
+            Iterator<Candidate> candidates = new Dedupe(walk.start());
+            // Walk a first window while the previous manifest may still be on its way.
+            List<Candidate> early = new ArrayList<>();
+            while (early.size() < WINDOW && candidates.hasNext()) {
+                early.add(candidates.next());
             }
+            awaitPrevious();
+            early.forEach(pipeline::add);
+            early.clear();
+            while (candidates.hasNext()) {
+                pipeline.add(candidates.next());
+            }
+            pipeline.finish();
         }
-        // list is sorted already (candidates are); the constructor checks the order and the checksum
-        Manifest manifest = new Manifest(name, root.toString(), createdAt, list, checksum(list));
         List<String> report = new ArrayList<>(new HashSet<>(skipped));
         report.sort(PathRules.ORDER);
         List<ManifestBuilder.Unreadable> unread = minimal(unreadable);
         long ms = (System.nanoTime() - started) / 1_000_000;
         LOG.info("sync.manifest scanned root={} files={} hashed={} reused={} skipped={} unreadable={} invalid_names={}"
                         + " missing_includes={} ms={}",
-                root, list.size(), hashed.get(), reused, report.size(), unread.size(), invalidNames.get(), missing.size(), ms);
+                root, checksum.entries(), hashed.get(), reused, report.size(), unread.size(), invalidNames.get(),
+                missing.size(), ms);
         unread.forEach(u -> LOG.warn("sync.manifest unreadable path={}: {}", u.path().isEmpty() ? "." : u.path(), u.reason()));
         warnings.forEach(w -> LOG.warn("sync.manifest {}", w));
         if (LOG.isDebugEnabled()) {
@@ -174,8 +227,565 @@ public final class TreeScan {
         }
         List<ManifestBuilder.Skipped> named = new ArrayList<>(new HashSet<>(leftOut));
         named.sort(Comparator.comparing(ManifestBuilder.Skipped::path, PathRules.ORDER));
-        return new ManifestBuilder.Result(manifest, report, missing, hashed.get(), reused, unread, warnings,
-                invalidNames.get(), named);
+        return new ManifestBuilder.Report(root.toString(), createdAt, checksum.entries(), checksum.bytes(), checksum.hex(),
+                report, missing, hashed.get(), reused, unread, warnings, invalidNames.get(), named);
+    }
+
+    /** Awaits the previous entries, once, before the first file is reconciled with them. */
+    private void awaitPrevious() {
+        if (previousAwaited) {
+            return;
+        }
+        previousAwaited = true;
+        if (pendingManifest != null) {
+            previous = await(pendingManifest).map(ManifestBuilder.Previous::of).orElse(null);
+        } else if (pendingPrevious != null) {
+            previous = await(pendingPrevious).orElse(null);
+        }
+        racyFrom = previous == null ? null : previous.createdAt().minus(racyWindow);
+    }
+
+    private <T> Optional<T> await(Future<Optional<T>> reading) {
+        try {
+            return Objects.requireNonNull(reading.get(), "the pending previous manifest");
+        } catch (InterruptedException e) {
+            reading.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CloudSyncException("manifest scan of " + root + " was interrupted", e);
+        } catch (ExecutionException e) {
+            throw unexpected(e.getCause());
+        }
+    }
+
+    /**
+     * The previous entry of a candidate when it may keep its sha256 (same size and mtime, and not
+     * racily clean), else null. Candidates come in strictly increasing path order, as Previous wants.
+     */
+    private ManifestEntry reusable(Candidate c) {
+        if (previous == null) {
+            return null;
+        }
+        ManifestEntry cached = previous.at(c.path()).orElse(null);
+        if (cached != null && cached.size() == c.size() && cached.mtime().equals(c.mtime())
+                // racily clean when not before racyFrom: it may have changed within the same tick
+                && c.mtime().isBefore(racyFrom)) {
+            return cached; // same path, size and mtime: the very same entry
+        }
+        return null;
+    }
+
+    /**
+     * Between the walk and the sink: each candidate gets its previous entry or is hashed (on
+     * {@code parallelism} threads), and the entries leave in the candidates' order. At most
+     * {@value #WINDOW} candidates are in flight; the oldest is waited for when the window is full.
+     */
+    private final class Pipeline implements AutoCloseable {
+        private final Consumer<ManifestEntry> out;
+        /** Entries in order, each done or being hashed; a null entry is a file left out. */
+        private final ArrayDeque<Future<ManifestEntry>> window = new ArrayDeque<>();
+        private ExecutorService hashers;
+
+        Pipeline(Consumer<ManifestEntry> out) {
+            this.out = out;
+        }
+
+        void add(Candidate c) {
+            ManifestEntry cached = reusable(c);
+            if (cached != null) {
+                reused++;
+                window.add(CompletableFuture.completedFuture(cached));
+            } else if (parallelism == 1) {
+                window.add(CompletableFuture.completedFuture(hashOne(c))); // in the caller's thread
+            } else {
+                window.add(hashers().submit(() -> hashOne(c)));
+            }
+            while (!window.isEmpty() && (window.size() >= WINDOW || window.peekFirst().isDone())) {
+                emit(window.pollFirst());
+            }
+        }
+
+        void finish() {
+            while (!window.isEmpty()) {
+                emit(window.pollFirst());
+            }
+        }
+
+        private void emit(Future<ManifestEntry> next) {
+            ManifestEntry e;
+            try {
+                e = next.get();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new CloudSyncException("manifest scan of " + root + " was interrupted", ex);
+            } catch (ExecutionException ex) {
+                throw unexpected(ex.getCause());
+            }
+            if (e != null) {
+                out.accept(e);
+            }
+        }
+
+        private ExecutorService hashers() {
+            if (hashers == null) {
+                hashers = Executors.newFixedThreadPool(parallelism, threads("cloudsync-hash-"));
+            }
+            return hashers;
+        }
+
+        @Override
+        public void close() {
+            if (hashers != null) {
+                hashers.shutdownNow();
+            }
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * The walk: the include paths, each a sorted stream of candidates, merged into one. Folders are
+     * listed when the consumer reaches them, or before by walker threads, in the order the consumer
+     * will want them (a listed folder's sub-folders go to the front of the queue), never more than
+     * {@value #AHEAD_FOLDERS} folders or {@value #AHEAD_ENTRIES} names ahead.
+     */
+    private final class Walk implements AutoCloseable {
+        private final Object lock = new Object();
+        /** Folders to list ahead, the next one wanted first; guarded by lock. */
+        private final ArrayDeque<Folder> queue = new ArrayDeque<>();
+        /** Folders listed (or being listed) by walkers and not yet taken; guarded by lock. */
+        private int aheadFolders;
+        /** Names in those folders; guarded by lock. */
+        private long aheadEntries;
+        private ExecutorService walkers;
+
+        Iterator<Candidate> start() {
+            List<String> starts = includes.isEmpty() ? List.of("") : includes;
+            List<Iterator<Candidate>> sources = new ArrayList<>();
+            List<Folder> folders = new ArrayList<>();
+            for (String include : starts) {
+                Path start = include.isEmpty() ? root : root.resolve(include);
+                BasicFileAttributes attrs;
+                try {
+                    attrs = Files.readAttributes(start, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    missing.add(include);
+                    continue;
+                } catch (IOException e) {
+                    if (!Files.exists(start, LinkOption.NOFOLLOW_LINKS)) {
+                        missing.add(include);
+                    } else {
+                        failed(start, include, e);
+                    }
+                    continue;
+                }
+                if (!attrs.isDirectory()) {
+                    Candidate file;
+                    if (ManifestBuilder.SECRET_FILES.contains(nfc(include)) && attrs.isRegularFile()) {
+                        // named explicitly: the user asked for it, so record it, but say what it is
+                        warnings.add(include + ": the encrypted vault (or its lock) is mirrored because an include path"
+                                + " names it; it goes to the remote and into backups like any other file");
+                        file = candidate(start, include, nfc(include), attrs);
+                    } else {
+                        file = visitFile(start, include, attrs);
+                    }
+                    if (file != null) {
+                        sources.add(List.of(file).iterator());
+                    }
+                    continue;
+                }
+                if (excludedFolder(start, nfc(include))) {
+                    continue;
+                }
+                Folder folder = new Folder(this, start, include);
+                folders.add(folder);
+                sources.add(new FolderIterator(folder));
+            }
+            if (parallelism > 1 && !folders.isEmpty()) {
+                walkers = Executors.newFixedThreadPool(parallelism, threads("cloudsync-walk-"));
+                schedule(folders);
+                for (int i = 0; i < parallelism; i++) {
+                    walkers.execute(this::listAhead);
+                }
+            }
+            if (sources.size() == 1) {
+                return sources.get(0);
+            }
+            return new Merge(sources);
+        }
+
+        /** Queues folders to list ahead, before anything queued so far, in their order. */
+        void schedule(List<Folder> next) {
+            if (walkers == null || next.isEmpty()) {
+                return;
+            }
+            synchronized (lock) {
+                for (int i = next.size() - 1; i >= 0; i--) {
+                    queue.addFirst(next.get(i));
+                }
+                lock.notifyAll();
+            }
+        }
+
+        /** A walker thread: lists queued folders while the look-ahead allows. */
+        private void listAhead() {
+            try {
+                while (true) {
+                    Folder f;
+                    synchronized (lock) {
+                        while (queue.isEmpty() || aheadFolders >= AHEAD_FOLDERS || aheadEntries >= AHEAD_ENTRIES) {
+                            lock.wait();
+                        }
+                        f = queue.pollFirst();
+                        if (!f.claim()) {
+                            continue; // the consumer listed it itself
+                        }
+                        aheadFolders++;
+                        f.ahead = true;
+                    }
+                    f.list();
+                }
+            } catch (InterruptedException e) {
+                // the scan is over (or failed): stop
+            }
+        }
+
+        /** A walker listed {@code names} names ahead. */
+        void listed(int names) {
+            synchronized (lock) {
+                aheadEntries += names;
+            }
+        }
+
+        /** The consumer took a folder a walker listed. */
+        void taken(int names) {
+            synchronized (lock) {
+                aheadFolders--;
+                aheadEntries -= names;
+                lock.notifyAll();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (walkers != null) {
+                walkers.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * One folder to list: by a walker ahead of time or by the consumer when it gets there, whoever
+     * claims it first. The listing is handed over once and then dropped, so a folder left in the
+     * queue holds no names.
+     */
+    private final class Folder {
+        private final Walk walk;
+        private final Path dir;
+        private final String raw;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private final CountDownLatch done = new CountDownLatch(1);
+        /** Set by the walker that claimed it, before it lists it. */
+        private volatile boolean ahead;
+        private List<Child> children;
+        private int names;
+        private Throwable failure;
+
+        Folder(Walk walk, Path dir, String raw) {
+            this.walk = walk;
+            this.dir = dir;
+            this.raw = raw;
+        }
+
+        boolean claim() {
+            return claimed.compareAndSet(false, true);
+        }
+
+        /** Lists it (once claimed), publishing the children or the failure. */
+        void list() {
+            try {
+                List<Child> found = children();
+                names = found.size();
+                children = found;
+                if (ahead) {
+                    walk.listed(names);
+                }
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            } finally {
+                done.countDown();
+            }
+        }
+
+        /** The children, sorted; listed here unless a walker has them or is at it. */
+        List<Child> take() {
+            if (claim()) {
+                list();
+            } else {
+                try {
+                    done.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CloudSyncException("manifest scan of " + root + " was interrupted", e);
+                }
+                if (ahead) {
+                    walk.taken(names);
+                }
+            }
+            if (failure != null) {
+                throw unexpected(failure);
+            }
+            List<Child> out = children;
+            children = null;
+            return out;
+        }
+
+        /**
+         * Lists the folder: one lstat per entry ({@link Files#readAttributes} without following links,
+         * so a link is seen as a link), files recorded, sub-folders queued to be listed ahead. Relative
+         * paths are built by appending names, never by relativising a full path.
+         *
+         * <p>The children are sorted by their NFC name, a folder's name with a {@code /} appended,
+         * which puts every file of a sub-folder exactly where the UTF-8 order of whole paths puts it.
+         * (A name and a {@code name/…} path first differ within the key; a name that is a prefix of
+         * another sorts first either way.) So the walk comes out in manifest order, folder by folder,
+         * without ever sorting all paths.
+         */
+        private List<Child> children() {
+            List<Child> out = new ArrayList<>();
+            List<Folder> subs = new ArrayList<>();
+            String prefix = raw.isEmpty() ? "" : raw + '/';
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+                for (Path child : stream) {
+                    String childName = child.getFileName().toString();
+                    String childRaw = prefix + childName;
+                    if (invalidUtf8(childName, child)) {
+                        invalidNames.incrementAndGet();
+                        leftOut(prefix + escapedName(rawName(child)), "name is not valid UTF-8, so it cannot"
+                                + " be stored under its own name; left out (rename it to sync it)");
+                        continue;
+                    }
+                    BasicFileAttributes attrs;
+                    try {
+                        attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (IOException e) {
+                        failed(child, childRaw, e);
+                        continue;
+                    }
+                    if (attrs.isDirectory()) {
+                        if (!excludedFolder(child, nfc(childRaw))) {
+                            Folder sub = new Folder(walk, child, childRaw);
+                            out.add(new Child(nfc(childName) + '/', childName, null, sub));
+                        }
+                    } else {
+                        Candidate file = visitFile(child, childRaw, attrs);
+                        if (file != null) {
+                            out.add(new Child(nfc(childName), childName, file, null));
+                        }
+                    }
+                }
+            } catch (DirectoryIteratorException e) {
+                unreadable(raw, "folder could not be listed completely (" + e.getCause() + ')');
+            } catch (IOException e) {
+                failed(dir, raw, e);
+                return new ArrayList<>();
+            }
+            out.sort(CHILD_ORDER);
+            for (Child c : out) {
+                if (c.folder() != null) {
+                    subs.add(c.folder());
+                }
+            }
+            walk.schedule(subs);
+            return out;
+        }
+    }
+
+    /** A file found ({@code file}) or a sub-folder to walk ({@code folder}), with its sort key. */
+    private record Child(String key, String name, Candidate file, Folder folder) {
+    }
+
+    private static final Comparator<Child> CHILD_ORDER = (a, b) -> {
+        int order = PathRules.compare(a.key(), b.key());
+        return order != 0 ? order : a.name().compareTo(b.name());
+    };
+
+    /**
+     * The files of a folder and of everything under it, in manifest order. Sub-folders whose names
+     * are one once normalised (NFC twins) hold files of the same paths: they are walked as one, merged.
+     */
+    private final class FolderIterator implements Iterator<Candidate> {
+        private Folder folder;
+        private Child[] children;
+        private int i;
+        private Iterator<Candidate> sub;
+        private Candidate next;
+
+        FolderIterator(Folder folder) {
+            this.folder = folder;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            if (children == null) {
+                children = folder.take().toArray(new Child[0]);
+                folder = null;
+            }
+            while (true) {
+                if (sub != null) {
+                    if (sub.hasNext()) {
+                        next = sub.next();
+                        return true;
+                    }
+                    sub = null;
+                }
+                if (i >= children.length) {
+                    return false;
+                }
+                Child c = children[i];
+                children[i++] = null; // consumed: let it go
+                if (c.file() != null) {
+                    next = c.file();
+                    return true;
+                }
+                if (i < children.length && children[i].folder() != null && children[i].key().equals(c.key())) {
+                    List<Iterator<Candidate>> twins = new ArrayList<>();
+                    twins.add(new FolderIterator(c.folder()));
+                    while (i < children.length && children[i].folder() != null && children[i].key().equals(c.key())) {
+                        twins.add(new FolderIterator(children[i].folder()));
+                        children[i++] = null;
+                    }
+                    sub = new Merge(twins);
+                } else {
+                    sub = new FolderIterator(c.folder());
+                }
+            }
+        }
+
+        @Override
+        public Candidate next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Candidate out = next;
+            next = null;
+            return out;
+        }
+    }
+
+    private static final Comparator<Candidate> CANDIDATE_ORDER = (a, b) -> {
+        int order = PathRules.compare(a.path(), b.path());
+        return order != 0 ? order : a.raw().compareTo(b.raw());
+    };
+
+    /** Sorted streams merged into one sorted stream; equal candidates (one file seen twice) both come out. */
+    private static final class Merge implements Iterator<Candidate> {
+        private record Head(Candidate candidate, Iterator<Candidate> rest) {
+        }
+
+        private final List<Iterator<Candidate>> sources;
+        private PriorityQueue<Head> heads;
+
+        Merge(List<Iterator<Candidate>> sources) {
+            this.sources = sources;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (heads == null) { // lazily: a source lists its folder when first asked
+                heads = new PriorityQueue<>(Math.max(1, sources.size()), (a, b) -> CANDIDATE_ORDER.compare(a.candidate(), b.candidate()));
+                for (Iterator<Candidate> s : sources) {
+                    if (s.hasNext()) {
+                        heads.add(new Head(s.next(), s));
+                    }
+                }
+            }
+            return !heads.isEmpty();
+        }
+
+        @Override
+        public Candidate next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Head h = heads.poll();
+            if (h.rest().hasNext()) {
+                heads.add(new Head(h.rest().next(), h.rest()));
+            }
+            return h.candidate();
+        }
+    }
+
+    /**
+     * Drops a file seen twice (overlapping includes) and reports names equal only after NFC, both
+     * sitting next to each other in the sorted stream.
+     */
+    private final class Dedupe implements Iterator<Candidate> {
+        private final Iterator<Candidate> in;
+        private Candidate look;
+        private Candidate next;
+
+        Dedupe(Iterator<Candidate> in) {
+            this.in = in;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null) {
+                Candidate first = look;
+                look = null;
+                if (first == null) {
+                    if (!in.hasNext()) {
+                        return false;
+                    }
+                    first = in.next();
+                }
+                boolean collides = false;
+                while (in.hasNext()) {
+                    Candidate c = in.next();
+                    if (!c.path().equals(first.path())) {
+                        look = c;
+                        break;
+                    }
+                    if (!c.file().equals(first.file())) {
+                        // same NFC path, different names on disk: never merge them
+                        if (!collides) {
+                            skipped.add(first.raw() + ": name differs from \"" + c.raw()
+                                    + "\" only by Unicode normalisation (NFC/NFD); rename one of them");
+                            // neither can be recorded, so the remote keeps what it has under that path
+                            unreadable.add(new ManifestBuilder.Unreadable(first.path(), "two files have this name once"
+                                    + " normalised to NFC (\"" + first.raw() + "\" and \"" + c.raw() + "\"); rename one of them"));
+                            collides = true;
+                        }
+                        skipped.add(c.raw() + ": name differs from \"" + first.raw()
+                                + "\" only by Unicode normalisation (NFC/NFD); rename one of them");
+                    }
+                }
+                if (!collides) {
+                    next = first;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public Candidate next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Candidate out = next;
+            next = null;
+            return out;
+        }
     }
 
     /**
@@ -270,24 +880,6 @@ public final class TreeScan {
     }
 
     /**
-     * The checksum of the new entries: the previous manifest's when they are its very entries (an
-     * unchanged tree), so that a rescan computes it only once, in the constructor that checks it.
-     */
-    private String checksum(List<ManifestEntry> entries) {
-        if (previous != null && previous.entries().size() == entries.size()) {
-            List<ManifestEntry> before = previous.entries();
-            boolean same = true;
-            for (int i = 0; i < entries.size() && same; i++) {
-                same = entries.get(i) == before.get(i);
-            }
-            if (same) {
-                return previous.checksum();
-            }
-        }
-        return Manifest.checksumOf(entries);
-    }
-
-    /**
      * Starts reading a previous manifest from its file on a thread of its own.
      *
      * @param file the file
@@ -311,171 +903,6 @@ public final class TreeScan {
         } catch (CloudSyncException e) { // includes ManifestFormatException
             LOG.warn("sync.manifest previous_unusable file={}: {}; hashing every file instead", file, e.getMessage());
             return null;
-        }
-    }
-
-    private Optional<Manifest> await(Future<Optional<Manifest>> reading) {
-        try {
-            return Objects.requireNonNull(reading.get(), "the pending previous manifest");
-        } catch (InterruptedException e) {
-            reading.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CloudSyncException("manifest scan of " + root + " was interrupted", e);
-        } catch (ExecutionException e) {
-            throw unexpected(e.getCause());
-        }
-    }
-
-    private void walkAll() {
-        List<String> starts = includes.isEmpty() ? List.of("") : includes;
-        ForkJoinPool pool = null;
-        try {
-            for (String include : starts) {
-                Path start = include.isEmpty() ? root : root.resolve(include);
-                BasicFileAttributes attrs;
-                try {
-                    attrs = Files.readAttributes(start, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                } catch (NoSuchFileException e) {
-                    missing.add(include);
-                    continue;
-                } catch (IOException e) {
-                    if (!Files.exists(start, LinkOption.NOFOLLOW_LINKS)) {
-                        missing.add(include);
-                    } else {
-                        failed(start, include, e);
-                    }
-                    continue;
-                }
-                if (!attrs.isDirectory()) {
-                    Candidate file;
-                    if (ManifestBuilder.SECRET_FILES.contains(nfc(include)) && attrs.isRegularFile()) {
-                        // named explicitly: the user asked for it, so record it, but say what it is
-                        warnings.add(include + ": the encrypted vault (or its lock) is mirrored because an include path"
-                                + " names it; it goes to the remote and into backups like any other file");
-                        file = candidate(start, include, nfc(include), attrs);
-                    } else {
-                        file = visitFile(start, include, attrs);
-                    }
-                    if (file != null) {
-                        found.add(file);
-                    }
-                    continue;
-                }
-                if (excludedFolder(start, nfc(include))) {
-                    continue;
-                }
-                if (parallelism == 1) {
-                    found.addAll(new WalkFolder(start, include).compute());
-                } else {
-                    if (pool == null) {
-                        pool = new ForkJoinPool(parallelism, WALKERS, null, false);
-                    }
-                    found.addAll(pool.invoke(new WalkFolder(start, include)));
-                }
-            }
-        } finally {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
-        }
-    }
-
-    private static final ForkJoinPool.ForkJoinWorkerThreadFactory WALKERS = pool -> {
-        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-        t.setName("cloudsync-walk-" + t.getPoolIndex());
-        t.setDaemon(true);
-        return t;
-    };
-
-    /**
-     * Lists one folder: one lstat per entry ({@link Files#readAttributes} without following links,
-     * so a link is seen as a link), files recorded, sub-folders forked as their own tasks. Relative
-     * paths are built by appending names, never by relativising a full path.
-     *
-     * <p>Returns its files in manifest order, so that the final sort finds the list sorted already:
-     * the children of a folder are sorted by their NFC name, a folder's name with a {@code /}
-     * appended, which puts every file of a sub-folder exactly where the UTF-8 order of whole paths
-     * puts it. (A name and a {@code name/…} path first differ within the key; a name that is a
-     * prefix of another sorts first either way.) Sorting a hundred names per folder costs far less
-     * than sorting every path, whose long shared prefixes make each comparison long.
-     */
-    private final class WalkFolder extends RecursiveTask<List<Candidate>> {
-        private static final long serialVersionUID = 1L;
-        private final transient Path dir;
-        private final String raw;
-
-        WalkFolder(Path dir, String raw) {
-            this.dir = dir;
-            this.raw = raw;
-        }
-
-        /** A file found ({@code file}) or a sub-folder to walk ({@code folder}), with its sort key. */
-        private record Child(String key, String name, Candidate file, WalkFolder folder) {
-        }
-
-        private static final Comparator<Child> CHILD_ORDER = (a, b) -> {
-            int order = PathRules.compare(a.key(), b.key());
-            return order != 0 ? order : a.name().compareTo(b.name());
-        };
-
-        @Override
-        protected List<Candidate> compute() {
-            List<Child> children = new ArrayList<>();
-            List<WalkFolder> subs = new ArrayList<>();
-            String prefix = raw.isEmpty() ? "" : raw + '/';
-            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-                for (Path child : stream) {
-                    String childName = child.getFileName().toString();
-                    String childRaw = prefix + childName;
-                    if (invalidUtf8(childName, child)) {
-                        invalidNames.incrementAndGet();
-                        leftOut(prefix + escapedName(rawName(child)), "name is not valid UTF-8, so it cannot"
-                                + " be stored under its own name; left out (rename it to sync it)");
-                        continue;
-                    }
-                    BasicFileAttributes attrs;
-                    try {
-                        attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    } catch (IOException e) {
-                        failed(child, childRaw, e);
-                        continue;
-                    }
-                    if (attrs.isDirectory()) {
-                        if (!excludedFolder(child, nfc(childRaw))) {
-                            WalkFolder sub = new WalkFolder(child, childRaw);
-                            subs.add(sub);
-                            children.add(new Child(nfc(childName) + '/', childName, null, sub));
-                        }
-                    } else {
-                        Candidate file = visitFile(child, childRaw, attrs);
-                        if (file != null) {
-                            children.add(new Child(nfc(childName), childName, file, null));
-                        }
-                    }
-                }
-            } catch (DirectoryIteratorException e) {
-                unreadable(raw, "folder could not be listed completely (" + e.getCause() + ')');
-            } catch (IOException e) {
-                failed(dir, raw, e);
-                return new ArrayList<>();
-            }
-            children.sort(CHILD_ORDER);
-            if (!subs.isEmpty()) {
-                if (getPool() == null) { // parallelism 1: in the caller's thread
-                    subs.forEach(WalkFolder::invoke);
-                } else {
-                    invokeAll(subs);
-                }
-            }
-            List<Candidate> out = new ArrayList<>(children.size());
-            for (Child c : children) {
-                if (c.file() != null) {
-                    out.add(c.file());
-                } else {
-                    out.addAll(c.folder().join());
-                }
-            }
-            return out;
         }
     }
 
@@ -551,133 +978,7 @@ public final class TreeScan {
             leftOut(raw, "name cannot be recorded (" + e.getMessage() + ')');
             return null;
         }
-        if (!raw.equals(path)) {
-            mayCollide = true; // volatile: written by walker threads, read after they are joined
-        }
         return new Candidate(file, raw, path, attrs.size(), attrs.lastModifiedTime().toInstant(), attrs.fileKey());
-    }
-
-    private static final Comparator<Candidate> CANDIDATE_ORDER = (a, b) -> {
-        int order = PathRules.compare(a.path(), b.path());
-        return order != 0 ? order : a.raw().compareTo(b.raw());
-    };
-
-    /**
-     * Drops a file seen twice (overlapping includes) and reports names equal only after NFC.
-     * Candidates are sorted by path, so both kinds sit next to each other.
-     */
-    private List<Candidate> dedupe(List<Candidate> sorted) {
-        List<Candidate> out = new ArrayList<>(sorted.size());
-        int i = 0;
-        while (i < sorted.size()) {
-            Candidate first = sorted.get(i);
-            int j = i + 1;
-            boolean collides = false;
-            while (j < sorted.size() && sorted.get(j).path().equals(first.path())) {
-                Candidate c = sorted.get(j);
-                if (!c.file().equals(first.file())) {
-                    // same NFC path, different names on disk: never merge them
-                    if (!collides) {
-                        skipped.add(first.raw() + ": name differs from \"" + c.raw()
-                                + "\" only by Unicode normalisation (NFC/NFD); rename one of them");
-                        // neither can be recorded, so the remote keeps what it has under that path
-                        unreadable.add(new ManifestBuilder.Unreadable(first.path(), "two files have this name once"
-                                + " normalised to NFC (\"" + first.raw() + "\" and \"" + c.raw() + "\"); rename one of them"));
-                        collides = true;
-                    }
-                    skipped.add(c.raw() + ": name differs from \"" + first.raw()
-                            + "\" only by Unicode normalisation (NFC/NFD); rename one of them");
-                }
-                j++;
-            }
-            if (!collides) {
-                out.add(first);
-            }
-            i = j;
-        }
-        return out;
-    }
-
-    /**
-     * Fills {@code entries[i]} with the previous entry of every candidate that may keep its sha256,
-     * and lists the others in {@code toHash}: one merge pass, both lists being sorted by path.
-     */
-    private long reuse(List<Candidate> candidates, ManifestEntry[] entries, List<Integer> toHash) {
-        List<ManifestEntry> before = previous == null ? List.of() : previous.entries();
-        Instant racyFrom = previous == null ? null : previous.createdAt().minus(racyWindow);
-        long reused = 0;
-        int k = 0;
-        for (int i = 0; i < candidates.size(); i++) {
-            Candidate c = candidates.get(i);
-            ManifestEntry cached = null;
-            while (k < before.size()) {
-                String path = before.get(k).path();
-                // equals first: in a rescan nearly every path is unchanged, and equals is much cheaper
-                if (path.equals(c.path())) {
-                    cached = before.get(k);
-                    break;
-                }
-                if (PathRules.compare(path, c.path()) > 0) {
-                    break;
-                }
-                k++;
-            }
-            if (cached != null && cached.size() == c.size() && cached.mtime().equals(c.mtime())
-                    // racily clean when not before racyFrom: it may have changed within the same tick
-                    && c.mtime().isBefore(racyFrom)) {
-                entries[i] = cached; // same path, size and mtime: the very same entry
-                reused++;
-            } else {
-                toHash.add(i);
-            }
-        }
-        return reused;
-    }
-
-    private void hashAll(List<Candidate> candidates, List<Integer> toHash, ManifestEntry[] entries) {
-        if (toHash.isEmpty()) {
-            return;
-        }
-        AtomicInteger next = new AtomicInteger();
-        Callable<Void> worker = () -> {
-            int k;
-            while ((k = next.getAndIncrement()) < toHash.size()) {
-                int index = toHash.get(k);
-                entries[index] = hashOne(candidates.get(index));
-            }
-            return null;
-        };
-        int threads = Math.min(parallelism, toHash.size());
-        if (threads == 1) {
-            try {
-                worker.call();
-            } catch (Exception e) {
-                throw unexpected(e);
-            }
-            return;
-        }
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "cloudsync-hash-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Void>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                futures.add(pool.submit(worker));
-            }
-            for (Future<Void> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CloudSyncException("manifest scan of " + root + " was interrupted", e);
-        } catch (ExecutionException e) {
-            throw unexpected(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private RuntimeException unexpected(Throwable e) {

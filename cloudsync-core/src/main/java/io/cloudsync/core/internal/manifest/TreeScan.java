@@ -67,9 +67,9 @@ public final class TreeScan {
     /** Files at most between the walk and the sink (hashed or waiting to be handed over). */
     static final int WINDOW = 1024;
     /** Folders at most listed by walker threads and not yet taken by the consumer. */
-    static final int AHEAD_FOLDERS = 128;
+    static final int AHEAD_FOLDERS = 64;
     /** Names at most in folders listed ahead; one folder larger than this is still listed whole. */
-    static final int AHEAD_ENTRIES = 32_768;
+    static final int AHEAD_ENTRIES = 8_192;
 
     /** A regular file found by the walk, with the attributes it had then. */
     private record Candidate(Path file, String raw, String path, long size, Instant mtime, Object fileKey) {

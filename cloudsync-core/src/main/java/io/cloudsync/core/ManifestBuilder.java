@@ -57,6 +57,10 @@ import java.util.function.Supplier;
  *       again; if anything changed (or the bytes read differ from the size), the file is hashed
  *       again, up to {@value #MAX_ATTEMPTS} times, then left out and reported. A file is never
  *       recorded with a digest of content it no longer has at the time it was checked.</li>
+ *   <li><b>Memory.</b> The walk goes folder by folder in manifest order and hands files on as it
+ *       goes; {@link #scanTo} streams the entries to a sink, so a scan holds the largest folder and a
+ *       fixed look-ahead, never the whole tree ({@link #scan()} collects the entries into the
+ *       manifest it returns).</li>
  * </ul>
  *
  * <p>The manifest's {@code createdAt} is the clock's time when the scan starts. A builder is not
@@ -484,8 +488,9 @@ public final class ManifestBuilder {
 
     /**
      * Enables the hash cache with a manifest that is still being fetched, such as the remote
-     * manifest a sync reads from its provider: the tree is walked meanwhile, and the result is
-     * awaited only once the walk is done, before any file is hashed. An empty result means no hash
+     * manifest a sync reads from its provider: the tree is walked meanwhile (as far as a bounded
+     * look-ahead of some thousand files goes), and the result is awaited before any file is hashed or
+     * handed on. An empty result means no hash
      * cache. When the fetch fails, the scan fails with the fetch's own exception (a
      * {@link RuntimeException} as it was thrown, anything else wrapped in a {@link CloudSyncException})
      * and hashes nothing.
@@ -501,8 +506,9 @@ public final class ManifestBuilder {
 
     /**
      * Enables the hash cache with an earlier manifest still in its file (as {@link ManifestJson}
-     * wrote it), read on a thread of its own while the tree is walked, so that reading it costs no
-     * time of its own unless it takes longer than the walk. A file that does not exist means no
+     * wrote it), read on a thread of its own while the walk starts, as with {@link #previousFuture}. The
+     * whole manifest is then held during the scan; {@link #previousEntries} avoids that. A file that
+     * does not exist means no
      * hash cache (a first scan). A file that cannot be read or is not a valid manifest is logged
      * ({@code sync.manifest previous_unusable}, WARN) and also means no hash cache: every file is
      * then hashed, so a damaged cache file costs time, never a wrong digest.

@@ -66,6 +66,8 @@ public final class TreeScan {
 
     /** Files at most between the walk and the sink (hashed or waiting to be handed over). */
     static final int WINDOW = 1024;
+    /** Files at most walked before the previous entries are awaited, while they are still on their way. */
+    static final int EARLY = 16_384;
     /** Folders at most listed by walker threads and not yet taken by the consumer. */
     static final int AHEAD_FOLDERS = 64;
     /** Names at most in folders listed ahead; one folder larger than this is still listed whole. */
@@ -116,7 +118,8 @@ public final class TreeScan {
      * @param excludes exclude patterns
      * @param excludedPaths excluded folders
      * @param pendingPrevious the previous manifest (the hash cache), perhaps still being fetched, awaited
-     *     once the first files are found, before any is hashed; null for none
+     *     once the first files are found (up to {@value #EARLY} while it is not there yet), before any is
+     *     hashed; null for none
      * @param racyWindow see ManifestBuilder.RACY_WINDOW
      * @param maxAttempts see ManifestBuilder.MAX_ATTEMPTS
      * @param parallelism walking and hashing threads
@@ -199,9 +202,10 @@ public final class TreeScan {
             sink.accept(e);
         })) {
             Iterator<Candidate> candidates = new Dedupe(walk.start());
-            // Walk a first window while the previous manifest may still be on its way.
+            // Walk a first window, and on while the previous entries are still on their way (up to a
+            // bound), so that fetching them overlaps the walk.
             List<Candidate> early = new ArrayList<>();
-            while (early.size() < WINDOW && candidates.hasNext()) {
+            while ((early.size() < WINDOW || !previousReady()) && early.size() < EARLY && candidates.hasNext()) {
                 early.add(candidates.next());
             }
             awaitPrevious();
@@ -229,6 +233,11 @@ public final class TreeScan {
         named.sort(Comparator.comparing(ManifestBuilder.Skipped::path, PathRules.ORDER));
         return new ManifestBuilder.Report(root.toString(), createdAt, checksum.entries(), checksum.bytes(), checksum.hex(),
                 report, missing, hashed.get(), reused, unread, warnings, invalidNames.get(), named);
+    }
+
+    private boolean previousReady() {
+        Future<?> pending = pendingManifest != null ? pendingManifest : pendingPrevious;
+        return pending == null || pending.isDone();
     }
 
     /** Awaits the previous entries, once, before the first file is reconciled with them. */

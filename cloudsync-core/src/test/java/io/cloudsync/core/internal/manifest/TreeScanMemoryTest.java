@@ -26,7 +26,8 @@ class TreeScanMemoryTest {
         ScanMemoryMain.make(tree, FILES, 240);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(List.of(java, "-Xmx32m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), ScanMemoryMain.class.getName(),
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                ScanMemoryMain.class.getName(),
                 tree.toString(), Integer.toString(FILES), "240", "2"))
                 .redirectErrorStream(true).start();
         boolean ended = child.waitFor(5, TimeUnit.MINUTES);

@@ -74,8 +74,8 @@ final class Report {
         }
         out.println(plan.uploads() + " to upload (" + Units.bytes(plan.uploadBytes()) + "), "
                 + plan.deletes() + " to delete, " + plan.skipped() + " unchanged"
-                + (r.scan().unreadable().isEmpty() ? "" : ", " + r.scan().unreadable().size() + " unreadable (kept on the remote)")
-                + (r.scan().leftOut().isEmpty() ? "" : ", " + r.scan().leftOut().size() + " left out") + ".");
+                + (r.scanReport().unreadable().isEmpty() ? "" : ", " + r.scanReport().unreadable().size() + " unreadable (kept on the remote)")
+                + (r.scanReport().leftOut().isEmpty() ? "" : ", " + r.scanReport().leftOut().size() + " left out") + ".");
     }
 
     /**
@@ -85,20 +85,20 @@ final class Report {
      * paths unless {@code all}. A path the scan could not read is named once, as unreadable.
      */
     static void scan(PrintWriter out, SyncResult r, boolean all) {
-        for (ManifestBuilder.Unreadable u : r.scan().unreadable()) {
+        for (ManifestBuilder.Unreadable u : r.scanReport().unreadable()) {
             out.println("  ! unreadable " + (u.path().isEmpty() ? "." : Text.safe(u.path())) + ": " + Text.safe(u.reason())
                     + " (kept on the remote as it is, not deleted)");
         }
         int shown = 0;
-        for (ManifestBuilder.Skipped skipped : r.scan().leftOut()) {
+        for (ManifestBuilder.Skipped skipped : r.scanReport().leftOut()) {
             if (!all && shown++ >= MAX_ITEMS) {
-                out.println("  ... and " + (r.scan().leftOut().size() - MAX_ITEMS) + " more left out (-v lists them all,"
+                out.println("  ... and " + (r.scanReport().leftOut().size() - MAX_ITEMS) + " more left out (-v lists them all,"
                         + " --json gives every one in skipped_paths)");
                 break;
             }
             out.println("  left out   " + Text.safe(skipped.path()) + ": " + Text.safe(skipped.reason()));
         }
-        for (String warning : r.scan().warnings()) {
+        for (String warning : r.scanReport().warnings()) {
             out.println("  warning    " + Text.safe(warning));
         }
     }
@@ -133,7 +133,7 @@ final class Report {
         out.println("Synced service \"" + Text.safe(r.service()) + "\", snapshot \"" + Text.safe(r.snapshot()) + "\": "
                 + s.status().jsonName() + ". " + s.uploaded() + " uploaded (" + uploadedBytes(s) + "), " + s.deleted()
                 + " deleted, " + s.skipped() + " unchanged, " + s.failed() + " failed"
-                + (r.scan().leftOut().isEmpty() ? "" : ", " + r.scan().leftOut().size() + " left out")
+                + (r.scanReport().leftOut().isEmpty() ? "" : ", " + r.scanReport().leftOut().size() + " left out")
                 + ", in " + Units.duration(s.duration()) + ".");
         errors(out, s, summaryOnly);
     }

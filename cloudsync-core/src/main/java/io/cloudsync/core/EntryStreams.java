@@ -183,6 +183,36 @@ final class EntryStreams {
         return out;
     }
 
+    /**
+     * A manifest as the hash cache of a streamed scan: a forward cursor over its entries, one chunk
+     * in memory at a time, asked for in path order.
+     */
+    static ManifestBuilder.Previous previous(Chunked m) {
+        Peek<ManifestEntry> it = new Peek<>(m.iterator());
+        return new ManifestBuilder.Previous() {
+            @Override
+            public Instant createdAt() {
+                return m.createdAt();
+            }
+
+            @Override
+            public java.util.Optional<ManifestEntry> at(String path) {
+                while (it.has()) {
+                    ManifestEntry e = it.peek();
+                    // equals first: in a rescan nearly every path is unchanged, and equals is much cheaper
+                    if (e.path().equals(path)) {
+                        return java.util.Optional.of(it.next());
+                    }
+                    if (PathRules.compare(e.path(), path) > 0) {
+                        return java.util.Optional.empty();
+                    }
+                    it.next();
+                }
+                return java.util.Optional.empty();
+            }
+        };
+    }
+
     /** The entries of {@code in} that {@code keep} accepts, lazily. */
     static Iterator<ManifestEntry> filtered(Iterator<ManifestEntry> in, Predicate<ManifestEntry> keep) {
         return new Iterator<>() {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * The local side of every operation: scans the project root with the configured includes and
@@ -42,8 +43,32 @@ final class LocalScan {
                                 Future<Optional<Manifest>> previous) {
         if (!Files.isDirectory(root)) {
             return new ManifestBuilder.Result(Manifest.of(name, root.toString(), clock.instant(), List.<ManifestEntry>of()),
-                    List.of("project root " + root + " does not exist"), List.of(), 0, 0);
+                    List.of(missingRoot()), List.of(), 0, 0);
         }
+        return builder(name, include, exclude).previousFuture(previous).scan();
+    }
+
+    /**
+     * Scans the root as a stream: each entry goes to {@code sink} in manifest order, and the scan
+     * holds no list of them.
+     *
+     * @param previous the earlier entries whose digests may be reused, asked for in path order; awaited before hashing
+     * @return what the scan found besides the entries
+     */
+    ManifestBuilder.Report scanTo(String name, List<String> include, List<String> exclude,
+                                  Future<Optional<ManifestBuilder.Previous>> previous, Consumer<ManifestEntry> sink) {
+        if (!Files.isDirectory(root)) {
+            return new ManifestBuilder.Report(root.toString(), clock.instant(), 0, 0, Manifest.checksumOf(List.of()),
+                    List.of(missingRoot()), List.of(), 0, 0, List.of(), List.of(), 0, List.of());
+        }
+        return builder(name, include, exclude).previousEntries(previous).scanTo(sink);
+    }
+
+    private String missingRoot() {
+        return "project root " + root + " does not exist";
+    }
+
+    private ManifestBuilder builder(String name, List<String> include, List<String> exclude) {
         List<String> excludes = new ArrayList<>(config.exclude());
         excludes.addAll(exclude);
         ManifestBuilder builder = ManifestBuilder.forRoot(root).name(name)
@@ -56,15 +81,13 @@ final class LocalScan {
         for (Path p : excludedPaths) {
             builder.excludePath(p);
         }
-        builder.previousFuture(previous);
-        return builder.scan();
+        return builder;
     }
 
-
     /** The paths the scan could not read: the remote keeps what it has under them (see {@link EntryStreams#keepUnreadable}). */
-    static java.util.Set<String> unreadablePaths(ManifestBuilder.Result scanned) {
+    static java.util.Set<String> unreadablePaths(List<ManifestBuilder.Unreadable> unreadable) {
         java.util.Set<String> paths = new java.util.HashSet<>();
-        scanned.unreadable().forEach(u -> paths.add(u.path()));
+        unreadable.forEach(u -> paths.add(u.path()));
         return paths;
     }
 
@@ -82,9 +105,9 @@ final class LocalScan {
     }
 
     /** One {@link SyncAction#SCAN} error per path the scan could not read. */
-    static List<SyncError> scanErrors(ManifestBuilder.Result scanned) {
+    static List<SyncError> scanErrors(List<ManifestBuilder.Unreadable> unreadable) {
         List<SyncError> errors = new ArrayList<>();
-        for (ManifestBuilder.Unreadable u : scanned.unreadable()) {
+        for (ManifestBuilder.Unreadable u : unreadable) {
             errors.add(new SyncError(SyncAction.SCAN, u.path().isEmpty() ? "." : u.path(), SyncError.Kind.LOCAL_IO,
                     u.reason() + "; not planned as a delete, the remote keeps what it has there"));
         }

@@ -373,6 +373,30 @@ public final class ManifestBuilder {
             warnings = List.copyOf(warnings);
             leftOut = List.copyOf(leftOut);
         }
+
+        /**
+         * The report of an in-memory scan.
+         *
+         * @param r its result
+         * @return what it says besides the entries, with their count, size and checksum
+         */
+        public static Report of(Result r) {
+            Manifest m = r.manifest();
+            return new Report(m.root(), m.createdAt(), m.entries().size(), m.totalBytes(), m.checksum(), r.skipped(),
+                    r.missingIncludes(), r.filesHashed(), r.filesReused(), r.unreadable(), r.warnings(), r.invalidNames(),
+                    r.leftOut());
+        }
+
+        /**
+         * The result of the scan this reports, with its entries.
+         *
+         * @param manifest the entries the scan handed on, as a manifest
+         * @return the result
+         */
+        public Result withManifest(Manifest manifest) {
+            return new Result(manifest, skipped, missingIncludes, filesHashed, filesReused, unreadable, warnings,
+                    invalidNames, leftOut);
+        }
     }
 
     private final Path root;

@@ -95,8 +95,7 @@ final class SyncRun {
         ChunkFolder folder = chunks();
         // the remote manifest is read while the tree is walked; the scan awaits it before hashing
         CompletableFuture<Remote> reading = inBackground("cloudsync-read-manifest", () -> readRemoteForDryRun(folder));
-        ManifestBuilder.Result scanned = ctx.scanner().scan(snapshot, includes, request.exclude(),
-                reading.thenApply(r -> r.manifest.map(Chunked::toManifest)));
+        Scanned scanned = scan(includes, reading.thenApply(Remote::manifest), folder);
         Remote remote = join(reading);
         Sides sides = sides(scanned, remote.manifest, folder);
         Planned planned = plan(sides);
@@ -106,7 +105,7 @@ final class SyncRun {
         PlanSummary plan = planned.summary();
         ctx.listeners().plan(service, snapshot, plan, true);
         SyncSummary summary = new SyncSummary(SyncStatus.DRY_RUN, (int) plan.uploads(), (int) plan.deletes(),
-                (int) plan.skipped(), 0, plan.uploadBytes(), elapsed(), LocalScan.scanErrors(scanned));
+                (int) plan.skipped(), 0, plan.uploadBytes(), elapsed(), LocalScan.scanErrors(scanned.report.unreadable()));
         LOG.atInfo().setMessage("sync.dry_run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
                 .addKeyValue("source", remote.source.jsonName()).addKeyValue("scope", scope.paths())
                 .addKeyValue("uploads", plan.uploads())
@@ -118,8 +117,24 @@ final class SyncRun {
                 .addKeyValue("metadata_bytes_written", dryRunMetadata.bytesWritten())
                 .log();
         ctx.listeners().complete(service, snapshot, summary);
-        Entries entries = entries(EntryStreams.merge(scope, sides.scannedLocal, sides.stored), planned, remote.manifest);
-        return result(entries, plan, summary, remote.source, remote.note, scanned, refusal.orElse(null));
+        Entries entries = entries(EntryStreams.merge(scope, sides.scannedLocal, sides.stored), planned, remote.manifest, scanned);
+        return result(entries, plan, summary, remote.source, remote.note, refusal.orElse(null));
+    }
+
+    /** The local scan's entries, as chunks, and its report. */
+    private record Scanned(Chunked entries, ManifestBuilder.Report report) {
+    }
+
+    /**
+     * Scans the tree into chunks in {@code folder}: the entries go to a chunk writer as the scan
+     * hands them on, with the remote manifest (perhaps still being read) as the hash cache, read
+     * in path order alongside the walk.
+     */
+    private Scanned scan(List<String> includes, CompletableFuture<Optional<Chunked>> previous, ChunkFolder folder) {
+        Chunked.Writer writer = Chunked.writer(folder);
+        ManifestBuilder.Report report = ctx.scanner().scanTo(snapshot, includes, request.exclude(),
+                previous.thenApply(p -> p.map(EntryStreams::previous)), writer::add);
+        return new Scanned(writer.finish(snapshot, report.root(), report.createdAt()), report);
     }
 
     /** The two sides of a plan and what they were made from, as streams. */
@@ -130,10 +145,10 @@ final class SyncRun {
      * The sides of the plan: the scan (plus the remote's entries under paths it could not read),
      * and the remote manifest (plus the journal's orphans), each narrowed to the run's scope.
      */
-    private Sides sides(ManifestBuilder.Result scanned, Optional<Chunked> remoteManifest, ChunkFolder folder) {
+    private Sides sides(Scanned scanned, Optional<Chunked> remoteManifest, ChunkFolder folder) {
         Chunked stored = remoteManifest.orElseGet(() -> EntryStreams.empty(folder, snapshot));
-        java.util.Set<String> unreadable = LocalScan.unreadablePaths(scanned);
-        Chunked scannedLocal = EntryStreams.keepUnreadable(Chunked.of(scanned.manifest(), folder), unreadable, stored);
+        java.util.Set<String> unreadable = LocalScan.unreadablePaths(scanned.report.unreadable());
+        Chunked scannedLocal = EntryStreams.keepUnreadable(scanned.entries, unreadable, stored);
         // a narrowed run plans inside its scope only; outside it, the remote and its manifest stay as they are
         Chunked local = EntryStreams.inside(scope, scannedLocal);
         Chunked remote = EntryStreams.inside(scope, EntryStreams.withOrphans(stored, scannedLocal,
@@ -195,27 +210,31 @@ final class SyncRun {
      * only, the entries read from the chunk cache if they are asked for.
      */
     private record Entries(SyncResult.Header localHeader, Supplier<Manifest> local, Supplier<Plan> plan,
-                           SyncResult.Header remoteHeader, Supplier<Optional<Manifest>> remote) {
+                           SyncResult.Header remoteHeader, Supplier<Optional<Manifest>> remote,
+                           ManifestBuilder.Report scanReport, Supplier<ManifestBuilder.Result> scan) {
     }
 
-    private Entries entries(Chunked target, Planned planned, Optional<Chunked> remote) {
+    private Entries entries(Chunked target, Planned planned, Optional<Chunked> remote, Scanned scanned) {
         SyncResult.Header localHeader = header(target);
         SyncResult.Header remoteHeader = remote.map(SyncRun::header).orElse(null);
+        ManifestBuilder.Report report = scanned.report;
         if (request.summaryOnly()) {
             return new Entries(localHeader, () -> materialise(target::toManifest), () -> materialise(planned.plan()),
-                    remoteHeader, () -> materialise(() -> remote.map(Chunked::toManifest)));
+                    remoteHeader, () -> materialise(() -> remote.map(Chunked::toManifest)),
+                    report, () -> materialise(() -> report.withManifest(scanned.entries.toManifest())));
         }
         // in memory now: the commit that follows may sweep the chunks of what was planned against
         Manifest l = target.toManifest();
         Plan p = planned.plan().get();
         Optional<Manifest> r = remote.map(Chunked::toManifest);
-        return new Entries(localHeader, () -> l, () -> p, remoteHeader, () -> r);
+        ManifestBuilder.Result scan = report.withManifest(scanned.entries.toManifest());
+        return new Entries(localHeader, () -> l, () -> p, remoteHeader, () -> r, report, () -> scan);
     }
 
     private SyncResult result(Entries entries, PlanSummary plan, SyncSummary summary, PlanSource source, String note,
-                              ManifestBuilder.Result scanned, PlanRefusedException refusal) {
+                              PlanRefusedException refusal) {
         return new SyncResult(service, snapshot, entries.localHeader, entries.local, plan, entries.plan, summary,
-                entries.remoteHeader, entries.remote, source, note, scanned, scope.paths(), refusal);
+                entries.remoteHeader, entries.remote, source, note, entries.scanReport, entries.scan, scope.paths(), refusal);
     }
 
     private static SyncResult.Header header(Chunked m) {
@@ -249,9 +268,9 @@ final class SyncRun {
             CompletableFuture<Optional<Chunked>> reading = inBackground("cloudsync-read-manifest",
                     () -> readRemote(remoteManifests, folder));
             Optional<Chunked> remoteManifest;
-            ManifestBuilder.Result scanned;
+            Scanned scanned;
             try {
-                scanned = ctx.scanner().scan(snapshot, includes, request.exclude(), reading.thenApply(r -> r.map(Chunked::toManifest)));
+                scanned = scan(includes, reading, folder);
                 remoteManifest = join(reading);
             } catch (ProviderException e) {
                 return failedRead(includes, e);
@@ -265,7 +284,7 @@ final class SyncRun {
             Chunked target = EntryStreams.merge(scope, sides.scannedLocal, sides.stored);
             ctx.listeners().plan(service, snapshot, plan, false);
 
-            List<SyncError> errors = new ArrayList<>(LocalScan.scanErrors(scanned));
+            List<SyncError> errors = new ArrayList<>(LocalScan.scanErrors(scanned.report.unreadable()));
             Execution.Outcome outcome = null;
             // a run that changes the remote holds the snapshot's remote lease from here to its end
             RemoteLease taken;
@@ -278,7 +297,7 @@ final class SyncRun {
                         + " lease " + RemoteLease.nameOf(snapshot) + ", so nothing was changed: " + e.getMessage()));
                 taken = RemoteLease.none();
             }
-            Entries entries = entries(target, planned, remoteManifest);
+            Entries entries = entries(target, planned, remoteManifest, scanned);
             try (RemoteLease lease = taken) {
                 this.lease = lease;
                 ManifestCommit manifests = new ManifestCommit(ctx.cache(), stateDirectory, remoteManifests, service, snapshot,
@@ -319,7 +338,7 @@ final class SyncRun {
             LOG.atInfo().setMessage("sync.run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
                     .addKeyValue("status", summary.status().jsonName()).addKeyValue("uploaded", summary.uploaded())
                     .addKeyValue("resumed", summary.resumed()).addKeyValue("deleted", summary.deleted())
-                    .addKeyValue("failed", errors.size()).addKeyValue("unreadable", scanned.unreadable().size())
+                    .addKeyValue("failed", errors.size()).addKeyValue("unreadable", scanned.report.unreadable().size())
                     .addKeyValue("scope", scope.paths())
                     .addKeyValue("bytes", summary.bytes()).addKeyValue("resumed_bytes", summary.resumedBytes())
                     .addKeyValue("bytes_sent", summary.bytesSent())
@@ -329,7 +348,7 @@ final class SyncRun {
                     .addKeyValue("metadata_bytes_written", remoteManifests.counts().bytesWritten()).log();
             ctx.listeners().complete(service, snapshot, summary);
             return result(entries, plan, summary, PlanSource.REMOTE,
-                    remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet", scanned, null);
+                    remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet", null);
         }
     }
 
@@ -479,8 +498,7 @@ final class SyncRun {
     /** The result of a run that could not read the remote manifest: planned against the cache, nothing transferred. */
     private SyncResult failedRead(List<String> includes, ProviderException e) {
         Optional<Chunked> cached = ctx.cache().readChunked(request.service(), snapshot);
-        ManifestBuilder.Result scanned = ctx.scanner().scan(snapshot, includes, request.exclude(),
-                CompletableFuture.completedFuture(cached.map(Chunked::toManifest)));
+        Scanned scanned = scan(includes, CompletableFuture.completedFuture(cached), chunks());
         Sides sides = sides(scanned, cached, chunks());
         Planned planned = plan(sides);
         List<SyncError> errors = List.of(new SyncError(SyncAction.MANIFEST, snapshot, SyncErrors.kindOf(e.kind()),
@@ -490,9 +508,9 @@ final class SyncRun {
         LOG.atError().setMessage("sync.run").addKeyValue("service", request.service()).addKeyValue("snapshot", snapshot)
                 .addKeyValue("status", "failed").addKeyValue("error", e.getMessage()).log();
         ctx.listeners().complete(request.service(), snapshot, summary);
-        Entries entries = entries(EntryStreams.merge(scope, sides.scannedLocal, sides.stored), planned, cached);
+        Entries entries = entries(EntryStreams.merge(scope, sides.scannedLocal, sides.stored), planned, cached, scanned);
         return result(entries, planned.summary(), summary, cached.isPresent() ? PlanSource.CACHE : PlanSource.NONE,
-                "the remote manifest could not be read: " + e.getMessage(), scanned, null);
+                "the remote manifest could not be read: " + e.getMessage(), null);
     }
 
     /**

@@ -251,7 +251,7 @@ class UnreadableTreeTest {
         io.cloudsync.core.internal.manifest2.ChunkFolder folder = new io.cloudsync.core.internal.manifest2.ChunkFolder(
                 Files.createTempDirectory(tmp, "chunks"));
         return EntryStreams.keepUnreadable(io.cloudsync.core.internal.manifest2.Chunked.of(scanned.manifest(), folder),
-                LocalScan.unreadablePaths(scanned), io.cloudsync.core.internal.manifest2.Chunked.of(remote, folder)).toManifest();
+                LocalScan.unreadablePaths(scanned.unreadable()), io.cloudsync.core.internal.manifest2.Chunked.of(remote, folder)).toManifest();
     }
 
     private List<String> runChild(String mode) throws Exception {

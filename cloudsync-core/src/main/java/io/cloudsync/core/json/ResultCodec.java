@@ -338,9 +338,9 @@ public final class ResultCodec {
         g.writeEndArray();
         // small: they grow with what the scan could not record, not with the tree
         g.writeFieldName("scan");
-        g.writeTree(scan(r.scan()));
+        g.writeTree(scan(r.scanReport()));
         g.writeFieldName("skipped_paths");
-        g.writeTree(skippedPaths(r.scan()));
+        g.writeTree(skippedPaths(r.scanReport()));
         // a dry run says how the run would refuse its plan: null when it would go ahead
         g.writeFieldName("refusal");
         if (r.refusal().isPresent()) {
@@ -367,6 +367,16 @@ public final class ResultCodec {
      * @return the array
      */
     public static ArrayNode skippedPaths(ManifestBuilder.Result scan) {
+        return skippedPaths(ManifestBuilder.Report.of(scan));
+    }
+
+    /**
+     * {@link #skippedPaths(ManifestBuilder.Result)} of a streamed scan's report.
+     *
+     * @param scan the report
+     * @return the array
+     */
+    public static ArrayNode skippedPaths(ManifestBuilder.Report scan) {
         ArrayNode a = NODES.arrayNode();
         for (ManifestBuilder.Skipped s : scan.leftOut()) {
             a.addObject().put("path", s.path()).put("reason", s.reason());
@@ -382,6 +392,16 @@ public final class ResultCodec {
      * @return the object
      */
     public static ObjectNode scan(ManifestBuilder.Result scan) {
+        return scan(ManifestBuilder.Report.of(scan));
+    }
+
+    /**
+     * {@link #scan(ManifestBuilder.Result)} of a streamed scan's report.
+     *
+     * @param scan the report
+     * @return the object
+     */
+    public static ObjectNode scan(ManifestBuilder.Report scan) {
         ObjectNode o = NODES.objectNode();
         ArrayNode unreadable = o.putArray("unreadable");
         for (ManifestBuilder.Unreadable u : scan.unreadable()) {

@@ -36,7 +36,8 @@ public final class SyncResult {
     private final Supplier<Optional<Manifest>> remoteManifest;
     private final PlanSource planSource;
     private final String planSourceNote;
-    private final ManifestBuilder.Result scan;
+    private final ManifestBuilder.Report scanReport;
+    private final Supplier<ManifestBuilder.Result> scan;
     private final List<String> scope;
     private final PlanRefusedException refusal;
 
@@ -81,7 +82,7 @@ public final class SyncResult {
         this(service, snapshot, Header.of(Objects.requireNonNull(localManifest)), () -> localManifest,
                 PlanSummary.of(Objects.requireNonNull(plan)), () -> plan, summary,
                 remoteManifest == null ? null : Header.of(remoteManifest), () -> Optional.ofNullable(remoteManifest),
-                planSource, planSourceNote, scan, scope, refusal);
+                planSource, planSourceNote, ManifestBuilder.Report.of(Objects.requireNonNull(scan)), () -> scan, scope, refusal);
     }
 
     /**
@@ -100,14 +101,16 @@ public final class SyncResult {
      * @param remoteManifest makes {@link #remoteManifest()}
      * @param planSource where the remote side came from
      * @param planSourceNote why that source was used
-     * @param scan the report of the local scan
+     * @param scanReport the report of the local scan
+     * @param scan makes {@link #scan()}, the report with the scan's entries
      * @param scope see {@link #scope()}
      * @param refusal see {@link #refusal()}; {@code null} for none
      */
     public SyncResult(String service, String snapshot, Header localHeader, Supplier<Manifest> localManifest,
                       PlanSummary planSummary, Supplier<Plan> plan, SyncSummary summary, Header remoteHeader,
                       Supplier<Optional<Manifest>> remoteManifest, PlanSource planSource, String planSourceNote,
-                      ManifestBuilder.Result scan, List<String> scope, PlanRefusedException refusal) {
+                      ManifestBuilder.Report scanReport, Supplier<ManifestBuilder.Result> scan, List<String> scope,
+                      PlanRefusedException refusal) {
         this.service = Objects.requireNonNull(service);
         this.snapshot = Objects.requireNonNull(snapshot);
         this.localHeader = Objects.requireNonNull(localHeader);
@@ -119,7 +122,8 @@ public final class SyncResult {
         this.remoteManifest = once(remoteManifest);
         this.planSource = Objects.requireNonNull(planSource);
         this.planSourceNote = Objects.requireNonNull(planSourceNote);
-        this.scan = Objects.requireNonNull(scan);
+        this.scanReport = Objects.requireNonNull(scanReport);
+        this.scan = once(scan);
         this.scope = List.copyOf(scope);
         this.refusal = refusal;
     }
@@ -280,12 +284,23 @@ public final class SyncResult {
 
     /**
      * The report of the local scan: what was left out and why (symbolic links, special files, names
-     * that are not valid UTF-8), the paths that could not be read, and warnings.
+     * that are not valid UTF-8), the paths that could not be read, and warnings, with the scanned
+     * entries.
+     *
+     * @return never {@code null}
+     * @throws IllegalStateException for a summary-only result whose entries the cache no longer holds
+     */
+    public ManifestBuilder.Result scan() {
+        return scan.get();
+    }
+
+    /**
+     * The report of the local scan without its entries: what {@link #scan()} says besides them.
      *
      * @return never {@code null}
      */
-    public ManifestBuilder.Result scan() {
-        return scan;
+    public ManifestBuilder.Report scanReport() {
+        return scanReport;
     }
 
     /**

@@ -34,6 +34,8 @@
 #                  upload takes longer than others should wait for the lock
 #   --no-count     S3 without the counting relay (no request counts; nothing between tool and server)
 #
+# cloudsync runs `--json sync --summary-only`: the summary a script reads, without a line per file (rclone
+# prints one stats block); a full `--json` result of a million files is a workload of its own.
 # Tools: cloudsync is the CLI in $CLOUDSYNC (default ./cloudsync of this checkout; it must be built:
 # `mvn -B -ntp install -DskipTests`, the script does not build), rclone the installed one. rclone flags:
 # local `rclone sync SRC DST` (defaults: size + mtime); s3 `rclone sync --checksum --fast-list SRC
@@ -296,12 +298,12 @@ cloudsync_cmd() {
   if [ "$remote" = local ]; then
     printf '{"features":{"enable_cloud_sync":true,"enable_cloud_sync_local":true},"services":{"local":{"directory":"%s"}}}\n' "$dest" > "$cfg"
     CMD=("$CLOUDSYNC" --config "$cfg" --root "$src" --state-dir "$state" --log-file "$logfile" --json
-      sync --service local --snapshot scale)
+      sync --summary-only --service local --snapshot scale)
   else
     printf '{"features":{"enable_cloud_sync":true,"enable_cloud_sync_s3":true}}\n' > "$cfg"
     CMD=(env AWS_ACCESS_KEY_ID="$AK" AWS_SECRET_ACCESS_KEY="$SK" AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
       "$CLOUDSYNC" --config "$cfg" --root "$src" --state-dir "$state" --log-file "$logfile" --json
-      sync --service s3 --snapshot scale --set "bucket=$dest" --set "endpoint_url=$ENDPOINT" --set path_style=true
+      sync --summary-only --service s3 --snapshot scale --set "bucket=$dest" --set "endpoint_url=$ENDPOINT" --set path_style=true
       --set region=us-east-1)
   fi
 }

@@ -162,28 +162,6 @@ final class EntryStreams {
     }
 
     /**
-     * Which of the sorted paths {@code m} names: one pass over both.
-     *
-     * @return the named ones
-     */
-    static Set<String> named(Chunked m, List<String> sortedPaths) {
-        Set<String> out = new java.util.HashSet<>();
-        if (sortedPaths.isEmpty()) {
-            return out;
-        }
-        Peek<ManifestEntry> it = new Peek<>(m.iterator());
-        for (String p : sortedPaths) {
-            while (it.has() && PathRules.compare(it.peek().path(), p) < 0) {
-                it.next();
-            }
-            if (it.has() && it.peek().path().equals(p)) {
-                out.add(p);
-            }
-        }
-        return out;
-    }
-
-    /**
      * A manifest as the hash cache of a streamed scan: a forward cursor over its entries, one chunk
      * in memory at a time, asked for in path order.
      */

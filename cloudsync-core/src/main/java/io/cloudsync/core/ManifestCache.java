@@ -81,35 +81,12 @@ public final class ManifestCache {
      * @return the manifest, or empty when there is none or it is damaged or unreadable (logged)
      */
     public Optional<Manifest> read(String service, String snapshot) {
-        Path file = pathOf(service, snapshot);
+        Optional<Chunked> chunked = readChunked(service, snapshot);
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            if (Format2.versionOf(bytes) == Format2.VERSION) {
-                String where = "manifest " + file;
-                ChunkFolder chunks = chunkFolder(service, snapshot);
-                Format2.ChunkSource source = new Format2.ChunkSource() {
-                    @Override
-                    public Optional<byte[]> fetch(String sha256) {
-                        return chunks.get(sha256);
-                    }
-
-                    @Override
-                    public String describe(String sha256) {
-                        return "cached chunk " + chunks.directory().resolve(sha256);
-                    }
-                };
-                return Optional.of(Format2.decode(Format2.decodeRoot(bytes, where), source, where).manifest());
-            }
-            return Optional.of(ManifestJson.fromBytes(bytes, file.toString()));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            return chunked.map(Chunked::toManifest);
         } catch (ManifestFormatException e) {
             LOG.warn("sync.manifest cache_corrupt service={} snapshot={} file={}: {}; ignoring it, the next"
-                    + " successful run rewrites it", service, snapshot, file, e.getMessage());
-            return Optional.empty();
-        } catch (IOException | CloudSyncException e) {
-            LOG.warn("sync.manifest cache_unreadable service={} snapshot={} file={}: {}; ignoring it",
-                    service, snapshot, file, e.toString());
+                    + " successful run rewrites it", service, snapshot, pathOf(service, snapshot), e.getMessage());
             return Optional.empty();
         }
     }
@@ -136,7 +113,7 @@ public final class ManifestCache {
                     String partWhere = where + ": index part " + chunks.directory().resolve(part.sha256());
                     byte[] stored = chunks.get(part.sha256()).orElseThrow(() -> new ManifestFormatException(partWhere
                             + " is missing or damaged"));
-                    refs.addAll(Format2.indexRefs(stored, partWhere));
+                    refs.addAll(Format2.partRefs(stored, part, partWhere));
                 }
                 return Optional.of(Chunked.of(root, refs, chunks));
             }

@@ -63,11 +63,12 @@ final class ManifestCommit {
      * manifests.
      *
      * @param local the local side the plan was made from (in scope)
+     * @param plan the plan's figures: nothing is read when it overwrites and deletes nothing
      * @return the manifest the remote holds afterwards; on failure (recorded in {@code errors}) the old one
      */
-    Optional<Chunked> withdraw(Optional<Chunked> remoteManifest, Chunked local, Scope scope, Journal journal,
-                               List<SyncError> errors) {
-        if (remoteManifest.isEmpty()) {
+    Optional<Chunked> withdraw(Optional<Chunked> remoteManifest, Chunked local, Scope scope, PlanSummary plan,
+                               Journal journal, List<SyncError> errors) {
+        if (remoteManifest.isEmpty() || plan.changed() == 0 && plan.deletes() == 0) {
             return remoteManifest;
         }
         Chunked remote = remoteManifest.get();
@@ -196,7 +197,8 @@ final class ManifestCommit {
                 cache.sweep(service, snapshot, current, root);
             }
         }
-        Journal.afterCommit(Journal.fileOf(stateDirectory, service, snapshot), paths -> EntryStreams.named(refreshed, paths));
+        Chunked.Lookup committed = refreshed.lookup();
+        Journal.afterCommit(Journal.fileOf(stateDirectory, service, snapshot), p -> committed.find(p).isPresent());
     }
 
     /**

@@ -313,7 +313,7 @@ final class SyncRun {
                 Optional<Chunked> committed = remoteManifest;
                 try (Journal journal = Journal.open(journalFile)) {
                     if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
-                        committed = manifests.withdraw(remoteManifest, sides.local, scope, journal, errors);
+                        committed = manifests.withdraw(remoteManifest, sides.local, scope, plan, journal, errors);
                     }
                     if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
                         Execution execution = new Execution(service, snapshot, lease.guard(provider), factory.capabilities(),

@@ -157,30 +157,39 @@ public final class Journal implements AutoCloseable {
      * @param committed the manifest just committed
      */
     public static void afterCommit(Path file, io.cloudsync.Manifest committed) {
-        afterCommit(file, paths -> {
-            Set<String> named = new HashSet<>();
-            paths.stream().filter(p -> committed.find(p).isPresent()).forEach(named::add);
-            return named;
-        });
+        afterCommit(file, p -> committed.find(p).isPresent());
     }
 
     /**
-     * {@link #afterCommit(Path, io.cloudsync.Manifest)} for a manifest too large to hold: {@code named}
-     * is asked once which of the journal's paths (sorted by {@link io.cloudsync.PathRules#ORDER}) the
-     * committed manifest names.
+     * {@link #afterCommit(Path, io.cloudsync.Manifest)} for a manifest too large to hold: the journal
+     * is read record by record, and memory holds only the records of paths the manifest does not name
+     * (and the deleted paths).
      *
      * @param file the journal file (not open)
-     * @param named given the sorted paths, the ones the manifest just committed names
+     * @param named whether the manifest just committed names a path; asked once per upload or release
+     *     record, in the journal's order
      */
-    public static void afterCommit(Path file, java.util.function.Function<java.util.List<String>, Set<String>> named) {
-        java.util.List<Upload> leftovers = leftovers(file);
-        java.util.List<String> paths = new java.util.ArrayList<>();
-        leftovers.forEach(u -> paths.add(u.path()));
-        paths.sort(io.cloudsync.PathRules::compare);
-        Set<String> committed = leftovers.isEmpty() ? Set.of() : named.apply(paths);
+    public static void afterCommit(Path file, java.util.function.Predicate<String> named) {
+        java.util.Map<String, Upload> uploads = new java.util.HashMap<>();
+        java.util.Map<String, Upload> releases = new java.util.HashMap<>();
+        Set<String> deleted = new HashSet<>();
+        try {
+            forEachRecord(file, (kind, path, sha256, size) -> {
+                if (kind == 'D') {
+                    deleted.add(path);
+                } else if (!named.test(path)) {
+                    (kind == 'U' ? uploads : releases).put(path, new Upload(path, sha256, size));
+                }
+            });
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot read the run journal " + file + ": " + e.getMessage(), e);
+        }
+        java.util.Map<String, Upload> left = new java.util.TreeMap<>(io.cloudsync.PathRules::compare);
+        left.putAll(releases);
+        left.putAll(uploads); // uploads win: they are what is there
         StringBuilder kept = new StringBuilder();
-        for (Upload u : leftovers) {
-            if (!committed.contains(u.path())) {
+        for (Upload u : left.values()) {
+            if (!deleted.contains(u.path())) {
                 kept.append(released(u.path(), u.sha256(), u.size()));
             }
         }
@@ -197,6 +206,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** One complete record of a journal file: {@code kind} is U, R or D (D has no sha256 and size 0). */
+    private interface RecordVisitor {
+        void record(char kind, String path, String sha256, long size);
+    }
+
     /**
      * Reads the complete records of a journal file.
      *
@@ -204,36 +218,77 @@ public final class Journal implements AutoCloseable {
      */
     private static long readInto(Path file, Set<String> uploaded, Set<String> released, Set<String> deleted)
             throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        return forEachRecord(file, (kind, path, sha256, size) -> {
+            switch (kind) {
+                case 'U' -> uploaded.add(uploadKey(path, sha256, size));
+                case 'R' -> released.add(uploadKey(path, sha256, size));
+                default -> deleted.add(path);
+            }
+        });
+    }
+
+    /**
+     * Hands every complete record of a journal file to {@code visitor}, line by line (a torn last
+     * line, without its newline, is not a record; a damaged line ends the reading: everything after
+     * it is re-done).
+     *
+     * @return the length of the file up to and including its last newline (0 when absent)
+     */
+    private static long forEachRecord(Path file, RecordVisitor visitor) throws IOException {
+        long size;
+        long complete;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            size = ch.size();
+            complete = completeLength(ch, size);
         } catch (NoSuchFileException e) {
             return 0;
-        }
-        int complete = bytes.length;
-        while (complete > 0 && bytes[complete - 1] != '\n') {
-            complete--;
         }
         if (complete == 0) {
             return 0;
         }
-        String text = new String(bytes, 0, complete, StandardCharsets.UTF_8);
-        try (BufferedReader reader = new BufferedReader(new java.io.StringReader(text))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                String[] parts = line.split("\t", 4);
-                if (parts.length == 4 && parts[0].equals("U")) {
-                    uploaded.add(uploadKey(unescape(parts[3]), parts[1], Long.parseLong(parts[2])));
-                } else if (parts.length == 4 && parts[0].equals("R")) {
-                    released.add(uploadKey(unescape(parts[3]), parts[1], Long.parseLong(parts[2])));
-                } else if (parts.length == 2 && parts[0].equals("D")) {
-                    deleted.add(unescape(parts[1]));
+        boolean torn = complete < size;
+        try (BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8))) {
+            String line = reader.readLine();
+            while (line != null) {
+                String next = reader.readLine();
+                if (next == null && torn) {
+                    break; // the torn last line
                 }
+                String[] parts = line.split("\t", 4);
+                if (parts.length == 4 && (parts[0].equals("U") || parts[0].equals("R"))) {
+                    visitor.record(parts[0].charAt(0), unescape(parts[3]), parts[1], Long.parseLong(parts[2]));
+                } else if (parts.length == 2 && parts[0].equals("D")) {
+                    visitor.record('D', unescape(parts[1]), "", 0);
+                }
+                line = next;
             }
         } catch (NumberFormatException e) {
             // a damaged line: everything before it was read; the rest is re-done
         }
         return complete;
+    }
+
+    /** The length of the file up to and including its last newline, read from its end. */
+    private static long completeLength(FileChannel ch, long size) throws IOException {
+        ByteBuffer block = ByteBuffer.allocate(8192);
+        long end = size;
+        while (end > 0) {
+            long start = Math.max(0, end - block.capacity());
+            block.clear().limit((int) (end - start));
+            while (block.hasRemaining()) {
+                if (ch.read(block, start + block.position()) < 0) {
+                    break;
+                }
+            }
+            for (int i = block.position() - 1; i >= 0; i--) {
+                if (block.get(i) == '\n') {
+                    return start + i + 1;
+                }
+            }
+            end = start;
+        }
+        return 0;
     }
 
     private static String uploadKey(String path, String sha256, long size) {

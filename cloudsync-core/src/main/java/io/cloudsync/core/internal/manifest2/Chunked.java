@@ -250,6 +250,60 @@ public final class Chunked implements Iterable<ManifestEntry> {
         };
     }
 
+    /**
+     * A finder of entries by path, for lookups that come roughly in path order (such as a run
+     * journal's records): a binary search over the chunk refs, then within the chunk, keeping the
+     * last few chunks it read. Not thread-safe; one per use.
+     *
+     * @return the finder
+     */
+    public Lookup lookup() {
+        return new Lookup();
+    }
+
+    /** See {@link #lookup()}. */
+    public final class Lookup {
+        private static final int KEEP = 4;
+        private final java.util.LinkedHashMap<Integer, List<ManifestEntry>> read = new java.util.LinkedHashMap<>(8, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<Integer, List<ManifestEntry>> eldest) {
+                return size() > KEEP;
+            }
+        };
+
+        private Lookup() {
+        }
+
+        /**
+         * The entry at a path.
+         *
+         * @param path a manifest path
+         * @return the entry, or empty when the manifest names no such path
+         * @throws ManifestFormatException when the chunk that would hold it is missing or damaged
+         */
+        public java.util.Optional<ManifestEntry> find(String path) {
+            int lo = 0;
+            int hi = refs.size() - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                Format2.ChunkRef ref = refs.get(mid);
+                if (io.cloudsync.PathRules.compare(path, ref.first()) < 0) {
+                    hi = mid - 1;
+                } else if (io.cloudsync.PathRules.compare(path, ref.last()) > 0) {
+                    lo = mid + 1;
+                } else {
+                    List<ManifestEntry> run = read.computeIfAbsent(mid, Chunked.this::load);
+                    int i = java.util.Collections.binarySearch(run, null,
+                            (e, ignored) -> io.cloudsync.PathRules.compare(e.path(), path));
+                    return i >= 0 ? java.util.Optional.of(run.get(i)) : java.util.Optional.empty();
+                }
+            }
+            return java.util.Optional.empty();
+        }
+    }
+
     private List<ManifestEntry> load(int index) {
         Format2.ChunkRef ref = refs.get(index);
         String where = "entry chunk #" + index + " of manifest \"" + name + "\" (" + folder.directory().resolve(ref.sha256())

@@ -496,15 +496,7 @@ public final class Format2 {
         for (int p = 0; p < root.index().size(); p++) {
             PartRef part = root.index().get(p);
             String partWhere = where + ": index part #" + p + " (" + source.describe(part.sha256()) + ')';
-            List<ChunkRef> refs = indexRefs(fetch(source, part.sha256(), part.size(), partWhere), partWhere);
-            if (refs.size() != part.chunks()) {
-                throw new ManifestFormatException(partWhere + " holds " + refs.size() + " chunk refs but the root says "
-                        + part.chunks());
-            }
-            if (!refs.get(0).first().equals(part.first()) || !refs.get(refs.size() - 1).last().equals(part.last())) {
-                throw new ManifestFormatException(partWhere + " spans \"" + refs.get(0).first() + "\" to \""
-                        + refs.get(refs.size() - 1).last() + "\" but the root says \"" + part.first() + "\" to \"" + part.last() + '"');
-            }
+            List<ChunkRef> refs = partRefs(fetch(source, part.sha256(), part.size(), partWhere), part, partWhere);
             for (int c = 0; c < refs.size(); c++) {
                 ChunkRef ref = refs.get(c);
                 String chunkWhere = where + ": entry chunk #" + c + " of index part #" + p + " (" + source.describe(ref.sha256()) + ')';
@@ -645,6 +637,27 @@ public final class Format2 {
             Map<String, Object> o = object(lines.get(i), 0, lines.get(i).length, at, false);
             refs.add(new ChunkRef(sha(o, at), count(o, "size", at), positiveInt(o, "entries", at), count(o, "bytes", at),
                     text(o, "first", at), text(o, "last", at)));
+        }
+        return refs;
+    }
+
+    /**
+     * The chunk refs of one stored index part, checked line by line and against the root's ref of
+     * the part (its count, first and last path).
+     *
+     * @param stored the part's stored bytes
+     * @param part the root's ref of it
+     * @param where what it is, for messages
+     * @return its refs in order
+     * @throws ManifestFormatException naming {@code where} and the problem
+     */
+    public static List<ChunkRef> partRefs(byte[] stored, PartRef part, String where) {
+        List<ChunkRef> refs = indexRefs(stored, where);
+        if (refs.size() != part.chunks() || !refs.get(0).first().equals(part.first())
+                || !refs.get(refs.size() - 1).last().equals(part.last())) {
+            throw new ManifestFormatException(where + " holds " + refs.size() + " chunk refs from \"" + refs.get(0).first()
+                    + "\" to \"" + refs.get(refs.size() - 1).last() + "\" but the root says " + part.chunks() + " from \""
+                    + part.first() + "\" to \"" + part.last() + '"');
         }
         return refs;
     }

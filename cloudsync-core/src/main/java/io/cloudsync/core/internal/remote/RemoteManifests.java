@@ -271,15 +271,8 @@ public final class RemoteManifests {
                 for (int p = 0; p < root.index().size(); p++) {
                     Format2.PartRef part = root.index().get(p);
                     String partWhere = where + ": index part #" + p + " (" + source.describe(part.sha256()) + ')';
-                    List<Format2.ChunkRef> inPart = Format2.indexRefs(
-                            Format2.fetch(source, part.sha256(), part.size(), partWhere), partWhere);
-                    if (inPart.size() != part.chunks() || !inPart.get(0).first().equals(part.first())
-                            || !inPart.get(inPart.size() - 1).last().equals(part.last())) {
-                        throw new ManifestFormatException(partWhere + " holds " + inPart.size() + " chunk refs from \""
-                                + inPart.get(0).first() + "\" to \"" + inPart.get(inPart.size() - 1).last()
-                                + "\" but the root says " + part.chunks() + " from \"" + part.first() + "\" to \""
-                                + part.last() + '"');
-                    }
+                    List<Format2.ChunkRef> inPart = Format2.partRefs(
+                            Format2.fetch(source, part.sha256(), part.size(), partWhere), part, partWhere);
                     names.add(part.sha256());
                     for (Format2.ChunkRef ref : inPart) {
                         if (!folder.has(ref.sha256(), ref.size())) {

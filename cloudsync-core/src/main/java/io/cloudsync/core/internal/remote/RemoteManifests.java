@@ -88,8 +88,6 @@ public final class RemoteManifests {
     private final Map<String, Format2.Layout> layouts = new ConcurrentHashMap<>();
     /** Per snapshot: the names of every chunk and index part of the manifest as last read or written. */
     private final Map<String, Set<String>> named = new ConcurrentHashMap<>();
-    /** Per snapshot: the format-2 root as last read or written (absent for format 1 or none). */
-    private final Map<String, Format2.Encoded> roots = new ConcurrentHashMap<>();
     /** Per snapshot: the bytes of the format-2 root as last read or written (absent for format 1 or none). */
     private final Map<String, byte[]> rootBytes = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
@@ -169,18 +167,6 @@ public final class RemoteManifests {
     }
 
     /**
-     * The format-2 root of a snapshot as this instance last read or wrote it: its bytes, its layout
-     * and, after a write, the chunks that write encoded (for the cache, which then need not encode
-     * the manifest again).
-     *
-     * @param snapshot the snapshot
-     * @return the root, or empty when none was read or written, or the remote held format 1
-     */
-    public Optional<Format2.Encoded> committedRoot(String snapshot) {
-        return Optional.ofNullable(roots.get(snapshot));
-    }
-
-    /**
      * The bytes of a snapshot's format-2 root as this instance last read or wrote it.
      *
      * @param snapshot the snapshot
@@ -228,10 +214,8 @@ public final class RemoteManifests {
         layouts.put(snapshot, layout);
         named.put(snapshot, layout.names());
         if (version == Format2.VERSION) {
-            roots.put(snapshot, new Format2.Encoded(bytes, List.of(), layout));
             rootBytes.put(snapshot, bytes);
         } else {
-            roots.remove(snapshot);
             rootBytes.remove(snapshot);
         }
         return Optional.of(manifest);
@@ -289,7 +273,6 @@ public final class RemoteManifests {
                 manifest = Chunked.of(ManifestJson.fromBytes(bytes, name), folder);
                 rootBytes.remove(snapshot);
             }
-            roots.remove(snapshot); // a chunked read has no in-memory layout for committedRoot
         } catch (ManifestFormatException e) {
             throw damaged(snapshot, e);
         }
@@ -320,7 +303,6 @@ public final class RemoteManifests {
         versions.put(snapshot, ABSENT);
         layouts.put(snapshot, Format2.Layout.EMPTY);
         named.put(snapshot, Set.of());
-        roots.remove(snapshot);
     }
 
     private static void requireKnown(String snapshot, int version) {
@@ -438,7 +420,6 @@ public final class RemoteManifests {
         }
         commitRoot(snapshot, encoded, names, before, precondition);
         layouts.put(snapshot, Format2.Layout.EMPTY);
-        roots.remove(snapshot); // its layout holds no entries: committedRoot is for in-memory writes only
         return encoded;
     }
 
@@ -475,7 +456,6 @@ public final class RemoteManifests {
         }
         versions.put(snapshot, version);
         named.put(snapshot, names);
-        roots.put(snapshot, encoded);
         rootBytes.put(snapshot, bytes);
         if (!leaseHeld.getAsBoolean()) {
             // Without the lease another run may be writing this snapshot now: it may have read the

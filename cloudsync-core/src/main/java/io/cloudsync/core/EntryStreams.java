@@ -36,7 +36,7 @@ final class EntryStreams {
      * @return {@code in} itself when it keeps them all
      */
     static Chunked filter(Chunked in, Predicate<ManifestEntry> keep) {
-        Chunked.Writer w = Chunked.writer(in.folder());
+        Chunked.Writer w = Chunked.writer(in.folder()).reusing(in);
         for (ManifestEntry e : in) {
             if (keep.test(e)) {
                 w.add(e);
@@ -53,7 +53,7 @@ final class EntryStreams {
      * @param second sorted entries
      */
     static Chunked union(Chunked first, Iterator<ManifestEntry> second, Instant createdAt) {
-        Chunked.Writer w = Chunked.writer(first.folder());
+        Chunked.Writer w = Chunked.writer(first.folder()).reusing(first);
         Peek<ManifestEntry> a = new Peek<>(first.iterator());
         Peek<ManifestEntry> b = new Peek<>(second);
         while (a.has() || b.has()) {

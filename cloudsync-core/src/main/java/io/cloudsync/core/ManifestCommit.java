@@ -72,7 +72,7 @@ final class ManifestCommit {
             return remoteManifest;
         }
         Chunked remote = remoteManifest.get();
-        Chunked.Writer kept = Chunked.writer(remote.folder());
+        Chunked.Writer kept = Chunked.writer(remote.folder()).reusing(remote);
         List<ManifestEntry> released = new ArrayList<>();
         long releasedCount = 0;
         EntryStreams.Peek<ManifestEntry> l = new EntryStreams.Peek<>(local.iterator());

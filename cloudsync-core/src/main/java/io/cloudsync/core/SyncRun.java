@@ -132,6 +132,7 @@ final class SyncRun {
      */
     private Scanned scan(List<String> includes, CompletableFuture<Optional<Chunked>> previous, ChunkFolder folder) {
         Chunked.Writer writer = Chunked.writer(folder);
+        previous.thenAccept(p -> p.ifPresent(writer::reusing)); // the hash cache: its unchanged chunks are taken as they are
         ManifestBuilder.Report report = ctx.scanner().scanTo(snapshot, includes, request.exclude(),
                 previous.thenApply(p -> p.map(EntryStreams::previous)), writer::add);
         return new Scanned(writer.finish(snapshot, report.root(), report.createdAt()), report);

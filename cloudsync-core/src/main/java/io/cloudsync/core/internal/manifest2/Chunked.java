@@ -39,9 +39,17 @@ public final class Chunked implements Iterable<ManifestEntry> {
     private final long bytes;
     /** The latest mtime of its entries when known (written by this process), else null. */
     private final Instant newestMtime;
+    /** The chunks read last, by index, shared by its copies: what a {@link Writer} may reuse. */
+    private final Recent recent;
 
     private Chunked(ChunkFolder folder, String name, String root, Instant createdAt, List<Format2.ChunkRef> refs,
                     String checksum, long entries, long bytes, Instant newestMtime) {
+        this(folder, name, root, createdAt, refs, checksum, entries, bytes, newestMtime, new Recent());
+    }
+
+    private Chunked(ChunkFolder folder, String name, String root, Instant createdAt, List<Format2.ChunkRef> refs,
+                    String checksum, long entries, long bytes, Instant newestMtime, Recent recent) {
+        this.recent = recent;
         this.folder = Objects.requireNonNull(folder, "folder");
         this.name = Objects.requireNonNull(name, "name");
         this.root = Objects.requireNonNull(root, "root");
@@ -155,7 +163,7 @@ public final class Chunked implements Iterable<ManifestEntry> {
      * @return the copy; it shares the chunks
      */
     public Chunked with(String newName, String newRoot, Instant newCreatedAt) {
-        return new Chunked(folder, newName, newRoot, newCreatedAt, refs, checksum, entries, bytes, newestMtime);
+        return new Chunked(folder, newName, newRoot, newCreatedAt, refs, checksum, entries, bytes, newestMtime, recent);
     }
 
     /**
@@ -326,7 +334,58 @@ public final class Chunked implements Iterable<ManifestEntry> {
                     + "\", but its ref says " + ref.entries() + " entries of " + ref.bytes() + " bytes from \""
                     + ref.first() + "\" to \"" + ref.last() + '"');
         }
+        recent.put(index, run);
         return run;
+    }
+
+    /**
+     * The index of the chunk that holds exactly these entries, when it was read lately (so its
+     * entries are at hand to compare): a writer of the same entries then reuses it instead of
+     * encoding, compressing and hashing them again.
+     */
+    private int holding(List<ManifestEntry> run, long runBytes) {
+        String first = run.get(0).path();
+        int lo = 0;
+        int hi = refs.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int order = io.cloudsync.PathRules.compare(refs.get(mid).first(), first);
+            if (order < 0) {
+                lo = mid + 1;
+            } else if (order > 0) {
+                hi = mid - 1;
+            } else {
+                Format2.ChunkRef ref = refs.get(mid);
+                if (ref.entries() != run.size() || ref.bytes() != runBytes
+                        || !ref.last().equals(run.get(run.size() - 1).path())) {
+                    return -1;
+                }
+                List<ManifestEntry> read = recent.get(mid);
+                return read != null && read.equals(run) ? mid : -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The last few chunks read, by index (a few thousand entries at most). Thread-safe. */
+    private static final class Recent {
+        private static final int KEEP = 8;
+        private final java.util.LinkedHashMap<Integer, List<ManifestEntry>> read = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<Integer, List<ManifestEntry>> eldest) {
+                return size() > KEEP;
+            }
+        };
+
+        synchronized void put(int index, List<ManifestEntry> run) {
+            read.put(index, run);
+        }
+
+        synchronized List<ManifestEntry> get(int index) {
+            return read.get(index);
+        }
     }
 
     /**
@@ -350,9 +409,35 @@ public final class Chunked implements Iterable<ManifestEntry> {
         private final ManifestChecksum sum = new ManifestChecksum("manifest");
         private Instant newest;
         private boolean finished;
+        private long runBytes;
+        private volatile Chunked template;
+        private long reused;
 
         private Writer(ChunkFolder folder) {
             this.folder = Objects.requireNonNull(folder, "folder");
+        }
+
+        /**
+         * Lets the writer reuse the chunks of a manifest in the same folder that is being read
+         * alongside (a scan's hash cache, the input of a filter): where the entries it is given
+         * form exactly a chunk of {@code t} read lately, that chunk's ref is taken as it is,
+         * without encoding, compressing and hashing the entries again. The chunks are the same
+         * either way (cut by content) and hold the same entries; this only saves the work. May be called from another
+         * thread, at any time.
+         *
+         * @param t the manifest; ignored when its chunks are in another folder
+         * @return this writer
+         */
+        public Writer reusing(Chunked t) {
+            if (t.folder.directory().equals(folder.directory())) {
+                template = t;
+            }
+            return this;
+        }
+
+        /** @return how many chunks were reused rather than written (see {@link #reusing}) */
+        public long reused() {
+            return reused;
         }
 
         /**
@@ -369,6 +454,7 @@ public final class Chunked implements Iterable<ManifestEntry> {
             }
             sum.add(e); // checks the order
             run.add(e);
+            runBytes += e.size();
             if (newest == null || e.mtime().isAfter(newest)) {
                 newest = e.mtime();
             }
@@ -406,6 +492,15 @@ public final class Chunked implements Iterable<ManifestEntry> {
         }
 
         private void cut() {
+            Chunked t = template;
+            int same = t == null ? -1 : t.holding(run, runBytes);
+            runBytes = 0;
+            if (same >= 0) {
+                refs.add(t.refs.get(same));
+                reused++;
+                run.clear();
+                return;
+            }
             Format2.StoredChunk c = Format2.entryChunkOf(List.copyOf(run));
             try {
                 folder.put(c.stored().sha256(), c.stored().bytes());

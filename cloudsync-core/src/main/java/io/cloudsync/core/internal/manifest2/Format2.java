@@ -587,6 +587,23 @@ public final class Format2 {
 
     /** The lines of a gzip-compressed chunk after its header, checked to be of {@code kind}. */
     private static List<byte[]> lines(byte[] stored, String kind, String where) {
+        byte[] text = body(stored, kind, where);
+        List<byte[]> lines = new ArrayList<>();
+        int start = headerEnd(text) + 1;
+        for (int i = start; i < text.length; i++) {
+            if (text[i] == '\n') {
+                lines.add(java.util.Arrays.copyOfRange(text, start, i));
+                start = i + 1;
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * The decompressed text of a chunk, checked up to its first line: gzip, the size limit, the final
+     * newline, the header line of {@code kind}, and at least one line after it.
+     */
+    private static byte[] body(byte[] stored, String kind, String where) {
         byte[] text;
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
             text = in.readNBytes(MAX_DECOMPRESSED + 1);
@@ -601,24 +618,27 @@ public final class Format2 {
         if (text.length == 0 || text[text.length - 1] != '\n') {
             throw new ManifestFormatException(where + " does not end with a newline; it is truncated or damaged");
         }
-        List<byte[]> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < text.length; i++) {
-            if (text[i] == '\n') {
-                lines.add(java.util.Arrays.copyOfRange(text, start, i));
-                start = i + 1;
-            }
-        }
-        Map<String, Object> header = object(lines.get(0), 0, lines.get(0).length, where + " header line", false);
+        int end = headerEnd(text);
+        Map<String, Object> header = object(text, 0, end, where + " header line", false);
         if (!CHUNK_FORMAT.equals(header.get("format")) || !Long.valueOf(VERSION).equals(header.get("version"))
                 || !kind.equals(header.get("kind"))) {
-            throw new ManifestFormatException(where + " has the header line " + new String(lines.get(0), StandardCharsets.UTF_8)
-                    + ", expected {\"format\":\"" + CHUNK_FORMAT + "\",\"version\":2,\"kind\":\"" + kind + "\"}");
+            throw new ManifestFormatException(where + " has the header line "
+                    + new String(text, 0, end, StandardCharsets.UTF_8) + ", expected {\"format\":\"" + CHUNK_FORMAT
+                    + "\",\"version\":2,\"kind\":\"" + kind + "\"}");
         }
-        if (lines.size() < 2) {
+        if (end + 1 >= text.length) {
             throw new ManifestFormatException(where + " holds no " + kind + " lines; a chunk is never empty");
         }
-        return lines.subList(1, lines.size());
+        return text;
+    }
+
+    /** The index of the first newline (there is one: the text ends with it). */
+    private static int headerEnd(byte[] text) {
+        int end = 0;
+        while (text[end] != '\n') {
+            end++;
+        }
+        return end;
     }
 
     /**
@@ -671,24 +691,108 @@ public final class Format2 {
      * @throws ManifestFormatException naming {@code where} and the problem
      */
     public static List<ManifestEntry> entryLines(byte[] stored, String where) {
-        List<byte[]> lines = lines(stored, "entries", where);
-        List<ManifestEntry> entries = new ArrayList<>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            String at = where + " line " + (i + 2);
-            Map<String, Object> o = object(lines.get(i), 0, lines.get(i).length, at, false);
-            String path = text(o, "path", at);
-            ManifestEntry e;
-            try {
-                e = new ManifestEntry(path, count(o, "size", at), instant(o, "mtime", at), text(o, "sha256", at));
-            } catch (IllegalArgumentException | NullPointerException x) {
-                throw new ManifestFormatException(at + " is a bad entry: " + x.getMessage());
+        byte[] text = body(stored, "entries", where);
+        int start = headerEnd(text) + 1;
+        List<ManifestEntry> entries = new ArrayList<>(Chunker.ENTRIES.average());
+        // One parser over every line (a parser per line cost more than the entries): each value must
+        // be an object that starts on the next line, so the text is still one object per line.
+        try (JsonParser p = FACTORY.createParser(text, start, text.length - start)) {
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                int line = entries.size() + 2;
+                String at = where + " line " + line;
+                if (p.currentTokenLocation().getLineNr() < line - 1) {
+                    throw new ManifestFormatException(where + " line " + (line - 1) + " has data after its JSON object");
+                }
+                if (p.currentTokenLocation().getLineNr() > line - 1) {
+                    throw new ManifestFormatException(at + " is not a JSON object");
+                }
+                if (t != JsonToken.START_OBJECT) {
+                    throw new ManifestFormatException(at + " is not a JSON object");
+                }
+                entries.add(entry(p, at));
             }
-            if (!e.path().equals(path)) {
-                throw new ManifestFormatException(at + " has the path \"" + path + "\", which is not in Unicode NFC form");
+        } catch (JsonProcessingException e) {
+            throw new ManifestFormatException(where + " line " + (entries.size() + 2) + " is not valid JSON: "
+                    + e.getOriginalMessage(), e);
+        } catch (CharConversionException e) {
+            throw new ManifestFormatException(where + " line " + (entries.size() + 2) + " is not valid UTF-8: "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading memory cannot fail", e);
+        }
+        int lines = 0;
+        for (int i = start; i < text.length; i++) {
+            if (text[i] == '\n') {
+                lines++;
             }
-            entries.add(e);
+        }
+        if (lines != entries.size()) { // an empty line (the objects themselves are on lines of their own)
+            throw new ManifestFormatException(where + " has " + lines + " lines after its header but " + entries.size()
+                    + " entries; every line is one JSON object");
         }
         return entries;
+    }
+
+    /** One entry line's object, from after its START_OBJECT; unknown fields are skipped. */
+    private static ManifestEntry entry(JsonParser p, String at) throws IOException {
+        String path = null;
+        String mtime = null;
+        String sha256 = null;
+        long size = -1;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "path" -> path = string(p, t, field, at);
+                case "mtime" -> mtime = string(p, t, field, at);
+                case "sha256" -> sha256 = string(p, t, field, at);
+                case "size" -> {
+                    if (t == JsonToken.VALUE_NULL) {
+                        size = -1;
+                    } else if (t != JsonToken.VALUE_NUMBER_INT) {
+                        throw new ManifestFormatException(at + " has a \"size\" that is not an integer");
+                    } else if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                        throw new ManifestFormatException(at + " has a number out of range: " + p.getText());
+                    } else {
+                        size = p.getLongValue();
+                        if (size < 0) {
+                            throw new ManifestFormatException(at + " has a negative \"size\": " + size);
+                        }
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (path == null || mtime == null || sha256 == null) {
+            throw new ManifestFormatException(at + " lacks the field \""
+                    + (path == null ? "path" : mtime == null ? "mtime" : "sha256") + '"');
+        }
+        if (size < 0) {
+            throw new ManifestFormatException(at + " lacks the integer field \"size\"");
+        }
+        ManifestEntry e;
+        try {
+            e = new ManifestEntry(path, size, instant(mtime, "mtime", at), sha256);
+        } catch (IllegalArgumentException | NullPointerException x) {
+            throw new ManifestFormatException(at + " is a bad entry: " + x.getMessage());
+        }
+        if (!e.path().equals(path)) {
+            throw new ManifestFormatException(at + " has the path \"" + path + "\", which is not in Unicode NFC form");
+        }
+        return e;
+    }
+
+    /** A string field's value, or null when it is JSON null (treated as absent); nested values refused. */
+    private static String string(JsonParser p, JsonToken t, String field, String at) throws IOException {
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw new ManifestFormatException(at + " has a \"" + field + "\" that is not a string");
     }
 
     /** Parses one JSON object (nested objects and arrays only when {@code nested}); numbers are longs. */
@@ -800,7 +904,10 @@ public final class Format2 {
     }
 
     private static Instant instant(Map<String, Object> o, String field, String where) {
-        String t = text(o, field, where);
+        return instant(text(o, field, where), field, where);
+    }
+
+    private static Instant instant(String t, String field, String where) {
         try {
             Instant fast = Timestamps.parse(t);
             return fast != null ? fast : Instant.parse(t);

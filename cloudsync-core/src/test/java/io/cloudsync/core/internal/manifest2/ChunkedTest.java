@@ -55,6 +55,41 @@ class ChunkedTest {
     }
 
     @Test
+    void aWriterReusingWhatItReadsAlongside_takesUnchangedChunksAsTheyAre_andWritesTheSameManifest() throws IOException {
+        ChunkFolder folder = new ChunkFolder(dir);
+        List<ManifestEntry> before = entries(20_000);
+        Chunked previous = Chunked.of(Manifest.of("nightly", "/p", T0, before), folder);
+        List<ManifestEntry> after = new ArrayList<>(before);
+        after.set(10_000, new ManifestEntry(after.get(10_000).path(), 7, T0, "c".repeat(64)));
+        Chunked expected = Chunked.of(Manifest.of("nightly", "/p", T0, after), new ChunkFolder(dir.resolve("plain")));
+
+        Chunked.Writer w = Chunked.writer(folder).reusing(previous);
+        java.util.Iterator<ManifestEntry> read = previous.iterator();
+        for (ManifestEntry e : after) { // read alongside, as a scan's hash cache is
+            assertThat(read.next().path()).isEqualTo(e.path());
+            w.add(e);
+        }
+        Chunked written = w.finish("nightly", "/p", T0);
+
+        assertThat(written.refs()).as("the chunks an encoder cuts").isEqualTo(expected.refs());
+        assertThat(written.checksum()).isEqualTo(expected.checksum());
+        assertThat(w.reused()).as("every chunk but the changed one").isEqualTo(previous.refs().size() - 1);
+        assertThat(written.toManifest().entries()).isEqualTo(after);
+
+        Chunked.Writer unread = Chunked.writer(folder).reusing(Chunked.of(Manifest.of("nightly", "/p", T0, before), folder));
+        before.forEach(unread::add);
+        assertThat(unread.finish("nightly", "/p", T0).refs()).isEqualTo(previous.refs());
+        assertThat(unread.reused()).as("chunks not read lately are written (compared only when at hand)").isZero();
+
+        Chunked elsewhere = Chunked.of(Manifest.of("nightly", "/p", T0, before), new ChunkFolder(dir.resolve("other")));
+        elsewhere.forEach(e -> { });
+        Chunked.Writer apart = Chunked.writer(folder).reusing(elsewhere);
+        before.forEach(apart::add);
+        apart.finish("nightly", "/p", T0).forEach(e -> { });
+        assertThat(apart.reused()).as("chunks of another folder are not reused").isZero();
+    }
+
+    @Test
     void writingTheSameEntriesAgain_writesNoFile_andSameEntriesComparesNames() throws IOException {
         ChunkFolder folder = new ChunkFolder(dir);
         Manifest m = Manifest.of("nightly", "/p", T0, entries(5_000));

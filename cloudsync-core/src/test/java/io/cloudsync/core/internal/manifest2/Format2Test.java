@@ -278,6 +278,65 @@ class Format2Test {
         assertThat(Format2.versionOf("{ damaged".getBytes(StandardCharsets.UTF_8))).isEqualTo(1);
     }
 
+    private static byte[] gzip(String text) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    private static final String HEADER = "{\"format\":\"cloudsync-manifest-chunk\",\"version\":2,\"kind\":\"entries\"}\n";
+    private static final String LINE = "{\"path\":\"a.txt\",\"size\":1,\"mtime\":\"2023-03-28T10:40:00Z\",\"sha256\":\""
+            + "0".repeat(64) + "\"}";
+
+    @Test
+    void entryLines_readsOneObjectPerLine_skippingUnknownFieldsOfAnyShape() throws IOException {
+        String b = LINE.replace("\"a.txt\"", "\"b.txt\"").replace("{", "{\"later\":{\"x\":[1,{\"y\":null}]},\"flag\":true,");
+        List<ManifestEntry> read = Format2.entryLines(gzip(HEADER + LINE + "\n" + b + "\n"), "chunk c");
+
+        assertThat(read).containsExactly(new ManifestEntry("a.txt", 1, Instant.parse("2023-03-28T10:40:00Z"), "0".repeat(64)),
+                new ManifestEntry("b.txt", 1, Instant.parse("2023-03-28T10:40:00Z"), "0".repeat(64)));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "LINE + blank line + LINE | line 3 is not a JSON object",
+        "two objects on one line | line 2 has data after its JSON object",
+        "a number after the object | line 2 has data after its JSON object",
+        "a line that is an array | line 2 is not a JSON object",
+        "no path | line 2 lacks the field \"path\"",
+        "size as text | line 2 has a \"size\" that is not an integer",
+        "negative size | line 2 has a negative \"size\": -1",
+        "path as a number | line 2 has a \"path\" that is not a string",
+        "a repeated field | line 2 is not valid JSON: Duplicate field 'size'",
+        "a bad mtime | line 2 has \"mtime\" = \"yesterday\", which is not an ISO-8601 UTC timestamp",
+        "a short sha256 | line 2 is a bad entry",
+        "a trailing blank line | has 2 lines after its header but 1 entries",
+        "truncated JSON | line 2 is not valid JSON",
+    })
+    void entryLines_refusesWhatIsNotOneValidEntryPerLine_namingTheLine(String damage, String message) throws IOException {
+        String body = switch (damage) {
+            case "LINE + blank line + LINE" -> LINE + "\n\n" + LINE.replace("a.txt", "b.txt") + "\n";
+            case "two objects on one line" -> LINE + " " + LINE.replace("a.txt", "b.txt") + "\n";
+            case "a number after the object" -> LINE + " 5\n";
+            case "a line that is an array" -> "[1]\n";
+            case "no path" -> LINE.replace("\"path\":\"a.txt\",", "") + "\n";
+            case "size as text" -> LINE.replace("\"size\":1", "\"size\":\"1\"") + "\n";
+            case "negative size" -> LINE.replace("\"size\":1", "\"size\":-1") + "\n";
+            case "path as a number" -> LINE.replace("\"a.txt\"", "7") + "\n";
+            case "a repeated field" -> LINE.replace("\"size\":1", "\"size\":1,\"size\":2") + "\n";
+            case "a bad mtime" -> LINE.replace("2023-03-28T10:40:00Z", "yesterday") + "\n";
+            case "a short sha256" -> LINE.replace("0".repeat(64), "0".repeat(63)) + "\n";
+            case "a trailing blank line" -> LINE + "\n\n";
+            case "truncated JSON" -> LINE.substring(0, 30) + "\n";
+            default -> throw new IllegalArgumentException(damage);
+        };
+
+        assertThatThrownBy(() -> Format2.entryLines(gzip(HEADER + body), "chunk c"))
+                .isInstanceOf(ManifestFormatException.class).hasMessageStartingWith("chunk c").hasMessageContaining(message);
+    }
+
     private static Store copy(Store s) {
         Store c = new Store();
         c.objects.putAll(s.objects);

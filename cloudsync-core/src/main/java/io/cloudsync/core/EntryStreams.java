@@ -223,6 +223,119 @@ final class EntryStreams {
         };
     }
 
+    /**
+     * Two manifests less the chunks they share. Chunks are cut by content and named by their bytes,
+     * so equal names hold equal entries, and after a change the two cuts meet again within a chunk
+     * or two: between two shared chunks (or an end) each side covers the same range of paths, so
+     * merging only the entries outside shared chunks plans exactly what merging every entry would,
+     * less the files both hold alike. Only chunk refs are compared; nothing is read to make it.
+     *
+     * @param local one side
+     * @param remote the other
+     * @param shared how many entries the shared chunks hold (on each side)
+     * @param ranges per differing stretch: local chunks {@code [0], [1])}, remote chunks {@code [2], [3])}
+     */
+    record Difference(Chunked local, Chunked remote, long shared, List<int[]> ranges) {
+
+        static Difference of(Chunked local, Chunked remote) {
+            List<io.cloudsync.core.internal.manifest2.Format2.ChunkRef> l = local.refs();
+            List<io.cloudsync.core.internal.manifest2.Format2.ChunkRef> r = remote.refs();
+            java.util.Map<String, Integer> remoteAt = new java.util.HashMap<>(r.size() * 2);
+            for (int j = 0; j < r.size(); j++) {
+                remoteAt.put(r.get(j).sha256(), j);
+            }
+            long shared = 0;
+            List<int[]> ranges = new ArrayList<>();
+            int i = 0;
+            int j = 0;
+            while (i < l.size() || j < r.size()) {
+                if (i < l.size() && j < r.size() && l.get(i).sha256().equals(r.get(j).sha256())) {
+                    shared += l.get(i).entries();
+                    i++;
+                    j++;
+                    continue;
+                }
+                int li = i;
+                int rj = r.size();
+                for (; li < l.size(); li++) {
+                    Integer at = remoteAt.get(l.get(li).sha256());
+                    if (at != null && at >= j) {
+                        rj = at;
+                        break;
+                    }
+                }
+                ranges.add(new int[] {i, li, j, rj});
+                i = li;
+                j = rj;
+            }
+            return new Difference(local, remote, shared, List.copyOf(ranges));
+        }
+
+        /** @return the local entries outside the shared chunks, in order */
+        Iterator<ManifestEntry> localEntries() {
+            return concat(local, 0, 1);
+        }
+
+        /** @return the remote entries outside the shared chunks, in order */
+        Iterator<ManifestEntry> remoteEntries() {
+            return concat(remote, 2, 3);
+        }
+
+        private Iterator<ManifestEntry> concat(Chunked m, int from, int to) {
+            Iterator<int[]> stretches = ranges.iterator();
+            return new Iterator<>() {
+                private Iterator<ManifestEntry> current = java.util.Collections.emptyIterator();
+
+                @Override
+                public boolean hasNext() {
+                    while (!current.hasNext() && stretches.hasNext()) {
+                        int[] s = stretches.next();
+                        current = m.iterator(s[from], s[to]);
+                    }
+                    return current.hasNext();
+                }
+
+                @Override
+                public ManifestEntry next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    return current.next();
+                }
+            };
+        }
+
+        /**
+         * Hands every remote entry to {@code visit}, in order, with the local entry at its path:
+         * itself for an entry of a shared chunk, the local one or null in a differing stretch.
+         * Reads every remote chunk and the local chunks of the differing stretches only.
+         */
+        void eachRemote(java.util.function.BiConsumer<ManifestEntry, ManifestEntry> visit) {
+            int at = 0;
+            for (int[] s : ranges) {
+                remote.iterator(at, s[2]).forEachRemaining(r -> visit.accept(r, r));
+                Peek<ManifestEntry> l = new Peek<>(local.iterator(s[0], s[1]));
+                remote.iterator(s[2], s[3]).forEachRemaining(r -> {
+                    while (l.has() && PathRules.compare(l.peek().path(), r.path()) < 0) {
+                        l.next();
+                    }
+                    visit.accept(r, l.has() && l.peek().path().equals(r.path()) ? l.peek() : null);
+                });
+                at = s[3];
+            }
+            remote.iterator(at, remote.refs().size()).forEachRemaining(r -> visit.accept(r, r));
+        }
+
+        /**
+         * Plans the two sides from their differing stretches only (see {@link Planner#plan(Iterator,
+         * Iterator, PlanSink)}; the shared entries count as skipped, and are not handed to the sink).
+         */
+        PlanSummary plan(PlanSink sink) {
+            return Planner.planDifference(localEntries(), local.checksum(), local.entries(), remoteEntries(),
+                    remote.checksum(), remote.entries(), shared, sink);
+        }
+    }
+
     /** An iterator whose next element can be looked at first. */
     static final class Peek<T> {
         private final Iterator<T> it;

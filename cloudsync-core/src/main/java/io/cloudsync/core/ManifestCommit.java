@@ -1,7 +1,6 @@
 package io.cloudsync.core;
 
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.PathRules;
 import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
 import io.cloudsync.core.internal.engine.Scope;
@@ -74,29 +73,23 @@ final class ManifestCommit {
         Chunked remote = remoteManifest.get();
         Chunked.Writer kept = Chunked.writer(remote.folder()).reusing(remote);
         List<ManifestEntry> released = new ArrayList<>();
-        long releasedCount = 0;
-        EntryStreams.Peek<ManifestEntry> l = new EntryStreams.Peek<>(local.iterator());
-        for (ManifestEntry r : remote) {
-            boolean leaving = false;
-            if (scope.covers(r.path())) {
-                while (l.has() && PathRules.compare(l.peek().path(), r.path()) < 0) {
-                    l.next();
-                }
-                ManifestEntry same = l.has() && l.peek().path().equals(r.path()) ? l.peek() : null;
-                leaving = same == null || same.size() != r.size() || !same.sha256().equals(r.sha256());
-            }
+        long[] releasedCount = {0};
+        // the local chunks the remote shares are not read: their entries stay
+        EntryStreams.Difference.of(local, remote).eachRemote((r, same) -> {
+            boolean leaving = scope.covers(r.path())
+                    && (same == null || same.size() != r.size() || !same.sha256().equals(r.sha256()));
             if (!leaving) {
                 kept.add(r);
-                continue;
+                return;
             }
             released.add(r);
-            releasedCount++;
+            releasedCount[0]++;
             if (released.size() >= RELEASE_BATCH) {
                 journal.recordReleased(released);
                 released.clear();
             }
-        }
-        if (releasedCount == 0) {
+        });
+        if (releasedCount[0] == 0) {
             return remoteManifest;
         }
         journal.recordReleased(released);
@@ -105,7 +98,7 @@ final class ManifestCommit {
         try {
             encoded = writeManifest(withdrawn);
         } catch (Failed f) {
-            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, f.error.kind(), "cannot withdraw the " + releasedCount
+            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, f.error.kind(), "cannot withdraw the " + releasedCount[0]
                     + " files this run would overwrite or delete from the remote manifest, so nothing was changed: "
                     + f.error.message()));
             return remoteManifest;
@@ -113,7 +106,7 @@ final class ManifestCommit {
         // not swept: the run still reads the other manifests it planned with from the same folder
         cache.write(service, snapshot, withdrawn, encoded, false);
         LOG.atInfo().setMessage("sync.run").addKeyValue("event", "manifest_withdrawn").addKeyValue("service", service)
-                .addKeyValue("snapshot", snapshot).addKeyValue("paths", releasedCount).log();
+                .addKeyValue("snapshot", snapshot).addKeyValue("paths", releasedCount[0]).log();
         return Optional.of(withdrawn);
     }
 

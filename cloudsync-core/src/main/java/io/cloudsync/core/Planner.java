@@ -159,6 +159,25 @@ public final class Planner {
                 new Side(remote, new ManifestChecksum("the remote entries")), sink);
     }
 
+    /**
+     * Plans two manifests of known checksums and sizes from the entries outside what they share
+     * alike ({@code shared} entries on each side, equal in path, size, mtime and sha256): those are
+     * skipped without being handed to the sink. The result is the summary a plan of every entry
+     * would give.
+     */
+    static PlanSummary planDifference(Iterator<ManifestEntry> local, String localChecksum, long localEntries,
+                                      Iterator<ManifestEntry> remote, String remoteChecksum, long remoteEntries,
+                                      long shared, PlanSink sink) {
+        PlanSummary s = merge(new Side(local, localChecksum), new Side(remote, remoteChecksum), sink);
+        if (s.localEntries() + shared != localEntries || s.remoteEntries() + shared != remoteEntries) {
+            throw new IllegalStateException("planned " + s.localEntries() + " + " + shared + " local and "
+                    + s.remoteEntries() + " + " + shared + " remote entries of manifests that hold " + localEntries
+                    + " and " + remoteEntries);
+        }
+        return new PlanSummary(s.id(), s.localChecksum(), s.remoteChecksum(), localEntries, remoteEntries, s.uploads(),
+                s.changed(), s.deletes(), s.skipped() + shared, s.uploadBytes());
+    }
+
     /** One side of the merge: its entries and either their known checksum or one computed on the way. */
     private static final class Side {
         private final Iterator<ManifestEntry> entries;

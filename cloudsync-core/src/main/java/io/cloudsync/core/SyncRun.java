@@ -158,34 +158,28 @@ final class SyncRun {
     }
 
     /**
-     * The plan's figures, in one pass over both sides (none when they hold the same chunks: then
-     * every file is skipped), and the plan itself made on demand.
+     * The plan's figures, in one pass over the chunks the sides do not share (none when they hold
+     * the same chunks: then every file is skipped), and the plan itself made on demand.
      */
     private static Planned plan(Sides sides) {
         Chunked local = sides.local;
         Chunked remote = sides.remote;
         List<String> firstDeletes = new ArrayList<>();
-        PlanSummary summary;
-        if (local.sameEntries(remote)) {
-            summary = new PlanSummary(Plan.idOf(local.checksum(), remote.checksum()), local.checksum(), remote.checksum(),
-                    local.entries(), remote.entries(), 0, 0, 0, local.entries(), 0);
-        } else {
-            summary = Planner.plan(local.iterator(), remote.iterator(), new PlanSink() {
-                @Override
-                public void delete(ManifestEntry r) {
-                    if (firstDeletes.size() < Planned.SAMPLE) {
-                        firstDeletes.add(r.path());
-                    }
+        PlanSummary summary = EntryStreams.Difference.of(local, remote).plan(new PlanSink() {
+            @Override
+            public void delete(ManifestEntry r) {
+                if (firstDeletes.size() < Planned.SAMPLE) {
+                    firstDeletes.add(r.path());
                 }
-            });
-        }
+            }
+        });
         return new Planned(summary, firstDeletes, () -> Planner.plan(local.toManifest(), remote.toManifest()));
     }
 
-    /** Hands each upload of the plan to {@code action}, in order: one pass over both sides. */
+    /** Hands each upload of the plan to {@code action}, in order: one pass over what the sides do not share. */
     private static void uploads(Sides sides, PlanSummary summary, java.util.function.Consumer<PlannedUpload> action) {
         if (summary.uploads() > 0) {
-            Planner.plan(sides.local.iterator(), sides.remote.iterator(), new PlanSink() {
+            EntryStreams.Difference.of(sides.local, sides.remote).plan(new PlanSink() {
                 @Override
                 public void upload(PlannedUpload u) {
                     action.accept(u);
@@ -194,10 +188,10 @@ final class SyncRun {
         }
     }
 
-    /** Hands each delete of the plan to {@code action}, in order: one pass over both sides. */
+    /** Hands each delete of the plan to {@code action}, in order: one pass over what the sides do not share. */
     private static void deletes(Sides sides, PlanSummary summary, java.util.function.Consumer<ManifestEntry> action) {
         if (summary.deletes() > 0) {
-            Planner.plan(sides.local.iterator(), sides.remote.iterator(), new PlanSink() {
+            EntryStreams.Difference.of(sides.local, sides.remote).plan(new PlanSink() {
                 @Override
                 public void delete(ManifestEntry r) {
                     action.accept(r);

@@ -259,6 +259,44 @@ public final class Chunked implements Iterable<ManifestEntry> {
     }
 
     /**
+     * The entries of chunks {@code from} (inclusive) to {@code to} (exclusive), in path order, one
+     * chunk in memory at a time. Each chunk is checked against its name and ref as in
+     * {@link #iterator()}; the manifest's totals and checksum are not (only a whole pass can).
+     *
+     * @param from the first chunk's index
+     * @param to the index after the last
+     * @return the iterator; it throws {@link ManifestFormatException} when a chunk is missing or damaged
+     */
+    public Iterator<ManifestEntry> iterator(int from, int to) {
+        Objects.checkFromToIndex(from, to, refs.size());
+        return new Iterator<>() {
+            private int chunk = from;
+            private List<ManifestEntry> current = List.of();
+            private int at;
+
+            @Override
+            public boolean hasNext() {
+                while (at >= current.size()) {
+                    if (chunk >= to) {
+                        return false;
+                    }
+                    current = load(chunk++);
+                    at = 0;
+                }
+                return true;
+            }
+
+            @Override
+            public ManifestEntry next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.get(at++);
+            }
+        };
+    }
+
+    /**
      * A finder of entries by path, for lookups that come roughly in path order (such as a run
      * journal's records): a binary search over the chunk refs, then within the chunk, keeping the
      * last few chunks it read. Not thread-safe; one per use.

@@ -21,7 +21,6 @@ class ContractRuleTest {
 
     private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Path GUIDE = PROJECT_ROOT.resolve("docs/PROVIDERS.md");
-    private static final String EXAMPLE_PACKAGE = "com/example/cloudsync/folder";
 
     /** The classes that declare rule methods: the factory contract and the families of ProviderContract. */
     static final List<Class<?>> CONTRACTS = List.of(ProviderFactoryContract.class, MetadataContract.class, FileContract.class,
@@ -72,27 +71,6 @@ class ContractRuleTest {
             String anchor = m.group(1);
             assertThat(Arrays.stream(ContractRule.values()).anyMatch(r -> r.anchor().equals(anchor)))
                     .as("rule anchor %s in docs/PROVIDERS.md names a ContractRule", anchor).isTrue();
-        }
-    }
-
-    @Test
-    void providerGuide_showsTheExampleProviderAsItCompiles() throws IOException {
-        String guide = Files.readString(GUIDE, StandardCharsets.UTF_8);
-        // the example lives in its own module, built against cloudsync-api alone (section 4 of the guide)
-        Path example = PROJECT_ROOT.resolve("cloudsync-example-provider/src");
-        List<String> files = List.of("main/java/" + EXAMPLE_PACKAGE + "/FolderProviderFactory.java",
-                "main/java/" + EXAMPLE_PACKAGE + "/FolderProvider.java",
-                "main/resources/META-INF/services/io.cloudsync.spi.ProviderFactory",
-                "test/java/" + EXAMPLE_PACKAGE + "/FolderProviderUnderTest.java",
-                "test/java/" + EXAMPLE_PACKAGE + "/FolderProviderFactoryContractTest.java",
-                "test/java/" + EXAMPLE_PACKAGE + "/FolderProviderContractTest.java");
-
-        for (String file : files) {
-            Path source = example.resolve(file);
-            assertThat(source).as("the example provider's %s", file).isRegularFile();
-            String fence = file.endsWith(".java") ? "```java\n" : "```\n"; // the whole file, as one code block
-            assertThat(guide).as("docs/PROVIDERS.md shows %s verbatim", source)
-                    .contains(fence + Files.readString(source, StandardCharsets.UTF_8).strip() + "\n```\n");
         }
     }
 

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Every rule of the provider contract, stated once. The contract classes stamp each failure with
- * the rule's id, {@code docs/PROVIDERS.md} has an anchor for each rule (checked by the kit's own
- * tests), and a provider may list a rule it knows it breaks in
+ * the rule's id and a link to it ({@link #docs()}), {@code docs/PROVIDERS.md} has an anchor for each
+ * rule (checked by the kit's own tests), and a provider may list a rule it knows it breaks in
  * {@link ProviderUnderTest#knownViolations()}.
  *
  * <p>{@code D1.*} rules are checked by {@link ProviderFactoryContract}, {@code R*.*} rules by
@@ -221,11 +221,37 @@ public enum ContractRule {
     }
 
     /**
-     * Where the rule is explained.
+     * Where the rule is explained: its anchor in the provider guide, at the address a provider author
+     * can open (the project's repository, at the tag of this release; on {@code main} for a snapshot).
      *
-     * @return a path relative to the project root with the anchor, such as {@code docs/PROVIDERS.md#r2-01}
+     * @return a URL with the anchor, such as
+     *     {@code https://github.com/cloudsync/cloudsync/blob/v1.0.0/docs/PROVIDERS.md#r2-01}
      */
     public String docs() {
-        return "docs/PROVIDERS.md#" + anchor();
+        return Guide.URL + '#' + anchor();
+    }
+
+    /** The guide's address, from the build (guide.properties, filled in from the parent pom). */
+    private static final class Guide {
+
+        static final String URL = load();
+
+        private static String load() {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = ContractRule.class.getResourceAsStream("guide.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (java.io.IOException e) {
+                // left empty: the fallback below still names the guide
+            }
+            String repository = p.getProperty("repository", "");
+            String version = p.getProperty("version", "");
+            if (!repository.startsWith("https://") || version.isEmpty() || version.contains("${")) {
+                return "docs/PROVIDERS.md"; // classes not built by Maven (resources unfiltered)
+            }
+            String ref = version.endsWith("-SNAPSHOT") ? "main" : "v" + version;
+            return repository + "/blob/" + ref + "/docs/PROVIDERS.md";
+        }
     }
 }

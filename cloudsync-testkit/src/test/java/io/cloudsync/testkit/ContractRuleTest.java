@@ -21,7 +21,6 @@ class ContractRuleTest {
 
     private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Path GUIDE = PROJECT_ROOT.resolve("docs/PROVIDERS.md");
-    private static final String EXAMPLE_PACKAGE = "com/example/cloudsync/folder";
 
     /** The classes that declare rule methods: the factory contract and the families of ProviderContract. */
     static final List<Class<?>> CONTRACTS = List.of(ProviderFactoryContract.class, MetadataContract.class, FileContract.class,
@@ -76,27 +75,6 @@ class ContractRuleTest {
     }
 
     @Test
-    void providerGuide_showsTheExampleProviderAsItCompiles() throws IOException {
-        String guide = Files.readString(GUIDE, StandardCharsets.UTF_8);
-        // the example lives in its own module, built against cloudsync-api alone (section 4 of the guide)
-        Path example = PROJECT_ROOT.resolve("cloudsync-example-provider/src");
-        List<String> files = List.of("main/java/" + EXAMPLE_PACKAGE + "/FolderProviderFactory.java",
-                "main/java/" + EXAMPLE_PACKAGE + "/FolderProvider.java",
-                "main/resources/META-INF/services/io.cloudsync.spi.ProviderFactory",
-                "test/java/" + EXAMPLE_PACKAGE + "/FolderProviderUnderTest.java",
-                "test/java/" + EXAMPLE_PACKAGE + "/FolderProviderFactoryContractTest.java",
-                "test/java/" + EXAMPLE_PACKAGE + "/FolderProviderContractTest.java");
-
-        for (String file : files) {
-            Path source = example.resolve(file);
-            assertThat(source).as("the example provider's %s", file).isRegularFile();
-            String fence = file.endsWith(".java") ? "```java\n" : "```\n"; // the whole file, as one code block
-            assertThat(guide).as("docs/PROVIDERS.md shows %s verbatim", source)
-                    .contains(fence + Files.readString(source, StandardCharsets.UTF_8).strip() + "\n```\n");
-        }
-    }
-
-    @Test
     void providerContract_runsEveryFamilyAsANestedClass() {
         List<Class<?>> nested = Arrays.stream(ProviderContract.class.getClasses())
                 .filter(c -> c.isAnnotationPresent(org.junit.jupiter.api.Nested.class)).map(Class::getSuperclass)
@@ -111,7 +89,7 @@ class ContractRuleTest {
         assertThat(ContractRule.R2_01.anchor()).isEqualTo("r2-01");
         assertThat(ContractRule.R2_01.methodPrefix()).isEqualTo("required_R2_01_");
         assertThat(ContractRule.R4_01.methodPrefix()).isEqualTo("optional_R4_01_");
-        assertThat(ContractRule.R4_01.docs()).isEqualTo("docs/PROVIDERS.md#r4-01");
+        assertThat(ContractRule.R4_01.docs()).startsWith("https://").endsWith("/docs/PROVIDERS.md#r4-01"); // the address: ProviderGuideTest
         assertThat(ContractRule.R10_01.id()).isEqualTo("R10.01");
         assertThat(ContractRule.R10_01.anchor()).isEqualTo("r10-01");
     }

@@ -11,6 +11,7 @@ import io.cloudsync.spi.RemoteEntry;
 import io.cloudsync.spi.UploadReceipt;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,11 +19,11 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -92,12 +93,24 @@ final class FolderProvider implements Provider {
 
     @Override
     public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+        return upload(snapshot, entry, localFile, n -> { });
+    }
+
+    @Override
+    public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, LongConsumer sent) {
         Path temp = null;
         try {
             temp = tempFile();
             MessageDigest sha = Digests.sha256();
-            try (InputStream in = new DigestInputStream(Files.newInputStream(localFile), sha)) {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            try (InputStream in = Files.newInputStream(localFile); OutputStream out = Files.newOutputStream(temp)) {
+                byte[] buffer = new byte[64 * 1024];
+                long written = 0;
+                for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                    out.write(buffer, 0, n);
+                    sha.update(buffer, 0, n);
+                    written += n;
+                    sent.accept(Math.min(written, entry.size())); // progress: bytes stored so far, at most the entry's size
+                }
             }
             String actual = Digests.hex(sha.digest());
             if (!actual.equals(entry.sha256())) {

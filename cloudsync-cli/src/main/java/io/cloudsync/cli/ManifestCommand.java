@@ -1,9 +1,13 @@
 package io.cloudsync.cli;
 
 import io.cloudsync.ManifestEntry;
+import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.json.ResultCodec;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,26 +32,60 @@ final class ManifestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Session s = new Session(root);
-        ManifestBuilder.Result result = s.cloudSync(false).manifest(snapshot, filters.include, filters.exclude);
-        for (String skipped : result.skipped()) {
-            s.warn("left out: " + skipped);
-        }
-        for (String missing : result.missingIncludes()) {
-            s.warn("include path not found: " + missing);
-        }
+        CloudSync cloudSync = s.cloudSync(false);
+        ManifestBuilder.Report[] report = new ManifestBuilder.Report[1];
+        // both forms print each entry as the scan hands it on: a tree of millions of files is never in memory
         if (s.json()) {
-            com.fasterxml.jackson.databind.node.ObjectNode doc = JsonOut.object();
-            doc.set("manifest", ResultCodec.manifest(result.manifest()));
-            doc.set("skipped_paths", ResultCodec.skippedPaths(result));
-            JsonOut.print(s.terminal(), doc);
+            JsonOut.stream(s.terminal(), g -> {
+                g.writeStartObject();
+                g.writeFieldName("manifest");
+                report[0] = cloudSync.manifest(snapshot, filters.include, filters.exclude, new ManifestBuilder.Sink() {
+                    @Override
+                    public void started(String scanned, Instant createdAt) {
+                        write(() -> ResultCodec.writeManifestStart(g, snapshot, scanned, createdAt));
+                    }
+
+                    @Override
+                    public void accept(ManifestEntry e) {
+                        write(() -> ResultCodec.writeEntry(g, e));
+                    }
+                });
+                ResultCodec.writeManifestEnd(g, report[0].checksum());
+                g.writeFieldName("skipped_paths");
+                g.writeTree(ResultCodec.skippedPaths(report[0]));
+                g.writeEndObject();
+            });
+            warnings(s, report[0]);
             return ExitCodes.OK;
         }
         PrintWriter out = s.terminal().out();
-        for (ManifestEntry e : result.manifest().entries()) {
-            out.printf("%s  %12d  %s%n", e.sha256(), e.size(), Text.safe(e.path()));
-        }
-        out.println(Units.count(result.manifest().entries().size(), "file") + ", " + Units.bytes(result.manifest().totalBytes())
-                + ", checksum " + result.manifest().checksum() + " (root " + Text.safe(s.root().toString()) + ")");
+        report[0] = cloudSync.manifest(snapshot, filters.include, filters.exclude,
+                e -> out.printf("%s  %12d  %s%n", e.sha256(), e.size(), Text.safe(e.path())));
+        warnings(s, report[0]);
+        out.println(Units.count(report[0].files(), "file") + ", " + Units.bytes(report[0].bytes())
+                + ", checksum " + report[0].checksum() + " (root " + Text.safe(s.root().toString()) + ")");
         return ExitCodes.OK;
+    }
+
+    private static void warnings(Session s, ManifestBuilder.Report report) {
+        for (String skipped : report.skipped()) {
+            s.warn("left out: " + skipped);
+        }
+        for (String missing : report.missingIncludes()) {
+            s.warn("include path not found: " + missing);
+        }
+    }
+
+    /** A write to the JSON output, from inside the scan's sink. */
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    private static void write(Write w) {
+        try {
+            w.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write JSON output", e);
+        }
     }
 }

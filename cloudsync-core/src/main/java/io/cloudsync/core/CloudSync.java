@@ -2,6 +2,8 @@ package io.cloudsync.core;
 
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.FeatureDisabledException;
+import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncListener;
 import io.cloudsync.SyncRequest;
@@ -16,9 +18,11 @@ import io.cloudsync.spi.ProviderException;
 import io.cloudsync.spi.ProviderFactory;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,13 +160,67 @@ public final class CloudSync {
      * @throws FeatureDisabledException when {@code enable_cloud_sync} is off
      */
     public ManifestBuilder.Result manifest(String name, List<String> include, List<String> exclude) {
+        List<ManifestEntry> entries = new ArrayList<>();
+        ManifestBuilder.Report report = manifest(name, include, exclude, entries::add);
+        return report.withManifest(new Manifest(name, report.root(), report.createdAt(), entries, report.checksum()));
+    }
+
+    /**
+     * {@link #manifest(String, List, List)} as a stream: each entry goes to {@code sink} in manifest
+     * order as soon as it is known, and none is kept, so a tree of any size scans in bounded memory
+     * (the hash cache is read alongside, one chunk at a time). A {@link ManifestBuilder.Sink} is told
+     * the root and time first, as a streamed manifest document needs them before its entries.
+     *
+     * @param name the manifest's name
+     * @param include paths to include; empty means the configured default
+     * @param exclude extra exclude globs
+     * @param sink receives the entries, on the calling thread
+     * @return the scan's report: count, bytes, checksum and what was left out
+     * @throws FeatureDisabledException when {@code enable_cloud_sync} is off
+     */
+    public ManifestBuilder.Report manifest(String name, List<String> include, List<String> exclude,
+                                           java.util.function.Consumer<ManifestEntry> sink) {
         targets.requireFlag(CloudSyncConfig.MASTER_FLAG, "build a manifest");
         // the newest manifest a sync of this root committed is the hash cache: unchanged files are not read
-        ManifestBuilder.Result result = scanner.scan(name, include, exclude, CompletableFuture.completedFuture(cache.newestFor(root)));
-        LOG.atInfo().setMessage("sync.manifest").addKeyValue("name", name).addKeyValue("entries", result.manifest().entries().size())
-                .addKeyValue("bytes", result.manifest().totalBytes()).addKeyValue("checksum", result.manifest().checksum())
-                .addKeyValue("hashed", result.filesHashed()).addKeyValue("reused", result.filesReused()).log();
-        return result;
+        Optional<ManifestBuilder.Previous> previous = cache.newestChunkedFor(root).map(CloudSync::hashCache);
+        ManifestBuilder.Report report = scanner.scanTo(name, include, exclude, CompletableFuture.completedFuture(previous), sink);
+        LOG.atInfo().setMessage("sync.manifest").addKeyValue("name", name).addKeyValue("entries", report.files())
+                .addKeyValue("bytes", report.bytes()).addKeyValue("checksum", report.checksum())
+                .addKeyValue("hashed", report.filesHashed()).addKeyValue("reused", report.filesReused()).log();
+        return report;
+    }
+
+    /**
+     * A cached manifest as a scan's hash cache that never fails the scan: a chunk found missing or
+     * damaged on the way (logged) only means the files after it are hashed.
+     */
+    private static ManifestBuilder.Previous hashCache(io.cloudsync.core.internal.manifest2.Chunked cached) {
+        return new ManifestBuilder.Previous() {
+            private ManifestBuilder.Previous cursor;
+            private boolean broken;
+
+            @Override
+            public Instant createdAt() {
+                return cached.createdAt();
+            }
+
+            @Override
+            public Optional<ManifestEntry> at(String path) {
+                if (broken) {
+                    return Optional.empty();
+                }
+                try {
+                    if (cursor == null) {
+                        cursor = EntryStreams.previous(cached); // reads the first chunk
+                    }
+                    return cursor.at(path);
+                } catch (io.cloudsync.ManifestFormatException e) {
+                    broken = true;
+                    LOG.warn("sync.manifest hash_cache_damaged: {}; hashing the files from {} on", e.getMessage(), path);
+                    return Optional.empty();
+                }
+            }
+        };
     }
 
     /**

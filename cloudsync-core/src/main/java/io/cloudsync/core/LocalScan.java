@@ -7,6 +7,7 @@ import io.cloudsync.SyncError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,20 +36,6 @@ final class LocalScan {
     }
 
     /**
-     * Scans the root.
-     *
-     * @param previous the manifest whose digests may be reused for unchanged files; awaited before hashing
-     */
-    ManifestBuilder.Result scan(String name, List<String> include, List<String> exclude,
-                                Future<Optional<Manifest>> previous) {
-        if (!Files.isDirectory(root)) {
-            return new ManifestBuilder.Result(Manifest.of(name, root.toString(), clock.instant(), List.<ManifestEntry>of()),
-                    List.of(missingRoot()), List.of(), 0, 0);
-        }
-        return builder(name, include, exclude).previousFuture(previous).scan();
-    }
-
-    /**
      * Scans the root as a stream: each entry goes to {@code sink} in manifest order, and the scan
      * holds no list of them.
      *
@@ -58,7 +45,11 @@ final class LocalScan {
     ManifestBuilder.Report scanTo(String name, List<String> include, List<String> exclude,
                                   Future<Optional<ManifestBuilder.Previous>> previous, Consumer<ManifestEntry> sink) {
         if (!Files.isDirectory(root)) {
-            return new ManifestBuilder.Report(root.toString(), clock.instant(), 0, 0, Manifest.checksumOf(List.of()),
+            Instant now = clock.instant();
+            if (sink instanceof ManifestBuilder.Sink started) {
+                started.started(root.toString(), now);
+            }
+            return new ManifestBuilder.Report(root.toString(), now, 0, 0, Manifest.checksumOf(List.of()),
                     List.of(missingRoot()), List.of(), 0, 0, List.of(), List.of(), 0, List.of());
         }
         return builder(name, include, exclude).previousEntries(previous).scanTo(sink);

@@ -252,6 +252,23 @@ public final class ManifestBuilder {
     }
 
     /**
+     * Where {@link #scanTo} may hand its entries when the receiver wants the root and time of the
+     * manifest before the entries, as a writer of a streamed manifest document does. A plain
+     * {@link Consumer} is told nothing before the first entry.
+     */
+    public interface Sink extends Consumer<ManifestEntry> {
+
+        /**
+         * Called once, before the first entry, when the scan knows its root and time: what a
+         * manifest of the scan says first.
+         *
+         * @param root the real path of the scanned root
+         * @param createdAt the time the manifest will carry
+         */
+        void started(String root, Instant createdAt);
+    }
+
+    /**
      * The entries of an earlier scan (the hash cache), asked for one path at a time, so that a scan
      * never needs them all in memory. A scan asks with strictly increasing paths (in
      * {@link PathRules#ORDER}), each at most once, from one thread: a forward cursor over entries in
@@ -615,7 +632,7 @@ public final class ManifestBuilder {
      * thread; they are exactly the entries {@link #scan()} would put in its manifest, and the report
      * says what its {@link Result} would say besides. With a hash cache, the previous entries are
      * read once, in path order, alongside the walk. When the sink throws, the scan stops and the
-     * exception propagates.
+     * exception propagates. A {@link Sink} is first told the root and time.
      *
      * @param sink receives the entries; never {@code null}
      * @return what the scan found besides the entries, with their count, size and checksum

@@ -223,6 +223,21 @@ public final class ManifestCache {
      * @return the manifest, or empty when none was made from this root
      */
     public Optional<Manifest> newestFor(Path root) {
+        return newest(root, this::read, Manifest::root);
+    }
+
+    /**
+     * {@link #newestFor} as chunks, read one at a time when iterated.
+     *
+     * @param root the scanned root, compared by its real path
+     * @return the manifest, or empty when none was made from this root
+     */
+    Optional<Chunked> newestChunkedFor(Path root) {
+        return newest(root, this::readChunked, Chunked::root);
+    }
+
+    private <M> Optional<M> newest(Path root, java.util.function.BiFunction<String, String, Optional<M>> read,
+                                   java.util.function.Function<M, String> rootOf) {
         String real;
         try {
             real = root.toRealPath().toString();
@@ -247,8 +262,8 @@ public final class ManifestCache {
             if (!NAME.matcher(service).matches() || !NAME.matcher(snapshot).matches()) {
                 continue;
             }
-            Optional<Manifest> m = read(service, snapshot);
-            if (m.isPresent() && m.get().root().equals(real)) {
+            Optional<M> m = read.apply(service, snapshot);
+            if (m.isPresent() && rootOf.apply(m.get()).equals(real)) {
                 return m;
             }
         }

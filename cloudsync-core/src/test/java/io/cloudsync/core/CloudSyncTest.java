@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -207,6 +208,63 @@ class CloudSyncTest {
         assertThat(after.filesReused()).isEqualTo(3);
         assertThat(after.filesHashed()).isEqualTo(1);
         assertThat(after.manifest().find("a.txt")).isEqualTo(before.manifest().find("a.txt"));
+    }
+
+    @Test
+    void manifestAsAStream_handsOnTheEntriesInOrderAfterTheRootAndTime_asTheInMemoryManifestHasThem() throws Exception {
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("local", "nightly").build());
+        ManifestBuilder.Result whole = cs.manifest("m", List.of(), List.of());
+        List<String> seen = new ArrayList<>();
+
+        ManifestBuilder.Report report = cs.manifest("m", List.of(), List.of(), new ManifestBuilder.Sink() {
+            @Override
+            public void started(String scanned, Instant createdAt) {
+                seen.add("started " + scanned);
+            }
+
+            @Override
+            public void accept(ManifestEntry e) {
+                seen.add(e.path() + " " + e.sha256());
+            }
+        });
+
+        List<String> expected = new ArrayList<>();
+        expected.add("started " + root.toRealPath());
+        whole.manifest().entries().forEach(e -> expected.add(e.path() + " " + e.sha256()));
+        assertThat(seen).isEqualTo(expected);
+        assertThat(report.checksum()).isEqualTo(whole.manifest().checksum());
+        assertThat(report.files()).isEqualTo(3);
+        assertThat(report.filesReused()).as("the cached manifest, read chunk by chunk, is the hash cache").isEqualTo(3);
+    }
+
+    @Test
+    void manifest_withADamagedChunkInTheCachedManifest_hashesTheFilesInsteadOfFailing() throws Exception {
+        CloudSync cs = cloudSync();
+        cs.run(SyncRequest.builder("local", "nightly").build());
+        List<Path> entryChunks;
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            entryChunks = files.filter(f -> f.getParent().getFileName().toString().endsWith(".chunks"))
+                    .filter(CloudSyncTest::holdsEntries).toList();
+        }
+        assertThat(entryChunks).isNotEmpty();
+        for (Path chunk : entryChunks) {
+            Files.writeString(chunk, "damaged");
+        }
+
+        ManifestBuilder.Result result = cs.manifest("m", List.of(), List.of());
+
+        assertThat(result.manifest().entries()).extracting(ManifestEntry::path)
+                .containsExactly("a.txt", "docs/b.txt", "docs/deep/c.txt");
+        assertThat(result.filesHashed()).isEqualTo(3);
+    }
+
+    private static boolean holdsEntries(Path chunk) {
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(chunk))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("\"kind\":\"entries\"");
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Test

@@ -29,6 +29,7 @@ import io.cloudsync.support.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -80,26 +81,68 @@ public final class ResultCodec {
      * @throws IOException when the generator cannot write
      */
     public static void writeManifest(JsonGenerator g, Manifest m, boolean summaryOnly) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("name", m.name());
-        g.writeStringField("root", m.root());
-        g.writeStringField("created_at", m.createdAt().toString());
         if (summaryOnly) {
+            g.writeStartObject();
+            g.writeStringField("name", m.name());
+            g.writeStringField("root", m.root());
+            g.writeStringField("created_at", m.createdAt().toString());
             g.writeNumberField("files", m.entries().size());
             g.writeNumberField("bytes", m.totalBytes());
-        } else {
-            g.writeArrayFieldStart("entries");
-            for (ManifestEntry e : m.entries()) {
-                g.writeStartObject();
-                g.writeStringField("path", e.path());
-                g.writeNumberField("size", e.size());
-                g.writeStringField("mtime", e.mtime().toString());
-                g.writeStringField("sha256", e.sha256());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            g.writeStringField("checksum", m.checksum());
+            g.writeEndObject();
+            return;
         }
-        g.writeStringField("checksum", m.checksum());
+        writeManifestStart(g, m.name(), m.root(), m.createdAt());
+        for (ManifestEntry e : m.entries()) {
+            writeEntry(g, e);
+        }
+        writeManifestEnd(g, m.checksum());
+    }
+
+    /**
+     * The start of {@link #writeManifest} for entries that follow one by one ({@link #writeEntry}),
+     * as a streamed scan hands them on, up to the opening of the {@code entries} array.
+     *
+     * @param g where to write it
+     * @param name the manifest's name
+     * @param root its root
+     * @param createdAt its time
+     * @throws IOException when the generator cannot write
+     */
+    public static void writeManifestStart(JsonGenerator g, String name, String root, Instant createdAt) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeStringField("root", root);
+        g.writeStringField("created_at", createdAt.toString());
+        g.writeArrayFieldStart("entries");
+    }
+
+    /**
+     * One entry of a manifest's {@code entries} array.
+     *
+     * @param g where to write it
+     * @param e the entry
+     * @throws IOException when the generator cannot write
+     */
+    public static void writeEntry(JsonGenerator g, ManifestEntry e) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("path", e.path());
+        g.writeNumberField("size", e.size());
+        g.writeStringField("mtime", e.mtime().toString());
+        g.writeStringField("sha256", e.sha256());
+        g.writeEndObject();
+    }
+
+    /**
+     * The end of a manifest begun with {@link #writeManifestStart}: the array closed, the checksum.
+     *
+     * @param g where to write it
+     * @param checksum the manifest's checksum
+     * @throws IOException when the generator cannot write
+     */
+    public static void writeManifestEnd(JsonGenerator g, String checksum) throws IOException {
+        g.writeEndArray();
+        g.writeStringField("checksum", checksum);
         g.writeEndObject();
     }
 

@@ -196,6 +196,9 @@ public final class TreeScan {
             }
             excludedReal.add(abs);
         }
+        if (sink instanceof ManifestBuilder.Sink told) {
+            told.started(root.toString(), createdAt);
+        }
         ManifestChecksum checksum = new ManifestChecksum("manifest \"" + name + '"');
         try (Walk walk = new Walk(); Pipeline pipeline = new Pipeline(e -> {
             checksum.add(e);

@@ -79,6 +79,8 @@ public abstract class ListingContract {
             files.put("docs/guide.md", r.file("l-guide", r.settings.smallFileBytes()));
             files.put("docs/deeper/notes with space.txt", r.file("l-notes", 333));
             files.put("docs/deeper/ünïcødé+%.txt", r.file("l-unicode", 42));
+            // large, and above the multipart or chunk threshold where one is declared: listed with its true size
+            files.put("big/large.bin", r.file("l-large", r.interruptedSize()));
             for (Map.Entry<String, Path> f : files.entrySet()) {
                 r.upload(p, SNAPSHOT, f.getKey(), f.getValue());
             }

@@ -119,6 +119,59 @@ class ProviderContractSelfTest {
     }
 
     @Test
+    void everyRule_hasABrokenProviderThatItCatches() {
+        java.util.Set<ContractRule> caught = java.util.EnumSet.noneOf(ContractRule.class);
+        for (BrokenProvider b : BrokenProvider.values()) {
+            caught.add(b.caughtBy());
+        }
+        for (BrokenFactoryRun.BrokenFactory b : BrokenFactoryRun.BrokenFactory.values()) {
+            caught.add(b.caughtBy);
+        }
+        caught.add(ContractRule.R6_01); // resumableUploadThatStartsOverEveryTime_isCaughtByR6_01
+        caught.add(ContractRule.R6_02); // resumeThatIgnoresAChangedFile_isCaughtByR6_02
+
+        assertThat(java.util.Arrays.stream(ContractRule.values()).filter(r -> !r.name().startsWith("S")).filter(r -> !caught.contains(r)))
+                .as("rules without a broken provider in the self-test (S1.* are SyncContract's, self-tested in cloudsync-testkit-sync)")
+                .isEmpty();
+    }
+
+    @Test
+    void providerWithoutRefusedSecrets_skipsR9_04SayingWhatIsNotProven() {
+        Events events = ContractEvents.run(WithoutHooksRun.class, ContractRule.R9_04);
+
+        events.assertThatEvents().haveExactly(1, event(test("required_R9_04_"), abortedWithReason(message(m ->
+                m.startsWith("Skipped [R9.04]: not proven that provider 'memory' reports refused credentials as AUTHENTICATION")
+                        && m.contains("refusedSecrets()")))));
+    }
+
+    @Test
+    void providerThatReportsNoProgressAndHasNoInterruptionHook_skipsR2_12SayingWhatIsNotProven() {
+        Events events = ContractEvents.run(WithoutHooksRun.class, ContractRule.R2_12);
+
+        events.assertThatEvents().haveExactly(1, event(test("required_R2_12_"), abortedWithReason(message(m ->
+                m.startsWith("Skipped [R2.12]: not proven that an upload of provider 'memory' interrupted midway leaves nothing "
+                        + "readable") && m.contains("uploadInterruption()")))));
+    }
+
+    @Test
+    void memoryProvider_isInterruptedThroughItsProgressWithoutAHook() {
+        BrokenProviderRun.current = BrokenProvider.IGNORES_DELETES;
+
+        Events events = ContractEvents.run(BrokenProviderRun.class, ContractRule.R2_12);
+
+        events.assertThatEvents().haveExactly(1, event(test("required_R2_12_"),
+                org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully()));
+    }
+
+    @Test
+    void providerWithoutSecrets_skipsR9_05() {
+        Events events = ContractEvents.run(WithoutHooksRun.class, ContractRule.R9_05);
+
+        events.assertThatEvents().haveExactly(1, event(test("required_R9_05_"),
+                abortedWithReason(message(m -> m.startsWith("Skipped [R9.05]")))));
+    }
+
+    @Test
     void resumeThatIgnoresAChangedFile_isCaughtByR6_02() {
         FlawedResumeRun.flaw = ResumableMemoryFactory.Flaw.RESUMES_CHANGED_FILES;
 

@@ -130,6 +130,9 @@ public enum ContractRule {
     /** Listing under load. */
     R7_04("Listing while uploads and deletes run fails with nothing but a retryable error and reports no file that was never uploaded",
             Capability.LISTING),
+    /** Listed modification times. */
+    R7_05("Listing reports a modification time, where it reports one, as the uploaded entry's mtime (within 2 seconds), not the time of the upload",
+            Capability.LISTING),
 
     /** Delete. */
     R8_01("A deleted file can no longer be downloaded", null),

@@ -195,6 +195,37 @@ public abstract class ListingContract {
         });
     }
 
+    /**
+     * R7.05.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void optional_R7_05_listingReportsTheUploadedMtime(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R7_05, test, dir, r -> {
+            Provider p = r.open();
+            java.time.Instant old = java.time.Instant.parse("2001-02-03T04:05:06.789Z");
+            Path file = r.file("dated", 77);
+            io.cloudsync.ManifestEntry dated = new io.cloudsync.ManifestEntry("dated/old.txt", 77, old,
+                    io.cloudsync.testkit.internal.ContractFiles.sha256(file));
+            p.upload(SNAPSHOT, dated, file);
+            r.upload(p, SNAPSHOT, "dated/usual.txt", r.file("usual", 5));
+            r.eventually(() -> {
+                Map<String, RemoteEntry> listed = r.list(p, SNAPSHOT);
+                for (Map.Entry<String, java.time.Instant> e : Map.of("dated/old.txt", old, "dated/usual.txt",
+                        io.cloudsync.testkit.internal.ContractFiles.MTIME).entrySet()) {
+                    RemoteEntry entry = listed.get(e.getKey());
+                    r.check(entry != null, "list(\"%s\") does not report %s", SNAPSHOT, e.getKey());
+                    r.check(entry.mtime().map(m -> Math.abs(java.time.Duration.between(m, e.getValue()).toMillis()) <= 2000)
+                            .orElse(true), "list(\"%s\") reports mtime %s for %s, uploaded with mtime %s. If this fails, look "
+                            + "at where the listing's time comes from: report the mtime kept with the file, or none, never "
+                            + "the time it was stored", SNAPSHOT, entry.mtime().orElse(null), e.getKey(), e.getValue());
+                }
+            });
+        });
+    }
+
     private void run(ContractRule rule, TestInfo test, Path dir, RuleRun.Body body) {
         RuleRun.run(subject(), rule, test, dir, body);
     }

@@ -516,8 +516,9 @@ enum BrokenProvider {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             String stored = spelling(snapshot, entry.path());
-            delegate().upload(snapshot, new ManifestEntry(stored, entry.size(), entry.mtime(), entry.sha256()), localFile);
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            UploadReceipt r = delegate().upload(snapshot, new ManifestEntry(stored, entry.size(), entry.mtime(), entry.sha256()),
+                    localFile);
+            return UploadReceipt.verified(entry.path(), r.size(), r.sha256().orElseThrow());
         }
 
         @Override
@@ -537,6 +538,14 @@ enum BrokenProvider {
         public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
             // one request body of at most 4 MiB, and no check that the rest was sent
             return delegate().putMetadata(name, java.util.Arrays.copyOf(bytes, Math.min(bytes.length, 4 << 20)), precondition);
+        }
+    }),
+    LISTS_STORE_TIME_AS_MTIME(ContractRule.R7_05, p -> new ForwardingProvider(p) {
+        @Override
+        public Stream<RemoteEntry> list(String snapshot) {
+            // the object's LastModified, which is when it was stored, reported as the file's mtime
+            java.time.Instant stored = java.time.Instant.now();
+            return delegate().list(snapshot).map(e -> RemoteEntry.of(e.path(), e.size(), e.sha256().orElse(null), stored));
         }
     }),
     REFUSED_CREDENTIALS_ARE_RETRYABLE(ContractRule.R9_04, null),

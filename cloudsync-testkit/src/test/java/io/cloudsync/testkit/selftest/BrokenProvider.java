@@ -21,6 +21,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,9 +42,7 @@ enum BrokenProvider {
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             byte[] bytes = read(localFile);
             byte[] cut = java.util.Arrays.copyOf(bytes, Math.max(0, bytes.length - 1));
-            Path temp = write(cut);
-            delegate().upload(snapshot, entryFor(entry.path(), cut), temp);
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            return store(delegate(), snapshot, entry, cut);
         }
     }),
     COUNTS_BYTES_TWICE(ContractRule.R2_10, p -> new ForwardingProvider(p) {
@@ -67,7 +66,7 @@ enum BrokenProvider {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             // writes straight to the final name, then fills it: a failure leaves the placeholder
-            delegate().upload(snapshot, entryFor(entry.path(), new byte[0]), write(new byte[0]));
+            delegate().upload(snapshot, entryFor(entry, new byte[0]), write(new byte[0]));
             return delegate().upload(snapshot, entry, localFile);
         }
     }),
@@ -78,8 +77,7 @@ enum BrokenProvider {
             if (bytes.length > 100_000) {
                 bytes[100_000] ^= 1;
             }
-            delegate().upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            return store(delegate(), snapshot, entry, bytes);
         }
     }),
     LOSES_LAST_PART(ContractRule.R2_05, p -> new ForwardingProvider(p) {
@@ -89,8 +87,7 @@ enum BrokenProvider {
             if (bytes.length > THRESHOLD) {
                 bytes = java.util.Arrays.copyOf(bytes, (int) (bytes.length / THRESHOLD * THRESHOLD));
             }
-            delegate().upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            return store(delegate(), snapshot, entry, bytes);
         }
     }),
     RECEIPT_WITHOUT_FOLDERS(ContractRule.R2_06, p -> new ForwardingProvider(p) {
@@ -110,8 +107,7 @@ enum BrokenProvider {
                 System.arraycopy(fresh, 0, merged, 0, fresh.length);
                 fresh = merged;
             }
-            delegate().upload(snapshot, entryFor(entry.path(), fresh), write(fresh));
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            return store(delegate(), snapshot, entry, fresh);
         }
     }),
     EMPTY_FILE_FOR_MISSING_DOWNLOAD(ContractRule.R2_08, p -> new ForwardingProvider(p) {
@@ -174,8 +170,8 @@ enum BrokenProvider {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             ManifestEntry mapped = new ManifestEntry(decode(entry.path()), entry.size(), entry.mtime(), entry.sha256());
-            delegate().upload(snapshot, mapped, localFile);
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            UploadReceipt r = delegate().upload(snapshot, mapped, localFile);
+            return UploadReceipt.verified(entry.path(), r.size(), r.sha256().orElseThrow());
         }
 
         @Override
@@ -205,7 +201,7 @@ enum BrokenProvider {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             byte[] bytes = read(localFile);
-            delegate().upload(snapshot, entryFor(entry.path(), bytes), localFile);
+            delegate().upload(snapshot, entryFor(entry, bytes), localFile);
             return UploadReceipt.verified(entry.path(), entry.size(), entry.sha256());
         }
     }),
@@ -301,8 +297,7 @@ enum BrokenProvider {
             staging = read(localFile);
             pause();
             byte[] bytes = staging; // another thread may have replaced it meanwhile
-            delegate().upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            return store(delegate(), snapshot, entry, bytes);
         }
     }),
     CLOSE_TWICE_FAILS(ContractRule.R9_03, p -> new ForwardingProvider(p) {
@@ -475,7 +470,7 @@ enum BrokenProvider {
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             // stores what the file holds, then "verifies" by echoing the entry: the engine skips its read-back
             byte[] bytes = read(localFile);
-            delegate().upload(snapshot, entryFor(entry.path(), bytes), localFile);
+            delegate().upload(snapshot, entryFor(entry, bytes), localFile);
             return UploadReceipt.verified(entry.path(), entry.size(), entry.sha256());
         }
     }),
@@ -483,7 +478,7 @@ enum BrokenProvider {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             byte[] bytes = read(localFile);
-            delegate().upload(snapshot, entryFor(entry.path(), bytes), localFile);
+            delegate().upload(snapshot, entryFor(entry, bytes), localFile);
             return UploadReceipt.unverified(entry.path(), entry.size());
         }
     }),
@@ -498,7 +493,7 @@ enum BrokenProvider {
             // appends to the final name as the parts go out: a death midway leaves the first half readable
             byte[] bytes = read(localFile);
             byte[] half = java.util.Arrays.copyOf(bytes, bytes.length / 2);
-            delegate().upload(snapshot, entryFor(entry.path(), half), write(half));
+            delegate().upload(snapshot, entryFor(entry, half), write(half));
             sent.accept(half.length);
             UploadReceipt r = delegate().upload(snapshot, entry, localFile);
             sent.accept(bytes.length);
@@ -574,8 +569,11 @@ enum BrokenProvider {
     }
 
     Set<Capability> capabilities() {
-        if (this == RECEIPT_CARRIES_THE_ENTRYS_HASH || this == RECEIPT_SIZE_FROM_THE_ENTRY) {
-            // the hole R2.11 closes: without SERVER_SHA256 no rule sent bytes that differ from the entry
+        if (EnumSet.of(RECEIPT_CARRIES_THE_ENTRYS_HASH, RECEIPT_SIZE_FROM_THE_ENTRY, TRUNCATES_UPLOADS, DROPS_EMPTY_FILES,
+                LEAVES_PARTIAL_FILES_VISIBLE, CORRUPTS_LARGE_FILES, LOSES_LAST_PART, OVERWRITE_KEEPS_OLD_TAIL, SHARED_UPLOAD_BUFFER,
+                WRITES_IN_PLACE).contains(this)) {
+            // providers whose uploads do not check the sha256 do not declare SERVER_SHA256, so R4.* do not
+            // catch them too; R2.11 is the hole closed for them: no rule sent bytes that differ from the entry
             return Set.of(Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING, Capability.SERVER_SIDE_COPY);
         }
         if (this == COPIES_WITHOUT_DECLARING_IT) {
@@ -658,6 +656,12 @@ enum BrokenProvider {
         return breaker.apply(memory);
     }
 
+    /** Stores {@code bytes} as they are, with an honest unverified receipt: the defect is elsewhere. */
+    static UploadReceipt store(Provider p, String snapshot, ManifestEntry entry, byte[] bytes) {
+        p.upload(snapshot, entryFor(entry, bytes), write(bytes));
+        return UploadReceipt.unverified(entry.path(), bytes.length);
+    }
+
     static byte[] read(Path file) {
         try {
             return Files.readAllBytes(file);
@@ -682,6 +686,11 @@ enum BrokenProvider {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An entry for {@code bytes} under the path and mtime of {@code original}. */
+    static ManifestEntry entryFor(ManifestEntry original, byte[] bytes) {
+        return new ManifestEntry(original.path(), bytes.length, original.mtime(), Digests.hex(Digests.sha256().digest(bytes)));
     }
 
     static ManifestEntry entryFor(String path, byte[] bytes) {

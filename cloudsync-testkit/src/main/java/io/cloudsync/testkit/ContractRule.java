@@ -133,6 +133,8 @@ public enum ContractRule {
     /** Listed modification times. */
     R7_05("Listing reports a modification time, where it reports one, as the uploaded entry's mtime (within 2 seconds), not the time of the upload",
             Capability.LISTING),
+    /** Undeclared listing. */
+    R7_06("A provider that does not declare LISTING throws UnsupportedOperationException from list", null),
 
     /** Delete. */
     R8_01("A deleted file can no longer be downloaded", null),

@@ -226,6 +226,34 @@ public abstract class ListingContract {
         });
     }
 
+    /**
+     * R7.06.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R7_06_undeclaredListingIsUnsupported(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R7_06, test, dir, r -> {
+            if (r.declares(Capability.LISTING)) {
+                throw new org.opentest4j.TestAbortedException("Skipped [R7.06]: provider '" + r.factory.id()
+                        + "' declares Capability.LISTING, so R7.01 to R7.05 apply instead");
+            }
+            Provider p = r.open();
+            r.upload(p, SNAPSHOT, "listed.bin", r.file("listed", 64));
+            try (java.util.stream.Stream<RemoteEntry> listed = p.list(SNAPSHOT)) {
+                r.fail("list returned %s although the factory does not declare LISTING: the verify command would take it "
+                        + "for the truth. Declare LISTING if the listing is exact, or leave list() to the default",
+                        listed == null ? "null" : "a stream");
+            } catch (UnsupportedOperationException expected) {
+                // as the SPI says
+            } catch (RuntimeException e) {
+                r.fail("list without LISTING threw %s instead of UnsupportedOperationException: %s", e.getClass().getName(),
+                        e.getMessage());
+            }
+        });
+    }
+
     private void run(ContractRule rule, TestInfo test, Path dir, RuleRun.Body body) {
         RuleRun.run(subject(), rule, test, dir, body);
     }

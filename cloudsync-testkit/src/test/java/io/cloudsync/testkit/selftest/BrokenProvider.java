@@ -543,6 +543,7 @@ enum BrokenProvider {
             return delegate().list(snapshot).map(e -> RemoteEntry.of(e.path(), e.size(), e.sha256().orElse(null), stored));
         }
     }),
+    LISTS_WITHOUT_DECLARING_IT(ContractRule.R7_06, p -> new ForwardingProvider(p) { }),
     REFUSED_CREDENTIALS_ARE_RETRYABLE(ContractRule.R9_04, null),
     TOKEN_IN_CONFLICT_MESSAGE(ContractRule.R9_05, null),
     TOKEN_LOGGED_ON_NOT_FOUND(ContractRule.R9_05, null);
@@ -575,6 +576,9 @@ enum BrokenProvider {
             // providers whose uploads do not check the sha256 do not declare SERVER_SHA256, so R4.* do not
             // catch them too; R2.11 is the hole closed for them: no rule sent bytes that differ from the entry
             return Set.of(Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING, Capability.SERVER_SIDE_COPY);
+        }
+        if (this == LISTS_WITHOUT_DECLARING_IT) {
+            return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_METADATA_PUT, Capability.SERVER_SIDE_COPY);
         }
         if (this == COPIES_WITHOUT_DECLARING_IT) {
             return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING);

@@ -492,6 +492,9 @@ enum BrokenProvider {
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, java.util.function.LongConsumer sent) {
             // appends to the final name as the parts go out: a death midway leaves the first half readable
             byte[] bytes = read(localFile);
+            if (!entryFor(entry, bytes).equals(entry)) {
+                throw new ProviderException(ProviderException.Kind.INTEGRITY, "hashed first: " + entry.path() + " changed");
+            }
             byte[] half = java.util.Arrays.copyOf(bytes, bytes.length / 2);
             delegate().upload(snapshot, entryFor(entry, half), write(half));
             sent.accept(half.length);

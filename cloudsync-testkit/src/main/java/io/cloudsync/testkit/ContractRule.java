@@ -79,9 +79,13 @@ public enum ContractRule {
             null),
     /** Upload progress. */
     R2_10("Upload progress, where reported, never exceeds the file's size, never goes down within one upload, and ends when the upload returns", null),
+    /** Honest receipts for bytes that differ from their entry. */
+    R2_11("An upload whose bytes differ from its entry (another SHA-256, another size) fails with a ProviderException and leaves nothing new readable, or its receipt reports the size and digest of the bytes stored, never the entry's", null),
+    /** Interrupted uploads are atomic. */
+    R2_12("An upload interrupted midway throws and leaves nothing new readable under the final name: no partial file, the previous file or nothing", null),
 
     /** Special characters. */
-    R3_01("Names with spaces, Unicode, #, %, +, ? and other punctuation round-trip", null),
+    R3_01("Names with spaces (also leading and trailing), Unicode, #, %, +, ?, trailing dots, device names such as CON and other punctuation round-trip", null),
     /** Deep folders. */
     R3_02("Files in deeply nested folders round-trip", null),
     /** No name folding. */
@@ -91,6 +95,8 @@ public enum ContractRule {
     /** No reserved-looking names. */
     R3_05("Names that look like temporary files (.a.cloudsync-tmp, .cs-0123456789ab.tmp, x.part) are files like any other",
             null),
+    /** No case folding. */
+    R3_06("Names that differ only in case (README.md, readme.md, Docs/a, docs/a) stay distinct files", null),
 
     /** Server-side check. */
     R4_01("An upload whose bytes do not match the entry's SHA-256 fails with INTEGRITY and leaves nothing new readable",
@@ -124,6 +130,11 @@ public enum ContractRule {
     /** Listing under load. */
     R7_04("Listing while uploads and deletes run fails with nothing but a retryable error and reports no file that was never uploaded",
             Capability.LISTING),
+    /** Listed modification times. */
+    R7_05("Listing reports a modification time, where it reports one, as the uploaded entry's mtime (within 2 seconds), not the time of the upload",
+            Capability.LISTING),
+    /** Undeclared listing. */
+    R7_06("A provider that does not declare LISTING throws UnsupportedOperationException from list", null),
 
     /** Delete. */
     R8_01("A deleted file can no longer be downloaded", null),
@@ -138,6 +149,10 @@ public enum ContractRule {
     R9_02("A provider opened again with the same settings sees the same files and metadata objects", null),
     /** Close. */
     R9_03("close() is idempotent", null),
+    /** Refused credentials. */
+    R9_04("Refused credentials fail with AUTHENTICATION, from open() or else from every operation, and store nothing", null),
+    /** No secret in use. */
+    R9_05("No secret value appears in an error, toString, log line or console output of the provider at work (not found, conflict, integrity, interrupted upload, listing, refused credentials)", null),
 
     /** Copy round trip. */
     R10_01("A copy stores the source's bytes under the target path with an honest receipt, and leaves the source as it was",

@@ -112,13 +112,6 @@ public abstract class FileContract {
                     () -> p.upload(SNAPSHOT, over, missing));
             r.eventually(() -> r.requireOldOrNothing(p, SNAPSHOT, "kept.bin", kept));
 
-            Optional<UploadInterruption> interruption = r.uploadInterruption();
-            if (interruption.isPresent()) {
-                Path big = r.file("interrupted", r.interruptedSize());
-                r.interruptUpload(interruption.get(), "interrupted.bin", big);
-                Provider fresh = r.open();
-                r.eventually(() -> r.requireNotFound(fresh, SNAPSHOT, "interrupted.bin"));
-            }
             if (r.declares(Capability.LISTING)) {
                 r.eventually(() -> {
                     Map<String, RemoteEntry> listed = r.list(p, SNAPSHOT);
@@ -284,6 +277,63 @@ public abstract class FileContract {
     }
 
     /**
+     * R2.11.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R2_11_receiptsStayHonestWhenTheBytesDifferFromTheEntry(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R2_11, test, dir, r -> {
+            Provider p = r.open();
+            long size = r.settings.smallFileBytes();
+            Path actual = r.file("actual", size);
+            Path other = r.file("other", size);
+            Path claimedLonger = r.file("claimed-longer", size + 100);
+            Path claimedShorter = r.file("claimed-shorter", size - 100);
+            Path old = r.file("old", 300);
+            r.upload(p, SNAPSHOT, "existing.bin", old);
+            // the entry is what the engine scanned; the file changed before (or while) it was sent
+            r.requireHonestOrRefused(p, new ManifestEntry("other-sha256.bin", size, MTIME, ContractFiles.sha256(other)), actual,
+                    null, "another SHA-256 than the bytes");
+            r.requireHonestOrRefused(p, new ManifestEntry("grew.bin", size + 100, MTIME, ContractFiles.sha256(claimedLonger)),
+                    actual, null, "a larger size and its SHA-256 (the file shrank)");
+            r.requireHonestOrRefused(p, new ManifestEntry("shrank.bin", size - 100, MTIME, ContractFiles.sha256(claimedShorter)),
+                    actual, null, "a smaller size and its SHA-256 (the file grew)");
+            r.requireHonestOrRefused(p, new ManifestEntry("existing.bin", size, MTIME, ContractFiles.sha256(other)), actual, old,
+                    "another SHA-256 than the bytes, over an existing file");
+        });
+    }
+
+    /**
+     * R2.12.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R2_12_interruptedUploadLeavesNothingReadable(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R2_12, test, dir, r -> {
+            Provider p = r.open();
+            Path old = r.file("old", 300);
+            r.upload(p, SNAPSHOT, "replaced.bin", old);
+            Path big = r.file("interrupted", r.interruptedSize());
+            r.interruptSomehow("interrupted.bin", big);
+            r.interruptSomehow("replaced.bin", big);
+            Provider fresh = r.open();
+            r.eventually(() -> r.requireNotFound(fresh, SNAPSHOT, "interrupted.bin"));
+            r.eventually(() -> r.requireOldOrNothing(fresh, SNAPSHOT, "replaced.bin", old));
+            if (r.declares(Capability.LISTING)) {
+                r.eventually(() -> {
+                    Map<String, RemoteEntry> listed = r.list(fresh, SNAPSHOT);
+                    r.check(listed.keySet().stream().allMatch("replaced.bin"::equals), "after interrupted uploads the listing "
+                            + "shows %s; only replaced.bin may be there (no partial or temporary files)", listed.keySet());
+                });
+            }
+        });
+    }
+
+    /**
      * R3.01.
      *
      * @param test the test
@@ -295,7 +345,9 @@ public abstract class FileContract {
                 "a file with spaces.txt", "folder with space/inner file.txt", "café/naïve résumé.txt",
                 "日本語/ファイル.txt", "Ελληνικά.txt", "emoji-\uD83D\uDE00.txt", "#hash#.txt", "100%.txt",
                 "%41%zz.txt", "a+b=c.txt", "question?.txt", "semi;colon&and.txt", "tilde~/quote'\"s.txt",
-                "brackets[1](2){3}.txt", "at@dollar$comma,excl!.txt", "star*pipe|lt<gt>.txt", "back`tick^.txt")));
+                "brackets[1](2){3}.txt", "at@dollar$comma,excl!.txt", "star*pipe|lt<gt>.txt", "back`tick^.txt",
+                " leading space.txt", "trailing space.txt ", "trailing dot.", "...", "-dash first", "CON", "aux/nul.txt",
+                "colon:in:name.txt", "עברית.txt", "zero\u200bwidth.txt")));
     }
 
     /**
@@ -379,6 +431,19 @@ public abstract class FileContract {
                 r.eventually(() -> r.requireListing(p, SNAPSHOT, left));
             }
         });
+    }
+
+    /**
+     * R3.06.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R3_06_namesThatDifferOnlyInCaseStayDistinct(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R3_06, test, dir, r -> r.roundTripAll(List.of(
+                "README.md", "readme.md", "ReadMe.md", "Docs/a.txt", "docs/a.txt", "docs/A.txt", "Straße.txt", "STRASSE.txt",
+                "\u00c9t\u00e9.txt", "\u00e9t\u00e9.txt")));
     }
 
     /**

@@ -2,23 +2,33 @@ package io.cloudsync.testkit;
 
 import static io.cloudsync.testkit.internal.RuleRun.SNAPSHOT;
 
+import io.cloudsync.ManifestEntry;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.MetadataPrecondition;
 import io.cloudsync.spi.Provider;
+import io.cloudsync.spi.ProviderException;
+import io.cloudsync.spi.RemoteEntry;
+import io.cloudsync.spi.Secrets;
+import io.cloudsync.testkit.internal.ContractFiles;
 import io.cloudsync.testkit.internal.RuleRun;
+import io.cloudsync.testkit.internal.SecretWatch;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
 
 /**
- * The provider contract's rules for concurrency, durability across instances and close (R9.*). Extend it in a test and return your
+ * The provider contract's rules for concurrency, durability across instances, close, refused credentials and secrets at work (R9.*). Extend it in a test and return your
  * {@link ProviderUnderTest} from {@link #subject()}, or extend {@link ProviderContract} to run
  * every family at once. Each test method checks one {@link ContractRule}, is {@code public final}
  * (a rule cannot be overridden away), and every failure message starts with the rule id; rules that
@@ -127,6 +137,135 @@ public abstract class LifecycleContract {
             p.getMetadata("manifests/" + SNAPSHOT + ".json");
             r.attempt("first close()", p::close);
             r.attempt("second close()", p::close);
+        });
+    }
+
+    /**
+     * R9.04.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R9_04_refusedCredentialsFailWithAuthentication(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R9_04, test, dir, r -> {
+            Secrets refused = r.refusedSecrets().orElseThrow(() -> new TestAbortedException("Skipped [R9.04]: not proven that "
+                    + "provider '" + r.factory.id() + "' reports refused credentials as AUTHENTICATION (and not as a retryable "
+                    + "kind, which makes the engine retry a lost cause). Override ProviderUnderTest.refusedSecrets() to return "
+                    + "secrets the test's remote refuses"));
+            Provider p;
+            try {
+                p = r.openWith(refused);
+            } catch (ProviderException e) {
+                r.check(e.kind() == ProviderException.Kind.AUTHENTICATION, "open() with refused credentials failed with kind %s "
+                        + "(retryable: %s), expected AUTHENTICATION: %s. If this fails, look at how the provider maps the "
+                        + "backend's 401/403 or invalid-grant answers", e.kind(), e.retryable(), e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                throw r.failure("open() with refused credentials threw %s instead of a ProviderException of kind "
+                        + "AUTHENTICATION: %s", e.getClass().getName(), e.getMessage());
+            }
+            Path file = r.file("refused", 100);
+            ManifestEntry entry = ContractFiles.entry("refused/file.bin", file);
+            Map<String, RuleRun.Step> operations = new LinkedHashMap<>();
+            operations.put("getMetadata", () -> p.getMetadata("manifests/" + SNAPSHOT + ".json"));
+            operations.put("putMetadata", () -> p.putMetadata("refused/object", new byte[] {1, 2, 3}, MetadataPrecondition.none()));
+            operations.put("listMetadata", () -> {
+                try (Stream<String> names = p.listMetadata("")) {
+                    names.forEach(n -> { });
+                }
+            });
+            operations.put("upload", () -> p.upload(SNAPSHOT, entry, file));
+            operations.put("download", () -> p.download(SNAPSHOT, "refused/file.bin", dir.resolve("refused-download.bin")));
+            operations.put("delete", () -> p.delete(SNAPSHOT, "refused/other.bin"));
+            if (r.declares(Capability.LISTING)) {
+                operations.put("list", () -> {
+                    try (Stream<RemoteEntry> files = p.list(SNAPSHOT)) {
+                        files.forEach(f -> { });
+                    }
+                });
+            }
+            for (Map.Entry<String, RuleRun.Step> op : operations.entrySet()) {
+                ProviderException e = r.expectFailure(null, op.getKey() + "() with credentials the remote refuses (open() "
+                        + "accepted them)", op.getValue());
+                r.check(e.kind() == ProviderException.Kind.AUTHENTICATION, "%s() with refused credentials failed with kind %s "
+                        + "(retryable: %s), expected AUTHENTICATION: %s. If this fails, look at how the provider maps the "
+                        + "backend's 401/403 or invalid-grant answers", op.getKey(), e.kind(), e.retryable(), e.getMessage());
+            }
+            Provider good = r.open();
+            r.requireNotFound(good, SNAPSHOT, "refused/file.bin");
+            r.requireNoMetadata(good, "refused/object", "a put with refused credentials must store nothing");
+        });
+    }
+
+    /**
+     * R9.05.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R9_05_noSecretShowsWhileTheProviderWorks(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R9_05, test, dir, r -> {
+            try (SecretWatch watch = new SecretWatch(r.secrets(), r.refusedSecrets().orElse(Secrets.none()))) {
+                if (!watch.watchesAnything()) {
+                    throw new TestAbortedException("Skipped [R9.05]: ProviderUnderTest.secrets() holds no secret for provider '"
+                            + r.factory.id() + "', so there is nothing that could leak. A provider that takes credentials "
+                            + "returns them from secrets()");
+                }
+                Provider p = r.open();
+                watch.saw(p);
+                String name = "manifests/" + SNAPSHOT + ".json";
+                String version = p.putMetadata(name, r.bytes("secret-watch", 64), MetadataPrecondition.none());
+                watch.saw(p.getMetadata(name).orElse(null));
+                watch.provoke(() -> p.putMetadata(name, new byte[] {1}, MetadataPrecondition.ifAbsent()));
+                watch.provoke(() -> p.putMetadata(name, new byte[] {2}, MetadataPrecondition.ifVersion(version + "-stale")));
+                watch.provoke(() -> p.putMetadata("never/put", new byte[] {3}, MetadataPrecondition.ifVersion(version)));
+                watch.provoke(() -> p.download(SNAPSHOT, "no/such/file.bin", dir.resolve("missing.bin")));
+                watch.provoke(() -> p.download(RuleRun.OTHER_SNAPSHOT, "no/such/file.bin", dir.resolve("missing-2.bin")));
+                Path file = r.file("watched", r.settings.smallFileBytes());
+                Path other = r.file("other", r.settings.smallFileBytes());
+                watch.provoke(() -> watch.saw(p.upload(SNAPSHOT, new ManifestEntry("integrity.bin", Files.size(file),
+                        ContractFiles.MTIME, ContractFiles.sha256(other)), file)));
+                watch.provoke(() -> watch.saw(p.upload(SNAPSHOT, new ManifestEntry("gone.bin", 10, ContractFiles.MTIME,
+                        ContractFiles.sha256(other)), dir.resolve("no-such-local-file"))));
+                watch.saw(r.upload(p, SNAPSHOT, "watched.bin", file));
+                if (r.declares(Capability.LISTING)) {
+                    try (Stream<RemoteEntry> files = p.list(SNAPSHOT)) {
+                        files.forEach(watch::saw);
+                    }
+                    watch.provoke(() -> {
+                        try (Stream<RemoteEntry> files = p.list("never-used")) {
+                            files.forEach(watch::saw);
+                        }
+                    });
+                }
+                if (r.declares(Capability.SERVER_SIDE_COPY)) {
+                    watch.provoke(() -> p.copy(SNAPSHOT, "no/such/source.bin", ContractFiles.entry("copy.bin", file)));
+                }
+                watch.provoke(() -> {
+                    try (Stream<String> names = p.listMetadata("")) {
+                        names.forEach(watch::saw);
+                    }
+                });
+                Path big = r.file("interrupted", r.interruptedSize());
+                watch.provoke(() -> r.interruptSomehow("interrupted.bin", big));
+                watch.saw(r.lastInterruption);
+                r.refusedSecrets().ifPresent(refused -> {
+                    watch.provoke(() -> {
+                        Provider denied = r.openWith(refused);
+                        watch.saw(denied);
+                        watch.provoke(() -> denied.getMetadata(name));
+                        watch.provoke(() -> denied.upload(SNAPSHOT, ContractFiles.entry("denied.bin", file), file));
+                    });
+                });
+                watch.provoke(p::close);
+                watch.provoke(p::close);
+                String leak = watch.firstLeak();
+                r.check(leak == null, "%s (checked %d errors and objects, and the console). If this fails, look at the "
+                        + "messages and log lines that describe requests: never print a credential, a token, an "
+                        + "Authorization header or a signed URL", leak, watch.seenCount());
+            }
         });
     }
 

@@ -79,6 +79,8 @@ public abstract class ListingContract {
             files.put("docs/guide.md", r.file("l-guide", r.settings.smallFileBytes()));
             files.put("docs/deeper/notes with space.txt", r.file("l-notes", 333));
             files.put("docs/deeper/ünïcødé+%.txt", r.file("l-unicode", 42));
+            // large, and above the multipart or chunk threshold where one is declared: listed with its true size
+            files.put("big/large.bin", r.file("l-large", r.interruptedSize()));
             for (Map.Entry<String, Path> f : files.entrySet()) {
                 r.upload(p, SNAPSHOT, f.getKey(), f.getValue());
             }
@@ -190,6 +192,65 @@ public abstract class ListingContract {
                 writer.shutdownNow();
             }
             r.eventually(() -> r.requireListing(p, SNAPSHOT, remaining));
+        });
+    }
+
+    /**
+     * R7.05.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void optional_R7_05_listingReportsTheUploadedMtime(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R7_05, test, dir, r -> {
+            Provider p = r.open();
+            java.time.Instant old = java.time.Instant.parse("2001-02-03T04:05:06.789Z");
+            Path file = r.file("dated", 77);
+            io.cloudsync.ManifestEntry dated = new io.cloudsync.ManifestEntry("dated/old.txt", 77, old,
+                    io.cloudsync.testkit.internal.ContractFiles.sha256(file));
+            p.upload(SNAPSHOT, dated, file);
+            r.upload(p, SNAPSHOT, "dated/usual.txt", r.file("usual", 5));
+            r.eventually(() -> {
+                Map<String, RemoteEntry> listed = r.list(p, SNAPSHOT);
+                for (Map.Entry<String, java.time.Instant> e : Map.of("dated/old.txt", old, "dated/usual.txt",
+                        io.cloudsync.testkit.internal.ContractFiles.MTIME).entrySet()) {
+                    RemoteEntry entry = listed.get(e.getKey());
+                    r.check(entry != null, "list(\"%s\") does not report %s", SNAPSHOT, e.getKey());
+                    r.check(entry.mtime().map(m -> Math.abs(java.time.Duration.between(m, e.getValue()).toMillis()) <= 2000)
+                            .orElse(true), "list(\"%s\") reports mtime %s for %s, uploaded with mtime %s. If this fails, look "
+                            + "at where the listing's time comes from: report the mtime kept with the file, or none, never "
+                            + "the time it was stored", SNAPSHOT, entry.mtime().orElse(null), e.getKey(), e.getValue());
+                }
+            });
+        });
+    }
+
+    /**
+     * R7.06.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R7_06_undeclaredListingIsUnsupported(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R7_06, test, dir, r -> {
+            if (r.declares(Capability.LISTING)) {
+                throw new org.opentest4j.TestAbortedException("Skipped [R7.06]: provider '" + r.factory.id()
+                        + "' declares Capability.LISTING, so R7.01 to R7.05 apply instead");
+            }
+            Provider p = r.open();
+            r.upload(p, SNAPSHOT, "listed.bin", r.file("listed", 64));
+            try (java.util.stream.Stream<RemoteEntry> listed = p.list(SNAPSHOT)) {
+                r.fail("list returned %s although the factory does not declare LISTING: the verify command would take it "
+                        + "for the truth. Declare LISTING if the listing is exact, or leave list() to the default",
+                        listed == null ? "null" : "a stream");
+            } catch (UnsupportedOperationException expected) {
+                // as the SPI says
+            } catch (RuntimeException e) {
+                r.fail("list without LISTING threw %s instead of UnsupportedOperationException: %s", e.getClass().getName(),
+                        e.getMessage());
+            }
         });
     }
 

@@ -79,7 +79,8 @@ public abstract class MetadataContract {
             objects.put("manifests/" + SNAPSHOT + ".json", "{\"format\":1,\"entries\":[]}\n".getBytes(StandardCharsets.UTF_8));
             objects.put("empty", new byte[0]);
             objects.put("binary/all-bytes", allByteValues());
-            objects.put("large/object", r.bytes("large", 1024 * 1024 + 3));
+            // a manifest of tens of thousands of files is megabytes
+            objects.put("large/object", r.bytes("large", 6 * 1024 * 1024 + 3));
             Map<String, String> versions = new LinkedHashMap<>();
             for (Map.Entry<String, byte[]> o : objects.entrySet()) {
                 String version = p.putMetadata(o.getKey(), o.getValue().clone(), MetadataPrecondition.none());

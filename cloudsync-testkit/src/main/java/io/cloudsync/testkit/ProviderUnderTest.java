@@ -82,9 +82,28 @@ public interface ProviderUnderTest {
     }
 
     /**
-     * How to interrupt an upload midway. Required when the factory declares
-     * {@link Capability#RESUMABLE_UPLOAD} (R6.* fail without it); when present for any provider,
-     * R2.03 also checks that an interrupted upload leaves nothing readable.
+     * Secrets that the remote of {@link #freshRemote} refuses: a wrong key, a revoked token, an
+     * unknown account. R9.04 opens the provider with them and requires
+     * {@link io.cloudsync.spi.ProviderException.Kind#AUTHENTICATION} from {@code open} or from the
+     * first operation (never a retryable kind, which would make the engine retry a lost cause). When
+     * empty, R9.04 is reported as skipped, saying that this is not proven.
+     *
+     * @return empty by default (a provider without credentials, or a fixture that accepts any)
+     * @since 0.2.0
+     */
+    default Optional<Secrets> refusedSecrets() {
+        return Optional.empty();
+    }
+
+    /**
+     * How to interrupt an upload midway, as a killed process would. Required when the factory declares
+     * {@link Capability#RESUMABLE_UPLOAD} (R6.* fail without it). R2.12 uses it for every provider;
+     * without it R2.12 interrupts through the upload's progress callback instead
+     * (the callback throws once half the file is reported), and reports a skip naming what is not proven when
+     * the provider reports no progress midway. Supply it from the test without a setting in
+     * {@code configKeys()}: open the provider's implementation with a test hook, or let a fixture
+     * server drop the connection (the unknown-key check, D1.07, refuses a setting the factory does
+     * not declare).
      *
      * @return empty by default
      */

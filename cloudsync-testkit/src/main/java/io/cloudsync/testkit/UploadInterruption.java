@@ -13,8 +13,13 @@ import io.cloudsync.spi.Secrets;
  * <p>Why a hook: only the provider (or its test fixture) can stop an upload after some bytes have
  * really reached the remote. A local file that throws halfway does not work for every provider
  * (SDKs that take a {@code java.io.File} never see a custom file system), and killing a thread is
- * not possible in Java. Typical implementations: a test-only setting that makes the provider stop
- * after N bytes, or a fixture server that drops the connection after N bytes.
+ * not possible in Java. Typical implementations: the test opens the provider's implementation class
+ * directly with a fault of its own (not a setting: {@code open} refuses settings the factory does not
+ * declare, rule D1.07), or a fixture server drops the connection after N bytes.
+ *
+ * <p>Every provider's R2.12 uses the hook when there is one (without it, the contract interrupts
+ * through the upload's progress callback, and reports a skip when the provider reports no progress
+ * midway).
  *
  * <p>What the contract does with it (R6.01): it opens a provider with
  * {@link #openDyingAfter}, uploads a file of {@link ContractSettings#largeFileBytes()} (or above the

@@ -1,5 +1,6 @@
 package io.cloudsync.provider.gdrive;
 
+import io.cloudsync.Secret;
 import io.cloudsync.spi.Provider;
 import io.cloudsync.spi.ProviderConfig;
 import io.cloudsync.spi.ProviderFactory;
@@ -12,7 +13,9 @@ import io.cloudsync.testkit.gdrive.FakeDriveServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,6 +31,7 @@ class DriveProviderContractTest extends ProviderContract {
     static Path states;
 
     private DriveFixture fixture;
+    private Secrets refused;
 
     @AfterEach
     void resetFaults() {
@@ -55,6 +59,17 @@ class DriveProviderContractTest extends ProviderContract {
             @Override
             public Secrets secrets() {
                 return fixture.secrets();
+            }
+
+            @Override
+            public Optional<Secrets> refusedSecrets() {
+                // a well-formed key of an account the server does not know: the token endpoint answers invalid_grant
+                if (refused == null) {
+                    String unknown = DRIVE.newServiceAccountJson("refused-" + UUID.randomUUID() + "@test.iam.gserviceaccount.com")
+                            .replace("@test.iam.gserviceaccount.com", "@unknown.iam.gserviceaccount.com");
+                    refused = Secrets.of(Map.of("cloud_sync.gdrive.credentials", Secret.of(unknown)));
+                }
+                return Optional.of(refused);
             }
 
             @Override

@@ -80,10 +80,22 @@ public final class InMemoryProvider implements Provider {
 
     @Override
     public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+        return upload(snapshot, entry, localFile, n -> { });
+    }
+
+    @Override
+    public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, java.util.function.LongConsumer sent) {
         requireOpen();
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(localFile);
+        try (java.io.InputStream in = Files.newInputStream(localFile)) {
+            // read in steps and report each, as a provider that sends parts does; nothing is stored until the end
+            java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[64 * 1024];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                read.write(buffer, 0, n);
+                sent.accept(read.size());
+            }
+            bytes = read.toByteArray();
         } catch (IOException e) {
             throw new ProviderException(ProviderException.Kind.PERMANENT, "cannot read local file " + localFile
                     + " to upload " + entry.path() + ": " + e, entry.path(), e);

@@ -1,5 +1,6 @@
 package io.cloudsync.testkit.internal;
 
+import io.cloudsync.ManifestEntry;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.MetadataObject;
 import io.cloudsync.spi.Provider;
@@ -100,6 +101,8 @@ public final class RuleRun implements AutoCloseable {
         void run() throws Exception;
     }
     private final List<Provider> opened = new ArrayList<>();
+    /** What the last interrupted upload threw. */
+    public volatile RuntimeException lastInterruption;
     private final AtomicInteger downloads = new AtomicInteger();
 
     private RuleRun(ProviderUnderTest subject, ContractRule rule, ProviderFactory factory, TestInfo test, Path dir)
@@ -120,6 +123,29 @@ public final class RuleRun implements AutoCloseable {
             opened.add(p);
         }
         return p;
+    }
+
+    /**
+     * Opens the provider with other secrets; the run closes it.
+     *
+     * @param secrets the secrets
+     * @return the provider
+     */
+    public Provider openWith(Secrets secrets) {
+        Provider p = factory.open(config, secrets);
+        synchronized (opened) {
+            opened.add(p);
+        }
+        return p;
+    }
+
+    /**
+     * The secrets the remote refuses, if the author supplied them.
+     *
+     * @return the secrets
+     */
+    public Optional<Secrets> refusedSecrets() {
+        return subject.refusedSecrets();
     }
 
     public boolean declares(Capability capability) {
@@ -177,11 +203,107 @@ public final class RuleRun implements AutoCloseable {
             dying.upload(SNAPSHOT, ContractFiles.entry(path, file), file);
             fail("the upload through UploadInterruption.openDyingAfter(%d) of a %d-byte file did not throw", size / 2, size);
         } catch (RuntimeException expected) {
-            // the simulated death
+            lastInterruption = expected; // the simulated death
         } finally {
             dying.close();
         }
         return before;
+    }
+
+    /**
+     * Uploads {@code file} under {@code entry}, whose size or SHA-256 differ from the file's, and
+     * fails unless the provider refuses it (a {@link ProviderException}, with nothing new readable) or
+     * returns a receipt whose size and digest are those of the bytes now stored.
+     *
+     * @param p the provider
+     * @param entry the entry, which does not describe {@code file}
+     * @param file the bytes sent
+     * @param old what {@code entry.path()} held before, or {@code null} when it held nothing
+     * @param what how the entry differs, for messages
+     * @throws Exception on failure
+     */
+    public void requireHonestOrRefused(Provider p, ManifestEntry entry, Path file, Path old, String what) throws Exception {
+        String described = String.format(java.util.Locale.ROOT, "upload of %s (%d bytes) under an entry with %s (%d bytes, "
+                + "sha256 %s)", entry.path(), Files.size(file), what, entry.size(), entry.sha256());
+        UploadReceipt receipt;
+        try {
+            receipt = p.upload(SNAPSHOT, entry, file);
+        } catch (ProviderException refused) {
+            if (old == null) {
+                eventually(() -> requireNotFound(p, SNAPSHOT, entry.path()));
+            } else {
+                eventually(() -> requireOldOrNothing(p, SNAPSHOT, entry.path(), old));
+            }
+            return;
+        } catch (RuntimeException e) {
+            throw failure("%s threw %s instead of a ProviderException: %s", described, e.getClass().getName(), e.getMessage());
+        }
+        check(receipt != null, "%s returned null instead of a receipt", described);
+        Path stored = dir.resolve("downloads").resolve("h" + downloads.incrementAndGet());
+        Files.createDirectories(stored.getParent());
+        eventually(() -> {
+            Files.deleteIfExists(stored);
+            p.download(SNAPSHOT, entry.path(), stored);
+        });
+        long storedSize = Files.size(stored);
+        String storedSha256 = ContractFiles.sha256(stored);
+        check(receipt.size() == storedSize, "%s succeeded with a receipt of %d bytes, but %d bytes are stored. If this fails, "
+                + "look at where the receipt's size comes from: report what was written, not entry.size()", described,
+                receipt.size(), storedSize);
+        check(receipt.sha256().map(storedSha256::equals).orElse(true), "%s succeeded with a%s receipt carrying sha256 %s%s, but "
+                + "the stored bytes hash to %s. If this fails, look at where the receipt's digest comes from: "
+                + "UploadReceipt.verified takes the SHA-256 the server or the provider computed over what it stored, never "
+                + "entry.sha256() (the engine trusts a verified receipt and skips its read-back)", described,
+                receipt.serverVerified() ? " verified" : "n unverified", receipt.sha256().orElse(""),
+                receipt.sha256().orElse("").equals(entry.sha256()) ? " (the entry's own)" : "", storedSha256);
+    }
+
+    /**
+     * Interrupts an upload of {@code file} to {@code path} midway: through the author's
+     * {@link UploadInterruption} when there is one, else through the progress callback, which throws
+     * once half the file is reported. Skips the rule, saying what is not proven, when neither can
+     * interrupt the provider.
+     *
+     * @param path the path
+     * @param file a file larger than the multipart threshold
+     * @throws IOException on local failures
+     */
+    public void interruptSomehow(String path, Path file) throws IOException {
+        Optional<UploadInterruption> hook = subject.uploadInterruption();
+        if (hook.isPresent()) {
+            interruptUpload(hook.get(), path, file);
+            return;
+        }
+        long size = Files.size(file);
+        java.util.concurrent.atomic.AtomicBoolean died = new java.util.concurrent.atomic.AtomicBoolean();
+        Provider p = open();
+        try {
+            p.upload(SNAPSHOT, ContractFiles.entry(path, file), file, n -> {
+                if (n >= size / 2 && n < size && !died.getAndSet(true)) {
+                    throw new SimulatedDeath(n);
+                }
+            });
+        } catch (RuntimeException e) {
+            if (died.get()) {
+                lastInterruption = e; // the simulated death, or the provider's report of it
+                return;
+            }
+            throw failure("upload of %s (%d bytes) failed before the interruption: %s", path, size, e);
+        }
+        throw new org.opentest4j.TestAbortedException("Skipped [" + rule.id() + "]: not proven that an upload of provider '"
+                + factory.id() + "' interrupted midway leaves nothing readable. Its ProviderUnderTest supplies no "
+                + "uploadInterruption(), and its upload " + (died.get() ? "carried on after the progress callback threw"
+                : "reported no progress between half and all of a " + size + "-byte file") + ", so the contract could not "
+                + "interrupt it. Override ProviderUnderTest.uploadInterruption(), or report progress as the upload goes");
+    }
+
+    /** What the progress callback throws to interrupt an upload. */
+    static final class SimulatedDeath extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedDeath(long sent) {
+            super("simulated death of the process after " + sent + " bytes were reported sent (contract rule R2.12)");
+        }
     }
 
     public void requireContent(Provider p, String snapshot, String path, Path expected) throws IOException {

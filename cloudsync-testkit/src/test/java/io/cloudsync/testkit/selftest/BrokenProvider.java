@@ -21,6 +21,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,9 +42,7 @@ enum BrokenProvider {
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             byte[] bytes = read(localFile);
             byte[] cut = java.util.Arrays.copyOf(bytes, Math.max(0, bytes.length - 1));
-            Path temp = write(cut);
-            delegate().upload(snapshot, entryFor(entry.path(), cut), temp);
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            return store(delegate(), snapshot, entry, cut);
         }
     }),
     COUNTS_BYTES_TWICE(ContractRule.R2_10, p -> new ForwardingProvider(p) {
@@ -67,7 +66,7 @@ enum BrokenProvider {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             // writes straight to the final name, then fills it: a failure leaves the placeholder
-            delegate().upload(snapshot, entryFor(entry.path(), new byte[0]), write(new byte[0]));
+            delegate().upload(snapshot, entryFor(entry, new byte[0]), write(new byte[0]));
             return delegate().upload(snapshot, entry, localFile);
         }
     }),
@@ -78,8 +77,7 @@ enum BrokenProvider {
             if (bytes.length > 100_000) {
                 bytes[100_000] ^= 1;
             }
-            delegate().upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            return store(delegate(), snapshot, entry, bytes);
         }
     }),
     LOSES_LAST_PART(ContractRule.R2_05, p -> new ForwardingProvider(p) {
@@ -89,8 +87,7 @@ enum BrokenProvider {
             if (bytes.length > THRESHOLD) {
                 bytes = java.util.Arrays.copyOf(bytes, (int) (bytes.length / THRESHOLD * THRESHOLD));
             }
-            delegate().upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            return store(delegate(), snapshot, entry, bytes);
         }
     }),
     RECEIPT_WITHOUT_FOLDERS(ContractRule.R2_06, p -> new ForwardingProvider(p) {
@@ -110,8 +107,7 @@ enum BrokenProvider {
                 System.arraycopy(fresh, 0, merged, 0, fresh.length);
                 fresh = merged;
             }
-            delegate().upload(snapshot, entryFor(entry.path(), fresh), write(fresh));
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            return store(delegate(), snapshot, entry, fresh);
         }
     }),
     EMPTY_FILE_FOR_MISSING_DOWNLOAD(ContractRule.R2_08, p -> new ForwardingProvider(p) {
@@ -174,8 +170,8 @@ enum BrokenProvider {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             ManifestEntry mapped = new ManifestEntry(decode(entry.path()), entry.size(), entry.mtime(), entry.sha256());
-            delegate().upload(snapshot, mapped, localFile);
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            UploadReceipt r = delegate().upload(snapshot, mapped, localFile);
+            return UploadReceipt.verified(entry.path(), r.size(), r.sha256().orElseThrow());
         }
 
         @Override
@@ -205,7 +201,7 @@ enum BrokenProvider {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             byte[] bytes = read(localFile);
-            delegate().upload(snapshot, entryFor(entry.path(), bytes), localFile);
+            delegate().upload(snapshot, entryFor(entry, bytes), localFile);
             return UploadReceipt.verified(entry.path(), entry.size(), entry.sha256());
         }
     }),
@@ -301,8 +297,7 @@ enum BrokenProvider {
             staging = read(localFile);
             pause();
             byte[] bytes = staging; // another thread may have replaced it meanwhile
-            delegate().upload(snapshot, entryFor(entry.path(), bytes), write(bytes));
-            return UploadReceipt.unverified(entry.path(), entry.size());
+            return store(delegate(), snapshot, entry, bytes);
         }
     }),
     CLOSE_TWICE_FAILS(ContractRule.R9_03, p -> new ForwardingProvider(p) {
@@ -469,7 +464,98 @@ enum BrokenProvider {
         }
     }),
     COPIES_WITHOUT_DECLARING_IT(ContractRule.R10_04, p -> new ForwardingProvider(p) { }),
-    FORGETS_ON_REOPEN(ContractRule.R9_02, null);
+    FORGETS_ON_REOPEN(ContractRule.R9_02, null),
+    RECEIPT_CARRIES_THE_ENTRYS_HASH(ContractRule.R2_11, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            // stores what the file holds, then "verifies" by echoing the entry: the engine skips its read-back
+            byte[] bytes = read(localFile);
+            delegate().upload(snapshot, entryFor(entry, bytes), localFile);
+            return UploadReceipt.verified(entry.path(), entry.size(), entry.sha256());
+        }
+    }),
+    RECEIPT_SIZE_FROM_THE_ENTRY(ContractRule.R2_11, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            byte[] bytes = read(localFile);
+            delegate().upload(snapshot, entryFor(entry, bytes), localFile);
+            return UploadReceipt.unverified(entry.path(), entry.size());
+        }
+    }),
+    WRITES_IN_PLACE(ContractRule.R2_12, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            return upload(snapshot, entry, localFile, n -> { });
+        }
+
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile, java.util.function.LongConsumer sent) {
+            // appends to the final name as the parts go out: a death midway leaves the first half readable
+            byte[] bytes = read(localFile);
+            if (!entryFor(entry, bytes).equals(entry)) {
+                throw new ProviderException(ProviderException.Kind.INTEGRITY, "hashed first: " + entry.path() + " changed");
+            }
+            byte[] half = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+            delegate().upload(snapshot, entryFor(entry, half), write(half));
+            sent.accept(half.length);
+            UploadReceipt r = delegate().upload(snapshot, entry, localFile);
+            sent.accept(bytes.length);
+            return r;
+        }
+    }),
+    CASE_INSENSITIVE_NAMES(ContractRule.R3_06, p -> new ForwardingProvider(p) {
+        // like a case-insensitive, case-preserving file system: the first spelling of a name wins
+        private final Map<String, String> spellings = new ConcurrentHashMap<>();
+
+        private String spelling(String snapshot, String path) {
+            return spellings.computeIfAbsent(snapshot + '\0' + path.toLowerCase(java.util.Locale.ROOT), k -> path);
+        }
+
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            String stored = spelling(snapshot, entry.path());
+            UploadReceipt r = delegate().upload(snapshot, new ManifestEntry(stored, entry.size(), entry.mtime(), entry.sha256()),
+                    localFile);
+            return UploadReceipt.verified(entry.path(), r.size(), r.sha256().orElseThrow());
+        }
+
+        @Override
+        public void download(String snapshot, String path, Path target) {
+            delegate().download(snapshot, spelling(snapshot, path), target);
+        }
+    }),
+    LISTS_FIRST_PART_SIZE(ContractRule.R7_02, p -> new ForwardingProvider(p) {
+        @Override
+        public Stream<RemoteEntry> list(String snapshot) {
+            // a listing that reports the first part of a file stored in parts
+            return delegate().list(snapshot).map(e -> e.size() > 128 * 1024 ? RemoteEntry.of(e.path(), 128 * 1024) : e);
+        }
+    }),
+    CAPS_METADATA_AT_4_MIB(ContractRule.R1_02, p -> new ForwardingProvider(p) {
+        @Override
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+            // one request body of at most 4 MiB, and no check that the rest was sent
+            return delegate().putMetadata(name, java.util.Arrays.copyOf(bytes, Math.min(bytes.length, 4 << 20)), precondition);
+        }
+    }),
+    LISTS_STORE_TIME_AS_MTIME(ContractRule.R7_05, p -> new ForwardingProvider(p) {
+        @Override
+        public Stream<RemoteEntry> list(String snapshot) {
+            // the object's LastModified, which is when it was stored, reported as the file's mtime
+            java.time.Instant stored = java.time.Instant.now();
+            return delegate().list(snapshot).map(e -> RemoteEntry.of(e.path(), e.size(), e.sha256().orElse(null), stored));
+        }
+    }),
+    LISTS_WITHOUT_DECLARING_IT(ContractRule.R7_06, p -> new ForwardingProvider(p) { }),
+    REFUSED_CREDENTIALS_ARE_RETRYABLE(ContractRule.R9_04, null),
+    TOKEN_IN_CONFLICT_MESSAGE(ContractRule.R9_05, null),
+    TOKEN_LOGGED_ON_NOT_FOUND(ContractRule.R9_05, null);
+
+    /** The token the run's secrets hold; R9.05 looks for it. */
+    static final String TOKEN = "br0ken-t0ken-5ecret-value";
+    /** The token the run's refused secrets hold. */
+    static final String REFUSED_TOKEN = "refused-t0ken-value";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrokenProvider.class);
 
     /** Threshold declared by the run of {@link #LOSES_LAST_PART}. */
     static final long THRESHOLD = 64 * 1024;
@@ -487,6 +573,16 @@ enum BrokenProvider {
     }
 
     Set<Capability> capabilities() {
+        if (EnumSet.of(RECEIPT_CARRIES_THE_ENTRYS_HASH, RECEIPT_SIZE_FROM_THE_ENTRY, TRUNCATES_UPLOADS, DROPS_EMPTY_FILES,
+                LEAVES_PARTIAL_FILES_VISIBLE, CORRUPTS_LARGE_FILES, LOSES_LAST_PART, OVERWRITE_KEEPS_OLD_TAIL, SHARED_UPLOAD_BUFFER,
+                WRITES_IN_PLACE).contains(this)) {
+            // providers whose uploads do not check the sha256 do not declare SERVER_SHA256, so R4.* do not
+            // catch them too; R2.11 is the hole closed for them: no rule sent bytes that differ from the entry
+            return Set.of(Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING, Capability.SERVER_SIDE_COPY);
+        }
+        if (this == LISTS_WITHOUT_DECLARING_IT) {
+            return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_METADATA_PUT, Capability.SERVER_SIDE_COPY);
+        }
         if (this == COPIES_WITHOUT_DECLARING_IT) {
             return Set.of(Capability.SERVER_SHA256, Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING);
         }
@@ -513,12 +609,64 @@ enum BrokenProvider {
         return this == LOSES_LAST_PART ? s.withMultipartThresholdBytes(THRESHOLD) : s;
     }
 
-    Provider open(ProviderConfig config) {
+    Provider open(ProviderConfig config, io.cloudsync.spi.Secrets secrets) {
+        String token = secrets.get("cloud_sync.broken.token").map(io.cloudsync.Secret::revealString).orElse("");
+        if (token.equals(REFUSED_TOKEN)) {
+            if (this != REFUSED_CREDENTIALS_ARE_RETRYABLE) {
+                throw new ProviderException(ProviderException.Kind.AUTHENTICATION, "the memory store refuses the token");
+            }
+            // maps the backend's 401 like a 503: the engine retries a lost cause
+            return (Provider) java.lang.reflect.Proxy.newProxyInstance(Provider.class.getClassLoader(),
+                    new Class<?>[] {Provider.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "close" -> null;
+                        case "toString" -> "UnavailableProvider";
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        default -> throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "401 Unauthorized, will retry");
+                    });
+        }
+        Provider memory = new InMemoryProviderFactory().open(config, io.cloudsync.spi.Secrets.none());
+        if (this == TOKEN_IN_CONFLICT_MESSAGE) {
+            return new ForwardingProvider(memory) {
+                @Override
+                public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+                    try {
+                        return delegate().putMetadata(name, bytes, precondition);
+                    } catch (ProviderException e) {
+                        // echoes the request it sent, headers and all
+                        throw new ProviderException(e.kind(), e.getMessage() + " (request: PUT " + name
+                                + ", Authorization: Bearer " + token + ")", name, e);
+                    }
+                }
+            };
+        }
+        if (this == TOKEN_LOGGED_ON_NOT_FOUND) {
+            return new ForwardingProvider(memory) {
+                @Override
+                public void download(String snapshot, String path, Path target) {
+                    try {
+                        delegate().download(snapshot, path, target);
+                    } catch (ProviderException e) {
+                        LOG.warn("GET {}/{} with token {} failed: {}", snapshot, path, token, e.kind());
+                        throw e;
+                    }
+                }
+            };
+        }
+        if (breaker == null && this != FORGETS_ON_REOPEN) {
+            return memory;
+        }
         if (this == FORGETS_ON_REOPEN) {
             return new InMemoryProviderFactory().open(InMemoryProviderFactory.config("forgetful-" + UUID.randomUUID()),
                     io.cloudsync.spi.Secrets.none());
         }
-        return breaker.apply(new InMemoryProviderFactory().open(config, io.cloudsync.spi.Secrets.none()));
+        return breaker.apply(memory);
+    }
+
+    /** Stores {@code bytes} as they are, with an honest unverified receipt: the defect is elsewhere. */
+    static UploadReceipt store(Provider p, String snapshot, ManifestEntry entry, byte[] bytes) {
+        p.upload(snapshot, entryFor(entry, bytes), write(bytes));
+        return UploadReceipt.unverified(entry.path(), bytes.length);
     }
 
     static byte[] read(Path file) {
@@ -545,6 +693,11 @@ enum BrokenProvider {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An entry for {@code bytes} under the path and mtime of {@code original}. */
+    static ManifestEntry entryFor(ManifestEntry original, byte[] bytes) {
+        return new ManifestEntry(original.path(), bytes.length, original.mtime(), Digests.hex(Digests.sha256().digest(bytes)));
     }
 
     static ManifestEntry entryFor(String path, byte[] bytes) {

@@ -1,5 +1,6 @@
 package io.cloudsync.testkit.selftest;
 
+import io.cloudsync.Secret;
 import io.cloudsync.spi.Capability;
 import io.cloudsync.spi.ConfigKey;
 import io.cloudsync.spi.Provider;
@@ -56,7 +57,7 @@ public class BrokenProviderRun extends ProviderContract {
 
                     @Override
                     public Provider open(ProviderConfig config, Secrets secrets) {
-                        return broken.open(config);
+                        return broken.open(config, secrets);
                     }
                 };
             }
@@ -64,6 +65,16 @@ public class BrokenProviderRun extends ProviderContract {
             @Override
             public ProviderConfig freshRemote(TestInfo test) {
                 return InMemoryProviderFactory.config("broken-" + UUID.randomUUID());
+            }
+
+            @Override
+            public Secrets secrets() {
+                return Secrets.of(Map.of("cloud_sync.broken.token", Secret.of(BrokenProvider.TOKEN)));
+            }
+
+            @Override
+            public java.util.Optional<Secrets> refusedSecrets() {
+                return java.util.Optional.of(Secrets.of(Map.of("cloud_sync.broken.token", Secret.of(BrokenProvider.REFUSED_TOKEN))));
             }
 
             @Override

@@ -136,7 +136,9 @@ final class ResumableMemoryFactory implements ProviderFactory {
                     throw new ProviderException(ProviderException.Kind.INTEGRITY, "assembled " + entry.path()
                             + " does not match its sha256", entry.path(), null);
                 }
-                return delegate().upload(snapshot, BrokenProvider.entryFor(entry.path(), bytes), BrokenProvider.write(bytes));
+                ManifestEntry assembled = BrokenProvider.entryFor(entry.path(), bytes);
+                return delegate().upload(snapshot, new ManifestEntry(entry.path(), bytes.length, entry.mtime(), assembled.sha256()),
+                        BrokenProvider.write(bytes));
             }
         };
     }

@@ -153,6 +153,14 @@ final class S3Contracts {
                 public Optional<UploadInterruption> uploadInterruption() {
                     return Optional.of(interruption());
                 }
+
+                @Override
+                public Optional<Secrets> refusedSecrets() {
+                    // only a fixture that checks signatures can refuse a wrong secret key
+                    return s3().checksSignatures()
+                            ? Optional.of(S3Fixture.credentials(s3().accessKeyId(), s3().secretAccessKey() + "-wrong"))
+                            : Optional.empty();
+                }
             };
         }
     }

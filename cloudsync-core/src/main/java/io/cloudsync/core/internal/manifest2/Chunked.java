@@ -217,28 +217,21 @@ public final class Chunked implements Iterable<ManifestEntry> {
      */
     @Override
     public Iterator<ManifestEntry> iterator() {
+        Run run = new Run(0, refs.size());
+        ManifestChecksum sum = new ManifestChecksum("manifest \"" + name + '"');
         return new Iterator<>() {
-            private int chunk;
-            private List<ManifestEntry> current = List.of();
-            private int at;
-            private final ManifestChecksum sum = new ManifestChecksum("manifest \"" + name + '"');
-
             @Override
             public boolean hasNext() {
-                while (at >= current.size()) {
-                    if (chunk >= refs.size()) {
-                        if (sum.entries() != entries || sum.bytes() != bytes || !sum.hex().equals(checksum)) {
-                            throw new ManifestFormatException("manifest \"" + name + "\" in " + folder.directory()
-                                    + " holds " + sum.entries() + " entries of " + sum.bytes() + " bytes with checksum "
-                                    + sum.hex() + ", but says " + entries + " entries of " + bytes + " bytes with checksum "
-                                    + checksum);
-                        }
-                        return false;
-                    }
-                    current = load(chunk++);
-                    at = 0;
+                if (run.hasNext()) {
+                    return true;
                 }
-                return true;
+                if (sum.entries() != entries || sum.bytes() != bytes || !sum.hex().equals(checksum)) {
+                    throw new ManifestFormatException("manifest \"" + name + "\" in " + folder.directory()
+                            + " holds " + sum.entries() + " entries of " + sum.bytes() + " bytes with checksum "
+                            + sum.hex() + ", but says " + entries + " entries of " + bytes + " bytes with checksum "
+                            + checksum);
+                }
+                return false;
             }
 
             @Override
@@ -246,7 +239,7 @@ public final class Chunked implements Iterable<ManifestEntry> {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                ManifestEntry e = current.get(at++);
+                ManifestEntry e = run.next();
                 try {
                     sum.add(e);
                 } catch (IllegalArgumentException x) {
@@ -269,31 +262,40 @@ public final class Chunked implements Iterable<ManifestEntry> {
      */
     public Iterator<ManifestEntry> iterator(int from, int to) {
         Objects.checkFromToIndex(from, to, refs.size());
-        return new Iterator<>() {
-            private int chunk = from;
-            private List<ManifestEntry> current = List.of();
-            private int at;
+        return new Run(from, to);
+    }
 
-            @Override
-            public boolean hasNext() {
-                while (at >= current.size()) {
-                    if (chunk >= to) {
-                        return false;
-                    }
-                    current = load(chunk++);
-                    at = 0;
-                }
-                return true;
-            }
+    /** The entries of a run of chunks, each chunk read and checked when reached. */
+    private final class Run implements Iterator<ManifestEntry> {
+        private final int to;
+        private int chunk;
+        private List<ManifestEntry> current = List.of();
+        private int at;
 
-            @Override
-            public ManifestEntry next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
+        Run(int from, int to) {
+            this.chunk = from;
+            this.to = to;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (at >= current.size()) {
+                if (chunk >= to) {
+                    return false;
                 }
-                return current.get(at++);
+                current = load(chunk++);
+                at = 0;
             }
-        };
+            return true;
+        }
+
+        @Override
+        public ManifestEntry next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return current.get(at++);
+        }
     }
 
     /**

@@ -373,7 +373,8 @@ final class SyncRun {
                 throw RemoteManifests.damaged(snapshot, e);
             }
         }
-        return read;
+        // checked either way: later passes check each chunk against its ref, not every entry again
+        return read.map(Chunked::checked);
     }
 
     /**

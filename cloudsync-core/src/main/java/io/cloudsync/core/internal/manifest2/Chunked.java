@@ -41,15 +41,18 @@ public final class Chunked implements Iterable<ManifestEntry> {
     private final Instant newestMtime;
     /** The chunks read last, by index, shared by its copies: what a {@link Writer} may reuse. */
     private final Recent recent;
+    /** Whether its entries are known to be sorted and to add up to its checksum (see {@link #checked()}). */
+    private final boolean checked;
 
     private Chunked(ChunkFolder folder, String name, String root, Instant createdAt, List<Format2.ChunkRef> refs,
-                    String checksum, long entries, long bytes, Instant newestMtime) {
-        this(folder, name, root, createdAt, refs, checksum, entries, bytes, newestMtime, new Recent());
+                    String checksum, long entries, long bytes, Instant newestMtime, boolean checked) {
+        this(folder, name, root, createdAt, refs, checksum, entries, bytes, newestMtime, new Recent(), checked);
     }
 
     private Chunked(ChunkFolder folder, String name, String root, Instant createdAt, List<Format2.ChunkRef> refs,
-                    String checksum, long entries, long bytes, Instant newestMtime, Recent recent) {
+                    String checksum, long entries, long bytes, Instant newestMtime, Recent recent, boolean checked) {
         this.recent = recent;
+        this.checked = checked;
         this.folder = Objects.requireNonNull(folder, "folder");
         this.name = Objects.requireNonNull(name, "name");
         this.root = Objects.requireNonNull(root, "root");
@@ -86,7 +89,7 @@ public final class Chunked implements Iterable<ManifestEntry> {
      */
     public static Chunked of(Format2.Root root, List<Format2.ChunkRef> refs, ChunkFolder folder) {
         return new Chunked(folder, root.name(), root.root(), root.createdAt(), refs, root.checksum(), root.entries(),
-                root.bytes(), null);
+                root.bytes(), null, false);
     }
 
     /**
@@ -163,7 +166,22 @@ public final class Chunked implements Iterable<ManifestEntry> {
      * @return the copy; it shares the chunks
      */
     public Chunked with(String newName, String newRoot, Instant newCreatedAt) {
-        return new Chunked(folder, newName, newRoot, newCreatedAt, refs, checksum, entries, bytes, newestMtime, recent);
+        return new Chunked(folder, newName, newRoot, newCreatedAt, refs, checksum, entries, bytes, newestMtime, recent,
+                checked);
+    }
+
+    /**
+     * The same manifest, known to be sorted and to add up to its count, size and checksum: its
+     * iterator then checks each chunk against its name and ref only, not every entry against the
+     * running checksum. For a manifest whose entries were checked in a whole pass already, or whose
+     * root the cache holds (its chunks were checked when this machine committed or read them); a
+     * manifest a {@link Writer} made is checked from the start.
+     *
+     * @return the copy; it shares the chunks and what was read of them
+     */
+    public Chunked checked() {
+        return checked ? this : new Chunked(folder, name, root, createdAt, refs, checksum, entries, bytes, newestMtime,
+                recent, true);
     }
 
     /**
@@ -210,7 +228,8 @@ public final class Chunked implements Iterable<ManifestEntry> {
     /**
      * The entries in path order, one chunk in memory at a time. Each chunk is checked against its
      * name and ref, and the order across chunks; at the end the count, the total size and the
-     * checksum are checked against this manifest's.
+     * checksum are checked against this manifest's (not for a {@link #checked()} manifest: there
+     * the chunks are checked against their refs only).
      *
      * @return the iterator; it throws {@link ManifestFormatException} when a chunk is missing or
      *     damaged, or the entries do not match
@@ -218,6 +237,9 @@ public final class Chunked implements Iterable<ManifestEntry> {
     @Override
     public Iterator<ManifestEntry> iterator() {
         Run run = new Run(0, refs.size());
+        if (checked) {
+            return run;
+        }
         ManifestChecksum sum = new ManifestChecksum("manifest \"" + name + '"');
         return new Iterator<>() {
             @Override
@@ -528,7 +550,7 @@ public final class Chunked implements Iterable<ManifestEntry> {
                 }
                 finished = true;
             }
-            return new Chunked(folder, name, root, createdAt, refs, sum.hex(), sum.entries(), sum.bytes(), newest);
+            return new Chunked(folder, name, root, createdAt, refs, sum.hex(), sum.entries(), sum.bytes(), newest, true);
         }
 
         private void cut() {

@@ -128,6 +128,14 @@ class ChunkedTest {
         Chunked forged = Chunked.of(lying, intact.refs(), folder);
         assertThatThrownBy(() -> forged.forEach(e -> { })).isInstanceOf(ManifestFormatException.class)
                 .hasMessageContaining("checksum");
+
+        // once checked (a whole pass, or a root the cache holds), only the chunks are checked against their refs
+        List<ManifestEntry> read = new ArrayList<>();
+        forged.checked().forEach(read::add);
+        assertThat(read).isEqualTo(intact.toManifest().entries());
+        Files.delete(dir.resolve(intact.refs().get(2).sha256()));
+        assertThatThrownBy(() -> forged.checked().forEach(e -> { })).isInstanceOf(ManifestFormatException.class)
+                .hasMessageContaining("entry chunk #2").hasMessageContaining("missing");
     }
 
     @Test

@@ -33,9 +33,9 @@ final class ManifestCommand implements Callable<Integer> {
     public Integer call() {
         Session s = new Session(root);
         CloudSync cloudSync = s.cloudSync(false);
-        ManifestBuilder.Report[] report = new ManifestBuilder.Report[1];
         // both forms print each entry as the scan hands it on: a tree of millions of files is never in memory
         if (s.json()) {
+            ManifestBuilder.Report[] report = new ManifestBuilder.Report[1]; // set inside the JSON body
             JsonOut.stream(s.terminal(), g -> {
                 g.writeStartObject();
                 g.writeFieldName("manifest");
@@ -59,11 +59,11 @@ final class ManifestCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         PrintWriter out = s.terminal().out();
-        report[0] = cloudSync.manifest(snapshot, filters.include, filters.exclude,
+        ManifestBuilder.Report scanned = cloudSync.manifest(snapshot, filters.include, filters.exclude,
                 e -> out.printf("%s  %12d  %s%n", e.sha256(), e.size(), Text.safe(e.path())));
-        warnings(s, report[0]);
-        out.println(Units.count(report[0].files(), "file") + ", " + Units.bytes(report[0].bytes())
-                + ", checksum " + report[0].checksum() + " (root " + Text.safe(s.root().toString()) + ")");
+        warnings(s, scanned);
+        out.println(Units.count(scanned.files(), "file") + ", " + Units.bytes(scanned.bytes())
+                + ", checksum " + scanned.checksum() + " (root " + Text.safe(s.root().toString()) + ")");
         return ExitCodes.OK;
     }
 

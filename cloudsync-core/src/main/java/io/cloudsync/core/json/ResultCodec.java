@@ -82,14 +82,8 @@ public final class ResultCodec {
      */
     public static void writeManifest(JsonGenerator g, Manifest m, boolean summaryOnly) throws IOException {
         if (summaryOnly) {
-            g.writeStartObject();
-            g.writeStringField("name", m.name());
-            g.writeStringField("root", m.root());
-            g.writeStringField("created_at", m.createdAt().toString());
-            g.writeNumberField("files", m.entries().size());
-            g.writeNumberField("bytes", m.totalBytes());
-            g.writeStringField("checksum", m.checksum());
-            g.writeEndObject();
+            writeHeader(g, new SyncResult.Header(m.name(), m.root(), m.createdAt(), m.entries().size(), m.totalBytes(),
+                    m.checksum()));
             return;
         }
         writeManifestStart(g, m.name(), m.root(), m.createdAt());

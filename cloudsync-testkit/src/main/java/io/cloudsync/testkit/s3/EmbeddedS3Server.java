@@ -45,7 +45,10 @@ public final class EmbeddedS3Server implements S3Fixture, BeforeAllCallback, Bef
     public enum Backend {
         /** Adobe S3Mock: verifies and returns checksums; accepts any credentials. */
         S3MOCK,
-        /** S3Proxy over an in-memory store: checks SigV4 signatures; returns no checksums. */
+        /**
+         * S3Proxy over an in-memory store: checks SigV4 signatures; returns no checksums; decides racing
+         * conditional writes ({@code If-Match} / {@code If-None-Match}) atomically, as AWS S3 does.
+         */
         S3PROXY
     }
 

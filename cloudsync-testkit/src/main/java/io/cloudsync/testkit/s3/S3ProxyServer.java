@@ -6,7 +6,10 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
-/** S3Proxy over an in-memory blob store in this JVM, checking SigV2/SigV4 signatures. */
+/**
+ * S3Proxy over an in-memory blob store in this JVM, checking SigV2/SigV4 signatures and deciding racing
+ * conditional writes atomically ({@link AtomicConditionalWrites}).
+ */
 final class S3ProxyServer extends RunningServer {
 
     private final S3Proxy proxy;
@@ -20,7 +23,7 @@ final class S3ProxyServer extends RunningServer {
     }
 
     static S3ProxyServer start(String accessKeyId, String secretAccessKey) {
-        BlobStore store = new TransientNio2BlobStore();
+        BlobStore store = new AtomicConditionalWrites(new TransientNio2BlobStore());
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:0"))

@@ -74,12 +74,12 @@ final class S3Contracts {
     }
 
     /**
-     * The S3 factory without {@link Capability#CONDITIONAL_METADATA_PUT}, for the contract runs on the
-     * embedded servers. Both check If-Match / If-None-Match one request at a time (the provider's own
-     * tests show a stale precondition refused with 412 by either server), but neither decides racing
-     * conditional writes atomically: R5.03 saw two of four racing writers succeed on S3Proxy every time
-     * and on S3Mock under load. AWS S3 does decide atomically. Keeping the capability here would make
-     * R5.03 a coin toss, so the R5 rules are skipped on these fixtures and every other rule runs.
+     * The S3 factory without {@link Capability#CONDITIONAL_METADATA_PUT}, for the contract run on S3Mock.
+     * It checks If-Match / If-None-Match one request at a time (the provider's own tests show a stale
+     * precondition refused with 412), but does not decide racing conditional writes atomically: R5.03
+     * saw two of four racing writers succeed under load. AWS S3 does decide atomically, and so does the
+     * testkit's S3Proxy fixture (it locks each key for its writes). Keeping the capability on S3Mock would
+     * make R5.03 a coin toss, so the R5 rules are skipped there and every other rule runs.
      */
     static ProviderFactory withoutConditionalWrites() {
         S3ProviderFactory s3 = new S3ProviderFactory();

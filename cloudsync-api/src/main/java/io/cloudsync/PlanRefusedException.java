@@ -1,5 +1,9 @@
 package io.cloudsync;
 
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
 /**
  * A run refused its plan before transferring anything: a limit of the request was exceeded, or a
  * delete guard stopped a mass deletion. The message says what the plan would have done and which
@@ -18,7 +22,7 @@ public class PlanRefusedException extends CloudSyncException {
     }
 
     private final Reason reason;
-    private final transient Plan plan;
+    private final transient @Nullable Supplier<Plan> plan;
 
     /**
      * Creates the exception.
@@ -30,7 +34,21 @@ public class PlanRefusedException extends CloudSyncException {
     public PlanRefusedException(Reason reason, Plan plan, String message) {
         super(message);
         this.reason = reason;
-        this.plan = plan;
+        this.plan = () -> plan;
+    }
+
+    /**
+     * Creates the exception with a plan made only when {@link #plan()} is asked for it: a refused plan
+     * of a huge tree (a mass deletion, say) is then not held unless someone looks at it.
+     *
+     * @param reason why the plan was refused
+     * @param message what it would have done and which setting allows it
+     * @param plan makes the refused plan; called on each {@link #plan()}
+     */
+    public PlanRefusedException(Reason reason, String message, Supplier<Plan> plan) {
+        super(message);
+        this.reason = reason;
+        this.plan = Objects.requireNonNull(plan, "plan");
     }
 
     /**
@@ -43,12 +61,13 @@ public class PlanRefusedException extends CloudSyncException {
     }
 
     /**
-     * The refused plan.
+     * The refused plan, made when asked for if the exception was created with a supplier (each call
+     * makes it again: keep the value rather than calling twice).
      *
-     * @return the plan
+     * @return the plan; {@code null} after the exception was deserialised (the plan is not serialised)
      */
-    public Plan plan() {
-        return plan;
+    public @Nullable Plan plan() {
+        return plan == null ? null : plan.get();
     }
 
     /**

@@ -150,7 +150,7 @@ final class Cli {
             ObjectNode error = ResultCodec.error(ex);
             error.put("category", category.jsonName());
             error.put("message", message); // with the CLI's hint on what to do
-            printJsonError(t, code, error, ex instanceof PlanRefusedException p && p.plan() != null ? p : null);
+            printJsonError(t, code, error, ex instanceof PlanRefusedException p ? p.plan() : null);
         }
         // the exception's text may quote a path: escaped for people; the lines added here are meant
         t.err().println("cloudsync: " + (ex instanceof io.cloudsync.ProviderNotFoundException ? Text.safeLines(message)
@@ -164,14 +164,14 @@ final class Cli {
     }
 
     /** {@code {"error": {exit_code, category, type, message, reason?}, "plan"?}}, see docs/FORMATS.md. */
-    private static void printJsonError(Terminal t, int code, ObjectNode error, PlanRefusedException refused) {
+    private static void printJsonError(Terminal t, int code, ObjectNode error, io.cloudsync.Plan refused) {
         JsonOut.stream(t, g -> {
             g.writeStartObject();
             g.writeFieldName("error");
             g.writeTree(JsonOut.object().put("exit_code", code).setAll(error));
             if (refused != null) {
                 g.writeFieldName("plan");
-                ResultCodec.writePlan(g, refused.plan(), false);
+                ResultCodec.writePlan(g, refused, false);
             }
             g.writeEndObject();
         });

@@ -1,13 +1,13 @@
 package io.cloudsync.cli;
 
 import io.cloudsync.ManifestEntry;
-import io.cloudsync.Plan;
 import io.cloudsync.PlannedUpload;
 import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
 import io.cloudsync.SyncSummary;
 import io.cloudsync.UploadReason;
 import io.cloudsync.core.ManifestBuilder;
+import io.cloudsync.core.PlanSink;
 import io.cloudsync.core.PlanSource;
 import io.cloudsync.core.PlanSummary;
 import io.cloudsync.core.result.SyncResult;
@@ -47,21 +47,25 @@ final class Report {
         scope(out, r);
         long total = plan.uploads() + plan.deletes();
         if (!summaryOnly && total > 0) {
-            int shown = 0;
-            Plan lists = r.plan();
-            for (PlannedUpload u : lists.uploads()) {
-                if (!all && shown++ >= MAX_ITEMS) {
-                    break;
+            // the uploads, then the deletes, each handed on from the result (a dry run's streams: none held)
+            int[] shown = {0};
+            r.forEachPlanned(new PlanSink() {
+                @Override
+                public void upload(PlannedUpload u) {
+                    if (all || shown[0]++ < MAX_ITEMS) {
+                        out.printf("  %s %-8s %s (%s)%n", u.reason() == UploadReason.NEW ? "+" : "~",
+                                u.reason() == UploadReason.NEW ? "new" : "changed", Text.safe(u.path()), Units.bytes(u.size()));
+                    }
                 }
-                out.printf("  %s %-8s %s (%s)%n", u.reason() == UploadReason.NEW ? "+" : "~",
-                        u.reason() == UploadReason.NEW ? "new" : "changed", Text.safe(u.path()), Units.bytes(u.size()));
-            }
-            for (ManifestEntry d : lists.deletes()) {
-                if (!all && shown++ >= MAX_ITEMS) {
-                    break;
+            });
+            r.forEachPlanned(new PlanSink() {
+                @Override
+                public void delete(ManifestEntry d) {
+                    if (all || shown[0]++ < MAX_ITEMS) {
+                        out.printf("  - %-8s %s%n", "delete", Text.safe(d.path()));
+                    }
                 }
-                out.printf("  - %-8s %s%n", "delete", Text.safe(d.path()));
-            }
+            });
             if (!all && total > MAX_ITEMS) {
                 out.println("  ... and " + (total - MAX_ITEMS) + " more (-v lists them all, --json gives every item)");
             }

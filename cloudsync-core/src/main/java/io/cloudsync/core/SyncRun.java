@@ -117,7 +117,8 @@ final class SyncRun {
                 .addKeyValue("metadata_bytes_written", dryRunMetadata.bytesWritten())
                 .log();
         ctx.listeners().complete(service, snapshot, summary);
-        Entries entries = entries(EntryStreams.merge(scope, sides.scannedLocal, sides.stored), planned, remote.manifest, scanned);
+        Entries entries = entries(EntryStreams.merge(scope, sides.scannedLocal, sides.stored), planned, remote.manifest, scanned,
+                false);
         return result(entries, plan, summary, remote.source, remote.note, refusal.orElse(null));
     }
 
@@ -173,7 +174,8 @@ final class SyncRun {
                 }
             }
         });
-        return new Planned(summary, firstDeletes, () -> Planner.plan(local.toManifest(), remote.toManifest()));
+        return new Planned(summary, firstDeletes, () -> Planner.plan(local.toManifest(), remote.toManifest()),
+                sink -> Planner.plan(local.iterator(), remote.iterator(), sink));
     }
 
     /** Hands each upload of the plan to {@code action}, in order: one pass over what the sides do not share. */
@@ -201,35 +203,42 @@ final class SyncRun {
     }
 
     /**
-     * What a result holds of the entries: in memory, or, for a summary-only request, their figures
-     * only, the entries read from the chunk cache if they are asked for.
+     * What a result holds of the entries: in memory, or their figures only, the entries read from the
+     * chunk cache if they are asked for (a summary-only request; a dry run, whose entries also stream).
      */
     private record Entries(SyncResult.Header localHeader, Supplier<Manifest> local, Supplier<Plan> plan,
                            SyncResult.Header remoteHeader, Supplier<Optional<Manifest>> remote,
-                           ManifestBuilder.Report scanReport, Supplier<ManifestBuilder.Result> scan) {
+                           ManifestBuilder.Report scanReport, Supplier<ManifestBuilder.Result> scan,
+                           SyncResult.Streams streams) {
     }
 
-    private Entries entries(Chunked target, Planned planned, Optional<Chunked> remote, Scanned scanned) {
+    /**
+     * The entries of the result. {@code commits}: whether the run may commit, and so sweep the chunks
+     * planned against; then they are taken into memory now unless the request asked for a summary only.
+     */
+    private Entries entries(Chunked target, Planned planned, Optional<Chunked> remote, Scanned scanned, boolean commits) {
         SyncResult.Header localHeader = header(target);
         SyncResult.Header remoteHeader = remote.map(SyncRun::header).orElse(null);
         ManifestBuilder.Report report = scanned.report;
-        if (request.summaryOnly()) {
+        if (request.summaryOnly() || !commits) {
+            SyncResult.Streams streams = commits ? null : new SyncResult.Streams(target::forEach, planned.actions(),
+                    remote.map(r -> (SyncResult.EntrySource) r::forEach));
             return new Entries(localHeader, () -> materialise(target::toManifest), () -> materialise(planned.plan()),
                     remoteHeader, () -> materialise(() -> remote.map(Chunked::toManifest)),
-                    report, () -> materialise(() -> report.withManifest(scanned.entries.toManifest())));
+                    report, () -> materialise(() -> report.withManifest(scanned.entries.toManifest())), streams);
         }
-        // in memory now: the commit that follows may sweep the chunks of what was planned against
         Manifest l = target.toManifest();
         Plan p = planned.plan().get();
         Optional<Manifest> r = remote.map(Chunked::toManifest);
         ManifestBuilder.Result scan = report.withManifest(scanned.entries.toManifest());
-        return new Entries(localHeader, () -> l, () -> p, remoteHeader, () -> r, report, () -> scan);
+        return new Entries(localHeader, () -> l, () -> p, remoteHeader, () -> r, report, () -> scan, null);
     }
 
     private SyncResult result(Entries entries, PlanSummary plan, SyncSummary summary, PlanSource source, String note,
                               PlanRefusedException refusal) {
         return new SyncResult(service, snapshot, entries.localHeader, entries.local, plan, entries.plan, summary,
-                entries.remoteHeader, entries.remote, source, note, entries.scanReport, entries.scan, scope.paths(), refusal);
+                entries.remoteHeader, entries.remote, source, note, entries.scanReport, entries.scan, scope.paths(), refusal,
+                entries.streams);
     }
 
     private static SyncResult.Header header(Chunked m) {
@@ -292,7 +301,7 @@ final class SyncRun {
                         + " lease " + RemoteLease.nameOf(snapshot) + ", so nothing was changed: " + e.getMessage()));
                 taken = RemoteLease.none();
             }
-            Entries entries = entries(target, planned, remoteManifest, scanned);
+            Entries entries = entries(target, planned, remoteManifest, scanned, true);
             try (RemoteLease lease = taken) {
                 this.lease = lease;
                 ManifestCommit manifests = new ManifestCommit(ctx.cache(), stateDirectory, remoteManifests, service, snapshot,
@@ -504,7 +513,7 @@ final class SyncRun {
         LOG.atError().setMessage("sync.run").addKeyValue("service", request.service()).addKeyValue("snapshot", snapshot)
                 .addKeyValue("status", "failed").addKeyValue("error", e.getMessage()).log();
         ctx.listeners().complete(request.service(), snapshot, summary);
-        Entries entries = entries(EntryStreams.merge(scope, sides.scannedLocal, sides.stored), planned, cached, scanned);
+        Entries entries = entries(EntryStreams.merge(scope, sides.scannedLocal, sides.stored), planned, cached, scanned, false);
         return result(entries, planned.summary(), summary, cached.isPresent() ? PlanSource.CACHE : PlanSource.NONE,
                 "the remote manifest could not be read: " + e.getMessage(), null);
     }

@@ -17,6 +17,7 @@ import io.cloudsync.SyncError;
 import io.cloudsync.SyncSummary;
 import io.cloudsync.UploadReason;
 import io.cloudsync.core.ManifestBuilder;
+import io.cloudsync.core.PlanSink;
 import io.cloudsync.core.PlanSummary;
 import io.cloudsync.core.result.BackupCreateResult;
 import io.cloudsync.core.result.BackupInfo;
@@ -240,6 +241,70 @@ public final class ResultCodec {
         g.writeEndObject();
     }
 
+    /** A result's manifest as {@link #writeManifest} writes one, its entries written as they are handed on. */
+    private static void writeManifest(JsonGenerator g, SyncResult.Header m, SyncResult.EntrySource entries)
+            throws IOException {
+        writeManifestStart(g, m.name(), m.root(), m.createdAt());
+        try {
+            entries.forEach(e -> unchecked(() -> writeEntry(g, e)));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        writeManifestEnd(g, m.checksum());
+    }
+
+    /**
+     * A result's plan as {@link #writePlan(JsonGenerator, Plan, boolean)} writes one, each list written
+     * as its actions are handed on ({@link SyncResult#forEachPlanned}, once per list), none held.
+     */
+    private static void writePlan(JsonGenerator g, SyncResult r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", r.planSummary().id());
+        try {
+            g.writeArrayFieldStart("uploads");
+            r.forEachPlanned(new PlanSink() {
+                @Override
+                public void upload(PlannedUpload u) {
+                    unchecked(() -> item(g, u.entry(), u.reason().name().toLowerCase(Locale.ROOT)));
+                }
+            });
+            g.writeEndArray();
+            g.writeArrayFieldStart("deletes");
+            r.forEachPlanned(new PlanSink() {
+                @Override
+                public void delete(ManifestEntry e) {
+                    unchecked(() -> item(g, e, "removed"));
+                }
+            });
+            g.writeEndArray();
+            g.writeArrayFieldStart("skipped");
+            r.forEachPlanned(new PlanSink() {
+                @Override
+                public void skip(ManifestEntry e) {
+                    unchecked(() -> item(g, e, "unchanged"));
+                }
+            });
+            g.writeEndArray();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        g.writeNumberField("bytes", r.planSummary().uploadBytes());
+        g.writeEndObject();
+    }
+
+    /** What a generator writes inside a callback that cannot throw {@link IOException}. */
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    private static void unchecked(Write w) {
+        try {
+            w.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void item(JsonGenerator g, ManifestEntry e, String reason) throws IOException {
         g.writeStartObject();
         g.writeStringField("path", e.path());
@@ -348,13 +413,13 @@ public final class ResultCodec {
         if (summaryOnly) {
             writeHeader(g, r.localHeader());
         } else {
-            writeManifest(g, r.localManifest(), false);
+            writeManifest(g, r.localHeader(), r::forEachLocalEntry);
         }
         g.writeFieldName("plan");
         if (summaryOnly) {
             writePlanSummary(g, r.planSummary());
         } else {
-            writePlan(g, r.plan(), false);
+            writePlan(g, r);
         }
         g.writeFieldName("summary");
         writeSummary(g, r.summary());
@@ -364,7 +429,7 @@ public final class ResultCodec {
         } else if (summaryOnly) {
             writeHeader(g, r.remoteHeader().get());
         } else {
-            writeManifest(g, r.remoteManifest().orElseThrow(), false);
+            writeManifest(g, r.remoteHeader().get(), r::forEachRemoteEntry);
         }
         g.writeStringField("plan_source", r.planSource().jsonName());
         g.writeStringField("plan_source_note", r.planSourceNote());

@@ -1,16 +1,20 @@
 package io.cloudsync.core.result;
 
 import io.cloudsync.Manifest;
+import io.cloudsync.ManifestEntry;
 import io.cloudsync.Plan;
 import io.cloudsync.PlanRefusedException;
+import io.cloudsync.PlannedUpload;
 import io.cloudsync.SyncSummary;
 import io.cloudsync.core.ManifestBuilder;
+import io.cloudsync.core.PlanSink;
 import io.cloudsync.core.PlanSource;
 import io.cloudsync.core.PlanSummary;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +26,12 @@ import java.util.function.Supplier;
  * them from the state folder's chunk cache when first called, which takes memory in proportion to
  * the tree, and fail with {@link IllegalStateException} once the cache no longer holds them (a run
  * that committed keeps only the committed manifest's chunks).
+ *
+ * <p>{@link #forEachLocalEntry}, {@link #forEachPlanned} and {@link #forEachRemoteEntry} hand the
+ * entries on one at a time. On the result of a dry run they read them from the chunk cache on each
+ * call and never hold them all, so a dry run of any size can be written out in bounded memory; on
+ * other results they walk what {@link #localManifest()}, {@link #plan()} and
+ * {@link #remoteManifest()} hold.
  */
 public final class SyncResult {
 
@@ -40,6 +50,7 @@ public final class SyncResult {
     private final Supplier<ManifestBuilder.Result> scan;
     private final List<String> scope;
     private final PlanRefusedException refusal;
+    private final Streams streams;
 
     /**
      * Creates a result of a run or dry run that goes ahead.
@@ -111,6 +122,37 @@ public final class SyncResult {
                       Supplier<Optional<Manifest>> remoteManifest, PlanSource planSource, String planSourceNote,
                       ManifestBuilder.Report scanReport, Supplier<ManifestBuilder.Result> scan, List<String> scope,
                       PlanRefusedException refusal) {
+        this(service, snapshot, localHeader, localManifest, planSummary, plan, summary, remoteHeader, remoteManifest,
+                planSource, planSourceNote, scanReport, scan, scope, refusal, null);
+    }
+
+    /**
+     * Creates a result whose manifests and plan are made when first asked for, and whose entries
+     * {@code streams} hand on one at a time without holding them ({@link #forEachLocalEntry},
+     * {@link #forEachPlanned}, {@link #forEachRemoteEntry}).
+     *
+     * @param service the service
+     * @param snapshot the snapshot, with the configured prefix applied
+     * @param localHeader the figures of {@link #localManifest()}
+     * @param localManifest makes {@link #localManifest()}
+     * @param planSummary the figures of {@link #plan()}
+     * @param plan makes {@link #plan()}
+     * @param summary the outcome
+     * @param remoteHeader the figures of {@link #remoteManifest()}; {@code null} when the plan assumed an empty remote
+     * @param remoteManifest makes {@link #remoteManifest()}
+     * @param planSource where the remote side came from
+     * @param planSourceNote why that source was used
+     * @param scanReport the report of the local scan
+     * @param scan makes {@link #scan()}, the report with the scan's entries
+     * @param scope see {@link #scope()}
+     * @param refusal see {@link #refusal()}; {@code null} for none
+     * @param streams the same entries as the suppliers make, one at a time; {@code null} to walk what those make
+     */
+    public SyncResult(String service, String snapshot, Header localHeader, Supplier<Manifest> localManifest,
+                      PlanSummary planSummary, Supplier<Plan> plan, SyncSummary summary, Header remoteHeader,
+                      Supplier<Optional<Manifest>> remoteManifest, PlanSource planSource, String planSourceNote,
+                      ManifestBuilder.Report scanReport, Supplier<ManifestBuilder.Result> scan, List<String> scope,
+                      PlanRefusedException refusal, Streams streams) {
         this.service = Objects.requireNonNull(service);
         this.snapshot = Objects.requireNonNull(snapshot);
         this.localHeader = Objects.requireNonNull(localHeader);
@@ -126,6 +168,108 @@ public final class SyncResult {
         this.scan = once(scan);
         this.scope = List.copyOf(scope);
         this.refusal = refusal;
+        this.streams = streams;
+    }
+
+    /**
+     * Entries handed on one at a time, in manifest order; each call reads them again.
+     */
+    @FunctionalInterface
+    public interface EntrySource {
+        /**
+         * Hands every entry to {@code action}, in manifest order.
+         *
+         * @param action receives each entry
+         */
+        void forEach(Consumer<? super ManifestEntry> action);
+    }
+
+    /**
+     * A plan's actions handed on one at a time, in path order (see {@link PlanSink}); each call decides
+     * them again.
+     */
+    @FunctionalInterface
+    public interface ActionSource {
+        /**
+         * Hands every action of the plan to {@code sink}.
+         *
+         * @param sink receives each upload, delete and skipped file
+         */
+        void forEach(PlanSink sink);
+    }
+
+    /**
+     * A result's entries as streams: the local manifest's, the plan's actions, and the remote manifest's.
+     *
+     * @param local the entries of {@link #localManifest()}
+     * @param plan the actions of {@link #plan()}
+     * @param remote the entries of {@link #remoteManifest()}, empty when the plan assumed an empty remote
+     */
+    public record Streams(EntrySource local, ActionSource plan, Optional<EntrySource> remote) {
+        /**
+         * Checks the parts.
+         *
+         * @param local the entries of the local manifest
+         * @param plan the actions of the plan
+         * @param remote the entries of the remote manifest, if any
+         */
+        public Streams {
+            Objects.requireNonNull(local, "local");
+            Objects.requireNonNull(plan, "plan");
+            Objects.requireNonNull(remote, "remote");
+        }
+    }
+
+    /**
+     * Hands each entry of {@link #localManifest()} to {@code action}, in manifest order, without holding
+     * them all when the result streams (a dry run's).
+     *
+     * @param action receives each entry
+     */
+    public void forEachLocalEntry(Consumer<? super ManifestEntry> action) {
+        if (streams != null) {
+            streams.local().forEach(action);
+        } else {
+            localManifest().entries().forEach(action);
+        }
+    }
+
+    /**
+     * Hands each entry of {@link #remoteManifest()} to {@code action}, in manifest order (nothing when
+     * the plan assumed an empty remote), without holding them all when the result streams.
+     *
+     * @param action receives each entry
+     */
+    public void forEachRemoteEntry(Consumer<? super ManifestEntry> action) {
+        if (streams != null) {
+            streams.remote().ifPresent(r -> r.forEach(action));
+        } else {
+            remoteManifest().ifPresent(m -> m.entries().forEach(action));
+        }
+    }
+
+    /**
+     * Hands each action of {@link #plan()} to {@code sink}: every upload, delete and skipped file once,
+     * each kind in path order. A streaming result (a dry run's) decides them again, interleaved in
+     * path order, and holds none; otherwise they come kind by kind from the plan in memory.
+     *
+     * @param sink receives the actions
+     */
+    public void forEachPlanned(PlanSink sink) {
+        if (streams != null) {
+            streams.plan().forEach(sink);
+            return;
+        }
+        Plan p = plan();
+        for (PlannedUpload u : p.uploads()) {
+            sink.upload(u);
+        }
+        for (ManifestEntry e : p.deletes()) {
+            sink.delete(e);
+        }
+        for (ManifestEntry e : p.skipped()) {
+            sink.skip(e);
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import io.cloudsync.SyncRequest;
 import io.cloudsync.core.EngineSettings;
 import io.cloudsync.core.PlanSummary;
 import io.cloudsync.core.Planner;
+import io.cloudsync.core.result.SyncResult;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -28,7 +29,8 @@ public final class Guards {
      * @param firstDeletes the paths of the first few deletes, in order, for the message
      * @param plan the plan itself, made only when a refusal carries it
      */
-    public record Planned(PlanSummary summary, List<String> firstDeletes, Supplier<Plan> plan) {
+    public record Planned(PlanSummary summary, List<String> firstDeletes, Supplier<Plan> plan,
+                          SyncResult.ActionSource actions) {
         /** How many deletes a refusal's message names. */
         public static final int SAMPLE = 5;
 
@@ -38,6 +40,7 @@ public final class Guards {
          * @param summary see the record component
          * @param firstDeletes see the record component
          * @param plan see the record component
+         * @param actions see the record component
          */
         public Planned {
             firstDeletes = List.copyOf(firstDeletes);
@@ -84,7 +87,7 @@ public final class Guards {
         PlanSummary plan = planned.summary();
         Optional<String> exceeded = Planner.exceededLimits(request, plan, snapshot);
         if (exceeded.isPresent()) {
-            return Optional.of(new PlanRefusedException(PlanRefusedException.Reason.LIMIT, planned.plan().get(), exceeded.get()));
+            return Optional.of(new PlanRefusedException(PlanRefusedException.Reason.LIMIT, exceeded.get(), planned.plan()));
         }
         long deletes = plan.deletes();
         if (deletes == 0 || request.allowMassDelete()) {
@@ -116,7 +119,7 @@ public final class Guards {
     }
 
     private static Optional<PlanRefusedException> guard(Planned planned, String message) {
-        return Optional.of(new PlanRefusedException(PlanRefusedException.Reason.DELETE_GUARD, planned.plan().get(), message));
+        return Optional.of(new PlanRefusedException(PlanRefusedException.Reason.DELETE_GUARD, message, planned.plan()));
     }
 
     private static String countRemote(long n) {

@@ -59,13 +59,13 @@ public enum ContractRule {
             null),
 
     /** Small file round trip. */
-    R2_01("Upload then download returns the same bytes", null),
+    R2_01("Upload then download returns the same bytes, text with CRLF and lone CR line endings too", null),
     /** Tiny files. */
-    R2_02("Empty and one-byte files round-trip exactly", null),
+    R2_02("Empty, one-byte and all-zero files round-trip exactly", null),
     /** Failed uploads are atomic. */
     R2_03("A failed upload throws ProviderException and leaves nothing new readable under the final name", null),
     /** Large file round trip. */
-    R2_04("A file of a few megabytes round-trips exactly", null),
+    R2_04("Files of a few megabytes, of an even and an odd size, round-trip exactly", null),
     /** Multipart. */
     R2_05("A file larger than the declared multipart or chunk threshold round-trips exactly", null),
     /** Receipts. */
@@ -73,7 +73,7 @@ public enum ContractRule {
     /** File overwrite. */
     R2_07("Uploading over an existing file replaces it entirely", null),
     /** Missing downloads. */
-    R2_08("Downloading a missing file fails with NOT_FOUND and does not create the target", null),
+    R2_08("Downloading a missing file (also in a folder that does not exist) fails with NOT_FOUND and does not create the target", null),
     /** Folders are not files. */
     R2_09("Downloading a path that is a folder (files are stored below it) fails with NOT_FOUND and does not create the target",
             null),
@@ -137,7 +137,7 @@ public enum ContractRule {
     R7_06("A provider that does not declare LISTING throws UnsupportedOperationException from list", null),
 
     /** Delete. */
-    R8_01("A deleted file can no longer be downloaded", null),
+    R8_01("A deleted file can no longer be downloaded, also one that was downloaded before", null),
     /** Idempotent delete. */
     R8_02("Deleting a missing file succeeds, as often as asked", null),
     /** Precise delete. */
@@ -153,6 +153,10 @@ public enum ContractRule {
     R9_04("Refused credentials fail with AUTHENTICATION, from open() or else from every operation, and store nothing", null),
     /** No secret in use. */
     R9_05("No secret value appears in an error, toString, log line or console output of the provider at work (not found, conflict, integrity, interrupted upload, listing, refused credentials)", null),
+    /** Providers never retry. */
+    R9_06("A request the backend fails once with a transient error (500, 503, throttling) fails the operation with a retryable ProviderException: the provider never retries by itself", null),
+    /** Close releases threads. */
+    R9_07("close() ends every thread the provider started: opened, used and closed, a provider leaves no thread of its own running", null),
 
     /** Copy round trip. */
     R10_01("A copy stores the source's bytes under the target path with an honest receipt, and leaves the source as it was",

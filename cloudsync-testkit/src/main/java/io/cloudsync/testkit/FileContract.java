@@ -63,6 +63,10 @@ public abstract class FileContract {
             Path text = r.text("readme", "hello, cloudsync\n");
             r.upload(p, SNAPSHOT, "README.md", text);
             r.eventually(() -> r.requireContent(p, SNAPSHOT, "README.md", text));
+            // text is bytes too: line endings (CRLF, lone CR) and a last line without one stay as they are
+            Path windows = r.text("windows", "line one\r\nline two\rline three\r\nno newline at the end");
+            r.upload(p, SNAPSHOT, "notes/windows.txt", windows);
+            r.eventually(() -> r.requireContent(p, SNAPSHOT, "notes/windows.txt", windows));
         });
     }
 
@@ -78,10 +82,17 @@ public abstract class FileContract {
             Provider p = r.open();
             Path empty = r.file("empty", 0);
             Path one = r.file("one", 1);
+            // all zeros: a store that keeps such files as holes must still give back their length
+            Path zero = Files.write(dir.resolve("zero.bin"), new byte[1]);
+            Path zeros = Files.write(dir.resolve("zeros.bin"), new byte[r.settings.smallFileBytes()]);
             r.upload(p, SNAPSHOT, "empty.txt", empty);
             r.upload(p, SNAPSHOT, "one.bin", one);
+            r.upload(p, SNAPSHOT, "zero.bin", zero);
+            r.upload(p, SNAPSHOT, "zeros.bin", zeros);
             r.eventually(() -> r.requireContent(p, SNAPSHOT, "empty.txt", empty));
             r.eventually(() -> r.requireContent(p, SNAPSHOT, "one.bin", one));
+            r.eventually(() -> r.requireContent(p, SNAPSHOT, "zero.bin", zero));
+            r.eventually(() -> r.requireContent(p, SNAPSHOT, "zeros.bin", zeros));
         });
     }
 
@@ -136,6 +147,9 @@ public abstract class FileContract {
             Path large = r.file("large", r.settings.largeFileBytes());
             r.upload(p, SNAPSHOT, "data/large.bin", large);
             r.eventually(() -> r.requireContent(p, SNAPSHOT, "data/large.bin", large));
+            Path odd = r.file("odd", r.settings.largeFileBytes() + 12_345);
+            r.upload(p, SNAPSHOT, "data/odd.bin", odd);
+            r.eventually(() -> r.requireContent(p, SNAPSHOT, "data/odd.bin", odd));
         });
     }
 
@@ -218,6 +232,7 @@ public abstract class FileContract {
             r.requireNotFound(p, SNAPSHOT, "never/uploaded.txt");
             r.upload(p, SNAPSHOT, "present.txt", r.text("present", "here"));
             r.requireNotFound(p, SNAPSHOT, "present.txt.missing");
+            r.requireNotFound(p, SNAPSHOT, "never/uploaded.txt");
             r.requireNotFound(p, OTHER_SNAPSHOT, "present.txt");
         });
     }
@@ -506,8 +521,10 @@ public abstract class FileContract {
     public final void required_R8_01_deletedFileIsGone(TestInfo test, @TempDir Path dir) {
         run(ContractRule.R8_01, test, dir, r -> {
             Provider p = r.open();
-            r.upload(p, SNAPSHOT, "doomed.txt", r.file("doomed", 100));
+            Path doomed = r.file("doomed", 100);
+            r.upload(p, SNAPSHOT, "doomed.txt", doomed);
             r.upload(p, SNAPSHOT, "deep/er/doomed.txt", r.file("doomed2", 0));
+            r.eventually(() -> r.requireContent(p, SNAPSHOT, "doomed.txt", doomed)); // read once: no cache may outlive the delete
             p.delete(SNAPSHOT, "doomed.txt");
             p.delete(SNAPSHOT, "deep/er/doomed.txt");
             r.eventually(() -> r.requireNotFound(p, SNAPSHOT, "doomed.txt"));

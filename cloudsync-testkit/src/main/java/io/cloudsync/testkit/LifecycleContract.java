@@ -12,6 +12,7 @@ import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.internal.ContractFiles;
 import io.cloudsync.testkit.internal.RuleRun;
 import io.cloudsync.testkit.internal.SecretWatch;
+import io.cloudsync.testkit.internal.ThreadGroups;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.TestAbortedException;
 
 /**
- * The provider contract's rules for concurrency, durability across instances, close, refused credentials and secrets at work (R9.*). Extend it in a test and return your
+ * The provider contract's rules for concurrency, durability across instances, close, refused credentials, secrets at
+ * work, retries left to the engine and threads ended by close (R9.*). Extend it in a test and return your
  * {@link ProviderUnderTest} from {@link #subject()}, or extend {@link ProviderContract} to run
  * every family at once. Each test method checks one {@link ContractRule}, is {@code public final}
  * (a rule cannot be overridden away), and every failure message starts with the rule id; rules that
@@ -267,6 +269,139 @@ public abstract class LifecycleContract {
                         + "Authorization header or a signed URL", leak, watch.seenCount());
             }
         });
+    }
+
+    /**
+     * R9.06.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R9_06_transientFailuresReachTheEngineUnretried(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R9_06, test, dir, r -> {
+            TransientFault fault = r.transientFault().orElseThrow(() -> new TestAbortedException("Skipped [R9.06]: not proven "
+                    + "that provider '" + r.factory.id() + "' leaves retries to the engine (a provider that retries by itself, "
+                    + "such as an SDK with its own retries left on, multiplies the engine's retry budget and hides throttling "
+                    + "from it). Override ProviderUnderTest.transientFault() to let the test's remote fail its next request "
+                    + "with a 503"));
+            Provider p = r.open();
+            String name = "manifests/" + SNAPSHOT + ".json";
+            p.getMetadata(name); // tokens, ids and connections are fetched before the first fault
+            Path file = r.file("transient", r.settings.smallFileBytes());
+            r.upload(p, SNAPSHOT, "transient/stored.bin", file);
+            p.putMetadata("transient/object", r.bytes("transient", 64), MetadataPrecondition.none());
+            Map<String, RuleRun.Step> operations = new LinkedHashMap<>();
+            operations.put("getMetadata", () -> p.getMetadata(name));
+            operations.put("putMetadata", () -> p.putMetadata("transient/object", r.bytes("transient-2", 64),
+                    MetadataPrecondition.none()));
+            operations.put("listMetadata", () -> {
+                try (Stream<String> names = p.listMetadata("")) {
+                    names.forEach(n -> { });
+                }
+            });
+            operations.put("upload", () -> p.upload(SNAPSHOT, ContractFiles.entry("transient/new.bin", file), file));
+            operations.put("download", () -> p.download(SNAPSHOT, "transient/stored.bin", dir.resolve("transient-download.bin")));
+            if (r.declares(Capability.LISTING)) {
+                operations.put("list", () -> {
+                    try (Stream<RemoteEntry> files = p.list(SNAPSHOT)) {
+                        files.forEach(f -> { });
+                    }
+                });
+            }
+            if (r.declares(Capability.SERVER_SIDE_COPY)) {
+                operations.put("copy", () -> p.copy(SNAPSHOT, "transient/stored.bin",
+                        ContractFiles.entry("transient/copy.bin", file)));
+            }
+            operations.put("delete", () -> p.delete(SNAPSHOT, "transient/stored.bin"));
+            for (Map.Entry<String, RuleRun.Step> op : operations.entrySet()) {
+                fault.failNextRequest(r.config);
+                ProviderException e;
+                try {
+                    op.getValue().run();
+                    throw r.failure("%s() succeeded although the backend failed its request with a transient error: the "
+                            + "provider retried it by itself (or sent no request). Providers never retry: turn the SDK's own "
+                            + "retries off and report the failure as UNAVAILABLE or THROTTLED, so that the engine retries "
+                            + "within its budget and sees the throttling", op.getKey());
+                } catch (ProviderException thrown) {
+                    e = thrown;
+                } catch (AssertionError failure) {
+                    throw failure;
+                } catch (Exception other) {
+                    throw r.failure("%s() threw %s instead of a retryable ProviderException when the backend failed its "
+                            + "request with a transient error: %s", op.getKey(), other.getClass().getName(), other.getMessage());
+                }
+                r.check(e.retryable(), "%s() failed with kind %s when the backend failed its request with a transient error "
+                        + "(500/503); expected a retryable kind (UNAVAILABLE or THROTTLED), so that the engine retries: %s",
+                        op.getKey(), e.kind(), e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * R9.07.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R9_07_closeEndsTheProvidersThreads(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R9_07, test, dir, r -> {
+            // a first cycle in a group of its own: threads a library starts once per JVM (a cleaner, a shared
+            // timer) start there and may stay; the second cycle must leave nothing behind
+            ThreadGroups.cycle(r, new ThreadGroup("cloudsync-contract-R9.07-first"), () -> useAndClose(r, "first"));
+            ThreadGroup group = new ThreadGroup("cloudsync-contract-R9.07");
+            ThreadGroups.cycle(r, group, () -> useAndClose(r, "second"));
+            List<String> left = ThreadGroups.awaitNoneAlive(group, java.time.Duration.ofSeconds(5));
+            r.check(left.isEmpty(), "after close() the provider's threads %s are still running (5 s after close). close() "
+                    + "must shut down the executors, schedulers and HTTP clients the provider started: an application that "
+                    + "opens a provider per run would leak them, and a JVM with non-daemon ones never exits", left);
+        });
+    }
+
+    /**
+     * Opens a provider, works with it as a run does (metadata, small and large files, listing, copy, delete,
+     * flush) and closes it. What the operations return is other rules' business: only their threads count here.
+     */
+    private static void useAndClose(RuleRun r, String salt) throws Exception {
+        String base = "threads/" + salt + "/";
+        Path small = r.file("threads-small-" + salt, r.settings.smallFileBytes());
+        Path large = r.file("threads-large-" + salt, r.interruptedSize());
+        Provider p = r.factory.open(r.config, r.secrets());
+        try {
+            quietly(() -> p.putMetadata(base + "object", r.bytes(salt, 256), MetadataPrecondition.none()));
+            quietly(() -> p.getMetadata(base + "object"));
+            quietly(() -> {
+                try (Stream<String> names = p.listMetadata("threads/")) {
+                    names.forEach(n -> { });
+                }
+            });
+            quietly(() -> p.upload(SNAPSHOT, ContractFiles.entry(base + "small.bin", small), small, n -> { }));
+            quietly(() -> p.upload(SNAPSHOT, ContractFiles.entry(base + "large.bin", large), large, n -> { }));
+            quietly(() -> p.download(SNAPSHOT, base + "large.bin", r.dir.resolve("threads-" + salt + ".bin")));
+            if (r.declares(Capability.LISTING)) {
+                quietly(() -> {
+                    try (Stream<RemoteEntry> files = p.list(SNAPSHOT)) {
+                        files.forEach(f -> { });
+                    }
+                });
+            }
+            if (r.declares(Capability.SERVER_SIDE_COPY)) {
+                quietly(() -> p.copy(SNAPSHOT, base + "small.bin", ContractFiles.entry(base + "copy.bin", small)));
+            }
+            quietly(() -> p.delete(SNAPSHOT, base + "small.bin"));
+            quietly(p::flush);
+        } finally {
+            p.close();
+        }
+    }
+
+    private static void quietly(RuleRun.Step step) throws Exception {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            // another rule's concern
+        }
     }
 
     private void run(ContractRule rule, TestInfo test, Path dir, RuleRun.Body body) {

@@ -110,4 +110,17 @@ public interface ProviderUnderTest {
     default Optional<UploadInterruption> uploadInterruption() {
         return Optional.empty();
     }
+
+    /**
+     * How to make the backend fail its next request with a transient error, as a server under load does.
+     * R9.06 uses it to prove that the provider does not retry by itself (the engine retries, with its own
+     * budget and with what the provider reports). When empty, R9.06 is reported as skipped, saying that
+     * this is not proven.
+     *
+     * @return empty by default (a provider with no remote transport, or a fixture that cannot fail a request)
+     * @since 0.2.0
+     */
+    default Optional<TransientFault> transientFault() {
+        return Optional.empty();
+    }
 }

@@ -8,6 +8,7 @@ import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.ProviderContract;
 import io.cloudsync.testkit.ProviderUnderTest;
+import io.cloudsync.testkit.TransientFault;
 import io.cloudsync.testkit.UploadInterruption;
 import io.cloudsync.testkit.gdrive.FakeDriveServer;
 import java.io.IOException;
@@ -59,6 +60,11 @@ class DriveProviderContractTest extends ProviderContract {
             @Override
             public Secrets secrets() {
                 return fixture.secrets();
+            }
+
+            @Override
+            public Optional<TransientFault> transientFault() {
+                return Optional.of(config -> DRIVE.failNextCalls(1, 503, "global", "backendError", "Backend Error"));
             }
 
             @Override

@@ -13,6 +13,7 @@ import io.cloudsync.spi.UploadReceipt;
 import io.cloudsync.testkit.ContractRule;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.ProviderUnderTest;
+import io.cloudsync.testkit.TransientFault;
 import io.cloudsync.testkit.UploadInterruption;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -363,6 +364,15 @@ public final class RuleRun implements AutoCloseable {
      */
     public Optional<UploadInterruption> uploadInterruption() {
         return subject.uploadInterruption();
+    }
+
+    /**
+     * The transient-fault hook, if the author supplied one.
+     *
+     * @return the hook
+     */
+    public Optional<TransientFault> transientFault() {
+        return subject.transientFault();
     }
 
     /**

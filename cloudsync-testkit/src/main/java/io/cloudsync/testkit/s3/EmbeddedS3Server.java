@@ -213,6 +213,26 @@ public final class EmbeddedS3Server implements S3Fixture, BeforeAllCallback, Bef
         return backend == Backend.S3MOCK;
     }
 
+    /**
+     * Whether {@link #failNextRequest()} works: on S3Proxy, whose store the fixture wraps.
+     *
+     * @return true for S3Proxy
+     */
+    @Override
+    public boolean failsRequests() {
+        return backend == Backend.S3PROXY;
+    }
+
+    /**
+     * Makes the next request to this fixture's bucket fail once with 500 {@code InternalError}.
+     *
+     * @throws UnsupportedOperationException on S3Mock
+     */
+    @Override
+    public void failNextRequest() {
+        running().failNextRequest(bucket());
+    }
+
     @Override
     public String toString() {
         return "EmbeddedS3Server[" + backend + (bucket == null ? "" : ", bucket=" + bucket) + ']';

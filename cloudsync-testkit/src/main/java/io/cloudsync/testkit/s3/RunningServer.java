@@ -27,6 +27,11 @@ abstract class RunningServer implements AutoCloseable {
 
     abstract void createBucket(String name);
 
+    /** Makes the next request to {@code bucket} fail once with a 500; only servers that can say so. */
+    void failNextRequest(String bucket) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot fail a request on demand; use S3PROXY");
+    }
+
     @Override
     public abstract void close();
 }

@@ -105,4 +105,25 @@ public interface S3Fixture {
         }
         return b.toString();
     }
+
+    /**
+     * Whether {@link #failNextRequest()} works on this server.
+     *
+     * @return false by default
+     * @since 0.2.0
+     */
+    default boolean failsRequests() {
+        return false;
+    }
+
+    /**
+     * Makes the next request to this fixture's bucket fail once with 500 {@code InternalError}, as S3 does
+     * under load, for {@link io.cloudsync.testkit.ProviderUnderTest#transientFault()} (R9.06).
+     *
+     * @throws UnsupportedOperationException when {@link #failsRequests()} is false
+     * @since 0.2.0
+     */
+    default void failNextRequest() {
+        throw new UnsupportedOperationException(this + " cannot fail a request on demand");
+    }
 }

@@ -3,27 +3,27 @@ package io.cloudsync.testkit.s3;
 import java.net.URI;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
 /**
- * S3Proxy over an in-memory blob store in this JVM, checking SigV2/SigV4 signatures and deciding racing
- * conditional writes atomically ({@link AtomicConditionalWrites}).
+ * S3Proxy over an in-memory blob store in this JVM, checking SigV2/SigV4 signatures, deciding racing
+ * conditional writes atomically ({@link AtomicConditionalWrites}) and failing a request when a test asks
+ * ({@link TransientFaults}).
  */
 final class S3ProxyServer extends RunningServer {
 
     private final S3Proxy proxy;
-    private final BlobStore store;
+    private final TransientFaults store;
     private final URI endpoint;
 
-    private S3ProxyServer(S3Proxy proxy, BlobStore store) {
+    private S3ProxyServer(S3Proxy proxy, TransientFaults store) {
         this.proxy = proxy;
         this.store = store;
         this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
     }
 
     static S3ProxyServer start(String accessKeyId, String secretAccessKey) {
-        BlobStore store = new AtomicConditionalWrites(new TransientNio2BlobStore());
+        TransientFaults store = new TransientFaults(new AtomicConditionalWrites(new TransientNio2BlobStore()));
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:0"))
@@ -54,6 +54,11 @@ final class S3ProxyServer extends RunningServer {
     @Override
     URI endpoint() {
         return endpoint;
+    }
+
+    @Override
+    void failNextRequest(String bucket) {
+        store.failNext(bucket);
     }
 
     @Override

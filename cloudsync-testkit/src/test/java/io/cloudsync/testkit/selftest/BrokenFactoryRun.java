@@ -44,57 +44,75 @@ public class BrokenFactoryRun extends ProviderFactoryContract {
 
     static final ConfigKey TOKEN = ConfigKey.secret("token", "Access token", true);
 
+    /**
+     * The factory of {@link #current}, registered for ServiceLoader in the test resources (NOT_REGISTERED hands out a
+     * subclass of its own, which is not), so that each defect fails its own rule and no other.
+     */
+    public static class Factory implements ProviderFactory {
+
+        private final BrokenFactory broken = current;
+
+        /** For ServiceLoader. */
+        public Factory() {
+        }
+
+        @Override
+        public String id() {
+            return broken == BrokenFactory.BAD_ID ? "Broken_Factory" : "broken-factory";
+        }
+
+        @Override
+        public int spiVersion() {
+            return broken == BrokenFactory.SPI_TOO_NEW ? SpiVersion.CURRENT + 1 : SpiVersion.CURRENT;
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return Set.of();
+        }
+
+        @Override
+        public List<ConfigKey> configKeys() {
+            return List.of(broken == BrokenFactory.UNDESCRIBED_KEY ? ConfigKey.required("store", " ")
+                    : InMemoryProviderFactory.STORE, TOKEN);
+        }
+
+        @Override
+        public Provider open(ProviderConfig config, Secrets secrets) {
+            if (broken == BrokenFactory.ACCEPTS_UNKNOWN_KEYS) {
+                // checks what it needs, and nothing else
+                if (config.get("store").isEmpty()) {
+                    throw new ProviderConfigurationException("the setting 'store' is missing");
+                }
+            } else {
+                try {
+                    config.requireValid(configKeys());
+                } catch (ProviderConfigurationException e) {
+                    boolean missing = config.get("store").isEmpty();
+                    throw broken == BrokenFactory.VAGUE_MISSING_KEY && missing ? new ProviderConfigurationException("bad configuration") : e;
+                }
+            }
+            Secret token = secrets.require(secretsKey() + ".token");
+            if (broken == BrokenFactory.SECRET_IN_MESSAGE && !token.revealString().startsWith("real")) {
+                throw new ProviderConfigurationException("token " + token.revealString() + " is not valid");
+            }
+            Provider memory = new InMemoryProviderFactory().open(InMemoryProviderFactory.config(
+                    config.get("store").orElse("broken-factory")), Secrets.none());
+            return new ForwardingProvider(memory) {
+                @Override
+                public String toString() {
+                    return broken == BrokenFactory.SECRET_IN_TO_STRING ? "Provider[token=" + token.revealString() + ']' : "Provider";
+                }
+            };
+        }
+    }
+
     @Override
     protected ProviderUnderTest subject() {
         return new ProviderUnderTest() {
             @Override
             public ProviderFactory factory() {
-                BrokenFactory broken = current;
-                return new ProviderFactory() {
-                    @Override
-                    public String id() {
-                        return broken == BrokenFactory.BAD_ID ? "Broken_Factory" : "broken-factory";
-                    }
-
-                    @Override
-                    public int spiVersion() {
-                        return broken == BrokenFactory.SPI_TOO_NEW ? SpiVersion.CURRENT + 1 : SpiVersion.CURRENT;
-                    }
-
-                    @Override
-                    public Set<Capability> capabilities() {
-                        return Set.of();
-                    }
-
-                    @Override
-                    public List<ConfigKey> configKeys() {
-                        return List.of(broken == BrokenFactory.UNDESCRIBED_KEY ? ConfigKey.required("store", " ")
-                                : InMemoryProviderFactory.STORE, TOKEN);
-                    }
-
-                    @Override
-                    public Provider open(ProviderConfig config, Secrets secrets) {
-                        if (broken != BrokenFactory.ACCEPTS_UNKNOWN_KEYS) {
-                            try {
-                                config.requireValid(configKeys());
-                            } catch (ProviderConfigurationException e) {
-                                throw broken == BrokenFactory.VAGUE_MISSING_KEY ? new ProviderConfigurationException("bad configuration") : e;
-                            }
-                        }
-                        Secret token = secrets.require(secretsKey() + ".token");
-                        if (broken == BrokenFactory.SECRET_IN_MESSAGE && !token.revealString().startsWith("real")) {
-                            throw new ProviderConfigurationException("token " + token.revealString() + " is not valid");
-                        }
-                        Provider memory = new InMemoryProviderFactory().open(InMemoryProviderFactory.config(
-                                config.get("store").orElse("broken-factory")), Secrets.none());
-                        return new ForwardingProvider(memory) {
-                            @Override
-                            public String toString() {
-                                return broken == BrokenFactory.SECRET_IN_TO_STRING ? "Provider[token=" + token.revealString() + ']' : "Provider";
-                            }
-                        };
-                    }
-                };
+                return current == BrokenFactory.NOT_REGISTERED ? new Factory() { } : new Factory();
             }
 
             @Override

@@ -84,8 +84,10 @@ enum BrokenProvider {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             byte[] bytes = read(localFile);
-            if (bytes.length > THRESHOLD) {
-                bytes = java.util.Arrays.copyOf(bytes, (int) (bytes.length / THRESHOLD * THRESHOLD));
+            long last = bytes.length % THRESHOLD;
+            if (bytes.length > THRESHOLD && last > 0 && last < 1024) {
+                // a last part below the uploader's 1 KiB minimum is never sent
+                bytes = java.util.Arrays.copyOf(bytes, (int) (bytes.length - last));
             }
             return store(delegate(), snapshot, entry, bytes);
         }
@@ -547,9 +549,305 @@ enum BrokenProvider {
         }
     }),
     LISTS_WITHOUT_DECLARING_IT(ContractRule.R7_06, p -> new ForwardingProvider(p) { }),
+    // Each of the following breaks its rule's promise in the one situation that only that rule sets up,
+    // as a real bug would: the self-test's "one rule, one catch" for rules whose broad defects above
+    // every round trip catches.
+    /** Transfers text in "text mode", as FTP ASCII mode or autocrlf would: CRLF becomes LF. */
+    TEXT_MODE_TRANSFERS(ContractRule.R2_01, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            byte[] bytes = read(localFile);
+            String text = utf8Text(bytes);
+            return text == null ? delegate().upload(snapshot, entry, localFile)
+                    : store(delegate(), snapshot, entry, text.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }),
+    /** Stores a file of zeros as a hole, and a hole comes back as an empty file. */
+    ZERO_FILES_COME_BACK_EMPTY(ContractRule.R2_02, p -> new ForwardingProvider(p) {
+        @Override
+        public void download(String snapshot, String path, Path target) {
+            delegate().download(snapshot, path, target);
+            byte[] bytes = read(target);
+            boolean zeros = bytes.length > 0;
+            for (byte b : bytes) {
+                zeros &= b == 0;
+            }
+            if (zeros) {
+                writeTo(target, new byte[0]);
+            }
+        }
+    }),
+    /** Creates the remote object before it opens the local file: a missing local file leaves an empty object. */
+    CREATES_THE_TARGET_BEFORE_READING(ContractRule.R2_03, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            if (!Files.isRegularFile(localFile)) {
+                delegate().upload(snapshot, entryFor(entry, new byte[0]), write(new byte[0]));
+                throw new ProviderException(ProviderException.Kind.PERMANENT, "cannot read " + localFile.getFileName());
+            }
+            return delegate().upload(snapshot, entry, localFile);
+        }
+    }),
+    /** Downloads in 128 KiB ranges and stitches a partial last range one byte off. */
+    STITCHES_RANGES_ONE_BYTE_OFF(ContractRule.R2_04, p -> new ForwardingProvider(p) {
+        @Override
+        public void download(String snapshot, String path, Path target) {
+            delegate().download(snapshot, path, target);
+            byte[] bytes = read(target);
+            int range = 128 * 1024;
+            if (bytes.length > range + 1 && bytes.length % range != 0) { // the last, partial range
+                byte[] stitched = bytes.clone();
+                System.arraycopy(bytes, range - 1, stitched, range, bytes.length - range);
+                writeTo(target, stitched);
+            }
+        }
+    }),
+    /** Resolves the path folder by folder and reports a missing top folder as a failure of its own, not NOT_FOUND. */
+    MISSING_FOLDER_IS_PERMANENT(ContractRule.R2_08, p -> new ForwardingProvider(p) {
+        @Override
+        public void download(String snapshot, String path, Path target) {
+            if (path.indexOf('/') > 0) {
+                String folder = path.substring(0, path.indexOf('/') + 1);
+                boolean exists;
+                boolean any;
+                try (Stream<RemoteEntry> all = delegate().list(snapshot)) {
+                    List<String> paths = all.map(RemoteEntry::path).toList();
+                    exists = paths.stream().anyMatch(q -> q.startsWith(folder));
+                    any = !paths.isEmpty();
+                }
+                if (any && !exists) {
+                    throw new ProviderException(ProviderException.Kind.PERMANENT, "folder " + folder + " does not exist");
+                }
+            }
+            delegate().download(snapshot, path, target);
+        }
+    }),
+    /** Stores names as a Windows share does: trailing dots and spaces of each segment dropped. */
+    DROPS_TRAILING_DOTS_AND_SPACES(ContractRule.R3_01, p -> new RenamingProvider(p, BrokenProvider::windowsName)),
+    /** Decodes %2F in a name into a folder separator, as a doubly-decoding HTTP layer does. */
+    DECODES_ENCODED_SLASHES(ContractRule.R3_03, p -> new RenamingProvider(p, q -> q.replace("%2F", "/").replace("%2f", "/"))),
+    /** Checks the sha256 but reports a mismatch (S3's BadDigest, a 400) as PERMANENT, not INTEGRITY. */
+    INTEGRITY_REPORTED_AS_PERMANENT(ContractRule.R4_01, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            try {
+                return delegate().upload(snapshot, entry, localFile);
+            } catch (ProviderException e) {
+                if (e.kind() == ProviderException.Kind.INTEGRITY) {
+                    throw new ProviderException(ProviderException.Kind.PERMANENT, "400 Bad Request", entry.path(), e);
+                }
+                throw e;
+            }
+        }
+    }),
+    /** A remote where nothing was ever written has no folder yet, and listing it fails. */
+    LISTING_OF_A_FRESH_REMOTE_FAILS(ContractRule.R7_01, p -> new ForwardingProvider(p) {
+        @Override
+        public Stream<RemoteEntry> list(String snapshot) {
+            boolean fresh;
+            try (Stream<String> names = delegate().listMetadata(""); Stream<RemoteEntry> files = delegate().list(snapshot)) {
+                fresh = names.findAny().isEmpty() && files.findAny().isEmpty();
+            }
+            if (fresh) {
+                throw new ProviderException(ProviderException.Kind.NOT_FOUND, "no folder for snapshot " + snapshot);
+            }
+            return delegate().list(snapshot);
+        }
+    }),
+    /** Lists sizes from a cache filled when a path is first listed: an overwrite keeps its old size. */
+    LISTS_THE_FIRST_SIZE_SEEN(ContractRule.R7_03, p -> new ForwardingProvider(p) {
+        private final Map<String, Long> sizes = new ConcurrentHashMap<>();
+
+        @Override
+        public Stream<RemoteEntry> list(String snapshot) {
+            return delegate().list(snapshot).map(e -> {
+                long size = sizes.computeIfAbsent(snapshot + '/' + e.path(), k -> e.size());
+                return size == e.size() ? e : RemoteEntry.of(e.path(), size, null, e.mtime().orElse(null));
+            });
+        }
+    }),
+    /** Deletes the object but keeps serving the bytes its read cache holds of a file it once served. */
+    SERVES_DELETED_FILES_FROM_ITS_CACHE(ContractRule.R8_01, p -> new ForwardingProvider(p) {
+        private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+
+        @Override
+        public void download(String snapshot, String path, Path target) {
+            try {
+                delegate().download(snapshot, path, target);
+                cache.put(snapshot + '/' + path, read(target));
+            } catch (ProviderException e) {
+                byte[] cached = cache.get(snapshot + '/' + path);
+                if (cached == null) {
+                    throw e;
+                }
+                writeTo(target, cached);
+            }
+        }
+    }),
+    /** Deduplicates by path: an upload of a path another snapshot holds also replaces that snapshot's file. */
+    SHARES_FILES_ACROSS_SNAPSHOTS_BY_PATH(ContractRule.R1_04, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            UploadReceipt receipt = delegate().upload(snapshot, entry, localFile);
+            for (String other : List.of(io.cloudsync.testkit.internal.RuleRun.SNAPSHOT,
+                    io.cloudsync.testkit.internal.RuleRun.OTHER_SNAPSHOT)) {
+                if (!other.equals(snapshot) && tryDownload(delegate(), other, entry.path()) != null) {
+                    delegate().upload(other, entry, localFile);
+                }
+            }
+            return receipt;
+        }
+    }),
+    /** Makes its manifests/ folder at open and lists the folder's marker while it is empty, as S3 shows a console-made "folder". */
+    LISTS_THE_MARKER_OF_AN_EMPTY_FOLDER(ContractRule.R1_01, p -> new ForwardingProvider(p) {
+        @Override
+        public Stream<String> listMetadata(String prefix) {
+            List<String> names;
+            try (Stream<String> all = delegate().listMetadata(prefix)) {
+                names = all.toList();
+            }
+            return names.isEmpty() && prefix.equals("manifests/") ? Stream.of(prefix) : names.stream();
+        }
+    }),
+    /** Keeps metadata and files under one key space and lists both when asked for metadata. */
+    LISTS_FILES_AS_METADATA(ContractRule.R1_06, p -> new ForwardingProvider(p) {
+        @Override
+        public Stream<String> listMetadata(String prefix) {
+            java.util.TreeSet<String> names = new java.util.TreeSet<>();
+            try (Stream<String> all = delegate().listMetadata(prefix);
+                    Stream<RemoteEntry> files = delegate().list(io.cloudsync.testkit.internal.RuleRun.SNAPSHOT)) {
+                all.forEach(names::add);
+                files.map(RemoteEntry::path).filter(q -> q.startsWith(prefix) && q.startsWith("plans/")).forEach(names::add);
+            }
+            return names.stream();
+        }
+    }),
+    /** Writes a metadata object in place without truncating it: a shorter object over a longer one keeps the old tail. */
+    METADATA_OVERWRITE_KEEPS_OLD_TAIL(ContractRule.R1_03, p -> new ForwardingProvider(p) {
+        @Override
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+            byte[] old = delegate().getMetadata(name).map(MetadataObject::bytes).orElse(new byte[0]);
+            byte[] merged = bytes;
+            if (old.length > bytes.length) {
+                merged = old.clone();
+                System.arraycopy(bytes, 0, merged, 0, bytes.length);
+            }
+            return delegate().putMetadata(name, merged, precondition);
+        }
+    }),
+    /** An ifVersion put of a missing object creates it (a 404 on the conditional write retried as a plain create). */
+    IF_VERSION_CREATES_MISSING_OBJECTS(ContractRule.R1_10, p -> new ForwardingProvider(p) {
+        @Override
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+            try {
+                return delegate().putMetadata(name, bytes, precondition);
+            } catch (ProviderException e) {
+                if (e.kind() == ProviderException.Kind.CONFLICT && delegate().getMetadata(name).isEmpty()) {
+                    return delegate().putMetadata(name, bytes, MetadataPrecondition.none());
+                }
+                throw e;
+            }
+        }
+    }),
+    /** Checks ifAbsent, then creates, in two steps; ifVersion is atomic. */
+    CHECK_THEN_CREATE(ContractRule.R5_01, p -> new ForwardingProvider(p) {
+        @Override
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+            if (!precondition.equals(MetadataPrecondition.ifAbsent())) {
+                return delegate().putMetadata(name, bytes, precondition);
+            }
+            return checkThenPut(delegate()).putMetadata(name, bytes, precondition);
+        }
+    }),
+    /** Reports the loser of a concurrent ifVersion write as retryable (S3's 409 ConditionalRequestConflict), not CONFLICT. */
+    CONCURRENT_CONFLICT_IS_RETRYABLE(ContractRule.R5_02, p -> new ForwardingProvider(p) {
+        @Override
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+            java.util.concurrent.atomic.AtomicInteger writers = IN_FLIGHT.computeIfAbsent(name,
+                    n -> new java.util.concurrent.atomic.AtomicInteger());
+            int others = writers.getAndIncrement();
+            try {
+                pause();
+                return delegate().putMetadata(name, bytes, precondition);
+            } catch (ProviderException e) {
+                if (e.kind() == ProviderException.Kind.CONFLICT && !precondition.equals(MetadataPrecondition.ifAbsent())
+                        && (others > 0 || writers.get() > 1)) {
+                    throw new ProviderException(ProviderException.Kind.THROTTLED, "409 ConditionalRequestConflict", name, e);
+                }
+                throw e;
+            } finally {
+                writers.decrementAndGet();
+            }
+        }
+    }),
+    /** Reads the bytes and the version in two requests: a write between them pairs old bytes with the new version. */
+    READS_BYTES_AND_VERSION_APART(ContractRule.R5_03, p -> new ForwardingProvider(p) {
+        @Override
+        public Optional<MetadataObject> getMetadata(String name) {
+            Optional<MetadataObject> bytes = delegate().getMetadata(name);
+            if (bytes.isEmpty()) {
+                return bytes;
+            }
+            shortPause();
+            return delegate().getMetadata(name).map(v -> new MetadataObject(bytes.get().bytes(), v.version()));
+        }
+    }),
+    /** The copy's receipt names the source path. */
+    COPY_RECEIPT_NAMES_THE_SOURCE(ContractRule.R10_01, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+            UploadReceipt receipt = delegate().copy(snapshot, sourcePath, target);
+            return UploadReceipt.unverified(sourcePath, receipt.size());
+        }
+    }),
+    /** Writes into a local buffer that close() drops: what was not read back before close is lost. */
+    LOSES_WRITES_ON_CLOSE(ContractRule.R9_02, p -> new ForwardingProvider(p) {
+        private final Set<String> written = ConcurrentHashMap.newKeySet();
+        private final Set<String> metadata = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            written.add(snapshot + '\n' + entry.path());
+            return delegate().upload(snapshot, entry, localFile);
+        }
+
+        @Override
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+            metadata.add(name);
+            return delegate().putMetadata(name, bytes, precondition);
+        }
+
+        @Override
+        public void close() {
+            for (String w : written) {
+                int nl = w.indexOf('\n');
+                delegate().delete(w.substring(0, nl), w.substring(nl + 1));
+            }
+            metadata.forEach(delegate()::deleteMetadata);
+            written.clear();
+            metadata.clear();
+            super.close();
+        }
+    }),
     REFUSED_CREDENTIALS_ARE_RETRYABLE(ContractRule.R9_04, null),
+    /** Its "SDK" keeps its default retries: a 503 is retried inside the provider, behind the engine's back. */
+    RETRIES_TRANSIENT_FAILURES(ContractRule.R9_06, null),
+    LEAKS_A_THREAD_ON_CLOSE(ContractRule.R9_07, p -> new ForwardingProvider(p) {
+        // refreshes its token every 50 minutes; close() forgets to stop the scheduler
+        private final java.util.concurrent.ScheduledExecutorService refresher = refresher();
+    }),
     TOKEN_IN_CONFLICT_MESSAGE(ContractRule.R9_05, null),
     TOKEN_LOGGED_ON_NOT_FOUND(ContractRule.R9_05, null);
+
+    private static final Set<BrokenProvider> BROAD = EnumSet.of(TRUNCATES_UPLOADS, DROPS_EMPTY_FILES,
+            LEAVES_PARTIAL_FILES_VISIBLE, CORRUPTS_LARGE_FILES, EMPTY_FILE_FOR_MISSING_DOWNLOAD, URL_DECODES_NAMES,
+            REJECTS_SPECIAL_CHARACTERS, ACCEPTS_WRONG_SHA256, EMPTY_LISTING_FAILS, LISTS_WRONG_SIZES, LISTS_STALE_DATA,
+            IGNORES_DELETES, IGNORES_SNAPSHOT, EMPTY_OBJECT_FOR_MISSING_METADATA, TRUNCATES_METADATA,
+            CONSTANT_METADATA_VERSION, LISTS_METADATA_AS_FILES, IGNORES_IF_ABSENT, IGNORES_IF_VERSION, CHECK_THEN_PUT_CREATES,
+            CHECK_THEN_PUT_UPDATES, CHECK_THEN_PUT_LOSES_UPDATES, COPY_TRUNCATES, FORGETS_ON_REOPEN);
+
+    /** Conditional writes in flight per name, as the server of {@link #CONCURRENT_CONFLICT_IS_RETRYABLE} sees them. */
+    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> IN_FLIGHT = new ConcurrentHashMap<>();
 
     /** The token the run's secrets hold; R9.05 looks for it. */
     static final String TOKEN = "br0ken-t0ken-5ecret-value";
@@ -572,10 +870,19 @@ enum BrokenProvider {
         return caughtBy;
     }
 
+    /**
+     * Whether the defect is broad: a realistic bug that many rules catch besides its own (a provider that truncates
+     * every upload fails every round trip). Every other broken provider fails its rule and no other over the whole
+     * contract, and each rule has at least one such (one rule, one catch).
+     */
+    boolean broad() {
+        return BROAD.contains(this);
+    }
+
     Set<Capability> capabilities() {
         if (EnumSet.of(RECEIPT_CARRIES_THE_ENTRYS_HASH, RECEIPT_SIZE_FROM_THE_ENTRY, TRUNCATES_UPLOADS, DROPS_EMPTY_FILES,
                 LEAVES_PARTIAL_FILES_VISIBLE, CORRUPTS_LARGE_FILES, LOSES_LAST_PART, OVERWRITE_KEEPS_OLD_TAIL, SHARED_UPLOAD_BUFFER,
-                WRITES_IN_PLACE).contains(this)) {
+                WRITES_IN_PLACE, TEXT_MODE_TRANSFERS).contains(this)) {
             // providers whose uploads do not check the sha256 do not declare SERVER_SHA256, so R4.* do not
             // catch them too; R2.11 is the hole closed for them: no rule sent bytes that differ from the entry
             return Set.of(Capability.CONDITIONAL_METADATA_PUT, Capability.LISTING, Capability.SERVER_SIDE_COPY);
@@ -609,7 +916,17 @@ enum BrokenProvider {
         return this == LOSES_LAST_PART ? s.withMultipartThresholdBytes(THRESHOLD) : s;
     }
 
+    /**
+     * Opens the broken provider behind a {@link FlakyBackend}, which fails a request when R9.06 asks (and, for
+     * {@link #RETRIES_TRANSIENT_FAILURES} only, retries it): outermost, so that a defect that makes extra calls
+     * of its own is not mistaken for a retry.
+     */
     Provider open(ProviderConfig config, io.cloudsync.spi.Secrets secrets) {
+        return new FlakyBackend(openBroken(config, secrets), config.require(InMemoryProviderFactory.STORE.name()),
+                this == RETRIES_TRANSIENT_FAILURES ? 2 : 0);
+    }
+
+    private Provider openBroken(ProviderConfig config, io.cloudsync.spi.Secrets secrets) {
         String token = secrets.get("cloud_sync.broken.token").map(io.cloudsync.Secret::revealString).orElse("");
         if (token.equals(REFUSED_TOKEN)) {
             if (this != REFUSED_CREDENTIALS_ARE_RETRYABLE) {
@@ -716,6 +1033,48 @@ enum BrokenProvider {
 
     static String decode(String path) {
         return URLDecoder.decode(path, StandardCharsets.UTF_8);
+    }
+
+    /** A token refresher's scheduler, as a provider would start in open(). */
+    static java.util.concurrent.ScheduledExecutorService refresher() {
+        java.util.concurrent.ScheduledExecutorService s = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "broken-token-refresher");
+            t.setDaemon(true);
+            return t;
+        });
+        s.scheduleAtFixedRate(() -> { }, 50, 50, java.util.concurrent.TimeUnit.MINUTES);
+        return s;
+    }
+
+    /** The text of {@code bytes} when they are UTF-8 text (no NUL byte), else null. */
+    static String utf8Text(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return null;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    static String windowsName(String path) {
+        StringBuilder out = new StringBuilder();
+        for (String segment : path.split("/", -1)) {
+            String trimmed = segment.replaceAll("[. ]+$", "");
+            out.append(out.length() == 0 ? "" : "/").append(trimmed.isEmpty() ? "_" : trimmed);
+        }
+        return out.toString();
+    }
+
+    static void shortPause() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void pause() {

@@ -78,6 +78,11 @@ public class BrokenProviderRun extends ProviderContract {
             }
 
             @Override
+            public java.util.Optional<io.cloudsync.testkit.TransientFault> transientFault() {
+                return java.util.Optional.of(config -> FlakyBackend.failNext(config.require(InMemoryProviderFactory.STORE.name())));
+            }
+
+            @Override
             public ContractSettings settings() {
                 return current.settings();
             }

@@ -45,4 +45,13 @@ final class ContractEvents {
                 .execute()
                 .testEvents();
     }
+
+    /** The rules whose test methods failed, in the order they ran. */
+    static java.util.List<ContractRule> failedRules(Events events) {
+        return events.failed().stream()
+                .map(e -> e.getTestDescriptor().getDisplayName())
+                .map(name -> java.util.regex.Pattern.compile("^(?:required|optional)_([A-Z][0-9]+_[0-9]+)_").matcher(name))
+                .map(m -> m.find() ? ContractRule.valueOf(m.group(1)) : null)
+                .toList();
+    }
 }

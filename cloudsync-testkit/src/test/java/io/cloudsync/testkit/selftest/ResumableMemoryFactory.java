@@ -132,7 +132,7 @@ final class ResumableMemoryFactory implements ProviderFactory {
                 SESSIONS.remove(key);
                 byte[] bytes = session.received.toByteArray();
                 String sha = Digests.hex(Digests.sha256().digest(bytes));
-                if (!sha.equals(entry.sha256()) && flaw == Flaw.NONE) {
+                if (!sha.equals(entry.sha256())) { // a flawed resume is refused here too, as a server-side check would
                     throw new ProviderException(ProviderException.Kind.INTEGRITY, "assembled " + entry.path()
                             + " does not match its sha256", entry.path(), null);
                 }

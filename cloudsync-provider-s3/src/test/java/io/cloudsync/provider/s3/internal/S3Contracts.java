@@ -10,6 +10,7 @@ import io.cloudsync.spi.Secrets;
 import io.cloudsync.testkit.ContractSettings;
 import io.cloudsync.testkit.ProviderContract;
 import io.cloudsync.testkit.ProviderUnderTest;
+import io.cloudsync.testkit.TransientFault;
 import io.cloudsync.testkit.UploadInterruption;
 import io.cloudsync.testkit.s3.S3Fixture;
 import java.io.IOException;
@@ -152,6 +153,11 @@ final class S3Contracts {
                 @Override
                 public Optional<UploadInterruption> uploadInterruption() {
                     return Optional.of(interruption());
+                }
+
+                @Override
+                public Optional<TransientFault> transientFault() {
+                    return s3().failsRequests() ? Optional.of(config -> s3().failNextRequest()) : Optional.empty();
                 }
 
                 @Override

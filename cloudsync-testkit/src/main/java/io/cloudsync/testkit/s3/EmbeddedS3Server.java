@@ -47,7 +47,8 @@ public final class EmbeddedS3Server implements S3Fixture, BeforeAllCallback, Bef
         S3MOCK,
         /**
          * S3Proxy over an in-memory store: checks SigV4 signatures; returns no checksums; decides racing
-         * conditional writes ({@code If-Match} / {@code If-None-Match}) atomically, as AWS S3 does.
+         * conditional writes ({@code If-Match} / {@code If-None-Match}) atomically and lists no object before
+         * its upload completes, as AWS S3 does; fails a request on demand ({@link #failNextRequest()}).
          */
         S3PROXY
     }

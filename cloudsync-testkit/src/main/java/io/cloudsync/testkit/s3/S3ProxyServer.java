@@ -7,8 +7,8 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
 /**
  * S3Proxy over an in-memory blob store in this JVM, checking SigV2/SigV4 signatures, deciding racing
- * conditional writes atomically ({@link AtomicConditionalWrites}) and failing a request when a test asks
- * ({@link TransientFaults}).
+ * conditional writes atomically ({@link AtomicConditionalWrites}), listing no object before its upload
+ * completes ({@link InFlightWritesUnlisted}) and failing a request when a test asks ({@link TransientFaults}).
  */
 final class S3ProxyServer extends RunningServer {
 
@@ -23,7 +23,7 @@ final class S3ProxyServer extends RunningServer {
     }
 
     static S3ProxyServer start(String accessKeyId, String secretAccessKey) {
-        TransientFaults store = new TransientFaults(new AtomicConditionalWrites(new TransientNio2BlobStore()));
+        TransientFaults store = new TransientFaults(new InFlightWritesUnlisted(new AtomicConditionalWrites(new TransientNio2BlobStore())));
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:0"))

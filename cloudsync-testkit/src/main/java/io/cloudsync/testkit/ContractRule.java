@@ -57,6 +57,8 @@ public enum ContractRule {
     /** Preconditions. */
     R1_10("Every provider checks preconditions: ifAbsent fails with CONFLICT when an object exists, ifVersion unless the stored tag matches; a refused put stores nothing",
             null),
+    /** Atomic puts for readers. */
+    R1_11("A put replaces a metadata object atomically: a reader during puts gets the bytes of one put, whole (or a retryable failure), never a mix", null),
 
     /** Small file round trip. */
     R2_01("Upload then download returns the same bytes, text with CRLF and lone CR line endings too", null),
@@ -83,6 +85,10 @@ public enum ContractRule {
     R2_11("An upload whose bytes differ from its entry (another SHA-256, another size) fails with a ProviderException and leaves nothing new readable, or its receipt reports the size and digest of the bytes stored, never the entry's", null),
     /** Interrupted uploads are atomic. */
     R2_12("An upload interrupted midway throws and leaves nothing new readable under the final name: no partial file, the previous file or nothing", null),
+    /** Download over an existing file. */
+    R2_13("A download replaces an existing local file entirely, also one longer than the file", null),
+    /** The local file stays. */
+    R2_14("An upload leaves the local file as it was: bytes, size and modification time", null),
 
     /** Special characters. */
     R3_01("Names with spaces (also leading and trailing), Unicode, #, %, +, ?, trailing dots, device names such as CON and other punctuation round-trip", null),
@@ -157,6 +163,8 @@ public enum ContractRule {
     R9_06("A request the backend fails once with a transient error (500, 503, throttling) fails the operation with a retryable ProviderException: the provider never retries by itself", null),
     /** Close releases threads. */
     R9_07("close() ends every thread the provider started: opened, used and closed, a provider leaves no thread of its own running", null),
+    /** Flush. */
+    R9_08("flush() succeeds with nothing to flush, after uploads, copies and deletes, and when called again", null),
 
     /** Copy round trip. */
     R10_01("A copy stores the source's bytes under the target path with an honest receipt, and leaves the source as it was",
@@ -167,6 +175,9 @@ public enum ContractRule {
     R10_03("A copy from a missing source fails with NOT_FOUND and stores nothing under the target", Capability.SERVER_SIDE_COPY),
     /** Undeclared copy. */
     R10_04("A provider that does not declare SERVER_SIDE_COPY throws UnsupportedOperationException from copy", null),
+    /** Copy metadata. */
+    R10_05("A copy carries the target entry's modification time, as a listing reports it, not the source's",
+            Capability.SERVER_SIDE_COPY),
 
     /** Full sync. */
     S1_01("A first run through the engine mirrors the whole tree and commits a manifest equal to the local one", null),

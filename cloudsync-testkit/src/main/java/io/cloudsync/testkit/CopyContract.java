@@ -154,6 +154,43 @@ public abstract class CopyContract {
         });
     }
 
+    /**
+     * R10.05.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void optional_R10_05_copyCarriesTheTargetMtime(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R10_05, test, dir, r -> {
+            if (!r.declares(Capability.LISTING)) {
+                throw new org.opentest4j.TestAbortedException("Skipped [R10.05]: provider '" + r.factory.id()
+                        + "' does not declare Capability.LISTING, so the copy's mtime cannot be read back");
+            }
+            Provider p = r.open();
+            Path source = r.file("dated-source", 64);
+            r.upload(p, SNAPSHOT, "dated/source.bin", source);
+            java.time.Instant later = MTIME.plus(java.time.Duration.ofDays(400));
+            p.copy(SNAPSHOT, "dated/source.bin", new ManifestEntry("dated/copy.bin", 64, later, ContractFiles.sha256(source)));
+            r.eventually(() -> {
+                Map<String, RemoteEntry> listed = r.list(p, SNAPSHOT);
+                RemoteEntry original = listed.get("dated/source.bin");
+                if (original == null || original.mtime().isEmpty()
+                        || Math.abs(java.time.Duration.between(original.mtime().get(), MTIME).toMillis()) > 2000) {
+                    throw new org.opentest4j.TestAbortedException("Skipped [R10.05]: the listing of provider '"
+                            + r.factory.id() + "' reports no mtime for an uploaded file, or not the uploaded one (R7.05), "
+                            + "so a copy's mtime cannot be judged");
+                }
+                RemoteEntry copy = listed.get("dated/copy.bin");
+                r.check(copy != null, "list(\"%s\") does not report the copy dated/copy.bin", SNAPSHOT);
+                r.check(copy.mtime().map(m -> Math.abs(java.time.Duration.between(m, later).toMillis()) <= 2000).orElse(true),
+                        "the copy dated/copy.bin is listed with mtime %s, expected its entry's %s (the source has %s). If this "
+                        + "fails, set the copy's metadata from the target entry instead of copying the source's",
+                        copy.mtime().orElse(null), later, MTIME);
+            });
+        });
+    }
+
     private void run(ContractRule rule, TestInfo test, Path dir, RuleRun.Body body) {
         RuleRun.run(subject(), rule, test, dir, body);
     }

@@ -349,6 +349,61 @@ public abstract class FileContract {
     }
 
     /**
+     * R2.13.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R2_13_downloadReplacesAnExistingFile(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R2_13, test, dir, r -> {
+            Provider p = r.open();
+            Map<String, Path> files = new TreeMap<>();
+            files.put("replace/small.txt", r.file("replace-small", 10));
+            files.put("replace/large.bin", r.file("replace-large", r.settings.largeFileBytes()));
+            for (Map.Entry<String, Path> f : files.entrySet()) {
+                r.upload(p, SNAPSHOT, f.getKey(), f.getValue());
+                Path target = dir.resolve("existing-" + f.getValue().getFileName());
+                Files.write(target, r.bytes("longer", (int) Files.size(f.getValue()) * 2 + 1024));
+                r.eventually(() -> {
+                    p.download(SNAPSHOT, f.getKey(), target);
+                    long mismatch = Files.mismatch(f.getValue(), target);
+                    r.check(mismatch == -1, "a download of %s over an existing %d-byte local file left %d bytes that differ "
+                            + "from the %d uploaded at byte %d. If this fails, truncate (or replace) the target: open it "
+                            + "with TRUNCATE_EXISTING, or write a temporary file and move it over", f.getKey(),
+                            Files.size(f.getValue()) * 2 + 1024, Files.size(target), Files.size(f.getValue()), mismatch);
+                });
+            }
+        });
+    }
+
+    /**
+     * R2.14.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R2_14_uploadLeavesTheLocalFileAsItWas(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R2_14, test, dir, r -> {
+            Provider p = r.open();
+            for (long size : new long[] {0, r.settings.smallFileBytes(), r.interruptedSize() + 1}) {
+                Path local = r.file("untouched-" + size, size);
+                java.nio.file.attribute.FileTime mtime = java.nio.file.attribute.FileTime.from(MTIME);
+                Files.setLastModifiedTime(local, mtime);
+                Path copy = Files.copy(local, dir.resolve("untouched-copy-" + size));
+                r.upload(p, SNAPSHOT, "untouched/" + size + ".bin", local);
+                r.check(Files.isRegularFile(local), "the upload of a %d-byte file removed or moved the local file; upload "
+                        + "reads it and leaves it where it is", size);
+                r.check(Files.mismatch(local, copy) == -1, "the upload of a %d-byte file changed its bytes", size);
+                r.check(Files.getLastModifiedTime(local).equals(mtime), "the upload of a %d-byte file changed its "
+                        + "modification time from %s to %s; the engine's change detection reads it", size, mtime,
+                        Files.getLastModifiedTime(local));
+            }
+        });
+    }
+
+    /**
      * R3.01.
      *
      * @param test the test

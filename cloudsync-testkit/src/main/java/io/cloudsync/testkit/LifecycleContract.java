@@ -360,6 +360,30 @@ public abstract class LifecycleContract {
     }
 
     /**
+     * R9.08.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R9_08_flushSucceedsWhenThereIsWorkAndWhenThereIsNone(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R9_08, test, dir, r -> {
+            Provider p = r.open();
+            r.attempt("flush() of a provider that has done nothing", p::flush);
+            Path file = r.file("flushed", r.settings.smallFileBytes());
+            r.upload(p, SNAPSHOT, "flushed/a.bin", file);
+            r.upload(p, SNAPSHOT, "flushed/b.bin", file);
+            if (r.declares(Capability.SERVER_SIDE_COPY)) {
+                p.copy(SNAPSHOT, "flushed/a.bin", ContractFiles.entry("flushed/c.bin", file));
+            }
+            p.delete(SNAPSHOT, "flushed/b.bin");
+            r.attempt("flush() after uploads, a copy and a delete", p::flush);
+            r.attempt("flush() again, with nothing new to flush", p::flush);
+            r.eventually(() -> r.requireContent(p, SNAPSHOT, "flushed/a.bin", file));
+        });
+    }
+
+    /**
      * Opens a provider, works with it as a run does (metadata, small and large files, listing, copy, delete,
      * flush) and closes it. What the operations return is other rules' business: only their threads count here.
      */

@@ -357,6 +357,74 @@ public abstract class MetadataContract {
     }
 
     /**
+     * R1.11.
+     *
+     * @param test the test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_R1_11_readersNeverSeeATornPut(TestInfo test, @TempDir Path dir) {
+        run(ContractRule.R1_11, test, dir, r -> {
+            String name = "manifests/" + SNAPSHOT + ".json";
+            List<byte[]> versions = new ArrayList<>();
+            java.util.Set<String> whole = new java.util.HashSet<>();
+            for (int i = 0; i < 4; i++) {
+                byte[] bytes = r.bytes("whole-" + i, 48 * 1024); // one size: a torn object is not told by its length
+                versions.add(bytes);
+                whole.add(io.cloudsync.Digests.hex(io.cloudsync.Digests.sha256().digest(bytes)));
+            }
+            Provider writer = r.open();
+            Provider reader = r.open(); // another instance, as another process would read
+            writer.putMetadata(name, versions.get(0), MetadataPrecondition.none());
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Callable<String>> tasks = new ArrayList<>();
+            tasks.add(() -> {
+                start.await();
+                try {
+                    for (int round = 0; round < 3; round++) {
+                        for (byte[] v : versions) {
+                            writer.putMetadata(name, v, MetadataPrecondition.none());
+                        }
+                    }
+                } finally {
+                    writing.set(false);
+                }
+                return null;
+            });
+            tasks.add(() -> {
+                start.await();
+                int reads = 0;
+                while (writing.get() || reads == 0) {
+                    MetadataObject read;
+                    try {
+                        read = reader.getMetadata(name).orElse(null);
+                    } catch (ProviderException e) {
+                        if (!e.retryable()) {
+                            throw e;
+                        }
+                        continue; // a busy server may refuse a read for a moment: the engine retries it
+                    }
+                    reads++;
+                    if (read == null) {
+                        return "a read found no object while puts replaced it";
+                    }
+                    String sha = io.cloudsync.Digests.hex(io.cloudsync.Digests.sha256().digest(read.bytes()));
+                    if (!whole.contains(sha)) {
+                        return "a read returned " + read.bytes().length + " bytes that are none of the " + versions.size()
+                                + " objects of " + versions.get(0).length + " bytes put";
+                    }
+                    Thread.sleep(2); // a reader that never pauses can starve the writer on a server that locks per object
+                }
+                return null;
+            });
+            List<String> outcomes = r.inParallel(tasks, start);
+            r.check(outcomes.get(1) == null, "%s. If this fails, write the object under a temporary name and rename it, or "
+                    + "use the backend's atomic replace: a half-written manifest read by another host looks damaged", outcomes.get(1));
+        });
+    }
+
+    /**
      * R5.01.
      *
      * @param test the test

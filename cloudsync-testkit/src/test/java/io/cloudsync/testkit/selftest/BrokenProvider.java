@@ -829,6 +829,79 @@ enum BrokenProvider {
             super.close();
         }
     }),
+    /** Writes an object in two steps, the first half then the whole: a reader in between gets a torn object. */
+    TORN_METADATA_WRITES(ContractRule.R1_11, p -> new ForwardingProvider(p) {
+        @Override
+        public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+            if (precondition.equals(MetadataPrecondition.none()) && bytes.length > 1) {
+                delegate().putMetadata(name, java.util.Arrays.copyOf(bytes, bytes.length / 2), precondition);
+                pause();
+            }
+            return delegate().putMetadata(name, bytes, precondition);
+        }
+    }),
+    /** Downloads large files in ranges into the existing target, opened without truncation: a longer old file keeps its tail. */
+    RANGED_DOWNLOAD_KEEPS_OLD_TAIL(ContractRule.R2_13, p -> new ForwardingProvider(p) {
+        @Override
+        public void download(String snapshot, String path, Path target) {
+            Path whole = write(new byte[0]);
+            delegate().download(snapshot, path, whole);
+            byte[] bytes = read(whole);
+            if (bytes.length <= 128 * 1024) {
+                writeTo(target, bytes);
+                return;
+            }
+            try {
+                Files.write(target, bytes, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }),
+    /** Touches each file it uploaded, to mark it as sent: its mtime changes, and the engine sees a changed file. */
+    TOUCHES_UPLOADED_FILES(ContractRule.R2_14, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            UploadReceipt receipt = delegate().upload(snapshot, entry, localFile);
+            try {
+                Files.setLastModifiedTime(localFile, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return receipt;
+        }
+    }),
+    /** Fails a flush with nothing pending, as if that were a misuse. */
+    FLUSH_FAILS_WITH_NOTHING_PENDING(ContractRule.R9_08, p -> new ForwardingProvider(p) {
+        private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
+            pending.incrementAndGet();
+            return delegate().upload(snapshot, entry, localFile);
+        }
+
+        @Override
+        public void flush() {
+            if (pending.getAndSet(0) == 0) {
+                throw new ProviderException(ProviderException.Kind.PERMANENT, "flush() called with nothing to flush");
+            }
+            delegate().flush();
+        }
+    }),
+    /** Copies the object with its metadata, the source's mtime included. */
+    COPY_KEEPS_THE_SOURCE_MTIME(ContractRule.R10_05, p -> new ForwardingProvider(p) {
+        @Override
+        public UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+            java.time.Instant sourceMtime;
+            try (Stream<RemoteEntry> all = delegate().list(snapshot)) {
+                sourceMtime = all.filter(e -> e.path().equals(sourcePath)).findFirst().flatMap(RemoteEntry::mtime)
+                        .orElse(target.mtime());
+            }
+            return delegate().copy(snapshot, sourcePath, new ManifestEntry(target.path(), target.size(), sourceMtime,
+                    target.sha256()));
+        }
+    }),
     REFUSED_CREDENTIALS_ARE_RETRYABLE(ContractRule.R9_04, null),
     /** Its "SDK" keeps its default retries: a 503 is retried inside the provider, behind the engine's back. */
     RETRIES_TRANSIENT_FAILURES(ContractRule.R9_06, null),

@@ -253,7 +253,7 @@ enum BrokenProvider {
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             uploading.incrementAndGet();
             try {
-                pause(); // a staging file sits in the snapshot meanwhile
+                briefPause(); // a staging file sits in the snapshot meanwhile
                 return delegate().upload(snapshot, entry, localFile);
             } finally {
                 uploading.decrementAndGet();
@@ -297,7 +297,7 @@ enum BrokenProvider {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             staging = read(localFile);
-            pause();
+            briefPause();
             byte[] bytes = staging; // another thread may have replaced it meanwhile
             return store(delegate(), snapshot, entry, bytes);
         }
@@ -767,7 +767,7 @@ enum BrokenProvider {
                     n -> new java.util.concurrent.atomic.AtomicInteger());
             int others = writers.getAndIncrement();
             try {
-                pause();
+                briefPause();
                 return delegate().putMetadata(name, bytes, precondition);
             } catch (ProviderException e) {
                 if (e.kind() == ProviderException.Kind.CONFLICT && !precondition.equals(MetadataPrecondition.ifAbsent())
@@ -835,7 +835,7 @@ enum BrokenProvider {
         public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
             if (precondition.equals(MetadataPrecondition.none()) && bytes.length > 1) {
                 delegate().putMetadata(name, java.util.Arrays.copyOf(bytes, bytes.length / 2), precondition);
-                pause();
+                briefPause();
             }
             return delegate().putMetadata(name, bytes, precondition);
         }
@@ -1140,6 +1140,15 @@ enum BrokenProvider {
             out.append(out.length() == 0 ? "" : "/").append(trimmed.isEmpty() ? "_" : trimmed);
         }
         return out.toString();
+    }
+
+    /** A window of 5 ms: wide enough for threads started together to meet in it, short enough for a whole contract run. */
+    static void briefPause() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void shortPause() {

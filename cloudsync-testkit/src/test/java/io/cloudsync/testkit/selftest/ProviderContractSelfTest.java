@@ -205,6 +205,14 @@ class ProviderContractSelfTest {
     }
 
     @Test
+    void providerThatDropsAJdkHttpClientOnClose_keepsR9_07() {
+        Events events = ContractEvents.run(WithoutHooksRun.class, ContractRule.R9_07);
+
+        events.assertThatEvents().haveExactly(1, event(test("required_R9_07_"),
+                org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully()));
+    }
+
+    @Test
     void providerWithoutSecrets_skipsR9_05() {
         Events events = ContractEvents.run(WithoutHooksRun.class, ContractRule.R9_05);
 

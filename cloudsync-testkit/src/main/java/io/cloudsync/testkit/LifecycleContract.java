@@ -172,20 +172,12 @@ public abstract class LifecycleContract {
             Map<String, RuleRun.Step> operations = new LinkedHashMap<>();
             operations.put("getMetadata", () -> p.getMetadata("manifests/" + SNAPSHOT + ".json"));
             operations.put("putMetadata", () -> p.putMetadata("refused/object", new byte[] {1, 2, 3}, MetadataPrecondition.none()));
-            operations.put("listMetadata", () -> {
-                try (Stream<String> names = p.listMetadata("")) {
-                    names.forEach(n -> { });
-                }
-            });
+            operations.put("listMetadata", () -> drainMetadata(p, ""));
             operations.put("upload", () -> p.upload(SNAPSHOT, entry, file));
             operations.put("download", () -> p.download(SNAPSHOT, "refused/file.bin", dir.resolve("refused-download.bin")));
             operations.put("delete", () -> p.delete(SNAPSHOT, "refused/other.bin"));
             if (r.declares(Capability.LISTING)) {
-                operations.put("list", () -> {
-                    try (Stream<RemoteEntry> files = p.list(SNAPSHOT)) {
-                        files.forEach(f -> { });
-                    }
-                });
+                operations.put("list", () -> drainList(p, SNAPSHOT));
             }
             for (Map.Entry<String, RuleRun.Step> op : operations.entrySet()) {
                 ProviderException e = r.expectFailure(null, op.getKey() + "() with credentials the remote refuses (open() "
@@ -295,19 +287,11 @@ public abstract class LifecycleContract {
             operations.put("getMetadata", () -> p.getMetadata(name));
             operations.put("putMetadata", () -> p.putMetadata("transient/object", r.bytes("transient-2", 64),
                     MetadataPrecondition.none()));
-            operations.put("listMetadata", () -> {
-                try (Stream<String> names = p.listMetadata("")) {
-                    names.forEach(n -> { });
-                }
-            });
+            operations.put("listMetadata", () -> drainMetadata(p, ""));
             operations.put("upload", () -> p.upload(SNAPSHOT, ContractFiles.entry("transient/new.bin", file), file));
             operations.put("download", () -> p.download(SNAPSHOT, "transient/stored.bin", dir.resolve("transient-download.bin")));
             if (r.declares(Capability.LISTING)) {
-                operations.put("list", () -> {
-                    try (Stream<RemoteEntry> files = p.list(SNAPSHOT)) {
-                        files.forEach(f -> { });
-                    }
-                });
+                operations.put("list", () -> drainList(p, SNAPSHOT));
             }
             if (r.declares(Capability.SERVER_SIDE_COPY)) {
                 operations.put("copy", () -> p.copy(SNAPSHOT, "transient/stored.bin",
@@ -395,20 +379,12 @@ public abstract class LifecycleContract {
         try {
             quietly(() -> p.putMetadata(base + "object", r.bytes(salt, 256), MetadataPrecondition.none()));
             quietly(() -> p.getMetadata(base + "object"));
-            quietly(() -> {
-                try (Stream<String> names = p.listMetadata("threads/")) {
-                    names.forEach(n -> { });
-                }
-            });
+            quietly(() -> drainMetadata(p, "threads/"));
             quietly(() -> p.upload(SNAPSHOT, ContractFiles.entry(base + "small.bin", small), small, n -> { }));
             quietly(() -> p.upload(SNAPSHOT, ContractFiles.entry(base + "large.bin", large), large, n -> { }));
             quietly(() -> p.download(SNAPSHOT, base + "large.bin", r.dir.resolve("threads-" + salt + ".bin")));
             if (r.declares(Capability.LISTING)) {
-                quietly(() -> {
-                    try (Stream<RemoteEntry> files = p.list(SNAPSHOT)) {
-                        files.forEach(f -> { });
-                    }
-                });
+                quietly(() -> drainList(p, SNAPSHOT));
             }
             if (r.declares(Capability.SERVER_SIDE_COPY)) {
                 quietly(() -> p.copy(SNAPSHOT, base + "small.bin", ContractFiles.entry(base + "copy.bin", small)));
@@ -417,6 +393,20 @@ public abstract class LifecycleContract {
             quietly(p::flush);
         } finally {
             p.close();
+        }
+    }
+
+    /** Reads a metadata listing to its end, whatever it holds (what it holds is R1.08's business). */
+    private static void drainMetadata(Provider p, String prefix) {
+        try (Stream<String> names = p.listMetadata(prefix)) {
+            names.forEach(n -> { });
+        }
+    }
+
+    /** Reads a file listing to its end, whatever it holds (what it holds is R7's business). */
+    private static void drainList(Provider p, String snapshot) {
+        try (Stream<RemoteEntry> files = p.list(snapshot)) {
+            files.forEach(f -> { });
         }
     }
 

@@ -253,7 +253,7 @@ enum BrokenProvider {
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             uploading.incrementAndGet();
             try {
-                briefPause(); // a staging file sits in the snapshot meanwhile
+                pause(5); // a staging file sits in the snapshot meanwhile
                 return delegate().upload(snapshot, entry, localFile);
             } finally {
                 uploading.decrementAndGet();
@@ -297,7 +297,7 @@ enum BrokenProvider {
         @Override
         public UploadReceipt upload(String snapshot, ManifestEntry entry, Path localFile) {
             staging = read(localFile);
-            briefPause();
+            pause(5);
             byte[] bytes = staging; // another thread may have replaced it meanwhile
             return store(delegate(), snapshot, entry, bytes);
         }
@@ -767,7 +767,7 @@ enum BrokenProvider {
                     n -> new java.util.concurrent.atomic.AtomicInteger());
             int others = writers.getAndIncrement();
             try {
-                briefPause();
+                pause(5);
                 return delegate().putMetadata(name, bytes, precondition);
             } catch (ProviderException e) {
                 if (e.kind() == ProviderException.Kind.CONFLICT && !precondition.equals(MetadataPrecondition.ifAbsent())
@@ -788,7 +788,7 @@ enum BrokenProvider {
             if (bytes.isEmpty()) {
                 return bytes;
             }
-            shortPause();
+            pause(2);
             return delegate().getMetadata(name).map(v -> new MetadataObject(bytes.get().bytes(), v.version()));
         }
     }),
@@ -835,7 +835,7 @@ enum BrokenProvider {
         public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
             if (precondition.equals(MetadataPrecondition.none()) && bytes.length > 1) {
                 delegate().putMetadata(name, java.util.Arrays.copyOf(bytes, bytes.length / 2), precondition);
-                briefPause();
+                pause(5);
             }
             return delegate().putMetadata(name, bytes, precondition);
         }
@@ -1142,26 +1142,16 @@ enum BrokenProvider {
         return out.toString();
     }
 
-    /** A window of 5 ms: wide enough for threads started together to meet in it, short enough for a whole contract run. */
-    static void briefPause() {
-        try {
-            Thread.sleep(5);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
-    static void shortPause() {
-        try {
-            Thread.sleep(2);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     static void pause() {
+        pause(20);
+    }
+
+    /** A race window of {@code millis}: 5 ms is wide enough for threads started together to meet in it. */
+    static void pause(long millis) {
         try {
-            Thread.sleep(20);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -27,6 +27,11 @@ public enum ErrorCategory {
     LIMIT,
     /** A delete guard refused the plan; nothing moved. */
     DELETE_GUARD,
+    /**
+     * The run was given an approved plan ({@code SyncRequest.approvedPlan}) and the local tree or the
+     * remote changed since it was made; nothing moved. Make and review a new plan.
+     */
+    PLAN_CHANGED,
     /** Stored bytes, a manifest or an archive are damaged or do not match their sha256. */
     INTEGRITY,
     /** The remote or the network is unavailable or throttling for now, or a quota is used up; retry later. */

@@ -18,7 +18,12 @@ public class PlanRefusedException extends CloudSyncException {
         /** The plan exceeds {@code maxUploads}, {@code maxDeletes} or {@code maxBytes} of the request. */
         LIMIT,
         /** The plan would delete too much, or delete from an empty or missing local tree. */
-        DELETE_GUARD
+        DELETE_GUARD,
+        /**
+         * The request approved another plan ({@link SyncRequest#approvedPlan()}): the local tree or the
+         * remote changed since that plan was made.
+         */
+        CHANGED
     }
 
     private final Reason reason;
@@ -73,10 +78,15 @@ public class PlanRefusedException extends CloudSyncException {
     /**
      * {@inheritDoc}
      *
-     * @return {@link ErrorCategory#DELETE_GUARD} or {@link ErrorCategory#LIMIT}, after {@link #reason()}
+     * @return {@link ErrorCategory#DELETE_GUARD}, {@link ErrorCategory#LIMIT} or
+     *     {@link ErrorCategory#PLAN_CHANGED}, after {@link #reason()}
      */
     @Override
     public ErrorCategory category() {
-        return reason == Reason.DELETE_GUARD ? ErrorCategory.DELETE_GUARD : ErrorCategory.LIMIT;
+        return switch (reason) {
+            case DELETE_GUARD -> ErrorCategory.DELETE_GUARD;
+            case LIMIT -> ErrorCategory.LIMIT;
+            case CHANGED -> ErrorCategory.PLAN_CHANGED;
+        };
     }
 }

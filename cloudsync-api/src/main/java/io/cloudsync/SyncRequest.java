@@ -29,6 +29,7 @@ public final class SyncRequest {
     private final long maxBytes;
     private final Duration lockWait;
     private final boolean summaryOnly;
+    private final @Nullable ApprovedPlan approvedPlan;
 
     private SyncRequest(Builder b) {
         this.service = requireName(b.service, "service");
@@ -44,6 +45,7 @@ public final class SyncRequest {
         this.maxBytes = requireLimit(b.maxBytes, "maxBytes");
         this.lockWait = Objects.requireNonNull(b.lockWait, "lockWait");
         this.summaryOnly = b.summaryOnly;
+        this.approvedPlan = b.approvedPlan;
         if (lockWait.isNegative()) {
             throw new IllegalArgumentException("lockWait must not be negative, was " + lockWait);
         }
@@ -93,6 +95,7 @@ public final class SyncRequest {
         b.maxBytes = maxBytes;
         b.lockWait = lockWait;
         b.summaryOnly = summaryOnly;
+        b.approvedPlan = approvedPlan;
         return b;
     }
 
@@ -223,6 +226,20 @@ public final class SyncRequest {
         return summaryOnly;
     }
 
+    /**
+     * The plan this run must execute, if one was approved: the run plans as always and, when its plan
+     * is not the approved one (the local tree or the remote changed since), refuses before anything
+     * moves with {@link PlanRefusedException.Reason#CHANGED}. A run that continues an interrupted run
+     * of the same approved plan (whose withdrawal or partial commit changed the remote) is let through:
+     * the engine remembers which remote manifests its runs of that plan wrote. A dry run with an
+     * approved plan reports the same refusal.
+     *
+     * @return the approved plan; empty by default (the run executes whatever it plans)
+     */
+    public java.util.Optional<ApprovedPlan> approvedPlan() {
+        return java.util.Optional.ofNullable(approvedPlan);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof SyncRequest r)) {
@@ -232,20 +249,22 @@ public final class SyncRequest {
                 && include.equals(r.include) && exclude.equals(r.exclude) && serviceConfig.equals(r.serviceConfig)
                 && Objects.equals(credentialsKey, r.credentialsKey) && allowMassDelete == r.allowMassDelete
                 && maxUploads == r.maxUploads && maxDeletes == r.maxDeletes && maxBytes == r.maxBytes
-                && lockWait.equals(r.lockWait) && summaryOnly == r.summaryOnly;
+                && lockWait.equals(r.lockWait) && summaryOnly == r.summaryOnly
+                && Objects.equals(approvedPlan, r.approvedPlan);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(service, snapshot, commitManifest, include, exclude, serviceConfig, credentialsKey,
-                allowMassDelete, maxUploads, maxDeletes, maxBytes, lockWait, summaryOnly);
+                allowMassDelete, maxUploads, maxDeletes, maxBytes, lockWait, summaryOnly, approvedPlan);
     }
 
     @Override
     public String toString() {
         return "SyncRequest[service=" + service + ", snapshot=" + snapshot + ", commitManifest=" + commitManifest
                 + ", include=" + include + ", exclude=" + exclude + ", serviceConfigKeys="
-                + new TreeMap<>(serviceConfig).keySet() + ", allowMassDelete=" + allowMassDelete + ']';
+                + new TreeMap<>(serviceConfig).keySet() + ", allowMassDelete=" + allowMassDelete
+                + (approvedPlan == null ? "" : ", approvedPlan=" + approvedPlan.id()) + ']';
     }
 
     /** Builds a {@link SyncRequest}. Not thread-safe. */
@@ -263,6 +282,7 @@ public final class SyncRequest {
         private long maxBytes = UNLIMITED;
         private Duration lockWait = Duration.ZERO;
         private boolean summaryOnly;
+        private @Nullable ApprovedPlan approvedPlan;
 
         private Builder(String service, String snapshot) {
             this.service = service;
@@ -387,6 +407,17 @@ public final class SyncRequest {
          */
         public Builder summaryOnly(boolean only) {
             this.summaryOnly = only;
+            return this;
+        }
+
+        /**
+         * Makes the run execute this plan or refuse; see {@link SyncRequest#approvedPlan()}.
+         *
+         * @param plan the approved plan
+         * @return this builder
+         */
+        public Builder approvedPlan(ApprovedPlan plan) {
+            this.approvedPlan = Objects.requireNonNull(plan, "plan");
             return this;
         }
 

@@ -21,6 +21,8 @@ final class ExitCodes {
     static final int LOCKED = 6;
     /** Someone else changed it meanwhile: another run committed the remote manifest first; run again. */
     static final int CONFLICT = 7;
+    /** The approved plan ({@code sync --plan FILE}) is not what a run would do now: nothing was transferred. */
+    static final int PLAN_CHANGED = 8;
 
     private ExitCodes() {
     }
@@ -37,6 +39,7 @@ final class ExitCodes {
             case DELETE_GUARD -> DELETE_GUARD;
             case LOCKED -> LOCKED;
             case CONFLICT -> CONFLICT;
+            case PLAN_CHANGED -> PLAN_CHANGED;
             case NOT_FOUND, INTEGRITY, TRANSIENT, FAILED, INTERNAL -> FAILED;
         };
     }

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Entry point of the runnable jar. Exit codes: 0 success or dry-run, 1 failed, 2 usage or
  * configuration error, 3 partial, 4 a {@code --max-*} threshold refused the plan, 5 a delete guard
- * refused it, 6 another run holds the lock (see {@code docs/CLI.md}).
+ * refused it, 6 another run holds the lock, 7 a conflict, 8 the approved plan changed (see {@code docs/CLI.md}).
  */
 public final class Main {
 

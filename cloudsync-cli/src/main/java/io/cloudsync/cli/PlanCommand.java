@@ -2,8 +2,10 @@ package io.cloudsync.cli;
 
 import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncRequest;
+import io.cloudsync.core.PlanFile;
 import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.core.result.SyncResult;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,13 +45,18 @@ final class PlanCommand implements Callable<Integer> {
             + " (with --json: no manifest entries, no upload/delete/skipped lists), for plans too large to read.")
     boolean summaryOnly;
 
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the plan to FILE for review (every upload and"
+            + " delete, the plan id, both manifest checksums); \"cloudsync sync --plan FILE\" then runs exactly that plan,"
+            + " or refuses (exit 8) when the local tree or the remote changed since. Not written when the plan is refused.")
+    Path out;
+
     @Override
     public Integer call() {
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
         SyncRequest request = limits.applyTo(SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
                 .include(filters.include).exclude(filters.exclude), spec.commandLine()).build();
-        return dryRun(s, request, summaryOnly);
+        return dryRun(s, request, summaryOnly, out);
     }
 
     /**
@@ -57,10 +64,12 @@ final class PlanCommand implements Callable<Integer> {
      * gates it as a run would: on the request's {@code --max-*} limits and on the delete guards.
      * {@code summaryOnly}: without the per-file lists (see {@code --summary-only}).
      *
+     * {@code out}: where to write the plan file too, or {@code null}.
+     *
      * @return 0, 4 when the plan exceeds a limit, or 5 when a delete guard would refuse it (the plan is
      *     printed all the same)
      */
-    static int dryRun(Session s, SyncRequest request, boolean summaryOnly) {
+    static int dryRun(Session s, SyncRequest request, boolean summaryOnly, Path out) {
         // --summary-only prints figures only: the engine then keeps no list of the plan in memory
         SyncResult result = s.cloudSync(true).dryRun(request.toBuilder().summaryOnly(summaryOnly).build());
         Report.planSourceWarning(s, result);
@@ -84,6 +93,13 @@ final class PlanCommand implements Callable<Integer> {
         }
         if (refused != null) {
             s.warn(refused.getMessage());
+            if (out != null) {
+                s.warn("the plan was not written to " + out + ": a run would refuse it");
+            }
+        } else if (out != null) {
+            PlanFile.write(out, request, result);
+            s.warn("plan " + result.planSummary().id() + " written to " + out + "; after review, run it with: cloudsync sync"
+                    + " --service " + request.service() + " --snapshot " + request.snapshot() + " --plan " + out);
         }
         return code;
     }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
                 PullCommand.class, VerifyCommand.class, BackupCommand.class, VaultCommand.class, ProvidersCommand.class,
                 DoctorCommand.class, ServeCommand.class, TrainCommand.class},
         footer = {"", "Exit codes: 0 success or dry-run, 1 failed, 2 usage or configuration error, 3 partial, 4 a --max-*"
-                + " threshold refused the plan, 5 a delete guard refused the plan, 6 another run holds the lock."})
+                + " threshold refused the plan, 5 a delete guard refused the plan, 6 another run holds the lock, 7 another run"
+                + " changed the remote manifest first, 8 the plan of --plan FILE is no longer what a run would do."})
 final class RootCommand implements Runnable {
 
     private final Terminal terminal;

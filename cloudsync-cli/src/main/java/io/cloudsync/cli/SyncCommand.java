@@ -1,18 +1,24 @@
 package io.cloudsync.cli;
 
+import io.cloudsync.Plan;
+import io.cloudsync.PlanRefusedException;
 import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
 import io.cloudsync.SyncSummary;
+import io.cloudsync.core.PlanFile;
 import io.cloudsync.core.json.ResultCodec;
 import io.cloudsync.core.result.SyncResult;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -59,20 +65,44 @@ final class SyncCommand implements Callable<Integer> {
             description = "When another run holds the lock, wait up to DURATION (such as 30s or 5m) instead of failing (exit 6).")
     Duration waitLock;
 
+    @Option(names = "--plan", paramLabel = "FILE", description = "Run exactly the plan that \"cloudsync plan --out FILE\""
+            + " wrote, or refuse before anything moves (exit 8) when the local tree or the remote changed since; the"
+            + " include and exclude paths come from the file. An interrupted run of the plan is resumed with the same command.")
+    Path plan;
+
     @Override
     public Integer call() {
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
+        PlanFile approved = plan == null ? null : approvedPlan(service);
+        List<String> include = approved == null ? filters.include : approved.include();
+        List<String> exclude = approved == null ? filters.exclude : approved.exclude();
         SyncRequest.Builder b = limits.applyTo(SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
-                .include(filters.include).exclude(filters.exclude).commitManifest(!noCommitManifest),
+                .include(include).exclude(exclude).commitManifest(!noCommitManifest),
                 spec.commandLine());
+        if (approved != null) {
+            b.approvedPlan(approved.approval());
+        }
         if (dryRun) {
-            return PlanCommand.dryRun(s, b.build(), summaryOnly);
+            return PlanCommand.dryRun(s, b.build(), summaryOnly, null);
         }
         // the text report and --summary-only print figures, not every entry: the engine then keeps no
         // manifest or plan in memory for the result
         SyncRequest request = b.summaryOnly(summaryOnly || !s.json()).build();
-        SyncResult result = s.cloudSync(true, new Progress(s.terminal().err(), s.terminal().interactive(), s.verbose())).run(request);
+        SyncResult result;
+        try {
+            result = s.cloudSync(true, new Progress(s.terminal().err(), s.terminal().interactive(), s.verbose())).run(request);
+        } catch (PlanRefusedException e) {
+            Plan now = approved != null && e.reason() == PlanRefusedException.Reason.CHANGED ? e.plan() : null;
+            if (approved != null && now != null) {
+                List<String> changes = approved.differences(now, 20);
+                if (!changes.isEmpty()) {
+                    s.warn("what a run would do now, against " + plan + ":");
+                    changes.forEach(line -> s.warn("  " + line));
+                }
+            }
+            throw e;
+        }
         if (s.json()) {
             JsonOut.stream(s.terminal(), g -> ResultCodec.writeResult(g, result, summaryOnly));
         } else {
@@ -82,6 +112,27 @@ final class SyncCommand implements Callable<Integer> {
             }
         }
         return codeOf(result.summary());
+    }
+
+    /**
+     * The plan file of {@code --plan}, checked against the command line: it must be for this service
+     * and snapshot, and an {@code --include} or {@code --exclude} given as well must be the file's.
+     */
+    private PlanFile approvedPlan(String service) {
+        PlanFile f = PlanFile.read(plan);
+        String problem = null;
+        if (!f.service().equals(service) || !f.snapshot().equals(target.snapshot)) {
+            problem = "is for service \"" + f.service() + "\" snapshot \"" + f.snapshot() + "\", not service \"" + service
+                    + "\" snapshot \"" + target.snapshot + '"';
+        } else if (!filters.include.isEmpty() && !filters.include.equals(f.include())) {
+            problem = "was made with --include " + f.include() + ", not " + filters.include + " (leave --include out to use the file's)";
+        } else if (!filters.exclude.isEmpty() && !filters.exclude.equals(f.exclude())) {
+            problem = "was made with --exclude " + f.exclude() + ", not " + filters.exclude + " (leave --exclude out to use the file's)";
+        }
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(), "the plan file " + plan + ' ' + problem);
+        }
+        return f;
     }
 
     /**

@@ -39,6 +39,7 @@ class ExitCodesTest {
         expected.put(ErrorCategory.LOCKED, 6);
         expected.put(ErrorCategory.LIMIT, 4);
         expected.put(ErrorCategory.DELETE_GUARD, 5);
+        expected.put(ErrorCategory.PLAN_CHANGED, 8);
         expected.put(ErrorCategory.INTEGRITY, 1);
         expected.put(ErrorCategory.TRANSIENT, 1);
         expected.put(ErrorCategory.FAILED, 1);

@@ -35,6 +35,7 @@ final class ManifestCommit {
     private final String service;
     private final String snapshot;
     private final RemoteLease lease;
+    private java.util.function.Consumer<String> beforeWrite = checksum -> { };
 
     /**
      * The manifest writes of one run.
@@ -50,6 +51,18 @@ final class ManifestCommit {
         this.remote = remote;
         this.service = service;
         this.snapshot = snapshot;
+    }
+
+    /**
+     * Has {@code hook} told the checksum of each manifest this instance is about to write, before it
+     * writes it: a run of an approved plan records it (see {@code PlanRuns}), so that a crash right
+     * after the write still leaves the record. An exception of the hook fails that write.
+     *
+     * @return this
+     */
+    ManifestCommit beforeWrite(java.util.function.Consumer<String> hook) {
+        this.beforeWrite = hook;
+        return this;
     }
 
     /**
@@ -149,6 +162,12 @@ final class ManifestCommit {
             throw new Failed(new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.CONFLICT, "the manifest was not"
                     + " committed: " + lost.get() + "; another host's run may own the snapshot now. Run again when it has"
                     + " finished"));
+        }
+        try {
+            beforeWrite.accept(manifest.checksum());
+        } catch (java.io.UncheckedIOException e) {
+            throw new Failed(new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.LOCAL_IO, "the manifest was not"
+                    + " written: " + e.getMessage()));
         }
         try {
             return remote.write(snapshot, manifest);

@@ -21,6 +21,7 @@ import io.cloudsync.core.internal.engine.Scope;
 import io.cloudsync.core.internal.engine.SyncErrors;
 import io.cloudsync.core.internal.engine.Verify;
 import io.cloudsync.core.internal.journal.Journal;
+import io.cloudsync.core.internal.journal.PlanRuns;
 import io.cloudsync.core.internal.lock.RunLock;
 import io.cloudsync.core.internal.manifest2.ChunkFolder;
 import io.cloudsync.core.internal.manifest2.Chunked;
@@ -100,8 +101,8 @@ final class SyncRun {
         Sides sides = sides(scanned, remote.manifest, folder);
         Planned planned = plan(sides);
         // what the run's guards would say of this plan, so the dry run shows the refusal too
-        Optional<PlanRefusedException> refusal = Guards.refusal(request, ctx.config().engine(), planned,
-                !Files.isDirectory(ctx.root()), service, snapshot);
+        Optional<PlanRefusedException> refusal = changed(planned, remote.manifest).or(() -> Guards.refusal(request, ctx.config().engine(),
+                planned, !Files.isDirectory(ctx.root()), service, snapshot));
         PlanSummary plan = planned.summary();
         ctx.listeners().plan(service, snapshot, plan, true);
         SyncSummary summary = new SyncSummary(SyncStatus.DRY_RUN, (int) plan.uploads(), (int) plan.deletes(),
@@ -284,6 +285,12 @@ final class SyncRun {
             Sides sides = sides(scanned, remoteManifest, folder);
             Planned planned = plan(sides);
             PlanSummary plan = planned.summary();
+            Optional<PlanRefusedException> changed = changed(planned, remoteManifest);
+            if (changed.isPresent()) {
+                LOG.atWarn().setMessage("sync.run").addKeyValue("event", "plan_refused").addKeyValue("reason",
+                        changed.get().reason()).addKeyValue("detail", changed.get().getMessage()).log();
+                throw changed.get();
+            }
             Guards.check(request, ctx.config().engine(), planned, rootMissing, service, snapshot);
             Chunked target = EntryStreams.merge(scope, sides.scannedLocal, sides.stored);
             ctx.listeners().plan(service, snapshot, plan, false);
@@ -306,6 +313,8 @@ final class SyncRun {
                 this.lease = lease;
                 ManifestCommit manifests = new ManifestCommit(ctx.cache(), stateDirectory, remoteManifests, service, snapshot,
                         lease);
+                request.approvedPlan().ifPresent(a -> manifests.beforeWrite(checksum -> PlanRuns.record(
+                        PlanRuns.fileOf(stateDirectory, service, snapshot), a.id(), plan.localChecksum(), checksum)));
                 if (lease != RemoteLease.none()) {
                     stillAsRead(remoteManifests, remoteManifest).ifPresent(errors::add);
                     if (!lease.continuesOwnRun() && Journal.distrust(journalFile)) {
@@ -354,6 +363,19 @@ final class SyncRun {
             return result(entries, plan, summary, PlanSource.REMOTE,
                     remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet", null);
         }
+    }
+
+    /**
+     * How the request's approved plan refuses this plan, if it does: unless it is the approved one, or
+     * the runs of the approved plan wrote the remote manifest read now (this run continues one of
+     * them). The manifest itself, not the plan's remote side: that adds what the journal says the
+     * remote may still hold unclaimed (the paths an interrupted run withdrew, for example).
+     */
+    private Optional<PlanRefusedException> changed(Planned planned, Optional<Chunked> remoteManifest) {
+        PlanSummary now = planned.summary();
+        return Guards.changed(request, planned, () -> request.approvedPlan().isPresent() && remoteManifest.isPresent()
+                && PlanRuns.wrote(PlanRuns.fileOf(ctx.stateDirectory(), service, snapshot), request.approvedPlan().get().id(),
+                        now.localChecksum(), remoteManifest.get().checksum()), service, snapshot);
     }
 
     private static boolean isEmpty(PlanSummary plan) {

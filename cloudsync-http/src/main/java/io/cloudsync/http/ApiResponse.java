@@ -69,7 +69,7 @@ public record ApiResponse(int status, JsonNode body) {
             case CONFIGURATION -> 400;
             case DISABLED -> 403;
             case NOT_FOUND -> 404;
-            case CONFLICT, LOCKED -> 409;
+            case CONFLICT, LOCKED, PLAN_CHANGED -> 409;
             case LIMIT, DELETE_GUARD, INTEGRITY -> 422;
             case TRANSIENT -> 503;
             case AUTH, FAILED, INTERNAL -> 500;

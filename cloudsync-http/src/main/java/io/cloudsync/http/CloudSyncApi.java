@@ -4,13 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudsync.ApprovedPlan;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.core.CloudSync;
 import io.cloudsync.core.CloudSyncConfig;
 import io.cloudsync.core.ManifestBuilder;
+import io.cloudsync.core.PlanSummary;
 import io.cloudsync.core.json.ResultCodec;
+import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.support.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,13 +43,25 @@ public final class CloudSyncApi {
     public static final int MAX_BODY_BYTES = 1 << 20;
 
     private static final Set<String> SYNC_FIELDS = Set.of("service", "snapshot", "paths", "credentials_key",
-            "service_config", "commit_manifest", "allow_mass_delete");
+            "service_config", "commit_manifest", "allow_mass_delete", "plan_id");
+    /** How many dry runs' plan ids a server remembers, to say which side changed when a run refuses one. */
+    private static final int REMEMBERED_PLANS = 256;
 
     private final CloudSync cloudSync;
     private final byte[] token;
     private final Set<String> allowedServiceConfig;
     private final String version;
     private final BackupRoutes backups;
+    /** The checksums of the plans recent dry runs answered, by plan id: an approval by id then says what changed. */
+    private final Map<String, ApprovedPlan> dryRunPlans = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ApprovedPlan> eldest) {
+                    return size() > REMEMBERED_PLANS;
+                }
+            });
 
     /**
      * Creates the routes, refusing every {@code service_config} key of a sync request.
@@ -228,8 +243,23 @@ public final class CloudSyncApi {
         }
         request.commitManifest(bool(body, "commit_manifest", true));
         request.allowMassDelete(bool(body, "allow_mass_delete", false));
+        String planId = text(body, "plan_id", false);
+        if (planId != null) {
+            ApprovedPlan approved = dryRunPlans.get(planId);
+            try {
+                request.approvedPlan(approved != null ? approved : ApprovedPlan.of(planId));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest("field \"plan_id\": " + e.getMessage());
+            }
+        }
         SyncRequest built = request.build();
-        return ApiResponse.ok(ResultCodec.result(dryRun ? cloudSync.dryRun(built) : cloudSync.run(built)));
+        if (dryRun) {
+            SyncResult result = cloudSync.dryRun(built);
+            PlanSummary plan = result.planSummary();
+            dryRunPlans.put(plan.id(), ApprovedPlan.of(plan.id(), plan.localChecksum(), plan.remoteChecksum()));
+            return ApiResponse.ok(ResultCodec.result(result));
+        }
+        return ApiResponse.ok(ResultCodec.result(cloudSync.run(built)));
     }
 
     private boolean serviceConfigAllowed(String service, String key) {

@@ -31,6 +31,7 @@ class ApiErrorStatusTest {
         expected.put(ErrorCategory.LOCKED, 409);
         expected.put(ErrorCategory.LIMIT, 422);
         expected.put(ErrorCategory.DELETE_GUARD, 422);
+        expected.put(ErrorCategory.PLAN_CHANGED, 409);
         expected.put(ErrorCategory.INTEGRITY, 422);
         expected.put(ErrorCategory.TRANSIENT, 503);
         expected.put(ErrorCategory.FAILED, 500);

@@ -720,7 +720,11 @@ public final class ResultCodec {
      */
     public static String typeOf(Throwable ex) {
         if (ex instanceof PlanRefusedException p) {
-            return p.reason() == PlanRefusedException.Reason.DELETE_GUARD ? "delete_guard" : "limit";
+            return switch (p.reason()) {
+                case DELETE_GUARD -> "delete_guard";
+                case LIMIT -> "limit";
+                case CHANGED -> "plan_changed";
+            };
         }
         if (ex instanceof io.cloudsync.LockHeldException) {
             return "lock_held";

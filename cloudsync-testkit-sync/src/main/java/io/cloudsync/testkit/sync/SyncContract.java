@@ -143,7 +143,21 @@ public abstract class SyncContract {
         }
 
         SyncResult run() {
+            return run(UnaryOperator.identity());
+        }
+
+        /** A run of the request {@code request} makes of the contract's. */
+        SyncResult run(UnaryOperator<SyncRequest.Builder> request) {
             calls.clear();
+            return engine().run(request.apply(SyncRequest.builder(SERVICE, SNAPSHOT)).build());
+        }
+
+        SyncResult dryRun() {
+            calls.clear();
+            return engine().dryRun(SyncRequest.builder(SERVICE, SNAPSHOT).build());
+        }
+
+        private CloudSync engine() {
             ProviderFactory wrapped = new CountingFactory(factory(), secrets(), calls, this);
             Map<String, String> settings = new TreeMap<>(remote.values());
             settings.put(CloudSyncConfig.PROVIDER_KEY, wrapped.id());
@@ -151,9 +165,8 @@ public abstract class SyncContract {
                     .engine(EngineSettings.builder().parallelism(4).retryAttempts(2).retryInitialDelay(Duration.ZERO)
                             .retryMaxDelay(Duration.ZERO).build())
                     .build();
-            CloudSync cs = CloudSync.builder().root(root).stateDirectory(state).config(config)
+            return CloudSync.builder().root(root).stateDirectory(state).config(config)
                     .providers(Providers.of(wrapped)).build();
-            return cs.run(SyncRequest.builder(SERVICE, SNAPSHOT).build());
         }
 
         /**
@@ -414,6 +427,61 @@ public abstract class SyncContract {
                     resumed.summary().errors());
             check(unconfirmed.containsAll(w.calls.uploads), "the resumed run sent %s, but only %s were unconfirmed",
                     w.calls.uploads, unconfirmed);
+            w.assertMirrors(resumed, () -> { });
+        });
+    }
+
+    /**
+     * S1.08.
+     *
+     * @param test the running test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_S1_08_approvedPlanRunsExactlyOrRefusesAndResumes(TestInfo test, @TempDir Path dir) {
+        verify(ContractRule.S1_08, () -> {
+            World w = new World(dir, test);
+            w.run();
+            w.write("readme.txt", "hello, reviewed");
+            w.write("bulk/file-2.txt", "bulk file 2, reviewed");
+            Files.delete(w.root.resolve("bulk/file-9.txt"));
+            io.cloudsync.core.PlanSummary reviewed = w.dryRun().planSummary();
+            io.cloudsync.ApprovedPlan approved = io.cloudsync.ApprovedPlan.of(reviewed.id(), reviewed.localChecksum(),
+                    reviewed.remoteChecksum());
+
+            // a change after the review: refused before anything moves
+            Path changed = w.root.resolve("bulk/file-4.txt");
+            FileTime before = Files.getLastModifiedTime(changed);
+            w.write("bulk/file-4.txt", "bulk file 4, changed after the review");
+            try {
+                w.run(b -> b.approvedPlan(approved));
+                throw new AssertionError("a run of an approved plan went ahead after the local tree changed");
+            } catch (io.cloudsync.PlanRefusedException expected) {
+                check(expected.reason() == io.cloudsync.PlanRefusedException.Reason.CHANGED, "refused with %s: %s",
+                        expected.reason(), expected.getMessage());
+            }
+            check(w.calls.uploads.isEmpty() && w.calls.deletes.isEmpty() && w.calls.manifestWrites.get() == 0,
+                    "a refused plan changed the remote: uploads %s, deletes %s, %d manifest writes", w.calls.uploads,
+                    w.calls.deletes, w.calls.manifestWrites.get());
+            w.write("bulk/file-4.txt", "bulk file 4"); // back as reviewed, mtime too
+            Files.setLastModifiedTime(changed, before);
+
+            // the approved run, killed after an overwrite, then resumed by the same approval
+            w.faults = p -> FaultInjectingProvider.wrap(p)
+                    .crashAfter(FaultInjectingProvider.Operation.UPLOAD, "bulk/file-2.txt")
+                    .build();
+            try {
+                SyncResult killed = w.run(b -> b.approvedPlan(approved));
+                check(killed.summary().status() != SyncStatus.SUCCESS, "a run whose process died reported success");
+            } catch (FaultInjectingProvider.SimulatedCrash expected) {
+                // a dead process does not return
+            }
+            w.faults = UnaryOperator.identity();
+            SyncResult resumed = w.run(b -> b.approvedPlan(approved));
+            check(resumed.summary().status() == SyncStatus.SUCCESS, "the resumed run of the approved plan: %s %s",
+                    resumed.summary().status(), resumed.summary().errors());
+            check(resumed.localManifest().checksum().equals(reviewed.localChecksum()),
+                    "the resumed run mirrored another tree than the reviewed one");
             w.assertMirrors(resumed, () -> { });
         });
     }

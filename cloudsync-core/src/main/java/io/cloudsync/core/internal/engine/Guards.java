@@ -118,6 +118,51 @@ public final class Guards {
         return Optional.empty();
     }
 
+    /**
+     * Refuses a plan that is not the request's approved one ({@link SyncRequest#approvedPlan()}),
+     * saying which side changed when the approval names its checksums. A run that continues an
+     * interrupted run of the approved plan ({@code continuesApproved}: that plan's runs wrote the
+     * remote manifest found now, from the same local tree) goes ahead.
+     *
+     * @param request the request
+     * @param planned the plan the run made
+     * @param continuesApproved whether the runs of the approved plan wrote the remote manifest the plan was made against
+     * @param service the service, for the message
+     * @param snapshot the snapshot, for the message
+     * @return the refusal, or empty when the request approved no plan or approved this one
+     */
+    public static Optional<PlanRefusedException> changed(SyncRequest request, Planned planned,
+                                                         java.util.function.BooleanSupplier continuesApproved,
+                                                         String service, String snapshot) {
+        Optional<io.cloudsync.ApprovedPlan> approved = request.approvedPlan();
+        PlanSummary now = planned.summary();
+        if (approved.isEmpty() || approved.get().id().equals(now.id()) || continuesApproved.getAsBoolean()) {
+            return Optional.empty();
+        }
+        io.cloudsync.ApprovedPlan a = approved.get();
+        List<String> what = new java.util.ArrayList<>();
+        if (a.localChecksum().isPresent() && !a.localChecksum().get().equals(now.localChecksum())) {
+            what.add("the local tree changed (local manifest checksum " + shortHex(a.localChecksum().get()) + " then, "
+                    + shortHex(now.localChecksum()) + " now)");
+        }
+        if (a.remoteChecksum().isPresent() && !a.remoteChecksum().get().equals(now.remoteChecksum())) {
+            what.add("the remote changed (remote manifest checksum " + shortHex(a.remoteChecksum().get()) + " then, "
+                    + shortHex(now.remoteChecksum()) + " now)");
+        }
+        if (what.isEmpty()) {
+            what.add("the local tree or the remote changed");
+        }
+        String message = "the approved plan " + a.id() + " for service \"" + service + "\" snapshot \"" + snapshot
+                + "\" is not what a run would do now: " + String.join(", and ", what) + "; the plan now is " + now.id()
+                + " (" + now.uploads() + " uploads, " + now.deletes() + " deletes); nothing was transferred. Make and"
+                + " review a new plan (cloudsync plan --out FILE), then run it";
+        return Optional.of(new PlanRefusedException(PlanRefusedException.Reason.CHANGED, message, planned.plan()));
+    }
+
+    private static String shortHex(String hex) {
+        return hex.substring(0, 12);
+    }
+
     private static Optional<PlanRefusedException> guard(Planned planned, String message) {
         return Optional.of(new PlanRefusedException(PlanRefusedException.Reason.DELETE_GUARD, message, planned.plan()));
     }

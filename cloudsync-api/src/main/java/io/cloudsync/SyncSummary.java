@@ -22,9 +22,14 @@ import java.util.Objects;
  *     {@code resumed} plus the parts of interrupted multipart or resumable uploads that this run
  *     continued instead of sending again; 0 for a dry-run
  * @param bytesSent of {@code bytes}, those this run really sent; 0 for a dry-run
+ * @param copied of the files uploaded, those stored by a server-side copy of a file the remote
+ *     already held with the same content (a moved or renamed file): none of their bytes were sent,
+ *     and they count in {@code bytes} but in neither {@code resumedBytes} nor {@code bytesSent}; 0
+ *     for a dry-run
  */
 public record SyncSummary(SyncStatus status, int uploaded, int deleted, int skipped, int failed, long bytes,
-                          Duration duration, List<SyncError> errors, int resumed, long resumedBytes, long bytesSent) {
+                          Duration duration, List<SyncError> errors, int resumed, long resumedBytes, long bytesSent,
+                          int copied) {
 
     /**
      * Validates the counts and copies the error list.
@@ -40,24 +45,46 @@ public record SyncSummary(SyncStatus status, int uploaded, int deleted, int skip
      * @param resumed see the record component
      * @param resumedBytes see the record component
      * @param bytesSent see the record component
-     * @throws IllegalArgumentException when a count is negative, more files are resumed than uploaded,
-     *     or resumed and sent bytes add up to more than {@code bytes}
+     * @param copied see the record component
+     * @throws IllegalArgumentException when a count is negative, more files are resumed or copied than
+     *     uploaded, or resumed and sent bytes add up to more than {@code bytes}
      */
     public SyncSummary {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(duration, "duration");
         errors = List.copyOf(errors);
         if (uploaded < 0 || deleted < 0 || skipped < 0 || failed < 0 || bytes < 0 || resumed < 0 || resumedBytes < 0
-                || bytesSent < 0) {
+                || bytesSent < 0 || copied < 0) {
             throw new IllegalArgumentException("summary counts must not be negative: uploaded=" + uploaded
                     + " deleted=" + deleted + " skipped=" + skipped + " failed=" + failed + " bytes=" + bytes
-                    + " resumed=" + resumed + " resumed_bytes=" + resumedBytes + " bytes_sent=" + bytesSent);
+                    + " resumed=" + resumed + " resumed_bytes=" + resumedBytes + " bytes_sent=" + bytesSent + " copied=" + copied);
         }
-        if (resumed > uploaded || resumedBytes > bytes || bytesSent > bytes - resumedBytes) {
+        if (resumed + (long) copied > uploaded || resumedBytes > bytes || bytesSent > bytes - resumedBytes) {
             throw new IllegalArgumentException("summary counts do not add up: uploaded=" + uploaded + " resumed="
-                    + resumed + ", bytes=" + bytes + " resumed_bytes=" + resumedBytes + " bytes_sent=" + bytesSent
-                    + " (resumed files are part of uploaded, resumed and sent bytes are parts of bytes)");
+                    + resumed + " copied=" + copied + ", bytes=" + bytes + " resumed_bytes=" + resumedBytes + " bytes_sent=" + bytesSent
+                    + " (resumed and copied files are parts of uploaded, resumed and sent bytes are parts of bytes)");
         }
+    }
+
+    /**
+     * A summary without server-side copies, as the release before them made it.
+     *
+     * @param status see the record component
+     * @param uploaded see the record component
+     * @param deleted see the record component
+     * @param skipped see the record component
+     * @param failed see the record component
+     * @param bytes see the record component
+     * @param duration see the record component
+     * @param errors see the record component
+     * @param resumed see the record component
+     * @param resumedBytes see the record component
+     * @param bytesSent see the record component
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public SyncSummary(SyncStatus status, int uploaded, int deleted, int skipped, int failed, long bytes,
+                       Duration duration, List<SyncError> errors, int resumed, long resumedBytes, long bytesSent) {
+        this(status, uploaded, deleted, skipped, failed, bytes, duration, errors, resumed, resumedBytes, bytesSent, 0);
     }
 
     /**
@@ -76,6 +103,6 @@ public record SyncSummary(SyncStatus status, int uploaded, int deleted, int skip
      */
     public SyncSummary(SyncStatus status, int uploaded, int deleted, int skipped, int failed, long bytes,
                        Duration duration, List<SyncError> errors) {
-        this(status, uploaded, deleted, skipped, failed, bytes, duration, errors, 0, 0, status == SyncStatus.DRY_RUN ? 0 : bytes);
+        this(status, uploaded, deleted, skipped, failed, bytes, duration, errors, 0, 0, status == SyncStatus.DRY_RUN ? 0 : bytes, 0);
     }
 }

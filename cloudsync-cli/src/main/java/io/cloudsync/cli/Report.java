@@ -148,12 +148,13 @@ final class Report {
      * run (6 B already stored), 3 B sent}.
      */
     static String uploadedBytes(SyncSummary s) {
+        String copies = s.copied() == 0 ? "" : "; " + s.copied() + " copied on the remote from a file it already held";
         if (s.resumed() == 0 && s.resumedBytes() == 0) {
-            return Units.bytes(s.bytes());
+            return Units.bytes(s.bytes()) + copies + (s.copied() == 0 ? "" : ", " + Units.bytes(s.bytesSent()) + " sent");
         }
         String already = s.resumed() == 0 ? Units.bytes(s.resumedBytes()) + " already stored by interrupted uploads"
                 : s.resumed() + " resumed from an interrupted run (" + Units.bytes(s.resumedBytes()) + " already stored)";
-        return Units.bytes(s.bytes()) + "; " + already + ", " + Units.bytes(s.bytesSent()) + " sent";
+        return Units.bytes(s.bytes()) + copies + "; " + already + ", " + Units.bytes(s.bytesSent()) + " sent";
     }
 
     static void errors(PrintWriter out, SyncSummary s) {

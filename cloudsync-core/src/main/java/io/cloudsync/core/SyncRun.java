@@ -332,6 +332,7 @@ final class SyncRun {
                         Execution execution = new Execution(service, snapshot, lease.guard(provider), factory.capabilities(),
                                 ctx.root(), stateDirectory.resolve("tmp"), journal, retry, ctx.config().engine().parallelism(),
                                 ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL);
+                        execution.copyingFrom(copySources(sides.local, remoteManifest, plan, factory.capabilities()));
                         outcome = execution.execute(u -> uploads(sides, plan, u), d -> deletes(sides, plan, d),
                                 (int) (plan.uploads() + plan.deletes()), plan.uploadBytes());
                         errors.addAll(outcome.errors());
@@ -354,6 +355,7 @@ final class SyncRun {
                     .addKeyValue("failed", errors.size()).addKeyValue("unreadable", scanned.report.unreadable().size())
                     .addKeyValue("scope", scope.paths())
                     .addKeyValue("bytes", summary.bytes()).addKeyValue("resumed_bytes", summary.resumedBytes())
+                    .addKeyValue("copied", summary.copied())
                     .addKeyValue("bytes_sent", summary.bytesSent())
                     .addKeyValue("plan_id", plan.id()).addKeyValue("duration_ms", summary.duration().toMillis())
                     .addKeyValue("metadata_requests", remoteManifests.counts().requests())
@@ -376,6 +378,64 @@ final class SyncRun {
         return Guards.changed(request, planned, () -> request.approvedPlan().isPresent() && remoteManifest.isPresent()
                 && PlanRuns.wrote(PlanRuns.fileOf(ctx.stateDirectory(), service, snapshot), request.approvedPlan().get().id(),
                         now.localChecksum(), remoteManifest.get().checksum()), service, snapshot);
+    }
+
+    /** The most uploads a run looks for server-side copy sources for: the index holds one key per upload. */
+    static final int COPY_INDEX_MAX = 100_000;
+
+    /**
+     * Where each upload's content is already stored, to copy it server-side instead of sending it (a
+     * moved or renamed file): a file of the remote manifest with the same sha256 and size that this
+     * run deletes or leaves as it is, never one it overwrites. Found in one pass over the stretches
+     * where the local side and the remote manifest differ (the manifest itself, not the journal's
+     * orphans, whose bytes no manifest vouches for). Nothing is looked up when the provider cannot
+     * copy, the remote has no manifest, nothing is uploaded, or more than {@link #COPY_INDEX_MAX}
+     * files are.
+     */
+    private java.util.function.Function<ManifestEntry, String> copySources(Chunked local, Optional<Chunked> remoteManifest,
+                                                                           PlanSummary plan,
+                                                                           java.util.Set<io.cloudsync.spi.Capability> capabilities) {
+        if (!capabilities.contains(io.cloudsync.spi.Capability.SERVER_SIDE_COPY) || remoteManifest.isEmpty()
+                || plan.uploads() == 0 || plan.uploads() > COPY_INDEX_MAX || remoteManifest.get().entries() == 0) {
+            return e -> null;
+        }
+        java.util.Map<String, String> sources = new java.util.HashMap<>();
+        EntryStreams.Difference.of(local, remoteManifest.get()).plan(new PlanSink() {
+            @Override
+            public void upload(PlannedUpload u) {
+                if (u.size() > 0) { // an empty file costs no bytes to send
+                    sources.putIfAbsent(contentKey(u.entry()), "");
+                }
+            }
+        });
+        EntryStreams.Difference.of(local, remoteManifest.get()).plan(new PlanSink() {
+            @Override
+            public void delete(ManifestEntry r) {
+                offer(r);
+            }
+
+            @Override
+            public void skip(ManifestEntry unchanged) {
+                offer(unchanged);
+            }
+
+            private void offer(ManifestEntry e) {
+                sources.computeIfPresent(contentKey(e), (k, path) -> path.isEmpty() ? e.path() : path);
+            }
+        });
+        sources.values().removeIf(String::isEmpty);
+        if (!sources.isEmpty()) {
+            LOG.atInfo().setMessage("sync.run").addKeyValue("event", "copy_sources").addKeyValue("service", service)
+                    .addKeyValue("snapshot", snapshot).addKeyValue("contents", sources.size()).log();
+        }
+        return e -> {
+            String source = sources.get(contentKey(e));
+            return source == null || source.equals(e.path()) ? null : source;
+        };
+    }
+
+    private static String contentKey(ManifestEntry e) {
+        return e.sha256() + ':' + e.size();
     }
 
     private static boolean isEmpty(PlanSummary plan) {
@@ -519,7 +579,7 @@ final class SyncRun {
         return new SyncSummary(status, uploaded, deleted, (int) plan.skipped(),
                 errors.size(), outcome == null ? 0 : outcome.bytes(), elapsed(), errors,
                 outcome == null ? 0 : outcome.resumed(), outcome == null ? 0 : outcome.resumedBytes(),
-                outcome == null ? 0 : outcome.bytesSent());
+                outcome == null ? 0 : outcome.bytesSent(), outcome == null ? 0 : outcome.copied());
     }
 
     /** The result of a run that could not read the remote manifest: planned against the cache, nothing transferred. */

@@ -131,6 +131,7 @@ public final class HookStream implements SyncListener {
         o.put("bytes_sent", e.summary().bytesSent());
         o.put("resumed", e.summary().resumed());
         o.put("resumed_bytes", e.summary().resumedBytes());
+        o.put("copied", e.summary().copied());
         publish("on_cloud_sync_complete", o);
     }
 }

@@ -195,6 +195,8 @@ public enum ContractRule {
     S1_07("A run that dies between an overwrite and its commit leaves a snapshot whose every named file downloads with the named sha256; the next run converges and leaves nothing unlisted", null),
     /** An approved plan. */
     S1_08("A run of an approved plan refuses, changing nothing, once the local tree changed after the review; the approved run, killed after an overwrite, is resumed by the same approval and mirrors the reviewed tree", null),
+    /** Moves and renames: a server-side copy instead of an upload. */
+    S1_09("A run after a folder was renamed copies each of its files on the remote from its old path (server-side copy) instead of sending it, sends only new content, deletes the old paths and mirrors the tree", Capability.SERVER_SIDE_COPY),
 
     /** 255-byte names through the engine. */
     S1_20("Files with 255-byte ASCII and UTF-8 names, in a folder, sync, pull back, back up and restore byte for byte", null);

@@ -316,8 +316,8 @@ public final class ResultCodec {
 
     /**
      * A summary as {@code {"status", "uploaded", "deleted", "skipped", "failed", "bytes", "bytes_sent",
-     * "resumed", "resumed_bytes", "duration_ms", "errors"}} (see {@link #errors(List)}): {@code uploaded}
-     * and {@code bytes} count the resumed files, {@code bytes_sent} is what this run really sent.
+     * "resumed", "resumed_bytes", "copied", "duration_ms", "errors"}} (see {@link #errors(List)}): {@code uploaded}
+     * and {@code bytes} count the resumed and copied files, {@code bytes_sent} is what this run really sent.
      *
      * @param s the summary
      * @return the object
@@ -337,6 +337,7 @@ public final class ResultCodec {
         g.writeNumberField("bytes_sent", s.bytesSent());
         g.writeNumberField("resumed", s.resumed());
         g.writeNumberField("resumed_bytes", s.resumedBytes());
+        g.writeNumberField("copied", s.copied());
         g.writeNumberField("duration_ms", s.duration().toMillis());
         g.writeFieldName("errors");
         writeErrors(g, s.errors());

@@ -81,7 +81,7 @@ class ResultCodecTest {
                           "skipped": [{"path": "b.txt", "size": 7, "sha256": "%2$s", "reason": "unchanged"}],
                           "bytes": 5},
                  "summary": {"status": "partial", "uploaded": 0, "deleted": 1, "skipped": 1, "failed": 1, "bytes": 0,
-                             "bytes_sent": 0, "resumed": 0, "resumed_bytes": 0, "duration_ms": 31,
+                             "bytes_sent": 0, "resumed": 0, "resumed_bytes": 0, "copied": 0, "duration_ms": 31,
                              "errors": [{"action": "upload", "path": "a.txt", "kind": "unavailable",
                                          "category": "transient", "message": "503 from the remote",
                                          "error": "unavailable: 503 from the remote"}]},

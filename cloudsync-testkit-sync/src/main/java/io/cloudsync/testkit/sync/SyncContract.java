@@ -95,8 +95,11 @@ public abstract class SyncContract {
         final AtomicInteger metadataRequests = new AtomicInteger();
         final List<String> uploads = new CopyOnWriteArrayList<>();
         final List<String> deletes = new CopyOnWriteArrayList<>();
+        /** Server-side copies, as {@code "source -> target"}. */
+        final List<String> copies = new CopyOnWriteArrayList<>();
 
         void clear() {
+            copies.clear();
             reads.set(0);
             manifestWrites.set(0);
             metadataRequests.set(0);
@@ -486,6 +489,39 @@ public abstract class SyncContract {
         });
     }
 
+    /**
+     * S1.09.
+     *
+     * @param test the running test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void optional_S1_09_aRenamedFolderIsCopiedOnTheRemoteNotSentAgain(TestInfo test, @TempDir Path dir) {
+        Rules.requireCapability(ContractRule.S1_09, factory());
+        verify(ContractRule.S1_09, () -> {
+            World w = new World(dir, test);
+            w.run();
+            Files.move(w.root.resolve("bulk"), w.root.resolve("moved"));
+            w.write("moved/extra.txt", "a new file in the moved folder");
+            // 10 of 15 files leave their paths: the delete guard counts them as deletes, as it should
+            SyncResult r = w.run(b -> b.allowMassDelete(true));
+            check(r.summary().status() == SyncStatus.SUCCESS, "status %s, errors %s", r.summary().status(), r.summary().errors());
+            Set<String> expected = new java.util.TreeSet<>();
+            for (int i = 0; i < 10; i++) {
+                expected.add("bulk/file-" + i + ".txt -> moved/file-" + i + ".txt");
+            }
+            check(new java.util.TreeSet<>(w.calls.copies).equals(expected), "copied %s, expected %s", w.calls.copies, expected);
+            check(w.calls.uploads.equals(List.of("moved/extra.txt")), "sent %s; only moved/extra.txt is new content",
+                    w.calls.uploads);
+            check(r.summary().copied() == 10 && r.summary().uploaded() == 11 && r.summary().deleted() == 10,
+                    "summary: %d copied, %d uploaded, %d deleted; expected 10, 11, 10", r.summary().copied(),
+                    r.summary().uploaded(), r.summary().deleted());
+            check(r.summary().bytesSent() == "a new file in the moved folder".length(), "%d bytes sent, expected only the new file's",
+                    r.summary().bytesSent());
+            w.assertMirrors(r, () -> { });
+        });
+    }
+
     // ---- S1.20: long names (issue 15, item 4) ----------------------------------------------------
 
     /**
@@ -641,6 +677,12 @@ public abstract class SyncContract {
                                     java.util.function.LongConsumer sent) {
             calls.uploads.add(entry.path());
             return super.upload(snapshot, entry, localFile, sent);
+        }
+
+        @Override
+        public UploadReceipt copy(String snapshot, String sourcePath, ManifestEntry target) {
+            calls.copies.add(sourcePath + " -> " + target.path());
+            return super.copy(snapshot, sourcePath, target);
         }
 
         @Override

@@ -64,9 +64,11 @@ public final class Execution {
      * @param bytesSent of those, the bytes this run sent
      * @param errors every failure
      * @param stopped whether a failure stopped the run early
+     * @param copied of the files uploaded, those stored by a server-side copy of a file the remote
+     *     already held: their bytes count in {@code bytes}, neither resumed nor sent
      */
     public record Outcome(int uploaded, int resumed, int deleted, int failed, long bytes, long resumedBytes, long bytesSent,
-                          List<SyncError> errors, boolean stopped) {
+                          List<SyncError> errors, boolean stopped, int copied) {
     }
 
     private final String service;
@@ -85,6 +87,9 @@ public final class Execution {
     private final List<SyncError> errors = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger uploaded = new AtomicInteger();
     private final AtomicInteger resumed = new AtomicInteger();
+    private final AtomicInteger copied = new AtomicInteger();
+    /** The stored file whose bytes an upload's entry has, to copy instead of sending; null for none. */
+    private java.util.function.Function<ManifestEntry, String> copySources = e -> null;
     private final AtomicInteger deleted = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
@@ -122,10 +127,11 @@ public final class Execution {
     /**
      * One operation that has returned from the provider, waiting for a flush.
      *
-     * @param sent the upload's bytes in flight, {@code null} for a delete
+     * @param sent the upload's bytes in flight, {@code null} for a delete and a copy
      * @param notSent the bytes of the file an earlier interrupted upload had stored
+     * @param copy whether the upload was a server-side copy
      */
-    private record Done(SyncAction action, ManifestEntry entry, Sent sent, long notSent) {
+    private record Done(SyncAction action, ManifestEntry entry, Sent sent, long notSent, boolean copy) {
     }
 
     /**
@@ -161,6 +167,22 @@ public final class Execution {
         this.progress = progress;
         this.transfers = transfers;
         this.transferIntervalNanos = transferInterval.toNanos();
+    }
+
+    /**
+     * Has uploads copy, server-side, a file the remote already stores with the same content instead
+     * of sending it, when the provider declares {@link Capability#SERVER_SIDE_COPY}: {@code sources}
+     * gives the path of such a file for an upload's entry, or {@code null}. The caller promises that
+     * the source's stored bytes have the entry's sha256 and size and stay as they are during the
+     * upload phase (a path this run deletes, or leaves unchanged; never one it overwrites). A copy that
+     * fails (the source is gone, say) falls back to sending the bytes.
+     *
+     * @param sources the source path for an entry, or {@code null}
+     * @return this
+     */
+    public Execution copyingFrom(java.util.function.Function<ManifestEntry, String> sources) {
+        this.copySources = sources;
+        return this;
     }
 
     /**
@@ -208,7 +230,7 @@ public final class Execution {
             copy = List.copyOf(errors);
         }
         return new Outcome(uploaded.get(), resumed.get(), deleted.get(), copy.size(), bytes.get(), resumedBytes.get(),
-                bytesSent.get(), copy, stop.get());
+                bytesSent.get(), copy, stop.get(), copied.get());
     }
 
     private void submit(ExecutorService pool, Semaphore inFlight, Runnable task) {
@@ -243,6 +265,10 @@ public final class Execution {
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
             return;
         }
+        String source = capabilities.contains(Capability.SERVER_SIDE_COPY) ? copySources.apply(entry) : null;
+        if (source != null && copied(entry, source, total, totalBytes)) {
+            return;
+        }
         Path local = io.cloudsync.core.ManifestBuilder.localPathOf(root, entry.path());
         Sent sent = new Sent(entry, totalBytes);
         long[] notSent = {0};
@@ -270,7 +296,35 @@ public final class Execution {
             return;
         }
         // stored, not yet durable: its bytes stay in flight until a flush covers it
-        finished(new Done(SyncAction.UPLOAD, entry, sent, notSent[0]), total, totalBytes);
+        finished(new Done(SyncAction.UPLOAD, entry, sent, notSent[0], false), total, totalBytes);
+    }
+
+    /**
+     * Stores {@code entry} by a server-side copy of {@code source}, checked as an upload is.
+     *
+     * @return true when it is stored (or failed for good: an {@link Error}); false when the bytes are
+     *     to be sent instead
+     */
+    private boolean copied(ManifestEntry entry, String source, int total, long totalBytes) {
+        try {
+            retry.run(() -> verify(entry, provider.copy(snapshot, source, entry)));
+        } catch (ProviderException | UnsupportedOperationException e) {
+            if (e instanceof ProviderException p && p.stopsRun()) {
+                failed(SyncAction.UPLOAD, entry.path(), p);
+                report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
+                return true;
+            }
+            LOG.atInfo().setMessage("sync.run").addKeyValue("event", "copy_failed").addKeyValue("service", service)
+                    .addKeyValue("snapshot", snapshot).addKeyValue("path", entry.path()).addKeyValue("source", source)
+                    .addKeyValue("error", e.getMessage()).log();
+            return false; // the bytes are sent instead
+        } catch (RuntimeException | Error e) {
+            fail(SyncAction.UPLOAD, entry.path(), SyncError.Kind.INTERNAL, "provider failed unexpectedly: " + e);
+            report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
+            return true;
+        }
+        finished(new Done(SyncAction.UPLOAD, entry, null, 0, true), total, totalBytes);
+        return true;
     }
 
     /** Adds a returned operation to the batch, and flushes the batch when it is due. */
@@ -337,8 +391,12 @@ public final class Execution {
                 if (d.action() == SyncAction.UPLOAD) {
                     long size = d.entry().size();
                     uploaded.incrementAndGet();
-                    resumedBytes.addAndGet(d.notSent());
-                    bytesSent.addAndGet(size - d.notSent());
+                    if (d.copy()) {
+                        copied.incrementAndGet();
+                    } else {
+                        resumedBytes.addAndGet(d.notSent());
+                        bytesSent.addAndGet(size - d.notSent());
+                    }
                     synchronized (reporting) { // the file's bytes move from in flight to done in one step
                         if (d.sent() != null) {
                             d.sent().close();
@@ -512,7 +570,7 @@ public final class Execution {
             report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
             return;
         }
-        finished(new Done(SyncAction.DELETE, d, null, 0), total, totalBytes);
+        finished(new Done(SyncAction.DELETE, d, null, 0, false), total, totalBytes);
     }
 
     private void failed(SyncAction action, String path, ProviderException e) {

@@ -86,7 +86,8 @@ public final class Catalog {
      * @param folder the backup folder
      * @param policy the policy; an empty one keeps every archive
      * @param dryRun true to delete nothing and report what would go
-     * @param justCreated an archive that is kept whatever the policy says (reason {@value #JUST_CREATED}), or {@code null}
+     * @param justCreated an archive that is kept whatever the policy says (reason {@value #JUST_CREATED} when
+     *     no rule keeps it), or {@code null}
      * @return what was kept and removed, newest first
      */
     public static BackupPruneResult prune(Path folder, RetentionPolicy policy, boolean dryRun, String justCreated) {
@@ -98,9 +99,8 @@ public final class Catalog {
         for (int i = 0; i < found.size(); i++) {
             BackupInfo info = found.get(i).info();
             List<String> why = reasons.get(i);
-            if (info.name().equals(justCreated)) {
-                why = new ArrayList<>(why);
-                why.add(JUST_CREATED);
+            if (why.isEmpty() && info.name().equals(justCreated)) {
+                why = List.of(JUST_CREATED); // only when the clock went back: no rule keeps the newest-made one
             }
             BackupPruneResult.Item item = new BackupPruneResult.Item(info.name(), info.label(), info.createdAt(), why);
             if (!why.isEmpty()) {

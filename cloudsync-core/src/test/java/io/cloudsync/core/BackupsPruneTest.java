@@ -210,6 +210,28 @@ class BackupsPruneTest {
     }
 
     @Test
+    void theWorkedExampleOfTheDocs_keepsWhatDocsBackupsMdSays() {
+        List<String> n = Stream.of("2026-10-31T22:00:00Z", "2026-11-20T22:00:00Z", "2026-11-30T22:00:00Z",
+                "2026-12-01T22:00:00Z", "2026-12-04T22:00:00Z", "2026-12-05T22:00:00Z", "2026-12-08T22:00:00Z",
+                "2026-12-09T03:00:00Z", "2026-12-09T22:00:00Z")
+                .map(t -> at(t).create("nightly", List.of(), Integer.MAX_VALUE).name()).toList();
+        RetentionPolicy p = RetentionPolicy.builder().keepLast(2).keepDaily(3).keepWeekly(2).keepMonthly(2).build();
+
+        BackupPruneResult r = Backups.of(root).prune(p, true);
+
+        assertThat(r.kept()).extracting(BackupPruneResult.Item::name, BackupPruneResult.Item::reasons).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(n.get(8), List.of("last", "daily 2026-12-09", "weekly 2026-W50", "monthly 2026-12")),
+                org.assertj.core.groups.Tuple.tuple(n.get(7), List.of("last")),
+                org.assertj.core.groups.Tuple.tuple(n.get(6), List.of("daily 2026-12-08")),
+                org.assertj.core.groups.Tuple.tuple(n.get(5), List.of("daily 2026-12-05", "weekly 2026-W49")),
+                org.assertj.core.groups.Tuple.tuple(n.get(2), List.of("monthly 2026-11")));
+        assertThat(names(r.removed())).containsExactly(n.get(4), n.get(3), n.get(1), n.get(0))
+                .containsExactly("20261204T220000Z-nightly.zip", "20261201T220000Z-nightly.zip",
+                        "20261120T220000Z-nightly.zip", "20261031T220000Z-nightly.zip");
+        n.forEach(x -> assertThat(folder.resolve(x)).exists());
+    }
+
+    @Test
     void negativeRule_isAnInvalidArgument() {
         assertThatThrownBy(() -> RetentionPolicy.builder().keepMonthly(-2).build()).isInstanceOf(BackupException.class)
                 .hasMessageContaining("keep_monthly must be 0 (off) or more, was -2");

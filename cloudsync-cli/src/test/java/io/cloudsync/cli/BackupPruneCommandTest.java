@@ -126,6 +126,34 @@ class BackupPruneCommandTest {
     }
 
     @Test
+    void prune_aDeleteThatFails_isExit3_andTheOthersAreDeleted() throws Exception {
+        List<String> n = seed("2020-03-01T10:00:00Z", "2020-03-02T10:00:00Z", "2020-03-03T10:00:00Z");
+        Path stuck = folder.resolve(n.get(1));
+        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", stuck),
+                "cannot make a file undeletable here (chattr +i needs root on ext4, xfs or btrfs); run as root to test a failed delete");
+        try {
+            Fixture.Run run = f.run("backup", "prune", "--keep-last", "1");
+
+            assertThat(run.code()).as(run.toString()).isEqualTo(3);
+            assertThat(run.err()).contains("could not delete " + n.get(1));
+            assertThat(run.out()).contains("Removed 1 of 3 backups:", "  remove " + n.get(0));
+        } finally {
+            chattr("-i", stuck);
+        }
+        assertThat(listed()).containsExactly(n.get(2), n.get(1));
+    }
+
+    private static boolean chattr(String flag, Path file) throws Exception {
+        try {
+            Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void create_withKeepOptions_prunesAfterTheCreate_andNeverTheNewArchive() {
         List<String> n = seed("2020-03-01T10:00:00Z", "2020-03-02T10:00:00Z", "2020-03-03T10:00:00Z");
 

@@ -231,6 +231,39 @@ class BackupsPruneTest {
         n.forEach(x -> assertThat(folder.resolve(x)).exists());
     }
 
+    /** Makes a file undeletable for real ({@code chattr +i}, which needs root and ext4/xfs/btrfs); false when that is not possible here. */
+    static boolean immutable(Path file, boolean on) throws Exception {
+        try {
+            Process p = new ProcessBuilder("chattr", on ? "+i" : "-i", file.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void prune_whenADeleteFails_reportsIt_deletesTheOthers_andTheArchiveStaysWhole() throws Exception {
+        List<String> n = make("2026-12-01T10:00:00Z", "2026-12-02T10:00:00Z", "2026-12-03T10:00:00Z");
+        Path stuck = folder.resolve(n.get(1));
+        byte[] before = Files.readAllBytes(stuck);
+        org.junit.jupiter.api.Assumptions.assumeTrue(immutable(stuck, true),
+                "cannot make a file undeletable here (chattr +i needs root on ext4, xfs or btrfs); run as root to test a failed delete");
+        try {
+            BackupPruneResult r = Backups.of(root).prune(RetentionPolicy.builder().keepLast(1).build(), false);
+
+            assertThat(names(r.kept())).containsExactly(n.get(2));
+            assertThat(names(r.removed())).containsExactly(n.get(0));
+            assertThat(r.failed()).singleElement().asString().startsWith(n.get(1) + ": ");
+            assertThat(folder.resolve(n.get(0))).doesNotExist();
+            assertThat(stuck).hasBinaryContent(before);
+            assertThat(ResultCodec.backupPrune(r).get("backup").get("failed").get(0).asText()).startsWith(n.get(1));
+        } finally {
+            immutable(stuck, false);
+        }
+        Backups.of(root).verify(n.get(1));
+    }
+
     @Test
     void negativeRule_isAnInvalidArgument() {
         assertThatThrownBy(() -> RetentionPolicy.builder().keepMonthly(-2).build()).isInstanceOf(BackupException.class)

@@ -75,6 +75,8 @@ final class SmokeCheck {
                     new Probe("POST", "/api/sync/run", "{}", Set.of(400)),
                     new Probe("GET", "/api/backup/list", null, Set.of(200)),
                     new Probe("POST", "/api/backup/create", "{\"max_backups\": 0}", Set.of(400)),
+                    // a policy of zeros is refused before anything is read or deleted
+                    new Probe("POST", "/api/backup/prune", "{\"keep_last\": 0, \"dry_run\": true}", Set.of(400)),
                     new Probe("POST", "/api/backup/restore", "{}", Set.of(400)))) {
                 int status = send(p.method(), p.path(), p.body(), true).statusCode();
                 checks.add(check("route " + p.path().replaceAll("\\?.*", ""), p.expected().contains(status),

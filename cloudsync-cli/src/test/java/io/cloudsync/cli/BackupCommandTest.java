@@ -119,6 +119,6 @@ class BackupCommandTest {
         assertThat(f.run("backup", "verify", "nope.zip").err()).contains("nope.zip");
         Fixture.Run none = f.run("backup");
         assertThat(none.code()).isEqualTo(2);
-        assertThat(none.err()).contains("create, list, restore or verify");
+        assertThat(none.err()).contains("create, list, prune, restore or verify");
     }
 }

@@ -73,6 +73,20 @@ class CliHttpSameJsonTest {
     }
 
     @Test
+    void backupPrune_dryRun_isTheSameDocument() {
+        for (String t : new String[] {"2020-03-01T10:00:00Z", "2020-03-02T10:00:00Z", "2020-03-02T20:00:00Z"}) {
+            io.cloudsync.core.Backups.of(f.root).clock(java.time.Clock.fixed(java.time.Instant.parse(t), java.time.ZoneOffset.UTC))
+                    .create("old", java.util.List.of("a.txt"), Integer.MAX_VALUE);
+        }
+
+        JsonNode fromCli = cli("backup", "prune", "--keep-daily", "1", "--keep-last", "1", "--dry-run", "--json");
+
+        assertThat(fromCli.path("backup").path("removed")).hasSize(2);
+        assertThat(http("POST", "/api/backup/prune", "{\"keep_daily\": 1, \"keep_last\": 1, \"dry_run\": true}"))
+                .isEqualTo(fromCli);
+    }
+
+    @Test
     void backupCreate_hasTheSameFields() {
         JsonNode fromCli = cli("backup", "create", "--label", "one", "--path", "a.txt", "--json");
         JsonNode fromHttp = http("POST", "/api/backup/create", "{\"label\": \"one\", \"paths\": [\"a.txt\"]}");

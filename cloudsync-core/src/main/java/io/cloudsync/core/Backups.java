@@ -7,10 +7,13 @@ import io.cloudsync.core.internal.backup.Catalog;
 import io.cloudsync.core.internal.backup.RestoreRun;
 import io.cloudsync.core.result.BackupCreateResult;
 import io.cloudsync.core.result.BackupInfo;
+import io.cloudsync.core.result.BackupPruneResult;
 import io.cloudsync.core.result.BackupRestoreResult;
 import io.cloudsync.core.result.BackupVerifyResult;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.zip.Deflater;
@@ -30,10 +33,14 @@ import java.util.zip.Deflater;
  *       size and sha256) before it writes anything, then writes each file through a temporary file
  *       and an atomic move.</li>
  *   <li>{@link #verify} runs the same validation without writing; {@link #list} shows the archives.</li>
+ *   <li>{@link #prune} applies a {@link RetentionPolicy} (restic's keep-last, keep-daily, keep-weekly,
+ *       keep-monthly) to the archives, or only reports what it would delete;
+ *       {@link #create(String, List, RetentionPolicy)} makes an archive and then prunes by a policy
+ *       instead of a count.</li>
  * </ul>
  *
  * <p>Instances are immutable and thread-safe. Log events: {@code backup.create}, {@code backup.rotate},
- * {@code backup.restore}, {@code backup.verify}, {@code backup.list}.
+ * {@code backup.prune}, {@code backup.restore}, {@code backup.verify}, {@code backup.list}.
  */
 public final class Backups {
 
@@ -163,11 +170,58 @@ public final class Backups {
             throw new BackupException(BackupException.Reason.INVALID_ARGUMENT, "maxBackups must be at least 1, was " + maxBackups
                     + "; to keep every archive pass Integer.MAX_VALUE");
         }
-        List<String> include = paths.isEmpty() ? DEFAULT_PATHS : List.copyOf(paths);
-        BackupCreateResult made = ArchiveWriter.create(root, folder(), label, include, clock, level, hooks);
+        BackupCreateResult made = write(label, paths);
         List<String> rotated = Catalog.rotate(folder(), maxBackups, made.name());
         return new BackupCreateResult(made.name(), made.archive(), made.label(), made.files(), made.folders(),
                 made.totalBytes(), made.archiveSize(), made.manifestChecksum(), made.missingPaths(), made.skipped(), rotated, made.paths());
+    }
+
+    /**
+     * Archives files of the project as {@link #create(String, List, int)} does, then, instead of
+     * rotating by count, prunes the archives by a retention policy as {@link #prune} does. The archive
+     * just made is always kept (reason {@code "just created"} when no rule keeps it, which can happen
+     * only when the clock went back). Nothing is pruned when the create fails.
+     *
+     * @param label see {@link #create(String, List, int)}
+     * @param paths see {@link #create(String, List, int)}
+     * @param policy which archives to keep; {@link RetentionPolicy#none()} keeps them all
+     * @return what was archived, with {@code rotated} listing the archives the policy deleted (oldest
+     *     first) and {@code retention} what it kept and why
+     * @throws BackupException as {@link #create(String, List, int)}
+     */
+    public BackupCreateResult create(String label, List<String> paths, RetentionPolicy policy) {
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(paths, "paths");
+        Objects.requireNonNull(policy, "policy");
+        BackupCreateResult made = write(label, paths);
+        BackupPruneResult pruned = Catalog.prune(folder(), policy, false, made.name());
+        List<String> rotated = new ArrayList<>(pruned.removed().stream().map(BackupPruneResult.Item::name).toList());
+        Collections.reverse(rotated);
+        return new BackupCreateResult(made.name(), made.archive(), made.label(), made.files(), made.folders(),
+                made.totalBytes(), made.archiveSize(), made.manifestChecksum(), made.missingPaths(), made.skipped(), rotated,
+                made.paths(), pruned);
+    }
+
+    private BackupCreateResult write(String label, List<String> paths) {
+        List<String> include = paths.isEmpty() ? DEFAULT_PATHS : List.copyOf(paths);
+        return ArchiveWriter.create(root, folder(), label, include, clock, level, hooks);
+    }
+
+    /**
+     * Applies a retention policy to the archives (see {@link RetentionPolicy}): every archive that no
+     * rule keeps is deleted, unless {@code dryRun}. Only this library's archives are considered, as
+     * for rotation; any other file in the folder is never touched. Each archive is deleted on its own
+     * (a single unlink, so it is either whole or gone); when one cannot be deleted it is reported in
+     * {@link BackupPruneResult#failed()} and the others are still deleted.
+     *
+     * @param policy which archives to keep; {@link RetentionPolicy#none()} keeps them all
+     * @param dryRun true to delete nothing and only report what would go
+     * @return the archives kept, with the reasons, and those removed (or that would be), newest first
+     * @throws BackupException when the backup folder cannot be listed
+     */
+    public BackupPruneResult prune(RetentionPolicy policy, boolean dryRun) {
+        Objects.requireNonNull(policy, "policy");
+        return Catalog.prune(folder(), policy, dryRun, null);
     }
 
     /**

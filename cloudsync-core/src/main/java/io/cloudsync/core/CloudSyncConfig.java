@@ -31,9 +31,12 @@ import java.util.TreeMap;
  *   "sync": { "include": ["data", "assets"], "exclude": ["**&#47;*.tmp"], "snapshot_prefix": "",
  *             "parallelism": 8, "retry_attempts": 5 },
  *   "services": { "local": { "directory": "/mnt/mirror" },
- *                 "offsite": { "provider": "s3", "bucket": "my-bucket" } }
+ *                 "offsite": { "provider": "s3", "bucket": "my-bucket" } },
+ *   "backups": { "keep_last": 3, "keep_daily": 7, "keep_weekly": 4, "keep_monthly": 12 }
  * }
  * }</pre>
+ *
+ * The optional {@code backups} section is the {@link RetentionPolicy} of local backups ({@link #retention()}).
  *
  * Every flag is false unless set. Immutable; build one in code with {@link #builder()}.
  */
@@ -48,7 +51,8 @@ public final class CloudSyncConfig {
     /** Key of a service section that names the provider when it differs from the service name. */
     public static final String PROVIDER_KEY = "provider";
 
-    private static final Set<String> TOP_LEVEL = Set.of("features", "sync", "services");
+    private static final Set<String> TOP_LEVEL = Set.of("features", "sync", "services", "backups");
+    private static final List<String> BACKUP_KEYS = List.of("keep_last", "keep_daily", "keep_weekly", "keep_monthly");
     private static final Set<String> SYNC_KEYS = Set.of("include", "exclude", "snapshot_prefix", "default_root",
             "parallelism", "retry_attempts", "retry_initial_delay_ms", "retry_max_delay_ms",
             "delete_guard_max_fraction", "delete_guard_min_files", "delete_guard_max_deletes", "lease_seconds");
@@ -60,6 +64,7 @@ public final class CloudSyncConfig {
     private final String defaultRoot;
     private final EngineSettings engine;
     private final Map<String, SortedMap<String, String>> services;
+    private final RetentionPolicy retention;
     private final String source;
 
     private CloudSyncConfig(Builder b) {
@@ -72,6 +77,7 @@ public final class CloudSyncConfig {
         Map<String, SortedMap<String, String>> copy = new TreeMap<>();
         b.services.forEach((k, v) -> copy.put(k, Collections.unmodifiableSortedMap(new TreeMap<>(v))));
         this.services = Collections.unmodifiableMap(copy);
+        this.retention = b.retention;
         this.source = b.source;
     }
 
@@ -134,7 +140,7 @@ public final class CloudSyncConfig {
             String key = it.next();
             if (!TOP_LEVEL.contains(key)) {
                 throw new ConfigurationException("configuration file " + source + " has unknown key \"" + key
-                        + "\"; expected only " + new TreeMap<>(Map.of("features", 1, "sync", 1, "services", 1)).keySet());
+                        + "\"; expected only " + new TreeMap<>(toMap(TOP_LEVEL)).keySet());
             }
         }
         JsonNode features = root.path("features");
@@ -196,7 +202,36 @@ public final class CloudSyncConfig {
                 b.service(name, settings);
             });
         }
+        JsonNode backups = root.path("backups");
+        if (!backups.isMissingNode() && !backups.isNull()) {
+            b.retention(retention(backups, source));
+        }
         return b.build();
+    }
+
+    private static RetentionPolicy retention(JsonNode backups, String source) {
+        requireObject(backups, source, "backups");
+        for (Iterator<String> it = backups.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!BACKUP_KEYS.contains(key)) {
+                throw new ConfigurationException("configuration file " + source + " has unknown key \"backups." + key
+                        + "\"; known keys are " + BACKUP_KEYS + " (see docs/BACKUPS.md, \"Retention\")");
+            }
+        }
+        int[] n = new int[BACKUP_KEYS.size()];
+        for (int i = 0; i < n.length; i++) {
+            String key = BACKUP_KEYS.get(i);
+            JsonNode v = backups.path(key);
+            if (v.isMissingNode() || v.isNull()) {
+                continue;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
+                throw new ConfigurationException(bad(source, "backups." + key, "a whole number, 0 (off) or more", v).getMessage()
+                        + "; write it without quotes, such as \"" + key + "\": 7");
+            }
+            n[i] = v.intValue();
+        }
+        return RetentionPolicy.builder().keepLast(n[0]).keepDaily(n[1]).keepWeekly(n[2]).keepMonthly(n[3]).build();
     }
 
     private static Map<String, Integer> toMap(Set<String> keys) {
@@ -364,6 +399,16 @@ public final class CloudSyncConfig {
     }
 
     /**
+     * The retention policy of local backups, from the {@code backups} section: what {@code backup
+     * prune} applies, and {@code backup create} when it is given no count or policy of its own.
+     *
+     * @return never {@code null}; {@link RetentionPolicy#none()} when not configured
+     */
+    public RetentionPolicy retention() {
+        return retention;
+    }
+
+    /**
      * Where this configuration came from.
      *
      * @return a file path, or {@code "(code)"}
@@ -386,6 +431,7 @@ public final class CloudSyncConfig {
         private String defaultRoot;
         private EngineSettings engine = EngineSettings.defaults();
         private final Map<String, Map<String, String>> services = new TreeMap<>();
+        private RetentionPolicy retention = RetentionPolicy.none();
         private String source = "(code)";
 
         private Builder() {
@@ -481,6 +527,17 @@ public final class CloudSyncConfig {
          */
         public Builder service(String name, Map<String, String> settings) {
             services.put(Objects.requireNonNull(name, "name"), new TreeMap<>(settings));
+            return this;
+        }
+
+        /**
+         * Sets the retention policy of local backups.
+         *
+         * @param policy the policy; {@link RetentionPolicy#none()} for none
+         * @return this builder
+         */
+        public Builder retention(RetentionPolicy policy) {
+            this.retention = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

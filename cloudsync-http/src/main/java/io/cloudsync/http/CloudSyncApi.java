@@ -136,6 +136,7 @@ public final class CloudSyncApi {
             case "/api/backup/list" -> only("GET", method, backups::list);
             case "/api/backup/create" -> only("POST", method, () -> backups.create(object(body)));
             case "/api/backup/restore" -> only("POST", method, () -> backups.restore(object(body)));
+            case "/api/backup/prune" -> only("POST", method, () -> backups.prune(object(body)));
             case "/api/docs" -> only("GET", method, () -> ServedDocs.answer(query.get("path")));
             default -> ApiResponse.error(404, "no route " + path + "; see docs/CLOUD_SYNC.md for the routes");
         };

@@ -19,8 +19,10 @@ import io.cloudsync.UploadReason;
 import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.PlanSink;
 import io.cloudsync.core.PlanSummary;
+import io.cloudsync.core.RetentionPolicy;
 import io.cloudsync.core.result.BackupCreateResult;
 import io.cloudsync.core.result.BackupInfo;
+import io.cloudsync.core.result.BackupPruneResult;
 import io.cloudsync.core.result.BackupRestoreResult;
 import io.cloudsync.core.result.BackupVerifyResult;
 import io.cloudsync.core.result.PullResult;
@@ -582,7 +584,9 @@ public final class ResultCodec {
 
     /**
      * A new backup as {@code {"backup": {"action": "create", name, archive, label, files, folders,
-     * bytes, archive_bytes, manifest_checksum, paths, missing_paths, skipped, rotated}}}.
+     * bytes, archive_bytes, manifest_checksum, paths, missing_paths, skipped, rotated, retention}}};
+     * {@code retention} is {@code null} when rotated by count, else {@code {policy, kept, removed,
+     * failed}} as in {@link #backupPrune}.
      * {@code total_bytes} and {@code size} repeat {@code bytes} and {@code archive_bytes} for readers
      * of the older HTTP shape and go away in the next release.
      *
@@ -604,6 +608,11 @@ public final class ResultCodec {
         strings(b, "missing_paths", r.missingPaths());
         strings(b, "skipped", r.skipped());
         strings(b, "rotated", r.rotated());
+        if (r.retention() == null) {
+            b.putNull("retention");
+        } else {
+            retentionFields(b.putObject("retention"), r.retention());
+        }
         b.put("total_bytes", r.totalBytes()); // deprecated alias, one release
         b.put("size", r.archiveSize()); // deprecated alias, one release
         return doc;
@@ -676,6 +685,47 @@ public final class ResultCodec {
         b.put("archive_bytes", r.archiveSize());
         b.put("manifest_checksum", r.manifestChecksum());
         return doc;
+    }
+
+    /**
+     * A prune as {@code {"backup": {"action": "prune", dry_run, policy: {keep_last, keep_daily,
+     * keep_weekly, keep_monthly}, kept: [{name, label, created_at, reasons}], removed: [{name, label,
+     * created_at}], failed}}}, both lists newest first; on a dry run {@code removed} is what would go.
+     *
+     * @param r the result
+     * @return the document
+     */
+    public static ObjectNode backupPrune(BackupPruneResult r) {
+        ObjectNode doc = NODES.objectNode();
+        ObjectNode b = backup(doc, "prune");
+        b.put("dry_run", r.dryRun());
+        retentionFields(b, r);
+        return doc;
+    }
+
+    /**
+     * A retention policy as {@code {keep_last, keep_daily, keep_weekly, keep_monthly}}, 0 for a rule that is off.
+     *
+     * @param p the policy
+     * @return the object
+     */
+    public static ObjectNode retentionPolicy(RetentionPolicy p) {
+        return NODES.objectNode().put("keep_last", p.keepLast()).put("keep_daily", p.keepDaily())
+                .put("keep_weekly", p.keepWeekly()).put("keep_monthly", p.keepMonthly());
+    }
+
+    private static void retentionFields(ObjectNode b, BackupPruneResult r) {
+        b.set("policy", retentionPolicy(r.policy()));
+        ArrayNode kept = b.putArray("kept");
+        for (BackupPruneResult.Item i : r.kept()) {
+            ObjectNode o = kept.addObject().put("name", i.name()).put("label", i.label())
+                    .put("created_at", i.createdAt().toString());
+            strings(o, "reasons", i.reasons());
+        }
+        ArrayNode removed = b.putArray("removed");
+        r.removed().forEach(i -> removed.addObject().put("name", i.name()).put("label", i.label())
+                .put("created_at", i.createdAt().toString()));
+        strings(b, "failed", r.failed());
     }
 
     /**

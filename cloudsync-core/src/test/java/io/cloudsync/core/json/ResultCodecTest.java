@@ -15,8 +15,10 @@ import io.cloudsync.SyncSummary;
 import io.cloudsync.core.ManifestBuilder;
 import io.cloudsync.core.PlanSource;
 import io.cloudsync.core.Planner;
+import io.cloudsync.core.RetentionPolicy;
 import io.cloudsync.core.result.BackupCreateResult;
 import io.cloudsync.core.result.BackupInfo;
+import io.cloudsync.core.result.BackupPruneResult;
 import io.cloudsync.core.result.BackupRestoreResult;
 import io.cloudsync.core.result.BackupVerifyResult;
 import io.cloudsync.core.result.PullResult;
@@ -162,9 +164,39 @@ class ResultCodecTest {
                 {"backup": {"action": "create", "name": "20240501T100000Z-nightly.zip", "archive": "%s",
                             "label": "nightly", "files": 2, "folders": 1, "bytes": 12, "archive_bytes": 300,
                             "manifest_checksum": "%s", "paths": ["data"], "missing_paths": ["assets"],
-                            "skipped": ["data/link: symbolic link"], "rotated": ["old.zip"],
+                            "skipped": ["data/link: symbolic link"], "rotated": ["old.zip"], "retention": null,
                             "total_bytes": 12, "size": 300}}
                 """.formatted(Path.of("/p/backups/cloud/x.zip").toString().replace("\\", "\\\\"), C)));
+    }
+
+    @Test
+    void backupPrune_andACreateWithAPolicy_areTheDocumentedShapes() throws Exception {
+        BackupPruneResult pruned = new BackupPruneResult(RetentionPolicy.builder().keepLast(1).keepDaily(2).build(), true,
+                List.of(new BackupPruneResult.Item("2.zip", "b", T0, List.of("last", "daily 2024-05-01")),
+                        new BackupPruneResult.Item("1.zip", "a", T1, List.of("daily 2024-04-30"))),
+                List.of(new BackupPruneResult.Item("0.zip", "z", T1.minusSeconds(60), List.of())),
+                List.of("x.zip: java.nio.file.AccessDeniedException: x.zip"));
+        assertThat(written(ResultCodec.backupPrune(pruned))).isEqualTo(parse("""
+                {"backup": {"action": "prune", "dry_run": true,
+                            "policy": {"keep_last": 1, "keep_daily": 2, "keep_weekly": 0, "keep_monthly": 0},
+                            "kept": [{"name": "2.zip", "label": "b", "created_at": "2024-05-01T10:00:00.123Z",
+                                      "reasons": ["last", "daily 2024-05-01"]},
+                                     {"name": "1.zip", "label": "a", "created_at": "2024-04-30T08:00:00Z",
+                                      "reasons": ["daily 2024-04-30"]}],
+                            "removed": [{"name": "0.zip", "label": "z", "created_at": "2024-04-30T07:59:00Z"}],
+                            "failed": ["x.zip: java.nio.file.AccessDeniedException: x.zip"]}}
+                """));
+
+        BackupPruneResult afterCreate = new BackupPruneResult(RetentionPolicy.builder().keepLast(1).build(), false,
+                List.of(new BackupPruneResult.Item("2.zip", "b", T0, List.of("last"))),
+                List.of(new BackupPruneResult.Item("1.zip", "a", T1, List.of())), List.of());
+        BackupCreateResult made = new BackupCreateResult("2.zip", Path.of("/p/2.zip"), "b", 1, 0, 5, 100, A, List.of(),
+                List.of(), List.of("1.zip"), List.of("data"), afterCreate);
+        assertThat(written(ResultCodec.backupCreate(made)).get("backup").get("retention")).isEqualTo(parse("""
+                {"policy": {"keep_last": 1, "keep_daily": 0, "keep_weekly": 0, "keep_monthly": 0},
+                 "kept": [{"name": "2.zip", "label": "b", "created_at": "2024-05-01T10:00:00.123Z", "reasons": ["last"]}],
+                 "removed": [{"name": "1.zip", "label": "a", "created_at": "2024-04-30T08:00:00Z"}], "failed": []}
+                """));
     }
 
     @Test

@@ -3,7 +3,10 @@ package io.cloudsync.core.internal.backup;
 import io.cloudsync.BackupException;
 import io.cloudsync.Manifest;
 import io.cloudsync.core.Backups;
+import io.cloudsync.core.RetentionPolicy;
 import io.cloudsync.core.result.BackupInfo;
+import io.cloudsync.core.result.BackupPruneResult;
+import io.cloudsync.support.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,8 +19,11 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Lists and rotates the archives this library made in a backup folder. */
+/** Lists, rotates and prunes the archives this library made in a backup folder. */
 public final class Catalog {
+
+    /** The reason an archive just made by a create is kept, whatever the policy. */
+    public static final String JUST_CREATED = "just created";
 
     private static final Logger LOG = LoggerFactory.getLogger(Backups.class);
 
@@ -58,17 +64,78 @@ public final class Catalog {
                 othersKept++;
                 continue;
             }
-            try {
-                Files.deleteIfExists(folder.resolve(name));
+            String error = delete(folder, name);
+            if (error == null) {
                 deleted.add(name);
                 LOG.atInfo().setMessage("backup.rotate").addKeyValue("deleted", name).addKeyValue("keep", keep).log();
-            } catch (IOException e) {
+            } else {
                 LOG.atWarn().setMessage("backup.rotate").addKeyValue("name", name).addKeyValue("outcome", "delete_failed")
-                        .addKeyValue("error", e.toString()).log();
+                        .addKeyValue("error", error).log();
             }
         }
         Collections.reverse(deleted);
         return deleted;
+    }
+
+    /**
+     * Applies a retention policy to the archives of the folder: decides with {@link Retention#decide},
+     * then, unless {@code dryRun}, deletes each archive the policy does not keep, one at a time. A
+     * delete that fails is reported in {@link BackupPruneResult#failed()} and the others go on; the
+     * archive stays whole (a delete is one unlink). The folder is synced after the deletes.
+     *
+     * @param folder the backup folder
+     * @param policy the policy; an empty one keeps every archive
+     * @param dryRun true to delete nothing and report what would go
+     * @param justCreated an archive that is kept whatever the policy says (reason {@value #JUST_CREATED} when
+     *     no rule keeps it), or {@code null}
+     * @return what was kept and removed, newest first
+     */
+    public static BackupPruneResult prune(Path folder, RetentionPolicy policy, boolean dryRun, String justCreated) {
+        List<Found> found = scan(folder);
+        List<List<String>> reasons = Retention.decide(policy, found.stream().map(f -> f.parsed().time()).toList());
+        List<BackupPruneResult.Item> kept = new ArrayList<>();
+        List<BackupPruneResult.Item> removed = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < found.size(); i++) {
+            BackupInfo info = found.get(i).info();
+            List<String> why = reasons.get(i);
+            if (why.isEmpty() && info.name().equals(justCreated)) {
+                why = List.of(JUST_CREATED); // only when the clock went back: no rule keeps the newest-made one
+            }
+            BackupPruneResult.Item item = new BackupPruneResult.Item(info.name(), info.label(), info.createdAt(), why);
+            if (!why.isEmpty()) {
+                kept.add(item);
+                continue;
+            }
+            if (dryRun) {
+                removed.add(item);
+                continue;
+            }
+            String error = delete(folder, info.name());
+            if (error == null) {
+                removed.add(item);
+                LOG.atInfo().setMessage("backup.prune").addKeyValue("deleted", info.name())
+                        .addKeyValue("policy", policy.toString()).log();
+            } else {
+                failed.add(info.name() + ": " + error);
+                LOG.atWarn().setMessage("backup.prune").addKeyValue("name", info.name()).addKeyValue("outcome", "delete_failed")
+                        .addKeyValue("error", error).log();
+            }
+        }
+        if (!removed.isEmpty() && !dryRun) {
+            AtomicFiles.syncDirectory(folder);
+        }
+        return new BackupPruneResult(policy, dryRun, kept, removed, failed);
+    }
+
+    /** Deletes one archive (a single unlink: it is either whole or gone); the error, or {@code null} when done. */
+    private static String delete(Path folder, String name) {
+        try {
+            Files.deleteIfExists(folder.resolve(name));
+            return null;
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private static List<Found> scan(Path folder) {

@@ -307,7 +307,7 @@ public final class Execution {
      */
     private boolean copied(ManifestEntry entry, String source, int total, long totalBytes) {
         try {
-            retry.run(() -> verify(entry, provider.copy(snapshot, source, entry)));
+            retry.run(() -> verifyCopy(entry, provider.copy(snapshot, source, entry)));
         } catch (ProviderException | UnsupportedOperationException e) {
             if (e instanceof ProviderException p && p.stopsRun()) {
                 failed(SyncAction.UPLOAD, entry.path(), p);
@@ -521,6 +521,24 @@ public final class Execution {
             }
         }
         readBack(entry);
+    }
+
+    /**
+     * Checks a server-side copy's receipt: its size, and its sha256 when it reports one. A copy is not
+     * read back when the receipt reports none (S3-compatible stores that compute no checksum on
+     * CopyObject): its source is a file of the committed manifest, whose bytes were verified when they
+     * were uploaded, and no byte of it crosses the network, so a read-back would cost as much as the
+     * upload the copy saves and check only the store's copying.
+     */
+    private void verifyCopy(ManifestEntry entry, UploadReceipt receipt) {
+        if (receipt.size() != entry.size()) {
+            throw new ProviderException(ProviderException.Kind.INTEGRITY, "remote copied " + receipt.size()
+                    + " bytes to \"" + entry.path() + "\" but the manifest says " + entry.size(), entry.path(), null);
+        }
+        if (receipt.sha256().isPresent() && !receipt.sha256().get().equals(entry.sha256())) {
+            throw new ProviderException(ProviderException.Kind.INTEGRITY, "remote reports sha256 " + receipt.sha256().get()
+                    + " for the copy at \"" + entry.path() + "\" but the manifest says " + entry.sha256(), entry.path(), null);
+        }
     }
 
     private void readBack(ManifestEntry entry) {

@@ -29,6 +29,7 @@ public final class SyncRequest {
     private final long maxBytes;
     private final Duration lockWait;
     private final boolean summaryOnly;
+    private final @Nullable Long bandwidthLimit;
 
     private SyncRequest(Builder b) {
         this.service = requireName(b.service, "service");
@@ -44,6 +45,8 @@ public final class SyncRequest {
         this.maxBytes = requireLimit(b.maxBytes, "maxBytes");
         this.lockWait = Objects.requireNonNull(b.lockWait, "lockWait");
         this.summaryOnly = b.summaryOnly;
+        this.bandwidthLimit = b.bandwidthLimit == null ? null
+                : Bandwidth.requireRate(b.bandwidthLimit, "bandwidthLimit");
         if (lockWait.isNegative()) {
             throw new IllegalArgumentException("lockWait must not be negative, was " + lockWait);
         }
@@ -93,6 +96,7 @@ public final class SyncRequest {
         b.maxBytes = maxBytes;
         b.lockWait = lockWait;
         b.summaryOnly = summaryOnly;
+        b.bandwidthLimit = bandwidthLimit;
         return b;
     }
 
@@ -223,6 +227,19 @@ public final class SyncRequest {
         return summaryOnly;
     }
 
+    /**
+     * The bandwidth limit of this run, in bytes per second, shared by every transfer of the run: the
+     * uploads of a sync (with their read-back checks) and the downloads of a pull. {@code 0} means no
+     * limit; empty means the configured {@code sync.bwlimit} applies (no limit when that is unset).
+     * {@link Bandwidth#parse} reads the RATE syntax of the CLI and the configuration. What is and is
+     * not limited, and how closely, is described in docs/SYNC.md ("Bandwidth limit").
+     *
+     * @return bytes per second, 0 for no limit, or empty to use the configuration's
+     */
+    public java.util.OptionalLong bandwidthLimit() {
+        return bandwidthLimit == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(bandwidthLimit);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof SyncRequest r)) {
@@ -232,20 +249,22 @@ public final class SyncRequest {
                 && include.equals(r.include) && exclude.equals(r.exclude) && serviceConfig.equals(r.serviceConfig)
                 && Objects.equals(credentialsKey, r.credentialsKey) && allowMassDelete == r.allowMassDelete
                 && maxUploads == r.maxUploads && maxDeletes == r.maxDeletes && maxBytes == r.maxBytes
-                && lockWait.equals(r.lockWait) && summaryOnly == r.summaryOnly;
+                && lockWait.equals(r.lockWait) && summaryOnly == r.summaryOnly
+                && Objects.equals(bandwidthLimit, r.bandwidthLimit);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(service, snapshot, commitManifest, include, exclude, serviceConfig, credentialsKey,
-                allowMassDelete, maxUploads, maxDeletes, maxBytes, lockWait, summaryOnly);
+                allowMassDelete, maxUploads, maxDeletes, maxBytes, lockWait, summaryOnly, bandwidthLimit);
     }
 
     @Override
     public String toString() {
         return "SyncRequest[service=" + service + ", snapshot=" + snapshot + ", commitManifest=" + commitManifest
                 + ", include=" + include + ", exclude=" + exclude + ", serviceConfigKeys="
-                + new TreeMap<>(serviceConfig).keySet() + ", allowMassDelete=" + allowMassDelete + ']';
+                + new TreeMap<>(serviceConfig).keySet() + ", allowMassDelete=" + allowMassDelete
+                + (bandwidthLimit == null ? "" : ", bandwidthLimit=" + Bandwidth.format(bandwidthLimit)) + ']';
     }
 
     /** Builds a {@link SyncRequest}. Not thread-safe. */
@@ -263,6 +282,7 @@ public final class SyncRequest {
         private long maxBytes = UNLIMITED;
         private Duration lockWait = Duration.ZERO;
         private boolean summaryOnly;
+        private @Nullable Long bandwidthLimit;
 
         private Builder(String service, String snapshot) {
             this.service = service;
@@ -387,6 +407,19 @@ public final class SyncRequest {
          */
         public Builder summaryOnly(boolean only) {
             this.summaryOnly = only;
+            return this;
+        }
+
+        /**
+         * Limits the bandwidth of this run, overriding the configured {@code sync.bwlimit}; see
+         * {@link SyncRequest#bandwidthLimit()}.
+         *
+         * @param bytesPerSecond bytes per second, or 0 for no limit (even when the configuration sets
+         *     one); {@link Bandwidth#parse} turns text such as {@code "8M"} into this number
+         * @return this builder
+         */
+        public Builder bandwidthLimit(long bytesPerSecond) {
+            this.bandwidthLimit = bytesPerSecond;
             return this;
         }
 

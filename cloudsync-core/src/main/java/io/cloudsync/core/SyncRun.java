@@ -19,6 +19,7 @@ import io.cloudsync.core.internal.engine.Pull;
 import io.cloudsync.core.internal.engine.Retry;
 import io.cloudsync.core.internal.engine.Scope;
 import io.cloudsync.core.internal.engine.SyncErrors;
+import io.cloudsync.core.internal.engine.Throttle;
 import io.cloudsync.core.internal.engine.Verify;
 import io.cloudsync.core.internal.journal.Journal;
 import io.cloudsync.core.internal.lock.RunLock;
@@ -322,7 +323,7 @@ final class SyncRun {
                     if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
                         Execution execution = new Execution(service, snapshot, lease.guard(provider), factory.capabilities(),
                                 ctx.root(), stateDirectory.resolve("tmp"), journal, retry, ctx.config().engine().parallelism(),
-                                ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL);
+                                ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL, throttle());
                         outcome = execution.execute(u -> uploads(sides, plan, u), d -> deletes(sides, plan, d),
                                 (int) (plan.uploads() + plan.deletes()), plan.uploadBytes());
                         errors.addAll(outcome.errors());
@@ -461,7 +462,8 @@ final class SyncRun {
         ProviderFactory factory = ctx.targets().require(remoteTarget);
         try (Provider provider = ctx.targets().open(remoteTarget, factory)) {
             return new Pull(service, snapshot, provider, ctx.retryFor(provider), ctx.config().engine().parallelism(),
-                    ctx.cache().chunkFolder(service, snapshot)).run(target, replaceExisting, scope, request.summaryOnly());
+                    ctx.cache().chunkFolder(service, snapshot), throttle()).run(target, replaceExisting, scope,
+                    request.summaryOnly());
         }
     }
 
@@ -474,6 +476,14 @@ final class SyncRun {
                     ctx.config().engine().parallelism(), ctx.stateDirectory().resolve("tmp"),
                     ctx.cache().chunkFolder(service, snapshot)).run(samplePercent, scope, request.summaryOnly());
         }
+    }
+
+    /**
+     * The run's bandwidth limit, one bucket for every worker: the request's when it sets one (0 for
+     * none), else the configured {@code sync.bwlimit}.
+     */
+    private Throttle throttle() {
+        return Throttle.of(request.bandwidthLimit().orElse(ctx.config().engine().bandwidthLimit()));
     }
 
     private List<String> scanIncludes() {

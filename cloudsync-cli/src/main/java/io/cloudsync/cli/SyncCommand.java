@@ -47,6 +47,9 @@ final class SyncCommand implements Callable<Integer> {
     @Mixin
     Options.Limits limits;
 
+    @Mixin
+    Options.Bwlimit bwlimit;
+
     @Option(names = "--summary-only", description = "Print the counts and bytes without the per-file lists"
             + " (with --json: no manifest entries, no upload/delete/skipped lists), for runs too large to read.")
     boolean summaryOnly;
@@ -63,9 +66,9 @@ final class SyncCommand implements Callable<Integer> {
     public Integer call() {
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
-        SyncRequest.Builder b = limits.applyTo(SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
-                .include(filters.include).exclude(filters.exclude).commitManifest(!noCommitManifest),
-                spec.commandLine());
+        SyncRequest.Builder b = bwlimit.applyTo(limits.applyTo(SyncRequest.builder(service, target.snapshot)
+                .serviceConfig(settings.set).include(filters.include).exclude(filters.exclude)
+                .commitManifest(!noCommitManifest), spec.commandLine()));
         if (dryRun) {
             return PlanCommand.dryRun(s, b.build(), summaryOnly);
         }

@@ -253,15 +253,16 @@ public final class CloudSyncConfig {
     }
 
     /**
-     * A rate in {@link Bandwidth}'s syntax: a string such as {@code "8M"}, or a number, read as the
-     * same text would be (a bare number is KiB/s); missing or {@code null} is no limit.
+     * A rate in {@link Bandwidth}'s syntax: a string such as {@code "8M"}; missing or {@code null} is
+     * no limit. A JSON number is refused: {@code 8388608} meant as bytes would be read as KiB/s.
      */
     private static long bandwidth(JsonNode node, String source, String key) {
         if (node.isMissingNode() || node.isNull()) {
             return Bandwidth.UNLIMITED;
         }
-        if (!node.isTextual() && !node.isNumber()) {
-            throw bad(source, key, "a rate such as \"8M\" (see docs/SYNC.md, \"Bandwidth limit\")", node);
+        if (!node.isTextual()) {
+            throw bad(source, key, "a string with a rate such as \"8M\" or \"512k\" (binary units per second; a bare"
+                    + " number is KiB/s, so write \"512\" for 512 KiB/s), or \"off\"", node);
         }
         try {
             return Bandwidth.parse(node.asText());

@@ -291,6 +291,8 @@ final class SyncRun {
 
             List<SyncError> errors = new ArrayList<>(LocalScan.scanErrors(scanned.report.unreadable()));
             Execution.Outcome outcome = null;
+            Throttle throttle = throttle();
+            long transferNanos = 0;
             // a run that changes the remote holds the snapshot's remote lease from here to its end
             RemoteLease taken;
             try {
@@ -323,9 +325,11 @@ final class SyncRun {
                     if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
                         Execution execution = new Execution(service, snapshot, lease.guard(provider), factory.capabilities(),
                                 ctx.root(), stateDirectory.resolve("tmp"), journal, retry, ctx.config().engine().parallelism(),
-                                ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL, throttle());
+                                ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL, throttle);
+                        long executing = System.nanoTime();
                         outcome = execution.execute(u -> uploads(sides, plan, u), d -> deletes(sides, plan, d),
                                 (int) (plan.uploads() + plan.deletes()), plan.uploadBytes());
+                        transferNanos = System.nanoTime() - executing;
                         errors.addAll(outcome.errors());
                     }
                 }
@@ -348,6 +352,7 @@ final class SyncRun {
                     .addKeyValue("bytes", summary.bytes()).addKeyValue("resumed_bytes", summary.resumedBytes())
                     .addKeyValue("bytes_sent", summary.bytesSent())
                     .addKeyValue("plan_id", plan.id()).addKeyValue("duration_ms", summary.duration().toMillis())
+                    .addKeyValue("transfer_ms", transferNanos / 1_000_000).addKeyValue("bwlimit", throttle.bytesPerSecond())
                     .addKeyValue("metadata_requests", remoteManifests.counts().requests())
                     .addKeyValue("metadata_bytes_read", remoteManifests.counts().bytesRead())
                     .addKeyValue("metadata_bytes_written", remoteManifests.counts().bytesWritten()).log();

@@ -172,6 +172,7 @@ public final class Pull {
         LOG.atInfo().setMessage("sync.pull").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
                 .addKeyValue("status", status.jsonName()).addKeyValue("written", written.get())
                 .addKeyValue("skipped", skipped.get()).addKeyValue("failed", failed).addKeyValue("bytes", bytes.get())
+                .addKeyValue("bwlimit", throttle.bytesPerSecond())
                 .addKeyValue("duration_ms", duration.toMillis()).log();
         return new PullResult(service, snapshot, base, manifest, status, written.get(), skipped.get(), failed,
                 bytes.get(), duration, sorted, selected.files());

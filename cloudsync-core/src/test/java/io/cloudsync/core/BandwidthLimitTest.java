@@ -6,11 +6,17 @@ import io.cloudsync.Bandwidth;
 import io.cloudsync.SyncListener;
 import io.cloudsync.SyncRequest;
 import io.cloudsync.SyncStatus;
+import io.cloudsync.core.internal.local.LocalProviderFactory;
 import io.cloudsync.core.result.PullResult;
 import io.cloudsync.core.result.SyncResult;
+import io.cloudsync.spi.Capability;
+import io.cloudsync.spi.ProviderFactory;
+import io.cloudsync.spi.UploadReceipt;
+import io.cloudsync.testkit.ForwardingProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -88,6 +94,36 @@ class BandwidthLimitTest {
         // and the one MiB the provider reports at a time
         assertThat(seen).allSatisfy(e -> assertThat((double) e[1])
                 .isLessThanOrEqualTo(0.1 * MIB + MIB * (e[0] / 1e9) + MIB));
+    }
+
+    @Test
+    void aProviderThatReportsNoProgress_isChargedWhenItReturns_andItsReadBackIsChargedToo() throws Exception {
+        // "silent": the local provider, but reporting no progress and no digest, so the engine reads
+        // every upload back. 1 MiB at 1 MiB/s: the upload's MiB charged at its end (0.9 s, the bucket
+        // held a tenth), the read-back's MiB (1 s): at least 1.9 s; without the read-back's charge 0.9 s
+        Path root = project(1, MIB);
+        EnumSet<Capability> noDigest = EnumSet.noneOf(Capability.class);
+        noDigest.addAll(new LocalProviderFactory().capabilities());
+        noDigest.remove(Capability.SERVER_SHA256);
+        ProviderFactory silent = new TestProviders.WrappedFactory("silent", new LocalProviderFactory(), noDigest,
+                p -> new ForwardingProvider(p) {
+                    @Override
+                    public UploadReceipt upload(String snapshot, io.cloudsync.ManifestEntry entry, Path localFile,
+                                                java.util.function.LongConsumer sent) {
+                        UploadReceipt stored = delegate().upload(snapshot, entry, localFile);
+                        return UploadReceipt.unverified(stored.path(), stored.size());
+                    }
+                });
+        CloudSyncConfig config = CloudSyncConfig.builder().enable("silent")
+                .service("silent", Map.of("directory", tmp.resolve("remote").toString())).build();
+        CloudSync cs = CloudSync.builder().root(root).config(config).provider(silent).build();
+        long start = System.nanoTime();
+
+        SyncResult result = cs.run(SyncRequest.builder("silent", "nightly").bandwidthLimit(MIB).build());
+
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(result.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(seconds).as("elapsed seconds").isGreaterThanOrEqualTo(1.5);
     }
 
     @Test

@@ -30,6 +30,7 @@ public final class SyncRequest {
     private final Duration lockWait;
     private final boolean summaryOnly;
     private final @Nullable ApprovedPlan approvedPlan;
+    private final @Nullable Long bandwidthLimit;
 
     private SyncRequest(Builder b) {
         this.service = requireName(b.service, "service");
@@ -46,6 +47,8 @@ public final class SyncRequest {
         this.lockWait = Objects.requireNonNull(b.lockWait, "lockWait");
         this.summaryOnly = b.summaryOnly;
         this.approvedPlan = b.approvedPlan;
+        this.bandwidthLimit = b.bandwidthLimit == null ? null
+                : Bandwidth.requireRate(b.bandwidthLimit, "bandwidthLimit");
         if (lockWait.isNegative()) {
             throw new IllegalArgumentException("lockWait must not be negative, was " + lockWait);
         }
@@ -96,6 +99,7 @@ public final class SyncRequest {
         b.lockWait = lockWait;
         b.summaryOnly = summaryOnly;
         b.approvedPlan = approvedPlan;
+        b.bandwidthLimit = bandwidthLimit;
         return b;
     }
 
@@ -240,6 +244,19 @@ public final class SyncRequest {
         return java.util.Optional.ofNullable(approvedPlan);
     }
 
+    /**
+     * The bandwidth limit of this run, in bytes per second, shared by every transfer of the run: the
+     * uploads of a sync (with their read-back checks) and the downloads of a pull. {@code 0} means no
+     * limit; empty means the configured {@code sync.bwlimit} applies (no limit when that is unset).
+     * {@link Bandwidth#parse} reads the RATE syntax of the CLI and the configuration. What is and is
+     * not limited, and how closely, is described in docs/SYNC.md ("Bandwidth limit").
+     *
+     * @return bytes per second, 0 for no limit, or empty to use the configuration's
+     */
+    public java.util.OptionalLong bandwidthLimit() {
+        return bandwidthLimit == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(bandwidthLimit);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof SyncRequest r)) {
@@ -250,13 +267,14 @@ public final class SyncRequest {
                 && Objects.equals(credentialsKey, r.credentialsKey) && allowMassDelete == r.allowMassDelete
                 && maxUploads == r.maxUploads && maxDeletes == r.maxDeletes && maxBytes == r.maxBytes
                 && lockWait.equals(r.lockWait) && summaryOnly == r.summaryOnly
-                && Objects.equals(approvedPlan, r.approvedPlan);
+                && Objects.equals(approvedPlan, r.approvedPlan)
+                && Objects.equals(bandwidthLimit, r.bandwidthLimit);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(service, snapshot, commitManifest, include, exclude, serviceConfig, credentialsKey,
-                allowMassDelete, maxUploads, maxDeletes, maxBytes, lockWait, summaryOnly, approvedPlan);
+                allowMassDelete, maxUploads, maxDeletes, maxBytes, lockWait, summaryOnly, approvedPlan, bandwidthLimit);
     }
 
     @Override
@@ -264,7 +282,8 @@ public final class SyncRequest {
         return "SyncRequest[service=" + service + ", snapshot=" + snapshot + ", commitManifest=" + commitManifest
                 + ", include=" + include + ", exclude=" + exclude + ", serviceConfigKeys="
                 + new TreeMap<>(serviceConfig).keySet() + ", allowMassDelete=" + allowMassDelete
-                + (approvedPlan == null ? "" : ", approvedPlan=" + approvedPlan.id()) + ']';
+                + (approvedPlan == null ? "" : ", approvedPlan=" + approvedPlan.id())
+                + (bandwidthLimit == null ? "" : ", bandwidthLimit=" + Bandwidth.format(bandwidthLimit)) + ']';
     }
 
     /** Builds a {@link SyncRequest}. Not thread-safe. */
@@ -283,6 +302,7 @@ public final class SyncRequest {
         private Duration lockWait = Duration.ZERO;
         private boolean summaryOnly;
         private @Nullable ApprovedPlan approvedPlan;
+        private @Nullable Long bandwidthLimit;
 
         private Builder(String service, String snapshot) {
             this.service = service;
@@ -418,6 +438,15 @@ public final class SyncRequest {
          */
         public Builder approvedPlan(ApprovedPlan plan) {
             this.approvedPlan = Objects.requireNonNull(plan, "plan");
+         * Limits the bandwidth of this run, overriding the configured {@code sync.bwlimit}; see
+         * {@link SyncRequest#bandwidthLimit()}.
+         *
+         * @param bytesPerSecond bytes per second, or 0 for no limit (even when the configuration sets
+         *     one); {@link Bandwidth#parse} turns text such as {@code "8M"} into this number
+         * @return this builder
+         */
+        public Builder bandwidthLimit(long bytesPerSecond) {
+            this.bandwidthLimit = bytesPerSecond;
             return this;
         }
 

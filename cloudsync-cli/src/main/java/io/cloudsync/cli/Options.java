@@ -1,5 +1,6 @@
 package io.cloudsync.cli;
 
+import io.cloudsync.Bandwidth;
 import io.cloudsync.SyncRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,6 +75,35 @@ final class Options {
                 throw new ParameterException(commandLine, option + " must be 0 or more, was " + value);
             }
             return value;
+        }
+    }
+
+    /** {@code --bwlimit RATE}: the bandwidth limit of {@code sync} and {@code pull}. */
+    static final class Bwlimit {
+        @Option(names = "--bwlimit", paramLabel = "RATE", converter = RateConverter.class,
+                description = "Limit the bandwidth of this run, shared by all its transfers, such as 512k, 8M, 1.5M or 1G"
+                        + " (binary units, per second; a bare number is KiB/s); 0 or off for no limit. Wins over sync.bwlimit"
+                        + " of the config.")
+        Long bwlimit;
+
+        /** Puts the limit on {@code b} when one was given; without the option the configuration's applies. */
+        SyncRequest.Builder applyTo(SyncRequest.Builder b) {
+            if (bwlimit != null) {
+                b.bandwidthLimit(bwlimit);
+            }
+            return b;
+        }
+    }
+
+    /** Picocli converter for RATE options: {@link Bandwidth#parse}, its message as the usage error. */
+    static final class RateConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return Bandwidth.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -46,13 +46,16 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = "--replace-existing", description = "Replace files that already exist in the target (default: leave them).")
     boolean replaceExisting;
 
+    @Mixin
+    Options.Bwlimit bwlimit;
+
     @Override
     public Integer call() {
         Session s = new Session(root);
         String service = s.service(target.service, spec.commandLine());
         // the text output prints counts and failures only; --json prints every entry of the remote manifest
-        SyncRequest request = SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set).include(include)
-                .summaryOnly(!s.json()).build();
+        SyncRequest request = bwlimit.applyTo(SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
+                .include(include).summaryOnly(!s.json())).build();
         PullResult r = s.cloudSync(true).pull(request, s.terminal().resolve(into.toString()), replaceExisting);
         if (s.json()) {
             JsonOut.print(s.terminal(), ResultCodec.pull(r));

@@ -53,6 +53,9 @@ final class SyncCommand implements Callable<Integer> {
     @Mixin
     Options.Limits limits;
 
+    @Mixin
+    Options.Bwlimit bwlimit;
+
     @Option(names = "--summary-only", description = "Print the counts and bytes without the per-file lists"
             + " (with --json: no manifest entries, no upload/delete/skipped lists), for runs too large to read.")
     boolean summaryOnly;
@@ -77,9 +80,9 @@ final class SyncCommand implements Callable<Integer> {
         PlanFile approved = plan == null ? null : approvedPlan(service);
         List<String> include = approved == null ? filters.include : approved.include();
         List<String> exclude = approved == null ? filters.exclude : approved.exclude();
-        SyncRequest.Builder b = limits.applyTo(SyncRequest.builder(service, target.snapshot).serviceConfig(settings.set)
-                .include(include).exclude(exclude).commitManifest(!noCommitManifest),
-                spec.commandLine());
+        SyncRequest.Builder b = bwlimit.applyTo(limits.applyTo(SyncRequest.builder(service, target.snapshot)
+                .serviceConfig(settings.set).include(include).exclude(exclude)
+                .commitManifest(!noCommitManifest), spec.commandLine()));
         if (approved != null) {
             b.approvedPlan(approved.approval());
         }

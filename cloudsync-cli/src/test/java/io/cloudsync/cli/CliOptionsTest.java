@@ -234,6 +234,37 @@ class CliOptionsTest {
     }
 
     @Test
+    void syncAndPull_bwlimit_limitTheRun_offLiftsTheConfigsLimit_andABadRateExits2NamingIt() {
+        // over 300 bytes at 200 B/s (the bucket holds 20): at least 1.4 s, a busy machine only adds to it
+        f.write("data.bin", "d".repeat(300));
+        long start = System.nanoTime();
+        Fixture.Run sync = f.run("sync", "--snapshot", "nightly", "--bwlimit", "200B");
+        assertThat(sync.code()).as(sync.toString()).isZero();
+        assertThat((System.nanoTime() - start) / 1e9).as("sync seconds").isGreaterThanOrEqualTo(1.2);
+
+        start = System.nanoTime();
+        Fixture.Run pull = f.run("pull", "--snapshot", "nightly", "--bwlimit", "200B", "--target", tmp.resolve("restore").toString());
+        assertThat(pull.code()).as(pull.toString()).isZero();
+        assertThat((System.nanoTime() - start) / 1e9).as("pull seconds").isGreaterThanOrEqualTo(1.2);
+
+        // sync.bwlimit of 1 B/s would hold 4 KiB for over an hour; --bwlimit off lifts it for this run
+        f.write("big.bin", "x".repeat(4096));
+        f.write("config/cloudsync.json", "{\"features\": {\"enable_cloud_sync\": true, \"enable_cloud_sync_local\": true},"
+                + " \"sync\": {\"bwlimit\": \"1B\"}, \"services\": {\"local\": {\"directory\": " + Fixture.quote(f.remote.toString())
+                + "}}}");
+        Fixture.Run lifted = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> f.run("sync", "--snapshot", "nightly", "--bwlimit", "off"));
+        assertThat(lifted.code()).as(lifted.toString()).isZero();
+
+        Fixture.Run decimal = f.run("sync", "--snapshot", "nightly", "--bwlimit", "8MB");
+        assertThat(decimal.code()).as(decimal.toString()).isEqualTo(2);
+        assertThat(decimal.err()).contains("--bwlimit", "\"8MB\"", "binary");
+        Fixture.Run malformed = f.run("pull", "--snapshot", "nightly", "--bwlimit", "fast", "--target", "x");
+        assertThat(malformed.code()).as(malformed.toString()).isEqualTo(2);
+        assertThat(malformed.err()).contains("--bwlimit", "\"fast\"", "512k, 8M, 1.5M or 1G", "0 or off");
+    }
+
+    @Test
     void verify_includeAndSet_checkOnlyThosePathsOnThatRemote() {
         Path other = tmp.resolve("other");
         assertThat(f.run("sync", "--snapshot", "nightly", "--set", "directory=" + other).code()).isZero();

@@ -92,6 +92,20 @@ class ProgressTest {
     }
 
     @Test
+    void underABandwidthLimit_theEtaIsTheBytesLeftAtTheLimitedRate() {
+        // --bwlimit 1M over 30 MiB: the engine's transfer events arrive at the limited pace (one MiB a
+        // second, as the token bucket lets the provider send), and the estimate follows that pace
+        long mib = 1 << 20;
+        plan(1, 30 * mib);
+        for (int s = 1; s <= 15; s++) {
+            now += TimeUnit.SECONDS.toNanos(1);
+            progress.onTransfer(transfer("big.bin", s * mib, 30 * mib));
+        }
+
+        assertThat(lines()).last().isEqualTo("  progress: 0/1 files, 15.7 MB of 31.5 MB, ETA 15.0 s");
+    }
+
+    @Test
     void aBigFileInFlight_getsItsTenthLinesWhileItIsSent_andAnEtaByBytes() {
         plan(1, 500);
         now += TimeUnit.SECONDS.toNanos(1);

@@ -2,6 +2,7 @@ package io.cloudsync.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudsync.Bandwidth;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.support.Json;
 import java.io.IOException;
@@ -55,7 +56,8 @@ public final class CloudSyncConfig {
     private static final List<String> BACKUP_KEYS = List.of("keep_last", "keep_daily", "keep_weekly", "keep_monthly");
     private static final Set<String> SYNC_KEYS = Set.of("include", "exclude", "snapshot_prefix", "default_root",
             "parallelism", "retry_attempts", "retry_initial_delay_ms", "retry_max_delay_ms",
-            "delete_guard_max_fraction", "delete_guard_min_files", "delete_guard_max_deletes", "lease_seconds");
+            "delete_guard_max_fraction", "delete_guard_min_files", "delete_guard_max_deletes", "lease_seconds",
+            "bwlimit");
 
     private final Map<String, Boolean> features;
     private final List<String> include;
@@ -182,7 +184,8 @@ public final class CloudSyncConfig {
                     .deleteGuardMaxDeletes(integer(sync.path("delete_guard_max_deletes"), source,
                             "sync.delete_guard_max_deletes", d.deleteGuardMaxDeletes(), 0, Long.MAX_VALUE))
                     .leaseTtl(Duration.ofSeconds(integer(sync.path("lease_seconds"), source, "sync.lease_seconds",
-                            d.leaseTtl().toSeconds(), 0, 86_400)));
+                            d.leaseTtl().toSeconds(), 0, 86_400)))
+                    .bandwidthLimit(bandwidth(sync.path("bwlimit"), source, "sync.bwlimit"));
         }
         b.engine(engine.build());
         JsonNode services = root.path("services");
@@ -282,6 +285,26 @@ public final class CloudSyncConfig {
             throw bad(source, key, "a string", node);
         }
         return node.asText();
+    }
+
+    /**
+     * A rate in {@link Bandwidth}'s syntax: a string such as {@code "8M"}; missing or {@code null} is
+     * no limit. A JSON number is refused: {@code 8388608} meant as bytes would be read as KiB/s.
+     */
+    private static long bandwidth(JsonNode node, String source, String key) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Bandwidth.UNLIMITED;
+        }
+        if (!node.isTextual()) {
+            throw bad(source, key, "a string with a rate such as \"8M\" or \"512k\" (binary units per second; a bare"
+                    + " number is KiB/s, so write \"512\" for 512 KiB/s), or \"off\"", node);
+        }
+        try {
+            return Bandwidth.parse(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("configuration file " + source + " has an invalid \"" + key + "\": "
+                    + e.getMessage());
+        }
     }
 
     private static long integer(JsonNode node, String source, String key, long fallback, long min, long max) {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a run executes: parallelism, retries, delete guards, the remote lease.
+ * How a run executes: parallelism, retries, delete guards, the remote lease, the bandwidth limit.
  *
  * @param parallelism operations in flight at once
  * @param retryAttempts attempts per operation, the first included
@@ -15,10 +15,13 @@ import java.util.Objects;
  * @param deleteGuardMaxDeletes the largest number of files a run may delete
  * @param leaseTtl how long a run's remote lease lasts without a renewal (it is renewed every third of
  *     that); zero takes no lease (docs/SYNC.md, "Several hosts")
+ * @param bandwidthLimit bytes per second shared by every transfer of a run ({@code sync.bwlimit},
+ *     read by {@link io.cloudsync.Bandwidth#parse}); 0 for no limit. A request's
+ *     {@link io.cloudsync.SyncRequest#bandwidthLimit()} wins over it (docs/SYNC.md, "Bandwidth limit")
  */
 public record EngineSettings(int parallelism, int retryAttempts, Duration retryInitialDelay, Duration retryMaxDelay,
                              double deleteGuardMaxFraction, long deleteGuardMinFiles, long deleteGuardMaxDeletes,
-                             Duration leaseTtl) {
+                             Duration leaseTtl, long bandwidthLimit) {
 
     /** The default {@link #leaseTtl()}: two minutes. */
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(120);
@@ -34,6 +37,7 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
      * @param deleteGuardMinFiles see the record component
      * @param deleteGuardMaxDeletes see the record component
      * @param leaseTtl see the record component
+     * @param bandwidthLimit see the record component
      */
     public EngineSettings {
         if (parallelism < 1) {
@@ -51,6 +55,29 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
         if (leaseTtl.isNegative()) {
             throw new IllegalArgumentException("leaseTtl must be zero (no lease) or positive, was " + leaseTtl);
         }
+        if (bandwidthLimit < 0) {
+            throw new IllegalArgumentException("bandwidthLimit must be 0 (no limit) or a number of bytes per second, was "
+                    + bandwidthLimit);
+        }
+    }
+
+    /**
+     * The settings as before the bandwidth limit existed: no limit.
+     *
+     * @param parallelism see the record component
+     * @param retryAttempts see the record component
+     * @param retryInitialDelay see the record component
+     * @param retryMaxDelay see the record component
+     * @param deleteGuardMaxFraction see the record component
+     * @param deleteGuardMinFiles see the record component
+     * @param deleteGuardMaxDeletes see the record component
+     * @param leaseTtl see the record component
+     */
+    public EngineSettings(int parallelism, int retryAttempts, Duration retryInitialDelay, Duration retryMaxDelay,
+                          double deleteGuardMaxFraction, long deleteGuardMinFiles, long deleteGuardMaxDeletes,
+                          Duration leaseTtl) {
+        this(parallelism, retryAttempts, retryInitialDelay, retryMaxDelay, deleteGuardMaxFraction, deleteGuardMinFiles,
+                deleteGuardMaxDeletes, leaseTtl, 0);
     }
 
     /**
@@ -73,13 +100,13 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
     /**
      * Eight operations in flight (many small files are latency-bound, not CPU-bound), five attempts
      * from 200 ms up to 10 s, a guard against deleting more than half of a remote of over ten files, and
-     * a remote lease of two minutes.
+     * a remote lease of two minutes, no bandwidth limit.
      *
      * @return the defaults
      */
     public static EngineSettings defaults() {
         return new EngineSettings(8, 5, Duration.ofMillis(200), Duration.ofSeconds(10), 0.5, 10, Long.MAX_VALUE,
-                DEFAULT_LEASE_TTL);
+                DEFAULT_LEASE_TTL, 0);
     }
 
     /**
@@ -110,6 +137,7 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
         private long deleteGuardMinFiles;
         private long deleteGuardMaxDeletes;
         private Duration leaseTtl;
+        private long bandwidthLimit;
 
         private Builder(EngineSettings s) {
             parallelism = s.parallelism;
@@ -120,6 +148,7 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
             deleteGuardMinFiles = s.deleteGuardMinFiles;
             deleteGuardMaxDeletes = s.deleteGuardMaxDeletes;
             leaseTtl = s.leaseTtl;
+            bandwidthLimit = s.bandwidthLimit;
         }
 
         /**
@@ -211,13 +240,24 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
         }
 
         /**
+         * Sets the bandwidth limit of every run.
+         *
+         * @param bytesPerSecond bytes per second, 0 for no limit
+         * @return this builder
+         */
+        public Builder bandwidthLimit(long bytesPerSecond) {
+            bandwidthLimit = bytesPerSecond;
+            return this;
+        }
+
+        /**
          * Builds the settings.
          *
          * @return the settings
          */
         public EngineSettings build() {
             return new EngineSettings(parallelism, retryAttempts, retryInitialDelay, retryMaxDelay,
-                    deleteGuardMaxFraction, deleteGuardMinFiles, deleteGuardMaxDeletes, leaseTtl);
+                    deleteGuardMaxFraction, deleteGuardMinFiles, deleteGuardMaxDeletes, leaseTtl, bandwidthLimit);
         }
     }
 }

@@ -19,6 +19,7 @@ import io.cloudsync.core.internal.engine.Pull;
 import io.cloudsync.core.internal.engine.Retry;
 import io.cloudsync.core.internal.engine.Scope;
 import io.cloudsync.core.internal.engine.SyncErrors;
+import io.cloudsync.core.internal.engine.Throttle;
 import io.cloudsync.core.internal.engine.Verify;
 import io.cloudsync.core.internal.journal.Journal;
 import io.cloudsync.core.internal.journal.PlanRuns;
@@ -297,6 +298,8 @@ final class SyncRun {
 
             List<SyncError> errors = new ArrayList<>(LocalScan.scanErrors(scanned.report.unreadable()));
             Execution.Outcome outcome = null;
+            Throttle throttle = throttle();
+            long transferNanos = 0;
             // a run that changes the remote holds the snapshot's remote lease from here to its end
             RemoteLease taken;
             try {
@@ -331,10 +334,12 @@ final class SyncRun {
                     if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
                         Execution execution = new Execution(service, snapshot, lease.guard(provider), factory.capabilities(),
                                 ctx.root(), stateDirectory.resolve("tmp"), journal, retry, ctx.config().engine().parallelism(),
-                                ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL);
+                                ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL, throttle);
                         execution.copyingFrom(copySources(sides.local, remoteManifest, plan, factory.capabilities()));
+                        long executing = System.nanoTime();
                         outcome = execution.execute(u -> uploads(sides, plan, u), d -> deletes(sides, plan, d),
                                 (int) (plan.uploads() + plan.deletes()), plan.uploadBytes());
+                        transferNanos = System.nanoTime() - executing;
                         errors.addAll(outcome.errors());
                     }
                 }
@@ -358,6 +363,7 @@ final class SyncRun {
                     .addKeyValue("copied", summary.copied())
                     .addKeyValue("bytes_sent", summary.bytesSent())
                     .addKeyValue("plan_id", plan.id()).addKeyValue("duration_ms", summary.duration().toMillis())
+                    .addKeyValue("transfer_ms", transferNanos / 1_000_000).addKeyValue("bwlimit", throttle.bytesPerSecond())
                     .addKeyValue("metadata_requests", remoteManifests.counts().requests())
                     .addKeyValue("metadata_bytes_read", remoteManifests.counts().bytesRead())
                     .addKeyValue("metadata_bytes_written", remoteManifests.counts().bytesWritten()).log();
@@ -543,7 +549,8 @@ final class SyncRun {
         ProviderFactory factory = ctx.targets().require(remoteTarget);
         try (Provider provider = ctx.targets().open(remoteTarget, factory)) {
             return new Pull(service, snapshot, provider, ctx.retryFor(provider), ctx.config().engine().parallelism(),
-                    ctx.cache().chunkFolder(service, snapshot)).run(target, replaceExisting, scope, request.summaryOnly());
+                    ctx.cache().chunkFolder(service, snapshot), throttle()).run(target, replaceExisting, scope,
+                    request.summaryOnly());
         }
     }
 
@@ -556,6 +563,14 @@ final class SyncRun {
                     ctx.config().engine().parallelism(), ctx.stateDirectory().resolve("tmp"),
                     ctx.cache().chunkFolder(service, snapshot)).run(samplePercent, scope, request.summaryOnly());
         }
+    }
+
+    /**
+     * The run's bandwidth limit, one bucket for every worker: the request's when it sets one (0 for
+     * none), else the configured {@code sync.bwlimit}.
+     */
+    private Throttle throttle() {
+        return Throttle.of(request.bandwidthLimit().orElse(ctx.config().engine().bandwidthLimit()));
     }
 
     private List<String> scanIncludes() {

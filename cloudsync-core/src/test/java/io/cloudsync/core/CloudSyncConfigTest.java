@@ -58,6 +58,28 @@ class CloudSyncConfigTest {
     }
 
     @Test
+    void load_bwlimit_readsTheRateSyntax_offOrMissingIsNone_andBadValuesAreNamed() throws Exception {
+        assertThat(load("{}").engine().bandwidthLimit()).isZero();
+        assertThat(load("{\"sync\": {\"bwlimit\": \"8M\"}}").engine().bandwidthLimit()).isEqualTo(8L << 20);
+        assertThat(load("{\"sync\": {\"bwlimit\": \"1.5M\"}}").engine().bandwidthLimit()).isEqualTo(1_572_864L);
+        assertThat(load("{\"sync\": {\"bwlimit\": \"512\"}}").engine().bandwidthLimit()).isEqualTo(512L << 10);
+        assertThat(load("{\"sync\": {\"bwlimit\": \"off\"}}").engine().bandwidthLimit()).isZero();
+        assertThat(load("{\"sync\": {\"bwlimit\": null}}").engine().bandwidthLimit()).isZero();
+        assertThatThrownBy(() -> load("{\"sync\": {\"bwlimit\": \"8MB\"}}"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("\"sync.bwlimit\"")
+                .hasMessageContaining("\"8MB\"").hasMessageContaining("binary");
+        assertThatThrownBy(() -> load("{\"sync\": {\"bwlimit\": \"fast\"}}"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("\"sync.bwlimit\"")
+                .hasMessageContaining("\"fast\"").hasMessageContaining("512k, 8M, 1.5M or 1G");
+        assertThatThrownBy(() -> load("{\"sync\": {\"bwlimit\": true}}"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("\"sync.bwlimit\" must be a string");
+        // a number is refused rather than read as KiB/s, which 8388608 meant as bytes would be
+        assertThatThrownBy(() -> load("{\"sync\": {\"bwlimit\": 8388608}}"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("\"sync.bwlimit\" must be a string")
+                .hasMessageContaining("8388608");
+    }
+
+    @Test
     void load_invalidJson_namesTheFileAndPosition() throws Exception {
         assertThatThrownBy(() -> load("{\"features\": {\"enable_cloud_sync\": true,}}"))
                 .isInstanceOf(ConfigurationException.class)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudsync.ApprovedPlan;
+import io.cloudsync.Bandwidth;
 import io.cloudsync.CloudSyncException;
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.SyncRequest;
@@ -43,7 +44,7 @@ public final class CloudSyncApi {
     public static final int MAX_BODY_BYTES = 1 << 20;
 
     private static final Set<String> SYNC_FIELDS = Set.of("service", "snapshot", "paths", "credentials_key",
-            "service_config", "commit_manifest", "allow_mass_delete", "plan_id");
+            "service_config", "commit_manifest", "allow_mass_delete", "plan_id", "bwlimit");
     /** How many dry runs' plan ids a server remembers, to say which side changed when a run refuses one. */
     private static final int REMEMBERED_PLANS = 256;
 
@@ -253,6 +254,7 @@ public final class CloudSyncApi {
                 throw new BadRequest("field \"plan_id\": " + e.getMessage());
             }
         }
+        bandwidth(body, "bwlimit").ifPresent(request::bandwidthLimit);
         SyncRequest built = request.build();
         if (dryRun) {
             SyncResult result = cloudSync.dryRun(built);
@@ -319,6 +321,28 @@ public final class CloudSyncApi {
             throw new BadRequest("field \"" + field + "\" must be a whole number of at least " + min);
         }
         return v.intValue();
+    }
+
+    /**
+     * A rate in the RATE syntax of {@code --bwlimit} ({@link Bandwidth#parse}); absent or {@code null}
+     * leaves the configuration's {@code sync.bwlimit}. A number is refused, as in the configuration:
+     * {@code 8388608} meant as bytes would be read as KiB/s.
+     */
+    static java.util.OptionalLong bandwidth(ObjectNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return java.util.OptionalLong.empty();
+        }
+        if (!v.isTextual()) {
+            throw new BadRequest("field \"" + field + "\" must be a string with a rate such as \"8M\" or \"512k\""
+                    + " (binary units per second; a bare number is KiB/s), or \"off\"; found "
+                    + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        try {
+            return java.util.OptionalLong.of(Bandwidth.parse(v.asText()));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("field \"" + field + "\": " + e.getMessage());
+        }
     }
 
     static List<String> stringList(ObjectNode body, String field) {

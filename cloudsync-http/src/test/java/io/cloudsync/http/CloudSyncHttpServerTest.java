@@ -237,6 +237,26 @@ class CloudSyncHttpServerTest {
     }
 
     @Test
+    void run_bwlimit_limitsTheRun_andABadRateIs400NamingItAndRunsNothing() throws Exception {
+        HttpResponse<String> decimal = post("/api/sync/run", "{\"service\":\"local\",\"snapshot\":\"nightly\",\"bwlimit\":\"8MB\"}");
+        assertThat(decimal.statusCode()).isEqualTo(400);
+        assertThat(json(decimal).path("error").asText()).contains("\"bwlimit\"", "\"8MB\"", "binary");
+        HttpResponse<String> number = post("/api/sync/run", "{\"service\":\"local\",\"snapshot\":\"nightly\",\"bwlimit\":1024}");
+        assertThat(number.statusCode()).isEqualTo(400);
+        assertThat(json(number).path("error").asText()).contains("\"bwlimit\" must be a string", "\"8M\"");
+        assertThat(remote).doesNotExist();
+
+        // 10 bytes at 10 B/s (the bucket holds one byte): at least 0.9 s; a busy machine only adds to it
+        long start = System.nanoTime();
+        HttpResponse<String> run = post("/api/sync/run", "{\"service\":\"local\",\"snapshot\":\"nightly\",\"bwlimit\":\"10B\"}");
+
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+        assertThat(json(run).path("summary").path("status").asText()).isEqualTo("success");
+        assertThat((System.nanoTime() - start) / 1e9).as("run seconds").isGreaterThanOrEqualTo(0.8);
+        assertThat(remote.resolve("nightly/data/a.txt")).hasContent("alpha");
+    }
+
+    @Test
     void badRequests_are400WithAMessage() throws Exception {
         assertThat(post("/api/sync/run", "{not json").statusCode()).isEqualTo(400);
         assertThat(json(post("/api/sync/run", "{\"service\":\"local\"}")).path("error").asText())

@@ -83,6 +83,7 @@ public final class Execution {
     private final Consumer<SyncListener.ProgressEvent> progress;
     private final Consumer<SyncListener.TransferEvent> transfers;
     private final long transferIntervalNanos;
+    private final Throttle throttle;
 
     private final List<SyncError> errors = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger uploaded = new AtomicInteger();
@@ -155,6 +156,37 @@ public final class Execution {
                      Path tempDir, Journal journal, Retry retry, int parallelism,
                      Consumer<SyncListener.ProgressEvent> progress, Consumer<SyncListener.TransferEvent> transfers,
                      java.time.Duration transferInterval) {
+        this(service, snapshot, provider, capabilities, root, tempDir, journal, retry, parallelism, progress, transfers,
+                transferInterval, Throttle.NONE);
+    }
+
+    /**
+     * Prepares an execution under a bandwidth limit. Uploads are charged to {@code throttle} as the
+     * provider reports their bytes (the provider's sending thread waits in its progress callback), and
+     * what a provider has not reported when it returns is charged then, before the file counts; a
+     * read-back check is charged when its download is done. Each attempt's bytes are charged, since a
+     * retry sends them again.
+     *
+     * @param service the service
+     * @param snapshot the snapshot
+     * @param provider the open provider
+     * @param capabilities what it declares
+     * @param root the local project root
+     * @param tempDir a folder for read-back checks
+     * @param journal the run journal
+     * @param retry the retry policy
+     * @param parallelism operations in flight
+     * @param progress receives a progress event after each operation
+     * @param transfers receives the bytes of uploads so far while they run, at most every
+     *     {@code transferInterval}
+     * @param transferInterval the least time between two transfer events
+     * @param throttle the run's bandwidth limit, shared by every worker; {@link Throttle#NONE} for none
+     */
+    public Execution(String service, String snapshot, Provider provider, Set<Capability> capabilities, Path root,
+                     Path tempDir, Journal journal, Retry retry, int parallelism,
+                     Consumer<SyncListener.ProgressEvent> progress, Consumer<SyncListener.TransferEvent> transfers,
+                     java.time.Duration transferInterval, Throttle throttle) {
+        this.throttle = throttle;
         this.service = service;
         this.snapshot = snapshot;
         this.provider = provider;
@@ -275,11 +307,19 @@ public final class Execution {
         try {
             retry.run(() -> {
                 UploadReceipt receipt;
+                Charged charged = new Charged(entry.size());
                 try {
-                    receipt = provider.upload(snapshot, entry, local, sent.restart());
+                    LongConsumer reported = sent.restart();
+                    receipt = provider.upload(snapshot, entry, local, throttle.limits() ? n -> {
+                        reported.accept(n);
+                        charged.upTo(n); // after the report, outside its lock: the bytes are across, the next wait
+                    } : reported);
                 } finally {
                     sent.seal();
                 }
+                // what the provider did not report as it went (a single PUT reports at its end, a
+                // provider without progress never): charged now, so the next file waits for it
+                charged.upTo(entry.size() - Math.min(entry.size(), receipt.resumedBytes()));
                 verify(entry, receipt);
                 notSent[0] = Math.min(entry.size(), receipt.resumedBytes());
             });
@@ -505,6 +545,33 @@ public final class Execution {
         }
     }
 
+    /**
+     * The bytes of one upload attempt charged to the {@link #throttle} so far: a provider reports
+     * running totals, the bucket is charged their increase. Reports may come from several of the
+     * provider's threads (parts in parallel); each charges its own increase.
+     */
+    private final class Charged {
+        private final long size;
+        private long charged;
+
+        Charged(long size) {
+            this.size = size;
+        }
+
+        void upTo(long total) {
+            long more;
+            synchronized (this) {
+                long now = Math.min(size, total);
+                more = now - charged;
+                if (more <= 0) {
+                    return;
+                }
+                charged = now;
+            }
+            throttle.acquire(more);
+        }
+    }
+
     private void verify(ManifestEntry entry, UploadReceipt receipt) {
         if (receipt.size() != entry.size()) {
             throw new ProviderException(ProviderException.Kind.INTEGRITY, "remote stored " + receipt.size()
@@ -547,6 +614,7 @@ public final class Execution {
             Files.createDirectories(tempDir);
             temp = Files.createTempFile(tempDir, "verify-", ".tmp");
             provider.download(snapshot, entry.path(), temp);
+            throttle.acquire(entry.size()); // the read-back's bytes came over the same link
             String actual = Hashing.sha256(temp);
             if (!actual.equals(entry.sha256())) {
                 throw new ProviderException(ProviderException.Kind.INTEGRITY, "read-back of \"" + entry.path()

@@ -57,6 +57,7 @@ public final class Pull {
     private final Retry retry;
     private final int parallelism;
     private final ChunkFolder chunks;
+    private final Throttle throttle;
 
     private final AtomicInteger written = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
@@ -75,6 +76,26 @@ public final class Pull {
      * @param chunks the snapshot's chunk cache, where the remote manifest's chunks are read into (only added to)
      */
     public Pull(String service, String snapshot, Provider provider, Retry retry, int parallelism, ChunkFolder chunks) {
+        this(service, snapshot, provider, retry, parallelism, chunks, Throttle.NONE);
+    }
+
+    /**
+     * Prepares a pull under a bandwidth limit. The SPI's download reports no progress, so each file
+     * is charged to {@code throttle} whole once it has arrived, before it is checked: the next
+     * download of that worker waits, and the rate holds on average over windows longer than a file
+     * takes at that rate. The manifest's reads are not charged.
+     *
+     * @param service the service name, for messages and logs
+     * @param snapshot the snapshot name (prefix applied)
+     * @param provider an open provider; not closed here
+     * @param retry the retry policy for provider calls
+     * @param parallelism downloads in flight
+     * @param chunks the snapshot's chunk cache, where the remote manifest's chunks are read into (only added to)
+     * @param throttle the pull's bandwidth limit, shared by every worker; {@link Throttle#NONE} for none
+     */
+    public Pull(String service, String snapshot, Provider provider, Retry retry, int parallelism, ChunkFolder chunks,
+                Throttle throttle) {
+        this.throttle = throttle;
         this.service = service;
         this.snapshot = snapshot;
         this.provider = provider;
@@ -151,6 +172,7 @@ public final class Pull {
         LOG.atInfo().setMessage("sync.pull").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
                 .addKeyValue("status", status.jsonName()).addKeyValue("written", written.get())
                 .addKeyValue("skipped", skipped.get()).addKeyValue("failed", failed).addKeyValue("bytes", bytes.get())
+                .addKeyValue("bwlimit", throttle.bytesPerSecond())
                 .addKeyValue("duration_ms", duration.toMillis()).log();
         return new PullResult(service, snapshot, base, manifest, status, written.get(), skipped.get(), failed,
                 bytes.get(), duration, sorted, selected.files());
@@ -189,6 +211,7 @@ public final class Pull {
                 return;
             }
             long size = Files.size(temp);
+            throttle.acquire(size);
             String sha256 = Hashing.sha256(temp);
             if (size != entry.size() || !sha256.equals(entry.sha256())) {
                 fail(entry.path(), SyncError.Kind.INTEGRITY, "the remote copy (" + size + " bytes, sha256 " + sha256

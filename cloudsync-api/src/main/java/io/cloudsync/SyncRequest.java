@@ -438,6 +438,10 @@ public final class SyncRequest {
          */
         public Builder approvedPlan(ApprovedPlan plan) {
             this.approvedPlan = Objects.requireNonNull(plan, "plan");
+            return this;
+        }
+
+        /**
          * Limits the bandwidth of this run, overriding the configured {@code sync.bwlimit}; see
          * {@link SyncRequest#bandwidthLimit()}.
          *

@@ -197,6 +197,8 @@ public enum ContractRule {
     S1_08("A run of an approved plan refuses, changing nothing, once the local tree changed after the review; the approved run, killed after an overwrite, is resumed by the same approval and mirrors the reviewed tree", null),
     /** Moves and renames: a server-side copy instead of an upload. */
     S1_09("A run after a folder was renamed copies each of its files on the remote from its old path (server-side copy) instead of sending it, sends only new content, deletes the old paths and mirrors the tree", Capability.SERVER_SIDE_COPY),
+    /** A bandwidth limit. */
+    S1_10("A run with a bandwidth limit of 128 KiB/s takes at least 2.5 s to send 384 KiB, and mirrors the tree", null),
 
     /** 255-byte names through the engine. */
     S1_20("Files with 255-byte ASCII and UTF-8 names, in a folder, sync, pull back, back up and restore byte for byte", null);

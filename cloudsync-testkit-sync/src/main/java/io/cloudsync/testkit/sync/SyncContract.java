@@ -522,6 +522,33 @@ public abstract class SyncContract {
         });
     }
 
+    /**
+     * S1.10.
+     *
+     * @param test the running test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void required_S1_10_aBandwidthLimitHoldsAcrossTheRun(TestInfo test, @TempDir Path dir) {
+        verify(ContractRule.S1_10, () -> {
+            World w = new World(dir, test);
+            w.run();
+            byte[] block = new byte[128 * 1024];
+            for (int i = 0; i < 3; i++) {
+                java.util.Arrays.fill(block, (byte) ('a' + i));
+                Files.write(w.root.resolve("bulk/limited-" + i + ".bin"), block);
+            }
+            long started = System.nanoTime();
+            SyncResult r = w.run(b -> b.bandwidthLimit(128 * 1024));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            check(r.summary().status() == SyncStatus.SUCCESS, "status %s, errors %s", r.summary().status(), r.summary().errors());
+            // 384 KiB at 128 KiB/s is 3 s, less the bucket's first 0.1 s: a lower bound only, which a busy
+            // machine cannot break
+            check(seconds >= 2.5, "384 KiB at a limit of 128 KiB/s took %.2f s: the limit did not hold", seconds);
+            w.assertMirrors(r, () -> { });
+        });
+    }
+
     // ---- S1.20: long names (issue 15, item 4) ----------------------------------------------------
 
     /**

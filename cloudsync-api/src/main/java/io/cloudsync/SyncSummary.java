@@ -24,8 +24,8 @@ import java.util.Objects;
  * @param bytesSent of {@code bytes}, those this run really sent; 0 for a dry-run
  * @param copied of the files uploaded, those stored by a server-side copy of a file the remote
  *     already held with the same content (a moved or renamed file): none of their bytes were sent,
- *     and they count in {@code bytes} but in neither {@code resumedBytes} nor {@code bytesSent}; 0
- *     for a dry-run
+ *     and they count in {@code bytes} but in neither {@code resumedBytes} nor {@code bytesSent}; for a
+ *     dry-run, those the run would copy (0 when it planned against the cache)
  */
 public record SyncSummary(SyncStatus status, int uploaded, int deleted, int skipped, int failed, long bytes,
                           Duration duration, List<SyncError> errors, int resumed, long resumedBytes, long bytesSent,

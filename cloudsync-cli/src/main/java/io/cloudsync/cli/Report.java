@@ -76,7 +76,9 @@ final class Report {
         if (!summaryOnly) {
             scan(out, r, all);
         }
-        out.println(plan.uploads() + " to upload (" + Units.bytes(plan.uploadBytes()) + "), "
+        int copies = r.summary().copied();
+        out.println(plan.uploads() + " to upload (" + Units.bytes(plan.uploadBytes())
+                + (copies == 0 ? "" : "; " + copies + " of them by a copy on the remote, sending nothing") + "), "
                 + plan.deletes() + " to delete, " + plan.skipped() + " unchanged"
                 + (r.scanReport().unreadable().isEmpty() ? "" : ", " + r.scanReport().unreadable().size() + " unreadable (kept on the remote)")
                 + (r.scanReport().leftOut().isEmpty() ? "" : ", " + r.scanReport().leftOut().size() + " left out") + ".");

@@ -139,6 +139,8 @@ public final class PlanFile {
                     g.writeStringField("local_checksum", plan.localChecksum());
                     g.writeStringField("remote_checksum", plan.remoteChecksum());
                     g.writeStringField("plan_source", dryRun.planSource().jsonName());
+                    // the shape of the summary-only plan's counts (ResultCodec), written here so that core
+                    // does not depend on its json package
                     g.writeObjectFieldStart("counts");
                     g.writeNumberField("uploads", plan.uploads());
                     g.writeNumberField("new", plan.uploads() - plan.changed());
@@ -360,42 +362,34 @@ public final class PlanFile {
     public List<String> differences(Plan now, int max) {
         Map<String, String> planned = new HashMap<>();
         scan(file, new HashMap<>(), (kind, reason, path, size, sha256) -> planned.put(kind + '\0' + path, sha256 + '\0' + size));
-        List<String> out = new ArrayList<>();
+        // each line with the path it is about, to list them in path order
+        List<Map.Entry<String, String>> lines = new ArrayList<>();
         for (PlannedUpload u : now.uploads()) {
             String was = planned.remove("upload\0" + u.path());
             if (was == null) {
-                out.add("now also uploads " + u.path() + " (" + u.reason().name().toLowerCase(Locale.ROOT) + ")");
+                lines.add(Map.entry(u.path(), "now also uploads " + u.path() + " (" + u.reason().name().toLowerCase(Locale.ROOT) + ")"));
             } else if (!was.equals(u.sha256() + '\0' + u.size())) {
-                out.add("uploads " + u.path() + " with other content than planned");
+                lines.add(Map.entry(u.path(), "uploads " + u.path() + " with other content than planned"));
             }
         }
         for (ManifestEntry d : now.deletes()) {
             if (planned.remove("delete\0" + d.path()) == null) {
-                out.add("now also deletes " + d.path());
+                lines.add(Map.entry(d.path(), "now also deletes " + d.path()));
             }
         }
-        planned.keySet().stream().sorted().forEach(k -> {
-            int nul = k.indexOf('\0');
-            out.add("no longer " + (k.startsWith("upload") ? "uploads " : "deletes ") + k.substring(nul + 1));
+        planned.keySet().forEach(k -> {
+            String path = k.substring(k.indexOf('\0') + 1);
+            lines.add(Map.entry(path, "no longer " + (k.startsWith("upload") ? "uploads " : "deletes ") + path));
         });
-        out.sort(java.util.Comparator.comparing(PlanFile::pathOf));
-        if (out.size() > max) {
-            int more = out.size() - max;
-            List<String> cut = new ArrayList<>(out.subList(0, max));
-            cut.add("and " + more + " more");
-            return List.copyOf(cut);
+        lines.sort(Map.Entry.comparingByKey(io.cloudsync.PathRules.ORDER));
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> line : lines.subList(0, Math.min(max, lines.size()))) {
+            out.add(line.getValue());
+        }
+        if (lines.size() > max) {
+            out.add("and " + (lines.size() - max) + " more");
         }
         return List.copyOf(out);
-    }
-
-    private static String pathOf(String line) {
-        String[] words = line.split(" ");
-        for (int i = 0; i < words.length; i++) {
-            if (words[i].equals("uploads") || words[i].equals("deletes")) {
-                return i + 1 < words.length ? words[i + 1] : line;
-            }
-        }
-        return line;
     }
 
     /**

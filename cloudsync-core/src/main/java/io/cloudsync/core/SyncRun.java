@@ -88,7 +88,8 @@ final class SyncRun {
     }
 
     /** What the dry run planned against: the remote manifest, or where it came from instead. */
-    private record Remote(Optional<Chunked> manifest, PlanSource source, String note) {
+    private record Remote(Optional<Chunked> manifest, PlanSource source, String note,
+                          java.util.Set<io.cloudsync.spi.Capability> capabilities) {
     }
 
     /** Plans without writing to the remote; see {@link CloudSync#dryRun}. */
@@ -106,8 +107,11 @@ final class SyncRun {
                 planned, !Files.isDirectory(ctx.root()), service, snapshot));
         PlanSummary plan = planned.summary();
         ctx.listeners().plan(service, snapshot, plan, true);
+        // the uploads a run would make as server-side copies: only a remote that was read can hold their sources
+        int copies = remote.source == PlanSource.REMOTE ? wouldCopy(sides, plan, remote.manifest, remote.capabilities) : 0;
         SyncSummary summary = new SyncSummary(SyncStatus.DRY_RUN, (int) plan.uploads(), (int) plan.deletes(),
-                (int) plan.skipped(), 0, plan.uploadBytes(), elapsed(), LocalScan.scanErrors(scanned.report.unreadable()));
+                (int) plan.skipped(), 0, plan.uploadBytes(), elapsed(), LocalScan.scanErrors(scanned.report.unreadable()),
+                0, 0, 0, copies);
         LOG.atInfo().setMessage("sync.dry_run").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
                 .addKeyValue("source", remote.source.jsonName()).addKeyValue("scope", scope.paths())
                 .addKeyValue("uploads", plan.uploads())
@@ -440,6 +444,19 @@ final class SyncRun {
         };
     }
 
+    /** How many of the plan's uploads a run would make as server-side copies (see {@link #copySources}). */
+    private int wouldCopy(Sides sides, PlanSummary plan, Optional<Chunked> remoteManifest,
+                          java.util.Set<io.cloudsync.spi.Capability> capabilities) {
+        java.util.function.Function<ManifestEntry, String> sources = copySources(sides.local, remoteManifest, plan, capabilities);
+        int[] copies = {0};
+        uploads(sides, plan, u -> {
+            if (sources.apply(u.entry()) != null) {
+                copies[0]++;
+            }
+        });
+        return copies[0];
+    }
+
     private static String contentKey(ManifestEntry e) {
         return e.sha256() + ':' + e.size();
     }
@@ -634,7 +651,8 @@ final class SyncRun {
                 } finally {
                     dryRunMetadata = manifests.counts();
                 }
-                return new Remote(m, PlanSource.REMOTE, m.isPresent() ? "read from the remote" : "the remote has no manifest yet");
+                return new Remote(m, PlanSource.REMOTE, m.isPresent() ? "read from the remote" : "the remote has no manifest yet",
+                        factory.get().capabilities());
             } catch (ConfigurationException e) {
                 // a misspelt, missing or bad setting or vault field: planning from the cache would hide it
                 throw e;
@@ -653,8 +671,9 @@ final class SyncRun {
                 .addKeyValue("reason", reason).log();
         return cached.isPresent()
                 ? new Remote(cached, PlanSource.CACHE, reason + "; planned against the cached manifest "
-                        + ctx.cache().pathOf(request.service(), snapshot))
-                : new Remote(cached, PlanSource.NONE, reason + "; no cached manifest either, so planned against an empty remote");
+                        + ctx.cache().pathOf(request.service(), snapshot), java.util.Set.of())
+                : new Remote(cached, PlanSource.NONE, reason + "; no cached manifest either, so planned against an empty remote",
+                        java.util.Set.of());
     }
 
     /** Runs {@code task} on a daemon thread of its own. */

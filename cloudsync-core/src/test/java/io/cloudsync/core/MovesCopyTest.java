@@ -72,6 +72,9 @@ class MovesCopyTest {
         CloudSync cs = withCopy();
         assertThat(cs.run(request()).summary().status()).isEqualTo(SyncStatus.SUCCESS);
         move("old", "new");
+        SyncSummary dry = cs.dryRun(request()).summary();
+        assertThat(dry.copied()).as("the dry run says how many the run will copy").isEqualTo(6);
+        assertThat(dry.uploaded()).isEqualTo(6);
         script.uploaded.clear();
 
         SyncSummary s = cs.run(request()).summary();
@@ -150,6 +153,7 @@ class MovesCopyTest {
         move("old", "new");
         script.uploaded.clear();
 
+        assertThat(cs.dryRun(request()).summary().copied()).isZero();
         SyncSummary s = cs.run(request()).summary();
 
         assertThat(s.copied()).isZero();

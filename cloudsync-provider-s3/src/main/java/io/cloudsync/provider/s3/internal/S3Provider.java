@@ -311,6 +311,68 @@ public final class S3Provider implements Provider {
         return copier.copy(sourceKey, targetKey, layout.url(sourceKey), layout.url(targetKey), target, metadata);
     }
 
+    /**
+     * The same server-side copy as {@link #copy}, to the metadata object's key; a store that reports
+     * the copy's SHA-256 has it checked against {@code source.sha256()}.
+     */
+    @Override
+    public void copyToMetadata(String snapshot, ManifestEntry source, String name) {
+        String sourceKey = layout.fileKey(snapshot, source.path());
+        String targetKey = layout.metadataKey(name);
+        Map<String, String> metadata = Map.of(META_SHA256, source.sha256(), META_MTIME, formatMtime(source.mtime()));
+        UploadReceipt receipt = copier.copy(sourceKey, targetKey, layout.url(sourceKey), layout.url(targetKey), source, metadata);
+        if (receipt.sha256().isPresent() && !receipt.sha256().get().equals(source.sha256())) {
+            try {
+                s3.deleteObject(b -> b.bucket(settings.bucket()).key(targetKey));
+            } catch (SdkException e) {
+                LOG.warn("s3.copy_to_metadata.delete_failed key={} error={}", targetKey, S3Errors.code(e));
+            }
+            throw new ProviderException(Kind.INTEGRITY, "kept " + layout.url(sourceKey) + " as " + layout.url(targetKey)
+                    + " but the store reports sha256 " + receipt.sha256().get() + " instead of the manifest's "
+                    + source.sha256() + "; the copy was deleted", source.path(), null);
+        }
+    }
+
+    /** One GetObject streamed to a temporary file beside {@code target}, checked against the object's recorded sha256. */
+    @Override
+    public void downloadMetadata(String name, Path target) {
+        String key = layout.metadataKey(name);
+        String url = layout.url(key);
+        Path temp = null;
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(settings.bucket()).key(key))) {
+            temp = AtomicFiles.prepareTemp(target, false);
+            MessageDigest digest = Digests.sha256();
+            long copied = copy(in, temp, digest);
+            Long length = in.response().contentLength();
+            if (length != null && length != copied) {
+                throw new ProviderException(Kind.UNAVAILABLE, "download of " + url + " ended after " + copied + " of "
+                        + length + " bytes", null, null);
+            }
+            String stored = in.response().metadata().get(META_SHA256);
+            String actual = Digests.hex(digest.digest());
+            if (stored != null && Digests.isSha256Hex(stored) && !stored.equals(actual)) {
+                throw new ProviderException(Kind.INTEGRITY, "downloaded " + url + " but its bytes hash to " + actual
+                        + " while its metadata says " + stored, null, null);
+            }
+            AtomicFiles.commit(temp, target);
+        } catch (SdkException e) {
+            if (S3Errors.isNotFound(e)) {
+                throw new ProviderException(Kind.NOT_FOUND, "cannot download " + url + ": no such metadata object", null, e);
+            }
+            throw S3Errors.map(e, "download", url, null, settings.bucket());
+        } catch (IOException e) {
+            throw S3Errors.mapIo(e, "download", url, null);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    LOG.warn("s3.download.temp_left file={} error={}", temp, e.toString());
+                }
+            }
+        }
+    }
+
     /** For tests of the multipart copy: copies of more than {@code bytes} go in parts of {@code part} bytes. */
     void multipartCopyAbove(long bytes, long part) {
         copier.multipartAbove(bytes, part);

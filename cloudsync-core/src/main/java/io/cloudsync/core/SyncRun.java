@@ -352,10 +352,13 @@ final class SyncRun {
                         errors.addAll(outcome.errors());
                     }
                 }
-                if (outcome != null && request.commitManifest()) {
+                if (outcome != null) {
                     Chunked arrived = ManifestCommit.arrived(target, outcome.errors());
+                    // recorded without a commit too: the run deleted and overwrote all the same
                     boolean recorded = trash != null && recordTrash(trash, arrived, provider, retry, errors);
-                    manifests.commit(arrived, committed, errors);
+                    if (request.commitManifest()) {
+                        manifests.commit(arrived, committed, errors);
+                    }
                     if (recorded && lease.lost().isEmpty() && errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
                         purgeTrash(provider, retry);
                     }
@@ -402,12 +405,12 @@ final class SyncRun {
 
     /**
      * Whether the run keeps what it deletes and overwrites (docs/SYNC.md, "Trash"): when
-     * {@code sync.trash_days} is above 0, the provider can copy into its metadata area, the run
-     * commits, and the plan changes something.
+     * {@code sync.trash_days} is above 0, the provider can copy into its metadata area, and the plan
+     * changes something.
      */
     private boolean keepsTrash(ProviderFactory factory, PlanSummary plan) {
         int days = ctx.config().engine().trashDays();
-        if (days == 0 || isEmpty(plan) || !request.commitManifest()) {
+        if (days == 0 || isEmpty(plan)) {
             return false;
         }
         if (!factory.capabilities().contains(io.cloudsync.spi.Capability.SERVER_SIDE_COPY)) {

@@ -415,7 +415,7 @@ final class SyncRun {
         }
         if (!factory.capabilities().contains(io.cloudsync.spi.Capability.SERVER_SIDE_COPY)) {
             if (plan.changed() > 0 || plan.deletes() > 0) {
-                LOG.atInfo().setMessage("sync.run").addKeyValue("event", "trash_unavailable").addKeyValue("service", service)
+                LOG.atInfo().setMessage("sync.trash").addKeyValue("event", "unavailable").addKeyValue("service", service)
                         .addKeyValue("snapshot", snapshot).addKeyValue("provider", factory.id())
                         .addKeyValue("reason", "the provider does not declare SERVER_SIDE_COPY; deletes and overwrites are final")
                         .log();
@@ -438,7 +438,7 @@ final class SyncRun {
         }
         try {
             String name = Trash.write(provider, retry, record.get());
-            LOG.atInfo().setMessage("sync.run").addKeyValue("event", "trash_recorded").addKeyValue("service", service)
+            LOG.atDebug().setMessage("sync.trash").addKeyValue("event", "recorded").addKeyValue("service", service)
                     .addKeyValue("snapshot", snapshot).addKeyValue("record", name)
                     .addKeyValue("changes", record.get().changes().size()).log();
             return true;
@@ -459,7 +459,7 @@ final class SyncRun {
         try {
             Trash.purge(provider, retry, snapshot, java.time.Instant.now(), ctx.config().engine().trashDays());
         } catch (RuntimeException | Error e) {
-            LOG.atWarn().setMessage("sync.run").addKeyValue("event", "trash_purge_failed").addKeyValue("service", service)
+            LOG.atWarn().setMessage("sync.trash").addKeyValue("event", "purge_failed").addKeyValue("service", service)
                     .addKeyValue("snapshot", snapshot).addKeyValue("error", e.getMessage()).log();
         }
     }

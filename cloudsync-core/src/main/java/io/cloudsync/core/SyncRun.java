@@ -343,7 +343,9 @@ final class SyncRun {
                                 ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL, throttle);
                         execution.copyingFrom(copySources(sides.local, remoteManifest, plan, factory.capabilities()));
                         if (trash != null) {
-                            execution.keeping(new Trash.Keeper(lease.guard(provider), snapshot), trash.lookups());
+                            java.util.Set<String> deleted = new java.util.HashSet<>();
+                            deletes(sides, plan, d -> deleted.add(Execution.contentKey(d)));
+                            execution.keeping(new Trash.Keeper(lease.guard(provider), snapshot), trash.lookups(), deleted);
                         }
                         long executing = System.nanoTime();
                         outcome = execution.execute(u -> uploads(sides, plan, u), d -> deletes(sides, plan, d),

@@ -209,6 +209,31 @@ class TrashTest {
     }
 
     @Test
+    void aMove_keepsNothing_forTheSnapshotStillHoldsTheContent_andRestoreFindsIt() throws Exception {
+        CloudSync cs = cloudSync(30);
+        cs.run(request());
+        Instant first = tick();
+        Files.createDirectories(root.resolve("moved"));
+        Files.move(root.resolve("docs/c.txt"), root.resolve("moved/c.txt"));
+
+        SyncSummary s = cs.run(request()).summary();
+
+        assertThat(s.status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(s.copied()).isEqualTo(1);
+        assertThat(blob("first c")).as("the content is still in the snapshot, under moved/c.txt").doesNotExist();
+        assertThat(cs.versions(request()).versions()).singleElement()
+                .satisfies(v -> assertThat(v.available()).as("available from the snapshot").isTrue());
+        RestoreResult r = cs.restore(request(), first, tmp.resolve("before-move"), false);
+        assertThat(r.files().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(Trees.read(tmp.resolve("before-move"))).containsEntry("docs/c.txt", "first c").doesNotContainKey("moved/c.txt");
+
+        // deleted for good later: now it is kept
+        Files.delete(root.resolve("moved/c.txt"));
+        cs.run(request());
+        assertThat(Files.readString(blob("first c"))).isEqualTo("first c");
+    }
+
+    @Test
     void withTrashDaysZero_nothingIsKept() throws Exception {
         CloudSync cs = cloudSync(0);
         cs.run(request());

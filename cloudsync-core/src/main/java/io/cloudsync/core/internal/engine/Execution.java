@@ -95,6 +95,10 @@ public final class Execution {
     private io.cloudsync.core.internal.trash.Trash.Keeper keeper;
     /** The remote's entry at a path before the run, for {@link #keeper}; null for none. */
     private java.util.function.Function<String, ManifestEntry> before = p -> null;
+    /** The contents ({@code sha256:size}) of the plan's deletes; those this run stores at another path need no keeping. */
+    private Set<String> deletedContents = Set.of();
+    /** Of {@link #deletedContents}, those an upload of this run stored (durably) at its path. */
+    private final Set<String> storedElsewhere = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicInteger deleted = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
@@ -227,15 +231,25 @@ public final class Execution {
      * the file is left as it is and the operation fails. A file the journal says is done already is
      * not kept again.
      *
+     * A delete whose content an upload of this run stored at another path (a move or rename) is not
+     * kept: the snapshot still holds that content, and a later delete of it keeps it then.
+     *
      * @param keeper keeps a version
      * @param before the remote's entry at a path before the run, or {@code null} when it had none
+     * @param deletedContents the {@code sha256:size} of every file the plan deletes
      * @return this
      */
     public Execution keeping(io.cloudsync.core.internal.trash.Trash.Keeper keeper,
-                             java.util.function.Function<String, ManifestEntry> before) {
+                             java.util.function.Function<String, ManifestEntry> before, Set<String> deletedContents) {
         this.keeper = keeper;
         this.before = before;
+        this.deletedContents = deletedContents;
         return this;
+    }
+
+    /** The key of {@link #deletedContents}. */
+    public static String contentKey(ManifestEntry e) {
+        return e.sha256() + ':' + e.size();
     }
 
     /**
@@ -332,6 +346,9 @@ public final class Execution {
     private void upload(PlannedUpload u, int total, long totalBytes) {
         ManifestEntry entry = u.entry();
         if (journal.uploaded(entry.path(), entry.sha256(), entry.size())) {
+            if (deletedContents.contains(contentKey(entry))) {
+                storedElsewhere.add(contentKey(entry));
+            }
             resumed.incrementAndGet();
             uploaded.incrementAndGet();
             resumedBytes.addAndGet(entry.size());
@@ -482,6 +499,9 @@ public final class Execution {
                 if (d.action() == SyncAction.UPLOAD) {
                     long size = d.entry().size();
                     uploaded.incrementAndGet();
+                    if (!deletedContents.isEmpty() && deletedContents.contains(contentKey(d.entry()))) {
+                        storedElsewhere.add(contentKey(d.entry()));
+                    }
                     if (d.copy()) {
                         copied.incrementAndGet();
                     } else {
@@ -696,7 +716,7 @@ public final class Execution {
             report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
             return;
         }
-        if (!kept(SyncAction.DELETE, d, total, totalBytes)) {
+        if (!storedElsewhere.contains(contentKey(d)) && !kept(SyncAction.DELETE, d, total, totalBytes)) {
             return;
         }
         try {

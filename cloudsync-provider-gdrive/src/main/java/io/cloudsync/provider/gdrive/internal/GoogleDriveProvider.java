@@ -373,33 +373,7 @@ public final class GoogleDriveProvider implements Provider {
                     + "') in manifest_parent_id " + settings.manifestParentId(), name, null);
         }
         File file = chooseMetadata(name, found);
-        String expected = sha256Of(file);
-        try {
-            Path temp = AtomicFiles.prepareTemp(target, false);
-            try {
-                MessageDigest digest = Digests.sha256();
-                if (size(file) > 0) {
-                    call("download the metadata object", name, () -> {
-                        try (InputStream in = new DigestInputStream(api.media(file.getId()), digest);
-                             OutputStream out = Files.newOutputStream(temp)) {
-                            in.transferTo(out);
-                        }
-                        return null;
-                    });
-                }
-                String actual = Digests.hex(digest.digest());
-                if (expected != null && !expected.equals(actual)) {
-                    throw new ProviderException(Kind.INTEGRITY, "downloaded metadata object '" + name + "' has sha256 "
-                            + actual + " but Google Drive records " + expected + "; retry the download", name, null);
-                }
-                AtomicFiles.commit(temp, target);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        } catch (IOException e) {
-            throw new ProviderException(Kind.PERMANENT, "cannot write '" + target + "' while downloading metadata object '"
-                    + name + "': " + e.getMessage(), name, e);
-        }
+        mediaToFile(file, sha256Of(file), "metadata object '" + name + "'", name, target);
     }
 
     /** {@code stored} holds the object now: remember its id, remove every other file of that name, return its tag. */
@@ -811,13 +785,24 @@ public final class GoogleDriveProvider implements Provider {
         }
         File file = choose(snapshot, path, candidates, true).file;
         String expected = file.getSha256Checksum() != null ? file.getSha256Checksum() : props(file).get(PROP_SHA256);
+        mediaToFile(file, expected, "'" + path + "'", path, target);
+    }
+
+    /**
+     * Streams a file's content to a temporary file beside {@code target}, checks it against
+     * {@code expected} (when known) and moves it over {@code target}.
+     *
+     * @param what the file, for messages
+     * @param label the path or name the errors carry
+     */
+    private void mediaToFile(File file, String expected, String what, String label, Path target) {
         try {
             Path temp = AtomicFiles.prepareTemp(target, false);
             try {
                 MessageDigest digest = Digests.sha256();
                 if (size(file) > 0) {
                     // a plain GET; the ranged downloader gets 416 on empty files and is not needed here
-                    call("download", path, () -> {
+                    call("download", label, () -> {
                         try (InputStream in = new DigestInputStream(api.media(file.getId()), digest);
                              OutputStream out = Files.newOutputStream(temp)) {
                             in.transferTo(out);
@@ -827,16 +812,16 @@ public final class GoogleDriveProvider implements Provider {
                 }
                 String actual = Digests.hex(digest.digest());
                 if (expected != null && !expected.equals(actual)) {
-                    throw new ProviderException(Kind.INTEGRITY, "downloaded '" + path + "' has sha256 " + actual
-                            + " but Google Drive records " + expected + "; retry the download", path, null);
+                    throw new ProviderException(Kind.INTEGRITY, "downloaded " + what + " has sha256 " + actual
+                            + " but Google Drive records " + expected + "; retry the download", label, null);
                 }
                 AtomicFiles.commit(temp, target);
             } finally {
                 Files.deleteIfExists(temp);
             }
         } catch (IOException e) {
-            throw new ProviderException(Kind.PERMANENT, "cannot write '" + target + "' while downloading '" + path
-                    + "': " + e.getMessage(), path, e);
+            throw new ProviderException(Kind.PERMANENT, "cannot write '" + target + "' while downloading " + what + ": "
+                    + e.getMessage(), label, e);
         }
     }
 

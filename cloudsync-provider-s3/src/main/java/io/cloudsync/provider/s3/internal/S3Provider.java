@@ -336,41 +336,7 @@ public final class S3Provider implements Provider {
     /** One GetObject streamed to a temporary file beside {@code target}, checked against the object's recorded sha256. */
     @Override
     public void downloadMetadata(String name, Path target) {
-        String key = layout.metadataKey(name);
-        String url = layout.url(key);
-        Path temp = null;
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(settings.bucket()).key(key))) {
-            temp = AtomicFiles.prepareTemp(target, false);
-            MessageDigest digest = Digests.sha256();
-            long copied = copy(in, temp, digest);
-            Long length = in.response().contentLength();
-            if (length != null && length != copied) {
-                throw new ProviderException(Kind.UNAVAILABLE, "download of " + url + " ended after " + copied + " of "
-                        + length + " bytes", null, null);
-            }
-            String stored = in.response().metadata().get(META_SHA256);
-            String actual = Digests.hex(digest.digest());
-            if (stored != null && Digests.isSha256Hex(stored) && !stored.equals(actual)) {
-                throw new ProviderException(Kind.INTEGRITY, "downloaded " + url + " but its bytes hash to " + actual
-                        + " while its metadata says " + stored, null, null);
-            }
-            AtomicFiles.commit(temp, target);
-        } catch (SdkException e) {
-            if (S3Errors.isNotFound(e)) {
-                throw new ProviderException(Kind.NOT_FOUND, "cannot download " + url + ": no such metadata object", null, e);
-            }
-            throw S3Errors.map(e, "download", url, null, settings.bucket());
-        } catch (IOException e) {
-            throw S3Errors.mapIo(e, "download", url, null);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException e) {
-                    LOG.warn("s3.download.temp_left file={} error={}", temp, e.toString());
-                }
-            }
-        }
+        getToFile(layout.metadataKey(name), null, target, "no such metadata object");
     }
 
     /** For tests of the multipart copy: copies of more than {@code bytes} go in parts of {@code part} bytes. */
@@ -380,7 +346,17 @@ public final class S3Provider implements Provider {
 
     @Override
     public void download(String snapshot, String path, Path target) {
-        String key = layout.fileKey(snapshot, path);
+        getToFile(layout.fileKey(snapshot, path), path, target, "no such file in snapshot '" + snapshot + "'");
+    }
+
+    /**
+     * One GetObject (with the store's checksum check) streamed to a temporary file beside
+     * {@code target}, checked against the length and the object's recorded sha256, then moved over it.
+     *
+     * @param path the manifest path for errors, or {@code null} for a metadata object
+     * @param notFound what a missing key is, for the {@code NOT_FOUND} message
+     */
+    private void getToFile(String key, String path, Path target, String notFound) {
         String url = layout.url(key);
         Path temp = null;
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(settings.bucket()).key(key)
@@ -402,8 +378,7 @@ public final class S3Provider implements Provider {
             AtomicFiles.commit(temp, target);
         } catch (SdkException e) {
             if (S3Errors.isNotFound(e)) {
-                throw new ProviderException(Kind.NOT_FOUND, "cannot download " + url + ": no such file in snapshot '"
-                        + snapshot + "'", path, e);
+                throw new ProviderException(Kind.NOT_FOUND, "cannot download " + url + ": " + notFound, path, e);
             }
             throw S3Errors.map(e, "download", url, path, settings.bucket());
         } catch (IOException e) {

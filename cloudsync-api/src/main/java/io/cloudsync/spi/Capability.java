@@ -25,8 +25,9 @@ public enum Capability {
     LISTING,
     /**
      * {@link Provider#copy} copies a stored file to another path on the remote without sending its
-     * bytes again (S3 CopyObject, Drive files.copy, a local copy or hard link). Read by: testkit; the
-     * engine's moves and trash (planned).
+     * bytes again (S3 CopyObject, Drive files.copy, a local copy or hard link), and
+     * {@link Provider#copyToMetadata} copies one into the metadata area. Read by: testkit; the
+     * engine's moves (copy) and the trash of deleted and overwritten files (copyToMetadata).
      *
      * @since SPI version 4
      */

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  *   <li><b>Metadata objects</b>, in an area of the provider's own where no project file can collide
  *       (for example a {@code .cloudsync/} folder beside the snapshots, which is why no snapshot is
  *       called {@value Names#RESERVED_SNAPSHOT}): {@link #getMetadata}, {@link #putMetadata},
- *       {@link #deleteMetadata}, {@link #listMetadata}. The engine alone names, encodes and checks what
+ *       {@link #deleteMetadata}, {@link #listMetadata}, {@link #downloadMetadata} and, where declared,
+ *       {@link #copyToMetadata}. The engine alone names, encodes and checks what
  *       goes there (manifests, and later manifest chunks, leases and plan records; docs/FORMATS.md),
  *       so every backend stores the same bytes. A provider never parses them.</li>
  * </ul>
@@ -91,6 +92,50 @@ public interface Provider extends AutoCloseable {
      */
     default Stream<String> listMetadata(String prefix) {
         throw new UnsupportedOperationException(getClass().getName() + " was built for an SPI before version 4");
+    }
+
+    /**
+     * Keeps a stored file of the snapshot as the metadata object {@code name}, by a copy on the remote
+     * (its bytes are not sent again), replacing what is stored under that name. Requires
+     * {@link Capability#SERVER_SIDE_COPY}. The engine keeps the version of a file a run is about to
+     * delete or overwrite this way (the snapshot's trash, docs/FORMATS.md), so the file itself is
+     * left as it is. Atomic like {@link #putMetadata}. A provider that can check the stored bytes
+     * against {@code source.sha256()} refuses a mismatch with {@link ProviderException.Kind#INTEGRITY}
+     * and stores nothing under {@code name}.
+     *
+     * @param snapshot the snapshot name
+     * @param source the manifest entry of the stored file: its path, size and sha256
+     * @param name the metadata object's name, valid by {@link Names#requireMetadataName}
+     * @throws ProviderException with {@link ProviderException.Kind#NOT_FOUND} when no file is stored at
+     *     {@code source.path()}; nothing is stored under {@code name} then
+     * @throws UnsupportedOperationException when the provider does not declare
+     *     {@link Capability#SERVER_SIDE_COPY}
+     * @since SPI version 4
+     */
+    default void copyToMetadata(String snapshot, ManifestEntry source, String name) {
+        throw new UnsupportedOperationException("provider does not declare Capability.SERVER_SIDE_COPY");
+    }
+
+    /**
+     * Copies one metadata object to a local file, replacing it, without holding it in memory (a kept
+     * file version can be as large as any file). The default reads it with {@link #getMetadata}; a
+     * provider whose metadata objects can be large streams instead.
+     *
+     * @param name the object's name, valid by {@link Names#requireMetadataName}
+     * @param target where to write the bytes; its parent exists
+     * @throws ProviderException with {@link ProviderException.Kind#NOT_FOUND} when nothing is stored
+     *     under {@code name}; {@code target} is then not created
+     * @since SPI version 4
+     */
+    default void downloadMetadata(String name, Path target) {
+        MetadataObject object = getMetadata(name).orElseThrow(() -> new ProviderException(ProviderException.Kind.NOT_FOUND,
+                "no metadata object '" + name + "' is stored", null, null));
+        try {
+            java.nio.file.Files.write(target, object.bytes());
+        } catch (java.io.IOException e) {
+            throw new ProviderException(ProviderException.Kind.PERMANENT, "cannot write metadata object '" + name + "' to "
+                    + target + ": " + e.getMessage(), null, e);
+        }
     }
 
     // ------------------------------------------------------------------ files

@@ -73,6 +73,8 @@ final class SmokeCheck {
                     new Probe("GET", "/api/sync/manifest?snapshot=doctor", null, Set.of(200, 403)),
                     new Probe("POST", "/api/sync/dry_run", "{}", Set.of(400)),
                     new Probe("POST", "/api/sync/run", "{}", Set.of(400)),
+                    new Probe("POST", "/api/sync/versions", "{}", Set.of(400)),
+                    new Probe("POST", "/api/sync/restore", "{}", Set.of(400)),
                     new Probe("GET", "/api/backup/list", null, Set.of(200)),
                     new Probe("POST", "/api/backup/create", "{\"max_backups\": 0}", Set.of(400)),
                     // a policy of zeros is refused before anything is read or deleted

@@ -62,7 +62,8 @@ class DoctorBaseTest {
         }
         assertThat(checks.toString()).contains("route /api/docs", "served by the server",
                 "\"name\":\"route /api/modder/hooks (WebSocket)\",\"status\":\"ok\"",
-                "\"name\":\"route /api/backup/prune\",\"status\":\"ok\"").doesNotContain("root doc");
+                "\"name\":\"route /api/backup/prune\",\"status\":\"ok\"",
+                "\"name\":\"route /api/sync/restore\",\"status\":\"ok\"").doesNotContain("root doc");
     }
 
     @Test

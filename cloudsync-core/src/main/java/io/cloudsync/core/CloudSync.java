@@ -297,6 +297,49 @@ public final class CloudSync {
     }
 
     /**
+     * Lists what a snapshot's trash can bring back: every version of a file that a run deleted or
+     * overwrote while {@code sync.trash_days} was above 0, newest first, and whether its bytes are
+     * still held (docs/SYNC.md, "Trash"). Reads the trash records and lists the kept versions; changes
+     * nothing. With {@link SyncRequest#include() include paths}, only versions at or under them.
+     *
+     * @param request the service, snapshot, settings and include paths
+     * @return the versions
+     * @throws FeatureDisabledException when a flag is off
+     * @throws io.cloudsync.ProviderNotFoundException when no provider serves the service
+     * @throws io.cloudsync.ManifestFormatException when a trash record is damaged, naming it
+     * @throws ProviderException when the trash cannot be read
+     */
+    public io.cloudsync.core.result.VersionsResult versions(SyncRequest request) {
+        return new SyncRun(context, request, "list the versions of a snapshot").versions();
+    }
+
+    /**
+     * Restores a snapshot's files as a committed manifest described them at {@code at}: the current
+     * manifest with every change of the trash records written after {@code at} undone, each file
+     * fetched from the trash or from the snapshot, checked against its sha256, and moved into place as
+     * {@link #pull(SyncRequest, Path, boolean)} does. With {@link SyncRequest#include() include paths},
+     * only the files at or under them. Changes nothing on the remote.
+     *
+     * @param request the service, snapshot, settings and include paths
+     * @param at the time
+     * @param target the folder to write into; created when missing
+     * @param replaceExisting whether files already in {@code target} are replaced
+     * @return the rebuilt manifest's checksum, whether the history is complete, and what was written
+     * @throws FeatureDisabledException when a flag is off
+     * @throws io.cloudsync.ConfigurationException when {@code target} is not a folder, or an include
+     *     path names no file at {@code at}
+     * @throws io.cloudsync.ProviderNotFoundException when no provider serves the service
+     * @throws CloudSyncException when the snapshot has neither a manifest nor a trash
+     * @throws ProviderException when the manifest or the trash cannot be read
+     */
+    public io.cloudsync.core.result.RestoreResult restore(SyncRequest request, java.time.Instant at, Path target,
+                                                          boolean replaceExisting) {
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(target, "target");
+        return new SyncRun(context, request, "restore a snapshot").restore(at, target, replaceExisting);
+    }
+
+    /**
      * Checks that what the remote holds matches the snapshot's manifest, without changing anything.
      * Where the provider declares {@link Capability#LISTING}, every file is checked against the
      * listing (presence, size, and sha256 where listed); files without a listed digest, and every file

@@ -57,7 +57,7 @@ public final class CloudSyncConfig {
     private static final Set<String> SYNC_KEYS = Set.of("include", "exclude", "snapshot_prefix", "default_root",
             "parallelism", "retry_attempts", "retry_initial_delay_ms", "retry_max_delay_ms",
             "delete_guard_max_fraction", "delete_guard_min_files", "delete_guard_max_deletes", "lease_seconds",
-            "bwlimit");
+            "bwlimit", "trash_days");
 
     private final Map<String, Boolean> features;
     private final List<String> include;
@@ -185,7 +185,8 @@ public final class CloudSyncConfig {
                             "sync.delete_guard_max_deletes", d.deleteGuardMaxDeletes(), 0, Long.MAX_VALUE))
                     .leaseTtl(Duration.ofSeconds(integer(sync.path("lease_seconds"), source, "sync.lease_seconds",
                             d.leaseTtl().toSeconds(), 0, 86_400)))
-                    .bandwidthLimit(bandwidth(sync.path("bwlimit"), source, "sync.bwlimit"));
+                    .bandwidthLimit(bandwidth(sync.path("bwlimit"), source, "sync.bwlimit"))
+                    .trashDays((int) integer(sync.path("trash_days"), source, "sync.trash_days", d.trashDays(), 0, 36_500));
         }
         b.engine(engine.build());
         JsonNode services = root.path("services");

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a run executes: parallelism, retries, delete guards, the remote lease, the bandwidth limit.
+ * How a run executes: parallelism, retries, delete guards, the remote lease, the bandwidth limit,
+ * the trash.
  *
  * @param parallelism operations in flight at once
  * @param retryAttempts attempts per operation, the first included
@@ -18,10 +19,15 @@ import java.util.Objects;
  * @param bandwidthLimit bytes per second shared by every transfer of a run ({@code sync.bwlimit},
  *     read by {@link io.cloudsync.Bandwidth#parse}); 0 for no limit. A request's
  *     {@link io.cloudsync.SyncRequest#bandwidthLimit()} wins over it (docs/SYNC.md, "Bandwidth limit")
+ * @param trashDays how many days a file a run deletes or overwrites on the remote stays recoverable
+ *     in the snapshot's trash ({@code sync.trash_days}); 0 keeps nothing (docs/SYNC.md, "Trash")
  */
 public record EngineSettings(int parallelism, int retryAttempts, Duration retryInitialDelay, Duration retryMaxDelay,
                              double deleteGuardMaxFraction, long deleteGuardMinFiles, long deleteGuardMaxDeletes,
-                             Duration leaseTtl, long bandwidthLimit) {
+                             Duration leaseTtl, long bandwidthLimit, int trashDays) {
+
+    /** The default {@link #trashDays()}: 30. */
+    public static final int DEFAULT_TRASH_DAYS = 30;
 
     /** The default {@link #leaseTtl()}: two minutes. */
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(120);
@@ -38,6 +44,7 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
      * @param deleteGuardMaxDeletes see the record component
      * @param leaseTtl see the record component
      * @param bandwidthLimit see the record component
+     * @param trashDays see the record component
      */
     public EngineSettings {
         if (parallelism < 1) {
@@ -59,6 +66,29 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
             throw new IllegalArgumentException("bandwidthLimit must be 0 (no limit) or a number of bytes per second, was "
                     + bandwidthLimit);
         }
+        if (trashDays < 0) {
+            throw new IllegalArgumentException("trashDays must be 0 (keep nothing) or a number of days, was " + trashDays);
+        }
+    }
+
+    /**
+     * The settings as before the trash existed, with the default {@link #trashDays()}.
+     *
+     * @param parallelism see the record component
+     * @param retryAttempts see the record component
+     * @param retryInitialDelay see the record component
+     * @param retryMaxDelay see the record component
+     * @param deleteGuardMaxFraction see the record component
+     * @param deleteGuardMinFiles see the record component
+     * @param deleteGuardMaxDeletes see the record component
+     * @param leaseTtl see the record component
+     * @param bandwidthLimit see the record component
+     */
+    public EngineSettings(int parallelism, int retryAttempts, Duration retryInitialDelay, Duration retryMaxDelay,
+                          double deleteGuardMaxFraction, long deleteGuardMinFiles, long deleteGuardMaxDeletes,
+                          Duration leaseTtl, long bandwidthLimit) {
+        this(parallelism, retryAttempts, retryInitialDelay, retryMaxDelay, deleteGuardMaxFraction, deleteGuardMinFiles,
+                deleteGuardMaxDeletes, leaseTtl, bandwidthLimit, DEFAULT_TRASH_DAYS);
     }
 
     /**
@@ -100,13 +130,13 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
     /**
      * Eight operations in flight (many small files are latency-bound, not CPU-bound), five attempts
      * from 200 ms up to 10 s, a guard against deleting more than half of a remote of over ten files, and
-     * a remote lease of two minutes, no bandwidth limit.
+     * a remote lease of two minutes, no bandwidth limit, a trash of 30 days.
      *
      * @return the defaults
      */
     public static EngineSettings defaults() {
         return new EngineSettings(8, 5, Duration.ofMillis(200), Duration.ofSeconds(10), 0.5, 10, Long.MAX_VALUE,
-                DEFAULT_LEASE_TTL, 0);
+                DEFAULT_LEASE_TTL, 0, DEFAULT_TRASH_DAYS);
     }
 
     /**
@@ -138,6 +168,7 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
         private long deleteGuardMaxDeletes;
         private Duration leaseTtl;
         private long bandwidthLimit;
+        private int trashDays;
 
         private Builder(EngineSettings s) {
             parallelism = s.parallelism;
@@ -149,6 +180,7 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
             deleteGuardMaxDeletes = s.deleteGuardMaxDeletes;
             leaseTtl = s.leaseTtl;
             bandwidthLimit = s.bandwidthLimit;
+            trashDays = s.trashDays;
         }
 
         /**
@@ -251,13 +283,24 @@ public record EngineSettings(int parallelism, int retryAttempts, Duration retryI
         }
 
         /**
+         * Sets how many days deleted and overwritten files stay in the trash.
+         *
+         * @param days days, 0 to keep nothing
+         * @return this builder
+         */
+        public Builder trashDays(int days) {
+            trashDays = days;
+            return this;
+        }
+
+        /**
          * Builds the settings.
          *
          * @return the settings
          */
         public EngineSettings build() {
             return new EngineSettings(parallelism, retryAttempts, retryInitialDelay, retryMaxDelay,
-                    deleteGuardMaxFraction, deleteGuardMinFiles, deleteGuardMaxDeletes, leaseTtl, bandwidthLimit);
+                    deleteGuardMaxFraction, deleteGuardMinFiles, deleteGuardMaxDeletes, leaseTtl, bandwidthLimit, trashDays);
         }
     }
 }

@@ -28,6 +28,7 @@ import io.cloudsync.core.internal.manifest2.ChunkFolder;
 import io.cloudsync.core.internal.manifest2.Chunked;
 import io.cloudsync.core.internal.remote.RemoteLease;
 import io.cloudsync.core.internal.remote.RemoteManifests;
+import io.cloudsync.core.internal.trash.Trash;
 import io.cloudsync.core.result.PullResult;
 import io.cloudsync.core.result.SyncResult;
 import io.cloudsync.core.result.VerifyResult;
@@ -331,6 +332,7 @@ final class SyncRun {
                     }
                 }
                 Optional<Chunked> committed = remoteManifest;
+                TrashRecords trash = keepsTrash(factory, plan) ? new TrashRecords(sides.stored, journalFile) : null;
                 try (Journal journal = Journal.open(journalFile)) {
                     if (errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
                         committed = manifests.withdraw(remoteManifest, sides.local, scope, plan, journal, errors);
@@ -340,6 +342,11 @@ final class SyncRun {
                                 ctx.root(), stateDirectory.resolve("tmp"), journal, retry, ctx.config().engine().parallelism(),
                                 ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL, throttle);
                         execution.copyingFrom(copySources(sides.local, remoteManifest, plan, factory.capabilities()));
+                        if (trash != null) {
+                            java.util.Set<String> deleted = new java.util.HashSet<>();
+                            deletes(sides, plan, d -> deleted.add(Execution.contentKey(d)));
+                            execution.keeping(new Trash.Keeper(lease.guard(provider), snapshot), trash.lookups(), deleted);
+                        }
                         long executing = System.nanoTime();
                         outcome = execution.execute(u -> uploads(sides, plan, u), d -> deletes(sides, plan, d),
                                 (int) (plan.uploads() + plan.deletes()), plan.uploadBytes());
@@ -347,8 +354,16 @@ final class SyncRun {
                         errors.addAll(outcome.errors());
                     }
                 }
-                if (outcome != null && request.commitManifest()) {
-                    manifests.commit(ManifestCommit.arrived(target, outcome.errors()), committed, errors);
+                if (outcome != null) {
+                    Chunked arrived = ManifestCommit.arrived(target, outcome.errors());
+                    // recorded without a commit too: the run deleted and overwrote all the same
+                    boolean recorded = trash != null && recordTrash(trash, arrived, provider, retry, errors);
+                    if (request.commitManifest()) {
+                        manifests.commit(arrived, committed, errors);
+                    }
+                    if (recorded && lease.lost().isEmpty() && errors.stream().noneMatch(e -> e.action() == SyncAction.MANIFEST)) {
+                        purgeTrash(provider, retry);
+                    }
                 }
                 if (outcome != null && errors.stream().anyMatch(e -> e.action() == SyncAction.MANIFEST)) {
                     // what this run did is in its journal but not committed: its next run continues under this lease
@@ -388,6 +403,67 @@ final class SyncRun {
         return Guards.changed(request, planned, () -> request.approvedPlan().isPresent() && remoteManifest.isPresent()
                 && PlanRuns.wrote(PlanRuns.fileOf(ctx.stateDirectory(), service, snapshot), request.approvedPlan().get().id(),
                         now.localChecksum(), remoteManifest.get().checksum()), service, snapshot);
+    }
+
+    /**
+     * Whether the run keeps what it deletes and overwrites (docs/SYNC.md, "Trash"): when
+     * {@code sync.trash_days} is above 0, the provider can copy into its metadata area, and the plan
+     * changes something.
+     */
+    private boolean keepsTrash(ProviderFactory factory, PlanSummary plan) {
+        int days = ctx.config().engine().trashDays();
+        if (days == 0 || isEmpty(plan)) {
+            return false;
+        }
+        if (!factory.capabilities().contains(io.cloudsync.spi.Capability.SERVER_SIDE_COPY)) {
+            if (plan.changed() > 0 || plan.deletes() > 0) {
+                LOG.atInfo().setMessage("sync.trash").addKeyValue("event", "unavailable").addKeyValue("service", service)
+                        .addKeyValue("snapshot", snapshot).addKeyValue("provider", factory.id())
+                        .addKeyValue("reason", "the provider does not declare SERVER_SIDE_COPY; deletes and overwrites are final")
+                        .log();
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Writes the run's trash record before its commit; a failure is the run's error (the versions it
+     * kept stay, unnamed, until a purge).
+     *
+     * @return whether a record was written
+     */
+    private boolean recordTrash(TrashRecords trash, Chunked arrived, Provider provider, Retry retry, List<SyncError> errors) {
+        Optional<Trash.Record> record = trash.recordOf(snapshot, arrived, java.time.Instant.now());
+        if (record.isEmpty()) {
+            return false;
+        }
+        try {
+            String name = Trash.write(provider, retry, record.get());
+            LOG.atDebug().setMessage("sync.trash").addKeyValue("event", "recorded").addKeyValue("service", service)
+                    .addKeyValue("snapshot", snapshot).addKeyValue("record", name)
+                    .addKeyValue("changes", record.get().changes().size()).log();
+            return true;
+        } catch (ProviderException e) {
+            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, SyncErrors.kindOf(e.kind()), "the trash record of this run"
+                    + " was not written, so what it deleted or overwrote cannot be listed or restored: " + e.getMessage()));
+            return false;
+        } catch (RuntimeException | Error e) {
+            // as for the manifest: a provider that breaks its contract fails the write, never the caller
+            errors.add(new SyncError(SyncAction.MANIFEST, snapshot, SyncError.Kind.INTERNAL, "the trash record of this run"
+                    + " was not written (provider failed unexpectedly: " + e + ")"));
+            return false;
+        }
+    }
+
+    /** Purges the trash after a committed change; a failure is logged, and the next run tries again. */
+    private void purgeTrash(Provider provider, Retry retry) {
+        try {
+            Trash.purge(provider, retry, snapshot, java.time.Instant.now(), ctx.config().engine().trashDays());
+        } catch (RuntimeException | Error e) {
+            LOG.atWarn().setMessage("sync.trash").addKeyValue("event", "purge_failed").addKeyValue("service", service)
+                    .addKeyValue("snapshot", snapshot).addKeyValue("error", e.getMessage()).log();
+        }
     }
 
     /** The most uploads a run looks for server-side copy sources for: the index holds one key per upload. */
@@ -568,6 +644,99 @@ final class SyncRun {
             return new Pull(service, snapshot, provider, ctx.retryFor(provider), ctx.config().engine().parallelism(),
                     ctx.cache().chunkFolder(service, snapshot), throttle()).run(target, replaceExisting, scope,
                     request.summaryOnly());
+        }
+    }
+
+    /** What the snapshot's trash can bring back; see {@link CloudSync#versions}. */
+    io.cloudsync.core.result.VersionsResult versions() {
+        Target remoteTarget = ctx.targets().resolve(request);
+        ProviderFactory factory = ctx.targets().require(remoteTarget);
+        try (Provider provider = ctx.targets().open(remoteTarget, factory)) {
+            Retry retry = ctx.retryFor(provider);
+            List<Trash.Record> records = Trash.records(provider, retry, snapshot);
+            java.util.Set<String> kept = records.isEmpty() ? java.util.Set.of() : retry.call(() -> Trash.blobs(provider, snapshot));
+            java.util.Set<String> stored = new java.util.HashSet<>();
+            if (!records.isEmpty()) {
+                new RemoteManifests(provider, retry).readChunked(snapshot, chunks())
+                        .ifPresent(m -> m.forEach(e -> stored.add(e.sha256())));
+            }
+            List<io.cloudsync.core.result.TrashVersion> versions = new ArrayList<>();
+            for (int i = records.size() - 1; i >= 0; i--) {
+                Trash.Record r = records.get(i);
+                for (Trash.Change c : r.changes()) {
+                    if (c.before().isEmpty() || !scope.covers(c.path())) {
+                        continue;
+                    }
+                    ManifestEntry b = c.before().get();
+                    versions.add(new io.cloudsync.core.result.TrashVersion(c.path(), r.time(), c.kind(), b.size(), b.mtime(),
+                            b.sha256(), b.size() == 0 || kept.contains(b.sha256()) || stored.contains(b.sha256()),
+                            r.manifestBefore()));
+                }
+            }
+            return new io.cloudsync.core.result.VersionsResult(service, snapshot, ctx.config().engine().trashDays(),
+                    records.isEmpty() ? Optional.empty() : Optional.of(records.get(0).time()), versions);
+        }
+    }
+
+    /** Restores the snapshot as it was at {@code at}; see {@link CloudSync#restore}. */
+    io.cloudsync.core.result.RestoreResult restore(java.time.Instant at, Path target, boolean replaceExisting) {
+        Target remoteTarget = ctx.targets().resolve(request);
+        ProviderFactory factory = ctx.targets().require(remoteTarget);
+        try (Provider provider = ctx.targets().open(remoteTarget, factory)) {
+            Retry retry = ctx.retryFor(provider);
+            List<Trash.Record> records = Trash.records(provider, retry, snapshot);
+            Optional<Chunked> current = new RemoteManifests(provider, retry).readChunked(snapshot, chunks());
+            if (current.isEmpty() && records.isEmpty()) {
+                throw new CloudSyncException("service \"" + service + "\" has neither a manifest nor a trash for snapshot \""
+                        + snapshot + "\", so there is nothing to restore; check the snapshot name");
+            }
+            java.util.SortedMap<String, ManifestEntry> state = new java.util.TreeMap<>(io.cloudsync.PathRules.ORDER);
+            java.util.Map<String, String> storedAt = new java.util.HashMap<>(); // content -> a path the snapshot stores it at
+            current.ifPresent(m -> m.forEach(e -> {
+                state.put(e.path(), e);
+                storedAt.putIfAbsent(contentKey(e), e.path());
+            }));
+            List<Trash.Record> undone = Trash.undoAfter(state, records, at);
+            String checksum = Manifest.checksumOf(new ArrayList<>(state.values()));
+            boolean complete = true;
+            if (!undone.isEmpty()) {
+                Trash.Record oldest = undone.get(undone.size() - 1);
+                // before the oldest record the trash holds, what changed is unknown unless it is the first commit
+                complete = checksum.equals(oldest.manifestBefore()) && (oldest.startedEmpty() || oldest != records.get(0));
+            }
+            List<ManifestEntry> selected = new ArrayList<>();
+            for (ManifestEntry e : state.values()) {
+                if (scope.covers(e.path())) {
+                    selected.add(e);
+                }
+            }
+            for (String include : request.include()) {
+                String p = io.cloudsync.PathRules.requireCanonical(include);
+                if (selected.stream().noneMatch(e -> e.path().equals(p) || e.path().startsWith(p + "/"))) {
+                    throw new ConfigurationException("path \"" + include + "\" names no file of snapshot \"" + snapshot + "\" at "
+                            + at + "; list what can be restored with: cloudsync versions --snapshot " + snapshot);
+                }
+            }
+            java.util.Set<String> kept = retry.call(() -> Trash.blobs(provider, snapshot));
+            Manifest wanted = Manifest.of(snapshot, current.map(Chunked::root).orElse(""), at, selected);
+            Pull.Fetch fetch = (entry, into) -> {
+                String there = storedAt.get(contentKey(entry));
+                if (kept.contains(entry.sha256())) {
+                    provider.downloadMetadata(Trash.blobName(snapshot, entry.sha256()), into);
+                } else if (there != null) {
+                    provider.download(snapshot, there, into);
+                } else if (entry.size() > 0) {
+                    throw new ProviderException(ProviderException.Kind.NOT_FOUND, "the version of \"" + entry.path() + "\" at " + at
+                            + " (sha256 " + entry.sha256() + ") is neither in the trash nor stored in the snapshot any more:"
+                            + " it was purged (sync.trash_days) or never kept", entry.path(), null);
+                }
+            };
+            PullResult files = new Pull(service, snapshot, provider, retry, ctx.config().engine().parallelism(),
+                    chunks(), throttle()).restore(target, replaceExisting, wanted, fetch);
+            LOG.atInfo().setMessage("sync.restore").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
+                    .addKeyValue("at", at).addKeyValue("records_undone", undone.size()).addKeyValue("complete", complete)
+                    .addKeyValue("written", files.written()).addKeyValue("failed", files.failed()).log();
+            return new io.cloudsync.core.result.RestoreResult(at, checksum, complete, files);
         }
     }
 

@@ -45,6 +45,10 @@ public final class CloudSyncApi {
 
     private static final Set<String> SYNC_FIELDS = Set.of("service", "snapshot", "paths", "credentials_key",
             "service_config", "commit_manifest", "allow_mass_delete", "plan_id", "bwlimit");
+    private static final Set<String> VERSIONS_FIELDS = Set.of("service", "snapshot", "paths", "credentials_key",
+            "service_config");
+    private static final Set<String> RESTORE_FIELDS = Set.of("service", "snapshot", "paths", "credentials_key",
+            "service_config", "at", "target", "replace_existing");
     /** How many dry runs' plan ids a server remembers, to say which side changed when a run refuses one. */
     private static final int REMEMBERED_PLANS = 256;
 
@@ -134,6 +138,8 @@ public final class CloudSyncApi {
             case "/api/sync/manifest" -> only("GET", method, () -> manifest(query));
             case "/api/sync/dry_run" -> only("POST", method, () -> sync(object(body), true));
             case "/api/sync/run" -> only("POST", method, () -> sync(object(body), false));
+            case "/api/sync/versions" -> only("POST", method, () -> versions(object(body)));
+            case "/api/sync/restore" -> only("POST", method, () -> restore(object(body)));
             case "/api/backup/list" -> only("GET", method, backups::list);
             case "/api/backup/create" -> only("POST", method, () -> backups.create(object(body)));
             case "/api/backup/restore" -> only("POST", method, () -> backups.restore(object(body)));
@@ -201,11 +207,69 @@ public final class CloudSyncApi {
     }
 
     private ApiResponse sync(ObjectNode body, boolean dryRun) {
+        SyncRequest.Builder request = request(body, SYNC_FIELDS);
+        request.commitManifest(bool(body, "commit_manifest", true));
+        request.allowMassDelete(bool(body, "allow_mass_delete", false));
+        String planId = text(body, "plan_id", false);
+        if (planId != null) {
+            ApprovedPlan approved = dryRunPlans.get(planId);
+            try {
+                request.approvedPlan(approved != null ? approved : ApprovedPlan.of(planId));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest("field \"plan_id\": " + e.getMessage());
+            }
+        }
+        bandwidth(body, "bwlimit").ifPresent(request::bandwidthLimit);
+        SyncRequest built = request.build();
+        if (dryRun) {
+            SyncResult result = cloudSync.dryRun(built);
+            PlanSummary plan = result.planSummary();
+            dryRunPlans.put(plan.id(), ApprovedPlan.of(plan.id(), plan.localChecksum(), plan.remoteChecksum()));
+            return ApiResponse.ok(ResultCodec.result(result));
+        }
+        return ApiResponse.ok(ResultCodec.result(cloudSync.run(built)));
+    }
+
+    private ApiResponse versions(ObjectNode body) {
+        return ApiResponse.ok(ResultCodec.versions(cloudSync.versions(request(body, VERSIONS_FIELDS).build())));
+    }
+
+    /**
+     * A restore into a folder of the project root: {@code target} is relative to it and may not leave
+     * it, so a token holder cannot write elsewhere on the server's machine.
+     */
+    private ApiResponse restore(ObjectNode body) {
+        SyncRequest built = request(body, RESTORE_FIELDS).build();
+        String at = text(body, "at", true);
+        java.time.Instant time;
+        try {
+            time = java.time.OffsetDateTime.parse(at).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadRequest("field \"at\" must be an ISO-8601 date-time with an offset, such as"
+                    + " 2026-12-03T14:05:00Z, found \"" + at + '"');
+        }
+        String target = text(body, "target", true);
+        java.nio.file.Path base = cloudSync.root().toAbsolutePath().normalize();
+        java.nio.file.Path into;
+        try {
+            into = base.resolve(target).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new BadRequest("field \"target\" is not a path: " + e.getMessage());
+        }
+        if (java.nio.file.Paths.get(target).isAbsolute() || !into.startsWith(base) || into.equals(base)) {
+            throw new BadRequest("field \"target\" must be a folder inside the project root, relative to it (such as"
+                    + " \"restored/nightly\"), found \"" + target + '"');
+        }
+        return ApiResponse.ok(ResultCodec.restore(cloudSync.restore(built, time, into, bool(body, "replace_existing", false))));
+    }
+
+    /** The fields every route on a snapshot shares: service, snapshot, paths, credentials key, service_config. */
+    private SyncRequest.Builder request(ObjectNode body, Set<String> fields) {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!SYNC_FIELDS.contains(field)) {
+            if (!fields.contains(field)) {
                 throw new BadRequest("unknown field \"" + field + "\"; expected some of " + new TreeMap<>(
-                        SYNC_FIELDS.stream().collect(java.util.stream.Collectors.toMap(f -> f, f -> 1))).keySet());
+                        fields.stream().collect(java.util.stream.Collectors.toMap(f -> f, f -> 1))).keySet());
             }
         }
         String service = text(body, "service", true);
@@ -243,26 +307,7 @@ public final class CloudSyncApi {
             });
             request.serviceConfig(settings);
         }
-        request.commitManifest(bool(body, "commit_manifest", true));
-        request.allowMassDelete(bool(body, "allow_mass_delete", false));
-        String planId = text(body, "plan_id", false);
-        if (planId != null) {
-            ApprovedPlan approved = dryRunPlans.get(planId);
-            try {
-                request.approvedPlan(approved != null ? approved : ApprovedPlan.of(planId));
-            } catch (IllegalArgumentException e) {
-                throw new BadRequest("field \"plan_id\": " + e.getMessage());
-            }
-        }
-        bandwidth(body, "bwlimit").ifPresent(request::bandwidthLimit);
-        SyncRequest built = request.build();
-        if (dryRun) {
-            SyncResult result = cloudSync.dryRun(built);
-            PlanSummary plan = result.planSummary();
-            dryRunPlans.put(plan.id(), ApprovedPlan.of(plan.id(), plan.localChecksum(), plan.remoteChecksum()));
-            return ApiResponse.ok(ResultCodec.result(result));
-        }
-        return ApiResponse.ok(ResultCodec.result(cloudSync.run(built)));
+        return request;
     }
 
     private boolean serviceConfigAllowed(String service, String key) {

@@ -42,7 +42,7 @@ class DocsCurlExamplesTest {
     void docs_documentEveryRoute() throws Exception {
         String doc = Files.readString(DOC, StandardCharsets.UTF_8);
         for (String route : List.of("/api/health", "/api/sync/manifest", "/api/sync/dry_run", "/api/sync/run",
-                "/api/modder/hooks", "/api/backup/create", "/api/backup/list", "/api/backup/restore", "/api/backup/prune",
+                "/api/sync/versions", "/api/sync/restore", "/api/modder/hooks", "/api/backup/create", "/api/backup/list", "/api/backup/restore", "/api/backup/prune",
                 "/api/docs")) {
             assertThat(doc).as("docs/CLOUD_SYNC.md documents " + route).contains(" " + route);
             assertThat(examples()).as("a curl example for " + route).anyMatch(e -> e.contains(route));

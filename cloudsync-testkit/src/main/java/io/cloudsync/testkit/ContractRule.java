@@ -199,6 +199,8 @@ public enum ContractRule {
     S1_09("A run after a folder was renamed copies each of its files on the remote from its old path (server-side copy) instead of sending it, sends only new content, deletes the old paths and mirrors the tree", Capability.SERVER_SIDE_COPY),
     /** A bandwidth limit. */
     S1_10("A run with a bandwidth limit of 128 KiB/s takes at least 2.5 s to send 384 KiB, and mirrors the tree", null),
+    /** Recoverable deletes and overwrites. */
+    S1_11("A run that deletes and overwrites files keeps each remote version first: versions lists them, and a restore to a time before the run brings the tree back byte for byte, verified by sha256", Capability.SERVER_SIDE_COPY),
 
     /** 255-byte names through the engine. */
     S1_20("Files with 255-byte ASCII and UTF-8 names, in a folder, sync, pull back, back up and restore byte for byte", null);

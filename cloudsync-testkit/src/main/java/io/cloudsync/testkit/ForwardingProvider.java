@@ -91,6 +91,16 @@ public class ForwardingProvider implements Provider {
     }
 
     @Override
+    public void copyToMetadata(String snapshot, ManifestEntry source, String name) {
+        delegate.copyToMetadata(snapshot, source, name);
+    }
+
+    @Override
+    public void downloadMetadata(String name, Path target) {
+        delegate.downloadMetadata(name, target);
+    }
+
+    @Override
     public void download(String snapshot, String path, Path target) {
         delegate.download(snapshot, path, target);
     }

@@ -547,6 +547,63 @@ public final class ResultCodec {
     }
 
     /**
+     * A trash listing as {@code {"versions": {service, snapshot, trash_days, earliest, versions: [{path,
+     * time, change, size, mtime, sha256, available, manifest_checksum}]}}} ({@code earliest} is
+     * {@code null} when the trash holds no record).
+     *
+     * @param r the result
+     * @return the document
+     */
+    public static ObjectNode versions(io.cloudsync.core.result.VersionsResult r) {
+        ObjectNode o = NODES.objectNode();
+        ObjectNode v = o.putObject("versions");
+        v.put("service", r.service());
+        v.put("snapshot", r.snapshot());
+        v.put("trash_days", r.trashDays());
+        if (r.earliest().isPresent()) {
+            v.put("earliest", r.earliest().get().toString());
+        } else {
+            v.putNull("earliest");
+        }
+        ArrayNode list = v.putArray("versions");
+        for (io.cloudsync.core.result.TrashVersion t : r.versions()) {
+            list.addObject().put("path", t.path()).put("time", t.time().toString()).put("change", t.change())
+                    .put("size", t.size()).put("mtime", t.mtime().toString()).put("sha256", t.sha256())
+                    .put("available", t.available()).put("manifest_checksum", t.manifestChecksum());
+        }
+        return o;
+    }
+
+    /**
+     * A restore from the trash as {@code {"restore": {service, snapshot, at, manifest_checksum,
+     * history_complete, target, status, written, skipped_existing, failed, bytes, duration_ms, errors},
+     * "manifest": {...}}}: the fields of {@link #pull} with the time and the rebuilt manifest's checksum.
+     *
+     * @param r the result
+     * @return the document
+     */
+    public static ObjectNode restore(io.cloudsync.core.result.RestoreResult r) {
+        PullResult f = r.files();
+        ObjectNode o = NODES.objectNode();
+        ObjectNode p = o.putObject("restore");
+        p.put("service", f.service());
+        p.put("snapshot", f.snapshot());
+        p.put("at", r.at().toString());
+        p.put("manifest_checksum", r.manifestChecksum());
+        p.put("history_complete", r.historyComplete());
+        p.put("target", f.target().toString());
+        p.put("status", f.status().jsonName());
+        p.put("written", f.written());
+        p.put("skipped_existing", f.skippedExisting());
+        p.put("failed", f.failed());
+        p.put("bytes", f.bytes());
+        p.put("duration_ms", f.duration().toMillis());
+        p.set("errors", errors(f.errors()));
+        o.set("manifest", manifest(f.manifest()));
+        return o;
+    }
+
+    /**
      * A verification as {@code {"verify": {service, snapshot, ok, listed, sample_percent, files,
      * verified_by_digest, verified_by_download, verified_by_size, unchecked, problems: [{path, kind,
      * detail}], extra, duration_ms}}}.

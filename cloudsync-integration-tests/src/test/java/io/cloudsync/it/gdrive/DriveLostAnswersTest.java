@@ -57,9 +57,11 @@ class DriveLostAnswersTest {
             List<String> names = DRIVE.children(fx.folder(folder)).stream().map(StoredFile::name).toList();
             assertThat(names).doesNotHaveDuplicates().hasSize(3);
         }
-        // the format-2 root, its one entry chunk and its one index part: each once
+        // the format-2 root, its one entry chunk and its one index part, and the trash record of the first commit: each once
         assertThat(DRIVE.children(fx.manifestParentId)).extracting(StoredFile::name).doesNotHaveDuplicates()
-                .hasSize(3).contains("snap.json").filteredOn(n -> n.startsWith("chunks/snap/")).hasSize(2);
+                .hasSize(4).contains("snap.json").filteredOn(n -> n.startsWith("chunks/snap/")).hasSize(2);
+        assertThat(DRIVE.children(fx.manifestParentId)).extracting(StoredFile::name)
+                .filteredOn(n -> n.startsWith("trash/snap/runs/")).hasSize(1);
     }
 
     private static List<StoredFile> named(String folderId, String name) {

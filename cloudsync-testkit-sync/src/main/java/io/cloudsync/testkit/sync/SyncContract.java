@@ -549,6 +549,56 @@ public abstract class SyncContract {
         });
     }
 
+    /**
+     * S1.11.
+     *
+     * @param test the running test
+     * @param dir a temporary folder
+     */
+    @Test
+    public final void optional_S1_11_deletedAndOverwrittenFilesCanBeRestored(TestInfo test, @TempDir Path dir) {
+        Rules.requireCapability(ContractRule.S1_11, factory());
+        verify(ContractRule.S1_11, () -> {
+            World w = new World(dir, test);
+            SyncResult first = w.run();
+            check(first.summary().status() == SyncStatus.SUCCESS, "first run: status %s, errors %s", first.summary().status(),
+                    first.summary().errors());
+            Thread.sleep(20); // record times are in milliseconds
+            Instant before = Instant.now();
+            Thread.sleep(20);
+            w.write("readme.txt", "changed after the first run");
+            Files.delete(w.root.resolve("bulk/file-3.txt"));
+            Files.delete(w.root.resolve("docs/guide.md"));
+            SyncResult r = w.run(b -> b.allowMassDelete(true));
+            check(r.summary().status() == SyncStatus.SUCCESS, "status %s, errors %s", r.summary().status(), r.summary().errors());
+            SyncRequest request = SyncRequest.builder(SERVICE, SNAPSHOT).build();
+            Map<String, String> versions = new TreeMap<>();
+            for (io.cloudsync.core.result.TrashVersion v : w.engine().versions(request).versions()) {
+                check(v.available(), "version of %s is listed but not available", v.path());
+                versions.put(v.path(), v.change());
+            }
+            Map<String, String> expected = Map.of("readme.txt", "overwritten", "bulk/file-3.txt", "deleted",
+                    "docs/guide.md", "deleted");
+            check(versions.equals(new TreeMap<>(expected)), "versions %s, expected %s", versions, new TreeMap<>(expected));
+            Path into = dir.resolve("restored");
+            io.cloudsync.core.result.RestoreResult restored = w.engine().restore(request, before, into, false);
+            check(restored.files().status() == SyncStatus.SUCCESS, "restore: status %s, errors %s", restored.files().status(),
+                    restored.files().errors());
+            check(restored.historyComplete(), "the restore says its history is incomplete");
+            check(restored.manifestChecksum().equals(first.localManifest().checksum()),
+                    "restored manifest checksum %s, the first run committed %s", restored.manifestChecksum(),
+                    first.localManifest().checksum());
+            for (ManifestEntry e : first.localManifest().entries()) {
+                Path file = into.resolve(e.path());
+                check(Files.isRegularFile(file), "restore did not write %s", e.path());
+                String sha = io.cloudsync.Digests.hex(io.cloudsync.Digests.sha256().digest(Files.readAllBytes(file)));
+                check(sha.equals(e.sha256()), "restored %s has sha256 %s, the first run had %s", e.path(), sha, e.sha256());
+            }
+            check(restored.files().written() == first.localManifest().entries().size(), "restore wrote %d files, expected %d",
+                    restored.files().written(), first.localManifest().entries().size());
+        });
+    }
+
     // ---- S1.20: long names (issue 15, item 4) ----------------------------------------------------
 
     /**

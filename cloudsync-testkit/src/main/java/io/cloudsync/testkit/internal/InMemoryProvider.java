@@ -132,6 +132,24 @@ public final class InMemoryProvider implements Provider {
     }
 
     @Override
+    public void copyToMetadata(String snapshot, ManifestEntry source, String name) {
+        requireOpen();
+        Names.requireMetadataName(name);
+        InMemoryStore.Blob blob = store.files(snapshot).get(source.path());
+        if (blob == null) {
+            throw new ProviderException(ProviderException.Kind.NOT_FOUND, "cannot keep " + source.path() + " as metadata object '"
+                    + name + "': no file " + source.path() + " in snapshot '" + snapshot + "' of memory store '" + store.name()
+                    + '\'', source.path(), null);
+        }
+        if (blob.bytes().length != source.size() || !blob.sha256().equals(source.sha256())) {
+            throw new ProviderException(ProviderException.Kind.INTEGRITY, "refused to keep " + source.path() + " as metadata object '"
+                    + name + "': the stored file has " + blob.bytes().length + " bytes with sha256 " + blob.sha256()
+                    + " but its entry says " + source.size() + " bytes with sha256 " + source.sha256(), source.path(), null);
+        }
+        store.metadata().put(name, new InMemoryStore.Meta(blob.bytes(), store.nextVersion()));
+    }
+
+    @Override
     public void download(String snapshot, String path, Path target) {
         requireOpen();
         InMemoryStore.Blob blob = store.files(snapshot).get(path);

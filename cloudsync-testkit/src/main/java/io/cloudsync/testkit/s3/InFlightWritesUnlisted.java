@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Keeps S3Proxy's in-flight temporary objects out of listings, as AWS S3 never lists an object before its
  * upload completes. S3Proxy's in-memory store writes each object under {@code <key>-<uuid>} and renames it
  * when the upload ends, and a listing meanwhile shows that name (which R7.04 rightly refuses). Here, while
- * a put, copy or multipart completion of a key runs, a listing leaves out that key's {@code -<uuid>} names.
+ * a put, copy or multipart completion of a key runs, and for five seconds after (a listing that began
+ * before the write ended may still hold the name), a listing leaves out that key's {@code -<uuid>} names.
  */
 final class InFlightWritesUnlisted extends ForwardingBlobStore {
 
@@ -32,6 +33,12 @@ final class InFlightWritesUnlisted extends ForwardingBlobStore {
 
     /** Writes in flight per bucket and key. */
     private final ConcurrentMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /**
+     * When a write of a bucket and key last ended ({@link System#nanoTime()}): a listing that began
+     * before it ended may still show its temporary name, so the name stays hidden a while after.
+     */
+    private final ConcurrentMap<String, Long> ended = new ConcurrentHashMap<>();
+    private static final long HIDE_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
     InFlightWritesUnlisted(BlobStore delegate) {
         super(delegate);
@@ -43,6 +50,7 @@ final class InFlightWritesUnlisted extends ForwardingBlobStore {
         try {
             return write.get();
         } finally {
+            ended.put(id, System.nanoTime());
             inFlight.computeIfPresent(id, (k, n) -> n.decrementAndGet() == 0 ? null : n);
         }
     }
@@ -67,7 +75,11 @@ final class InFlightWritesUnlisted extends ForwardingBlobStore {
     public ListObjectsV2Response list(ListObjectsV2Request request) {
         ListObjectsV2Response response = super.list(request);
         String bucket = request.bucket() + '/';
-        List<Pattern> temporary = inFlight.keySet().stream()
+        long now = System.nanoTime();
+        ended.values().removeIf(t -> now - t > HIDE_AFTER_NANOS);
+        java.util.Set<String> writing = new java.util.HashSet<>(inFlight.keySet());
+        writing.addAll(ended.keySet());
+        List<Pattern> temporary = writing.stream()
                 .filter(id -> id.startsWith(bucket))
                 .map(id -> Pattern.compile(Pattern.quote(id.substring(bucket.length())) + UUID))
                 .toList();

@@ -91,6 +91,14 @@ public final class Execution {
     private final AtomicInteger copied = new AtomicInteger();
     /** The stored file whose bytes an upload's entry has, to copy instead of sending; null for none. */
     private java.util.function.Function<ManifestEntry, String> copySources = e -> null;
+    /** Keeps the remote's version of a path before it is overwritten or deleted; null keeps nothing. */
+    private io.cloudsync.core.internal.trash.Trash.Keeper keeper;
+    /** The remote's entry at a path before the run, for {@link #keeper}; null for none. */
+    private java.util.function.Function<String, ManifestEntry> before = p -> null;
+    /** The contents ({@code sha256:size}) of the plan's deletes; those this run stores at another path need no keeping. */
+    private Set<String> deletedContents = Set.of();
+    /** Of {@link #deletedContents}, those an upload of this run stored (durably) at its path. */
+    private final Set<String> storedElsewhere = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicInteger deleted = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
@@ -218,6 +226,58 @@ public final class Execution {
     }
 
     /**
+     * Has every upload over a file the remote holds, and every delete, first keep the remote's version
+     * in the snapshot's trash ({@link io.cloudsync.core.internal.trash.Trash.Keeper}); when that fails,
+     * the file is left as it is and the operation fails. A file the journal says is done already is
+     * not kept again.
+     *
+     * A delete whose content an upload of this run stored at another path (a move or rename) is not
+     * kept: the snapshot still holds that content, and a later delete of it keeps it then.
+     *
+     * @param keeper keeps a version
+     * @param before the remote's entry at a path before the run, or {@code null} when it had none
+     * @param deletedContents the {@code sha256:size} of every file the plan deletes
+     * @return this
+     */
+    public Execution keeping(io.cloudsync.core.internal.trash.Trash.Keeper keeper,
+                             java.util.function.Function<String, ManifestEntry> before, Set<String> deletedContents) {
+        this.keeper = keeper;
+        this.before = before;
+        this.deletedContents = deletedContents;
+        return this;
+    }
+
+    /** The key of {@link #deletedContents}. */
+    public static String contentKey(ManifestEntry e) {
+        return e.sha256() + ':' + e.size();
+    }
+
+    /**
+     * Keeps the remote's version before {@code action} changes {@code old}'s path.
+     *
+     * @return false when it failed (reported), so the operation must not go on
+     */
+    private boolean kept(SyncAction action, ManifestEntry old, int total, long totalBytes) {
+        if (keeper == null) {
+            return true;
+        }
+        String not = action == SyncAction.DELETE ? "not deleted" : "not overwritten";
+        try {
+            retry.run(() -> keeper.keep(old));
+            return true;
+        } catch (ProviderException e) {
+            stopIfFatal(e);
+            fail(action, old.path(), SyncErrors.kindOf(e.kind()), not + ": its version on the remote could not be kept in"
+                    + " the trash first: " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            fail(action, old.path(), SyncError.Kind.INTERNAL, not + ": keeping its version in the trash failed"
+                    + " unexpectedly: " + e);
+        }
+        report(action, old.path(), false, 0, total, totalBytes);
+        return false;
+    }
+
+    /**
      * Runs the plan's uploads and deletes.
      *
      * @param plan the plan
@@ -286,6 +346,9 @@ public final class Execution {
     private void upload(PlannedUpload u, int total, long totalBytes) {
         ManifestEntry entry = u.entry();
         if (journal.uploaded(entry.path(), entry.sha256(), entry.size())) {
+            if (deletedContents.contains(contentKey(entry))) {
+                storedElsewhere.add(contentKey(entry));
+            }
             resumed.incrementAndGet();
             uploaded.incrementAndGet();
             resumedBytes.addAndGet(entry.size());
@@ -295,6 +358,11 @@ public final class Execution {
         if (stop.get()) {
             fail(SyncAction.UPLOAD, entry.path(), SyncError.Kind.NOT_ATTEMPTED, "not attempted: the run stopped after an earlier error");
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
+            return;
+        }
+        ManifestEntry old = keeper == null ? null : before.apply(entry.path());
+        if (old != null && !(old.size() == entry.size() && old.sha256().equals(entry.sha256()))
+                && !kept(SyncAction.UPLOAD, old, total, totalBytes)) {
             return;
         }
         String source = capabilities.contains(Capability.SERVER_SIDE_COPY) ? copySources.apply(entry) : null;
@@ -431,6 +499,9 @@ public final class Execution {
                 if (d.action() == SyncAction.UPLOAD) {
                     long size = d.entry().size();
                     uploaded.incrementAndGet();
+                    if (!deletedContents.isEmpty() && deletedContents.contains(contentKey(d.entry()))) {
+                        storedElsewhere.add(contentKey(d.entry()));
+                    }
                     if (d.copy()) {
                         copied.incrementAndGet();
                     } else {
@@ -643,6 +714,9 @@ public final class Execution {
         if (stop.get()) {
             fail(SyncAction.DELETE, d.path(), SyncError.Kind.NOT_ATTEMPTED, "not attempted: the run stopped after an earlier error");
             report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
+            return;
+        }
+        if (!storedElsewhere.contains(contentKey(d)) && !kept(SyncAction.DELETE, d, total, totalBytes)) {
             return;
         }
         try {

@@ -162,8 +162,54 @@ public final class Pull {
             throw new ConfigurationException("cannot create pull target " + base + ": " + e
                     + "; choose a folder you can write to", e);
         }
-        Workers.forEach(selected.iterator(), parallelism, "cloudsync-pull", e -> pullOne(base, e, replaceExisting));
-        Manifest manifest = selected.manifest();
+        Workers.forEach(selected.iterator(), parallelism, "cloudsync-pull",
+                e -> pullOne(base, e, replaceExisting, (entry, into) -> provider.download(snapshot, entry.path(), into)));
+        return result(base, selected.manifest(), selected.files(), started);
+    }
+
+    /** Where a file's bytes come from: writes the bytes of {@code entry} to {@code into}. */
+    @FunctionalInterface
+    public interface Fetch {
+        /**
+         * Writes the file's bytes.
+         *
+         * @param entry the file
+         * @param into the temporary file to write them to
+         * @throws ProviderException when they cannot be fetched
+         */
+        void fetch(ManifestEntry entry, Path into);
+    }
+
+    /**
+     * Writes the files of {@code manifest} into {@code target} as {@link #run} does, each fetched by
+     * {@code fetch} (a kept version of the trash, or a file of the snapshot) and checked against its
+     * entry's size and sha256 before it is moved into place.
+     *
+     * @param target the folder to write into; created when missing
+     * @param replaceExisting whether a file already in the target is replaced
+     * @param manifest the files to write
+     * @param fetch where each file's bytes come from
+     * @return the outcome
+     * @throws ConfigurationException when the target is not a folder
+     */
+    public PullResult restore(Path target, boolean replaceExisting, Manifest manifest, Fetch fetch) {
+        long started = System.nanoTime();
+        Path base = target.toAbsolutePath().normalize();
+        if (Files.exists(base) && !Files.isDirectory(base)) {
+            throw new ConfigurationException("restore target " + base + " is not a folder; give a folder (it is created when missing)");
+        }
+        try {
+            Files.createDirectories(base);
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot create restore target " + base + ": " + e
+                    + "; choose a folder you can write to", e);
+        }
+        Workers.forEach(manifest.entries().iterator(), parallelism, "cloudsync-restore",
+                e -> pullOne(base, e, replaceExisting, fetch));
+        return result(base, manifest, manifest.entries().size(), started);
+    }
+
+    private PullResult result(Path base, Manifest manifest, int files, long started) {
         List<SyncError> sorted = new ArrayList<>(errors);
         sorted.sort(Comparator.comparing(SyncError::path, PathRules::compare));
         int failed = sorted.size();
@@ -175,10 +221,10 @@ public final class Pull {
                 .addKeyValue("bwlimit", throttle.bytesPerSecond())
                 .addKeyValue("duration_ms", duration.toMillis()).log();
         return new PullResult(service, snapshot, base, manifest, status, written.get(), skipped.get(), failed,
-                bytes.get(), duration, sorted, selected.files());
+                bytes.get(), duration, sorted, files);
     }
 
-    private void pullOne(Path base, ManifestEntry entry, boolean replaceExisting) {
+    private void pullOne(Path base, ManifestEntry entry, boolean replaceExisting, Fetch fetch) {
         if (stop.get()) {
             fail(entry.path(), SyncError.Kind.NOT_ATTEMPTED, "not attempted: the pull stopped after an earlier error");
             return;
@@ -204,7 +250,7 @@ public final class Pull {
         try {
             temp = AtomicFiles.prepareTemp(dest, false);
             Path into = temp;
-            retry.run(() -> provider.download(snapshot, entry.path(), into));
+            retry.run(() -> fetch.fetch(entry, into));
             if (!Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)) {
                 fail(entry.path(), SyncError.Kind.INTERNAL, "the provider's download left no regular file (" + kindOf(temp) + ") where the file"
                         + " was to be written; nothing was written. This is a bug in the provider");

@@ -123,6 +123,38 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * The released records of a journal file: paths an interrupted run withdrew from the remote
+     * manifest to overwrite or delete, with the content the remote held there, and which it has not
+     * deleted or uploaded again since. Sorted by path.
+     *
+     * @param file the journal file; absent means none
+     * @return the released files
+     */
+    public static java.util.List<Upload> released(Path file) {
+        Set<String> uploaded = new HashSet<>();
+        Set<String> released = new HashSet<>();
+        Set<String> deleted = new HashSet<>();
+        try {
+            readInto(file, uploaded, released, deleted);
+        } catch (IOException e) {
+            throw new CloudSyncException("cannot read the run journal " + file + ": " + e.getMessage(), e);
+        }
+        Set<String> uploadedPaths = new HashSet<>();
+        for (String key : uploaded) {
+            uploadedPaths.add(key.split("\t", 3)[2]);
+        }
+        java.util.List<Upload> out = new java.util.ArrayList<>();
+        for (String key : released) {
+            String[] parts = key.split("\t", 3);
+            if (!deleted.contains(parts[2]) && !uploadedPaths.contains(parts[2])) {
+                out.add(new Upload(parts[2], parts[0], Long.parseLong(parts[1])));
+            }
+        }
+        out.sort((a, b) -> io.cloudsync.PathRules.compare(a.path(), b.path()));
+        return out;
+    }
+
+    /**
      * When another host may have changed the snapshot since this journal's run (the run now holds a
      * remote lease that is not the one that run left): what the journal says was uploaded or
      * deleted may since have been overwritten or re-created by that host, so none of it is reused.

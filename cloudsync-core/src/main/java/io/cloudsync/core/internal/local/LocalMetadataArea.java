@@ -150,6 +150,60 @@ final class LocalMetadataArea {
         return versionOf(bytes);
     }
 
+    /**
+     * Stores what {@code in} holds as object {@code name}, unconditionally, refusing bytes that are
+     * not {@code expected}'s (size and sha256): nothing is stored under the name then.
+     */
+    void store(String name, java.io.InputStream in, io.cloudsync.ManifestEntry expected) {
+        Path file = metadataFile(name);
+        requireNoLinks(file, name);
+        try {
+            withMetadataLock(() -> AtomicFiles.write(file, out -> {
+                java.security.MessageDigest digest = Digests.sha256();
+                byte[] buffer = new byte[128 * 1024];
+                long copied = 0;
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    digest.update(buffer, 0, n);
+                    copied += n;
+                }
+                String actual = Digests.hex(digest.digest());
+                if (copied != expected.size() || !actual.equals(expected.sha256())) {
+                    throw new ProviderException(ProviderException.Kind.INTEGRITY, "cannot keep \"" + expected.path()
+                            + "\" as metadata object \"" + name + "\": the stored file has " + copied + " bytes, sha256 "
+                            + actual + ", not the " + expected.size() + " bytes, sha256 " + expected.sha256()
+                            + " of its manifest entry", expected.path(), null);
+                }
+            }, false));
+        } catch (IOException e) {
+            throw LocalProvider.map(directory, e, null, "store metadata object \"" + name + '"');
+        }
+    }
+
+    /** Copies object {@code name} to {@code target} through a temporary file; NOT_FOUND when there is none. */
+    void download(String name, Path target) {
+        Path file = metadataFile(name);
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ProviderException(ProviderException.Kind.NOT_FOUND, "no metadata object \"" + name + "\" in "
+                        + directory, null, null);
+            }
+            Path temp = AtomicFiles.prepareTemp(target, false);
+            try {
+                Files.copy(file, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.commit(temp, target);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (NoSuchFileException e) {
+            throw new ProviderException(ProviderException.Kind.NOT_FOUND, "no metadata object \"" + name + "\" in "
+                    + directory, null, e);
+        } catch (IOException e) {
+            throw LocalProvider.map(directory, e, null, "read metadata object \"" + name + '"');
+        }
+    }
+
     private String conflict(String name, MetadataPrecondition precondition, Optional<MetadataObject> current) {
         String found = current.map(o -> "version " + o.version()).orElse("none");
         return switch (precondition.kind()) {

@@ -228,6 +228,22 @@ final class LocalProvider implements Provider {
         return metadata.list(prefix);
     }
 
+    /** Copies the stored file into the metadata area (through a temporary file there, with an fsync), checking its sha256. */
+    @Override
+    public void copyToMetadata(String snapshot, ManifestEntry source, String name) {
+        Path file = fileOf(snapshot, source.path());
+        try (InputStream in = openFile(file, source.path(), snapshot)) {
+            metadata.store(name, in, source);
+        } catch (IOException e) {
+            throw map(e, source.path(), "keep \"" + source.path() + "\" as metadata object \"" + name + '"');
+        }
+    }
+
+    @Override
+    public void downloadMetadata(String name, Path target) {
+        metadata.download(name, target);
+    }
+
     /**
      * Copies {@code in} to {@code out}, telling {@code sent} every {@link #REPORT_EVERY} bytes how
      * many are written (never more than {@code size}, in case the file grew: the upload is refused then).

@@ -541,6 +541,17 @@ public final class RemoteLease implements AutoCloseable {
         }
 
         @Override
+        public void copyToMetadata(String snapshot, ManifestEntry source, String name) {
+            lease.requireNotLost("kept");
+            delegate.copyToMetadata(snapshot, source, name);
+        }
+
+        @Override
+        public void downloadMetadata(String name, Path target) {
+            delegate.downloadMetadata(name, target);
+        }
+
+        @Override
         public void download(String snapshot, String path, Path target) {
             delegate.download(snapshot, path, target);
         }

@@ -311,6 +311,71 @@ public final class GoogleDriveProvider implements Provider {
         return names.stream();
     }
 
+    /**
+     * {@code files.copy} of the stored file into {@code manifest_parent_id} under the object's Drive
+     * name, named by a generated id so a retry whose answer was lost takes the copy that was made. An
+     * object of that name that already has the source's sha256 is kept as it is (kept versions are
+     * named by their content); any other file of that name is removed once the copy is checked.
+     */
+    @Override
+    public void copyToMetadata(String snapshot, ManifestEntry source, String name) {
+        checkSnapshot(snapshot);
+        Names.requireMetadataName(name);
+        String path = source.path();
+        String driveName = driveName(name);
+        List<File> found = metadataFiles(driveName);
+        for (File f : found) {
+            if (source.sha256().equals(sha256Of(f)) && size(f) == source.size()) {
+                remember(name, driveName, f, found);
+                return;
+            }
+        }
+        List<Located> sources = refreshUnsure(locate(snapshot, path), path);
+        if (sources.isEmpty()) {
+            throw new ProviderException(Kind.NOT_FOUND, "no file '" + path + "' in snapshot '" + snapshot
+                    + "' on Google Drive (parent_id " + settings.parentId() + ") to keep as metadata object '" + name + "'",
+                    path, null);
+        }
+        File file = choose(snapshot, path, sources, true).file;
+        String stored = sha256Of(file);
+        if (size(file) != source.size() || (stored != null && !stored.equals(source.sha256()))) {
+            throw new ProviderException(Kind.INTEGRITY, "'" + path + "' on Google Drive has " + size(file) + " bytes and sha256 "
+                    + stored + ", not the " + source.size() + " bytes and sha256 " + source.sha256()
+                    + " of its manifest entry; it was not kept as metadata object '" + name + "'", path, null);
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(PROP_MARKER, "metadata");
+        props.put(PROP_SHA256, source.sha256());
+        String createKey = "metadata\u0000" + settings.manifestParentId() + "\u0000" + driveName;
+        String sourceId = file.getId();
+        File copy = call("keep '" + path + "' as", name, () -> creates.create(createKey, source.sha256(), id -> api.copy(sourceId,
+                new File().setId(id).setName(driveName).setParents(List.of(settings.manifestParentId()))
+                        .setAppProperties(props).setModifiedTime(DriveApi.utc(Instant.now())))));
+        String copied = copy.getSha256Checksum();
+        if (size(copy) != source.size() || (copied != null && !copied.equals(source.sha256()))) {
+            deleteId(copy.getId(), name);
+            deletedIds.add(copy.getId());
+            throw new ProviderException(Kind.INTEGRITY, "Google Drive's copy of '" + path + "' as metadata object '" + name
+                    + "' has " + size(copy) + " bytes and sha256 " + copied + ", not " + source.size() + " and "
+                    + source.sha256() + "; the copy was removed", path, null);
+        }
+        remember(name, driveName, copy, found);
+    }
+
+    /** Streams the object's content to a temporary file beside {@code target}, checked against Drive's sha256. */
+    @Override
+    public void downloadMetadata(String name, Path target) {
+        Names.requireMetadataName(name);
+        String driveName = driveName(name);
+        List<File> found = metadataFiles(driveName);
+        if (found.isEmpty()) {
+            throw new ProviderException(Kind.NOT_FOUND, "no metadata object '" + name + "' (Drive file '" + driveName
+                    + "') in manifest_parent_id " + settings.manifestParentId(), name, null);
+        }
+        File file = chooseMetadata(name, found);
+        mediaToFile(file, sha256Of(file), "metadata object '" + name + "'", name, target);
+    }
+
     /** {@code stored} holds the object now: remember its id, remove every other file of that name, return its tag. */
     private String remember(String name, String driveName, File stored, List<File> found) {
         metadataIds.put(driveName, stored.getId());
@@ -720,13 +785,24 @@ public final class GoogleDriveProvider implements Provider {
         }
         File file = choose(snapshot, path, candidates, true).file;
         String expected = file.getSha256Checksum() != null ? file.getSha256Checksum() : props(file).get(PROP_SHA256);
+        mediaToFile(file, expected, "'" + path + "'", path, target);
+    }
+
+    /**
+     * Streams a file's content to a temporary file beside {@code target}, checks it against
+     * {@code expected} (when known) and moves it over {@code target}.
+     *
+     * @param what the file, for messages
+     * @param label the path or name the errors carry
+     */
+    private void mediaToFile(File file, String expected, String what, String label, Path target) {
         try {
             Path temp = AtomicFiles.prepareTemp(target, false);
             try {
                 MessageDigest digest = Digests.sha256();
                 if (size(file) > 0) {
                     // a plain GET; the ranged downloader gets 416 on empty files and is not needed here
-                    call("download", path, () -> {
+                    call("download", label, () -> {
                         try (InputStream in = new DigestInputStream(api.media(file.getId()), digest);
                              OutputStream out = Files.newOutputStream(temp)) {
                             in.transferTo(out);
@@ -736,16 +812,16 @@ public final class GoogleDriveProvider implements Provider {
                 }
                 String actual = Digests.hex(digest.digest());
                 if (expected != null && !expected.equals(actual)) {
-                    throw new ProviderException(Kind.INTEGRITY, "downloaded '" + path + "' has sha256 " + actual
-                            + " but Google Drive records " + expected + "; retry the download", path, null);
+                    throw new ProviderException(Kind.INTEGRITY, "downloaded " + what + " has sha256 " + actual
+                            + " but Google Drive records " + expected + "; retry the download", label, null);
                 }
                 AtomicFiles.commit(temp, target);
             } finally {
                 Files.deleteIfExists(temp);
             }
         } catch (IOException e) {
-            throw new ProviderException(Kind.PERMANENT, "cannot write '" + target + "' while downloading '" + path
-                    + "': " + e.getMessage(), path, e);
+            throw new ProviderException(Kind.PERMANENT, "cannot write '" + target + "' while downloading " + what + ": "
+                    + e.getMessage(), label, e);
         }
     }
 

@@ -311,6 +311,34 @@ public final class S3Provider implements Provider {
         return copier.copy(sourceKey, targetKey, layout.url(sourceKey), layout.url(targetKey), target, metadata);
     }
 
+    /**
+     * The same server-side copy as {@link #copy}, to the metadata object's key; a store that reports
+     * the copy's SHA-256 has it checked against {@code source.sha256()}.
+     */
+    @Override
+    public void copyToMetadata(String snapshot, ManifestEntry source, String name) {
+        String sourceKey = layout.fileKey(snapshot, source.path());
+        String targetKey = layout.metadataKey(name);
+        Map<String, String> metadata = Map.of(META_SHA256, source.sha256(), META_MTIME, formatMtime(source.mtime()));
+        UploadReceipt receipt = copier.copy(sourceKey, targetKey, layout.url(sourceKey), layout.url(targetKey), source, metadata);
+        if (receipt.sha256().isPresent() && !receipt.sha256().get().equals(source.sha256())) {
+            try {
+                s3.deleteObject(b -> b.bucket(settings.bucket()).key(targetKey));
+            } catch (SdkException e) {
+                LOG.warn("s3.copy_to_metadata.delete_failed key={} error={}", targetKey, S3Errors.code(e));
+            }
+            throw new ProviderException(Kind.INTEGRITY, "kept " + layout.url(sourceKey) + " as " + layout.url(targetKey)
+                    + " but the store reports sha256 " + receipt.sha256().get() + " instead of the manifest's "
+                    + source.sha256() + "; the copy was deleted", source.path(), null);
+        }
+    }
+
+    /** One GetObject streamed to a temporary file beside {@code target}, checked against the object's recorded sha256. */
+    @Override
+    public void downloadMetadata(String name, Path target) {
+        getToFile(layout.metadataKey(name), null, target, "no such metadata object");
+    }
+
     /** For tests of the multipart copy: copies of more than {@code bytes} go in parts of {@code part} bytes. */
     void multipartCopyAbove(long bytes, long part) {
         copier.multipartAbove(bytes, part);
@@ -318,7 +346,17 @@ public final class S3Provider implements Provider {
 
     @Override
     public void download(String snapshot, String path, Path target) {
-        String key = layout.fileKey(snapshot, path);
+        getToFile(layout.fileKey(snapshot, path), path, target, "no such file in snapshot '" + snapshot + "'");
+    }
+
+    /**
+     * One GetObject (with the store's checksum check) streamed to a temporary file beside
+     * {@code target}, checked against the length and the object's recorded sha256, then moved over it.
+     *
+     * @param path the manifest path for errors, or {@code null} for a metadata object
+     * @param notFound what a missing key is, for the {@code NOT_FOUND} message
+     */
+    private void getToFile(String key, String path, Path target, String notFound) {
         String url = layout.url(key);
         Path temp = null;
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(settings.bucket()).key(key)
@@ -340,8 +378,7 @@ public final class S3Provider implements Provider {
             AtomicFiles.commit(temp, target);
         } catch (SdkException e) {
             if (S3Errors.isNotFound(e)) {
-                throw new ProviderException(Kind.NOT_FOUND, "cannot download " + url + ": no such file in snapshot '"
-                        + snapshot + "'", path, e);
+                throw new ProviderException(Kind.NOT_FOUND, "cannot download " + url + ": " + notFound, path, e);
             }
             throw S3Errors.map(e, "download", url, path, settings.bucket());
         } catch (IOException e) {

@@ -490,7 +490,7 @@ final class SyncRun {
             @Override
             public void upload(PlannedUpload u) {
                 if (u.size() > 0) { // an empty file costs no bytes to send
-                    sources.putIfAbsent(contentKey(u.entry()), "");
+                    sources.putIfAbsent(Execution.contentKey(u.entry()), "");
                 }
             }
         });
@@ -506,7 +506,7 @@ final class SyncRun {
             }
 
             private void offer(ManifestEntry e) {
-                sources.computeIfPresent(contentKey(e), (k, path) -> path.isEmpty() ? e.path() : path);
+                sources.computeIfPresent(Execution.contentKey(e), (k, path) -> path.isEmpty() ? e.path() : path);
             }
         });
         sources.values().removeIf(String::isEmpty);
@@ -515,7 +515,7 @@ final class SyncRun {
                     .addKeyValue("snapshot", snapshot).addKeyValue("contents", sources.size()).log();
         }
         return e -> {
-            String source = sources.get(contentKey(e));
+            String source = sources.get(Execution.contentKey(e));
             return source == null || source.equals(e.path()) ? null : source;
         };
     }
@@ -531,10 +531,6 @@ final class SyncRun {
             }
         });
         return copies[0];
-    }
-
-    private static String contentKey(ManifestEntry e) {
-        return e.sha256() + ':' + e.size();
     }
 
     private static boolean isEmpty(PlanSummary plan) {
@@ -694,7 +690,7 @@ final class SyncRun {
             java.util.Map<String, String> storedAt = new java.util.HashMap<>(); // content -> a path the snapshot stores it at
             current.ifPresent(m -> m.forEach(e -> {
                 state.put(e.path(), e);
-                storedAt.putIfAbsent(contentKey(e), e.path());
+                storedAt.putIfAbsent(Execution.contentKey(e), e.path());
             }));
             List<Trash.Record> undone = Trash.undoAfter(state, records, at);
             String checksum = Manifest.checksumOf(new ArrayList<>(state.values()));
@@ -720,7 +716,7 @@ final class SyncRun {
             java.util.Set<String> kept = retry.call(() -> Trash.blobs(provider, snapshot));
             Manifest wanted = Manifest.of(snapshot, current.map(Chunked::root).orElse(""), at, selected);
             Pull.Fetch fetch = (entry, into) -> {
-                String there = storedAt.get(contentKey(entry));
+                String there = storedAt.get(Execution.contentKey(entry));
                 if (kept.contains(entry.sha256())) {
                     provider.downloadMetadata(Trash.blobName(snapshot, entry.sha256()), into);
                 } else if (there != null) {

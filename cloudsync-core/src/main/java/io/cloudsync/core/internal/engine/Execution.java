@@ -247,7 +247,12 @@ public final class Execution {
         return this;
     }
 
-    /** The key of {@link #deletedContents}. */
+    /**
+     * What identifies a file's content across paths: {@code sha256:size}.
+     *
+     * @param e the entry
+     * @return its content key, as {@link #keeping}'s {@code deletedContents} holds them
+     */
     public static String contentKey(ManifestEntry e) {
         return e.sha256() + ':' + e.size();
     }

@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -78,13 +79,18 @@ final class DaemonProtocol {
     static final long DEFAULT_IDLE_SECONDS = 3 * 3600;
 
     /**
-     * Variables a shell sets per prompt or per window; they are forwarded with every command but do not
-     * name a daemon of their own. Every other variable does: a daemon runs with exactly the environment
-     * of the commands it serves, because libraries (the AWS SDK's credential chain, for one) read the
-     * process environment, not the one a command was given.
+     * Prefixes of the environment variables that name a daemon of their own: those a library reads
+     * from the process environment rather than from the command (the AWS SDK's credential and region
+     * chain, Google's and Azure's clients, the JVM's own options) and cloudsync's own. A daemon runs
+     * with the values of these of the command that started it, so a command with other values gets
+     * another daemon. Every variable is forwarded to the command either way.
      */
-    static final Set<String> VOLATILE = Set.of("PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES", "OPTIND", "PS1",
-            "PS2", "TERM_SESSION_ID", "WINDOWID", "SSH_TTY", "GPG_TTY");
+    static final List<String> KEYED_PREFIXES = List.of("AWS_", "GOOGLE_", "GCLOUD_", "CLOUDSDK_", "AZURE_", "JAVA_",
+            "JDK_", "_JAVA_", "CLOUDSYNC_", "LC_", "XDG_");
+    /** Single variables that name a daemon of their own, as {@link #KEYED_PREFIXES}. */
+    static final Set<String> KEYED = Set.of("HOME", "USER", "LOGNAME", "PATH", "LANG", "TZ");
+    /** Further variable names (comma-separated) that a plug-in reads from the process environment. */
+    static final String ENV_ENV = "CLOUDSYNC_DAEMON_ENV";
 
     private DaemonProtocol() {
     }
@@ -146,8 +152,8 @@ final class DaemonProtocol {
 
     /**
      * The name of the daemon that may serve a command: the same jar (path, size, time), the same Java,
-     * the same JVM options and the same environment but for {@link #VOLATILE} variables. 16 hex digits
-     * of a SHA-256.
+     * the same JVM options and the same values of the variables {@link #keyed} names. 16 hex digits of
+     * a SHA-256.
      */
     static String key(Path jar, String javaHome, String jvmOptions, Map<String, String> env) {
         MessageDigest sha;
@@ -163,8 +169,9 @@ final class DaemonProtocol {
             b.append("?\0");
         }
         b.append(javaHome).append('\0').append(jvmOptions).append('\0');
+        Set<String> extra = Set.of(env.getOrDefault(ENV_ENV, "").split("[,\\s]+"));
         new TreeMap<>(env).forEach((k, v) -> {
-            if (!VOLATILE.contains(k)) {
+            if (keyed(k) || extra.contains(k)) {
                 b.append(k).append('=').append(v).append('\0');
             }
         });
@@ -174,6 +181,11 @@ final class DaemonProtocol {
             hex.append(Character.forDigit((d[i] >> 4) & 0xf, 16)).append(Character.forDigit(d[i] & 0xf, 16));
         }
         return hex.toString();
+    }
+
+    /** Whether a variable names a daemon of its own ({@link #KEYED}, {@link #KEYED_PREFIXES}). */
+    static boolean keyed(String name) {
+        return KEYED.contains(name) || KEYED_PREFIXES.stream().anyMatch(name::startsWith);
     }
 
     /** The idle time from {@value #IDLE_ENV} ({@code 90s}, {@code 30m}, {@code 2h} or seconds), else the default. */

@@ -187,10 +187,18 @@ class DaemonIT {
     }
 
     @Test
-    void stop_stopsEveryDaemon() {
-        assertThat(client(f.root, Map.of(), "", "providers").code()).isZero();
-        assertThat(client(f.root, Map.of("SOME_VARIABLE", "x"), "", "providers").code()).isZero();
-        assertThat(daemonPids()).hasSize(2);
+    void onlyVariablesThatLibrariesRead_nameADaemonOfTheirOwn_andStopStopsThemAll() {
+        assertThat(client(f.root, Map.of("UNRELATED", "1"), "", "providers").code()).isZero();
+        assertThat(client(f.root, Map.of("UNRELATED", "2"), "", "providers").code()).isZero();
+        assertThat(daemonPids()).as("a variable no library reads: the same daemon").hasSize(1);
+        assertThat(client(f.root, Map.of("AWS_PROFILE", "other"), "", "providers").code()).isZero();
+        assertThat(daemonPids()).as("AWS_PROFILE, read by the AWS SDK from the process").hasSize(2);
+        Map<String, String> plugin = Map.of("CLOUDSYNC_DAEMON_ENV", "MY_PLUGIN_TOKEN", "MY_PLUGIN_TOKEN", "a");
+        assertThat(client(f.root, plugin, "", "providers").code()).isZero();
+        assertThat(client(f.root, Map.of("CLOUDSYNC_DAEMON_ENV", "MY_PLUGIN_TOKEN", "MY_PLUGIN_TOKEN", "b"), "", "providers")
+                .code()).isZero();
+        assertThat(daemonPids()).as("a variable named in CLOUDSYNC_DAEMON_ENV").hasSize(4);
+
         Jar.Proc stop = client(f.root, Map.of(), "", "daemon", "stop");
         assertThat(stop.out()).contains("stopped: pid");
         assertThat(client(f.root, Map.of(), "", "daemon", "status").out()).contains("no daemon is running");

@@ -190,6 +190,9 @@ public final class Daemon {
                     stop("asked to stop");
                 }
             }
+            // The client has its answer: collect now, so that the heap a large run grew (the serial
+            // collector keeps the old generation it expanded) shrinks back while the daemon waits.
+            System.gc();
         } catch (IOException | RuntimeException e) {
             System.out.println(Instant.now() + " connection failed: " + e);
         }

@@ -43,6 +43,31 @@ final class Cli {
         }
     }
 
+    /**
+     * Whether the daemon must hand this command line back to the client's own process: {@code serve} (a
+     * process of its own), {@code daemon} and the launcher's training run, {@code vault} at a terminal
+     * (it prompts on the console), and {@code --passphrase-command} (the command inherits the process's
+     * stdin and stderr, so that it may prompt). A line that does not parse runs in the daemon, which
+     * prints the usage error as the process would.
+     */
+    static boolean needsOwnProcess(Terminal terminal, String... args) {
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = commandLine(new RootCommand(terminal)).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            return false;
+        }
+        List<String> names = new java.util.ArrayList<>();
+        boolean passphraseCommand = false;
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            names.add(p.commandSpec().name());
+            passphraseCommand |= p.hasMatchedOption("--passphrase-command");
+        }
+        String command = names.size() > 1 ? names.get(1) : "";
+        return passphraseCommand || List.of("serve", "daemon", "cds-training").contains(command)
+                || command.equals("vault") && terminal.interactive();
+    }
+
     static CommandLine commandLine(RootCommand root) {
         CommandLine cl = new CommandLine(root);
         cl.setOut(root.terminal().out());

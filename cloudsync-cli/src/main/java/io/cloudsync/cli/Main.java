@@ -18,8 +18,12 @@ public final class Main {
      * @param args the command line
      */
     public static void main(String[] args) {
+        System.exit(execute(Terminal.system(), args));
+    }
+
+    /** Sets up logging for one command line and runs it against {@code terminal}; returns the exit code. */
+    static int execute(Terminal terminal, String... args) {
         Logging.configure(Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
-        int code = Cli.run(Terminal.system(), args);
-        System.exit(code);
+        return Cli.run(terminal, args);
     }
 }

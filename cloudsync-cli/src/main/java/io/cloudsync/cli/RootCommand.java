@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
                 + " deterministic manifests and resumable delta plans. See docs/CLI.md."},
         subcommands = {DemoCommand.class, ManifestCommand.class, PlanCommand.class, SyncCommand.class,
                 PullCommand.class, VersionsCommand.class, RestoreCommand.class, VerifyCommand.class, BackupCommand.class, VaultCommand.class, ProvidersCommand.class,
-                DoctorCommand.class, ServeCommand.class, TrainCommand.class},
+                DoctorCommand.class, ServeCommand.class, DaemonCommand.class, TrainCommand.class},
         footer = {"", "Exit codes: 0 success or dry-run, 1 failed, 2 usage or configuration error, 3 partial, 4 a --max-*"
                 + " threshold refused the plan, 5 a delete guard refused the plan, 6 another run holds the lock, 7 another run"
                 + " changed the remote manifest first, 8 the plan of --plan FILE is no longer what a run would do."})

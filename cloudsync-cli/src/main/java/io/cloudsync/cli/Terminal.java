@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param env environment variables
  * @param workingDir the folder relative paths are resolved against
  * @param console the console when stdin and stdout are a terminal, else {@code null}
+ * @param interactive whether a person is watching (progress bars); a command the daemon runs for a
+ *     client at a terminal has no console of its own but is interactive
  */
 record Terminal(PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env, Path workingDir,
-                Console console) {
+                Console console, boolean interactive) {
 
     Terminal {
         Objects.requireNonNull(out, "out");
@@ -31,16 +33,16 @@ record Terminal(PrintWriter out, PrintWriter err, InputStream in, Map<String, St
         workingDir = workingDir.toAbsolutePath().normalize();
     }
 
+    /** A terminal that is interactive exactly when it has a console. */
+    Terminal(PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env, Path workingDir, Console console) {
+        this(out, err, in, env, workingDir, console, console != null);
+    }
+
     static Terminal system() {
         Charset cs = Charset.defaultCharset();
         return new Terminal(new PrintWriter(new OutputStreamWriter(System.out, cs), true),
                 new PrintWriter(new OutputStreamWriter(System.err, cs), true), System.in, System.getenv(),
                 Path.of("").toAbsolutePath(), System.console());
-    }
-
-    /** Whether a person is watching: progress bars and prompts only then. */
-    boolean interactive() {
-        return console != null;
     }
 
     /** Resolves a path given on the command line or in the environment against the working folder. */

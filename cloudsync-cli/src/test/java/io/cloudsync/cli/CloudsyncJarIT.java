@@ -166,6 +166,14 @@ class CloudsyncJarIT {
     }
 
     @Test
+    void launcherTraining_syncsLocallyAndThroughTheS3ProviderIntoItsInMemoryS3() {
+        Jar.Proc p = Jar.cloudsync(f.root, "cds-training");
+        assertThat(p.code()).as(p.toString()).isZero();
+        assertThat(p.out()).as(p.toString()).contains("local: success 50 uploaded 0 deleted, then success 0 uploaded 0 deleted",
+                "s3: success 50 uploaded 0 deleted, then success 0 uploaded 0 deleted, then success 1 uploaded 1 deleted, verify ok");
+    }
+
+    @Test
     void vault_valueFromStdin_isStoredAndOnlyRevealedOnRequest() {
         Map<String, String> env = Map.of("CLOUDSYNC_SECRETS_KEY", "jar it passphrase");
         Jar.Proc set = Jar.cloudsync(f.root, env, "value-from-stdin\n", "vault", "set", "cloud_sync.local.token");

@@ -38,7 +38,15 @@ class ReadmeIT {
                 .orElseThrow(() -> new AssertionError("README.md has no fenced ./cloudsync demo command"));
         requireJarNewerThanSources();
 
-        Jar.Proc p = Jar.exec(Jar.REPO, Map.of("JAVA_HOME", System.getProperty("java.home")), "", List.of("bash", "-c", demo));
+        // the launcher's daemon in a folder of this test's, stopped at the end: no JVM outlives the build
+        Path daemons = Files.createTempDirectory("cloudsync-readme-daemons");
+        Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"), "CLOUDSYNC_DAEMON_DIR", daemons.toString());
+        Jar.Proc p;
+        try {
+            p = Jar.exec(Jar.REPO, env, "", List.of("bash", "-c", demo));
+        } finally {
+            Jar.exec(Jar.REPO, env, "", List.of("./cloudsync", "daemon", "stop"));
+        }
 
         assertThat(p.code()).as(p.toString()).isZero();
         assertThat(p.err()).as("the launcher must not rebuild inside the build").doesNotContain("building the command-line tool");

@@ -18,8 +18,20 @@ final class Cli {
     private Cli() {
     }
 
+    /** What {@link #run(Terminal, boolean, String...)} returns for a command that needs a process of its own. */
+    static final int OWN_PROCESS = -1;
+
     /** Runs {@code args} against a terminal and returns the exit code; never exits the JVM. */
     static int run(Terminal terminal, String... args) {
+        return run(terminal, false, args);
+    }
+
+    /**
+     * Runs {@code args} against a terminal and returns the exit code; never exits the JVM. With
+     * {@code inDaemon}, a command line that needs a process of its own (see needsOwnProcess) is not
+     * run: the result is {@link #OWN_PROCESS}.
+     */
+    static int run(Terminal terminal, boolean inDaemon, String... args) {
         RootCommand root = new RootCommand(terminal);
         CommandLine cl = commandLine(root);
         boolean json = Arrays.asList(args).contains("--json");
@@ -27,6 +39,9 @@ final class Cli {
         cl.setParameterExceptionHandler((ex, a) -> usageError(terminal, ex, json));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> failure(terminal, ex, json, verbose));
         cl.setExecutionStrategy(parsed -> {
+            if (inDaemon && needsOwnProcess(terminal, parsed)) {
+                return OWN_PROCESS;
+            }
             try {
                 Logging.apply(root); // --log-file and --log-format, for every command
             } catch (io.cloudsync.ConfigurationException e) {
@@ -50,13 +65,7 @@ final class Cli {
      * stdin and stderr, so that it may prompt). A line that does not parse runs in the daemon, which
      * prints the usage error as the process would.
      */
-    static boolean needsOwnProcess(Terminal terminal, String... args) {
-        CommandLine.ParseResult parsed;
-        try {
-            parsed = commandLine(new RootCommand(terminal)).parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            return false;
-        }
+    private static boolean needsOwnProcess(Terminal terminal, CommandLine.ParseResult parsed) {
         List<String> names = new java.util.ArrayList<>();
         boolean passphraseCommand = false;
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {

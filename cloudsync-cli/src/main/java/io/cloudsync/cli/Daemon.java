@@ -50,7 +50,7 @@ public final class Daemon {
     private final Path socket;
     private final Path jar;
     private final long idleMillis;
-    private final FileTime jarTime;
+    private final JarStamp jarTime;
     private final Instant started = Instant.now();
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicInteger runs = new AtomicInteger();
@@ -60,12 +60,12 @@ public final class Daemon {
     private final PrintStream ownErr = System.err;
     private final InputStream ownIn = System.in;
 
-    private record FileTime(long size, long millis) {
-        static FileTime of(Path p) {
+    private record JarStamp(long size, long millis) {
+        static JarStamp of(Path p) {
             try {
-                return new FileTime(Files.size(p), Files.getLastModifiedTime(p).toMillis());
+                return new JarStamp(Files.size(p), Files.getLastModifiedTime(p).toMillis());
             } catch (IOException e) {
-                return new FileTime(-1, -1);
+                return new JarStamp(-1, -1);
             }
         }
     }
@@ -74,7 +74,7 @@ public final class Daemon {
         this.socket = socket;
         this.jar = jar;
         this.idleMillis = idleSeconds * 1000;
-        this.jarTime = FileTime.of(jar);
+        this.jarTime = JarStamp.of(jar);
     }
 
     /**
@@ -124,10 +124,10 @@ public final class Daemon {
             if (busy.get()) {
                 continue;
             }
-            if (!FileTime.of(jar).equals(jarTime)) {
+            if (!JarStamp.of(jar).equals(jarTime)) {
                 stop("its jar changed");
             } else if (System.currentTimeMillis() - lastUse > idleMillis) {
-                stop("it was idle for " + Duration.ofMillis(idleMillis));
+                stop("it was idle for " + human(Duration.ofMillis(idleMillis)));
             }
         }
     }
@@ -170,10 +170,11 @@ public final class Daemon {
             }
             Path cwd = Path.of(DaemonProtocol.readString(in));
             int n = in.readInt();
-            Map<String, String> env = new HashMap<>(n * 2);
+            Map<String, String> read = new HashMap<>(n * 2);
             for (int i = 0; i < n; i++) {
-                env.put(DaemonProtocol.readString(in), DaemonProtocol.readString(in));
+                read.put(DaemonProtocol.readString(in), DaemonProtocol.readString(in));
             }
+            Map<String, String> env = Map.copyOf(read);
             Charset cs = charset(DaemonProtocol.readString(in));
             boolean interactive = in.readBoolean();
             if (!busy.compareAndSet(false, true)) {
@@ -181,8 +182,9 @@ public final class Daemon {
                 out.flush();
                 return;
             }
+            boolean ran;
             try {
-                run(args, cwd, env, cs, interactive, in, out);
+                ran = run(args, cwd, env, cs, interactive, in, out);
             } finally {
                 lastUse = System.currentTimeMillis();
                 busy.set(false);
@@ -190,16 +192,22 @@ public final class Daemon {
                     stop("asked to stop");
                 }
             }
-            // The client has its answer: collect now, so that the heap a large run grew (the serial
-            // collector keeps the old generation it expanded) shrinks back while the daemon waits.
-            System.gc();
+            if (ran) {
+                // The client has its answer: collect now, so that the heap a large run grew (the serial
+                // collector keeps the old generation it expanded) shrinks back while the daemon waits.
+                System.gc();
+            }
         } catch (IOException | RuntimeException e) {
             System.out.println(Instant.now() + " connection failed: " + e);
         }
     }
 
-    /** Runs one command line for a client, with the process's standard streams pointing at it. */
-    private void run(String[] args, Path cwd, Map<String, String> env, Charset cs, boolean interactive,
+    /**
+     * Runs one command line for a client, with the process's standard streams pointing at it.
+     *
+     * @return whether it ran here (false: handed back to the client, {@link DaemonProtocol#LOCAL})
+     */
+    private boolean run(String[] args, Path cwd, Map<String, String> env, Charset cs, boolean interactive,
             DataInputStream in, DataOutputStream out) throws IOException {
         Stdin stdin = new Stdin(out);
         AtomicBoolean answered = new AtomicBoolean();
@@ -209,22 +217,13 @@ public final class Daemon {
         PrintStream o = new PrintStream(new BufferedOutputStream(new Frames(out, DaemonProtocol.OUT), 65536), false, cs);
         PrintStream e = new PrintStream(new BufferedOutputStream(new Frames(out, DaemonProtocol.ERR), 8192), true, cs);
         Terminal terminal = new Terminal(new PrintWriter(new OutputStreamWriter(o, cs), true),
-                new PrintWriter(new OutputStreamWriter(e, cs), true), stdin, Map.copyOf(env), cwd, null, interactive);
-        if (Cli.needsOwnProcess(terminal, args)) {
-            answered.set(true);
-            synchronized (out) {
-                DaemonProtocol.signal(out, DaemonProtocol.LOCAL, 0);
-                out.flush();
-            }
-            return;
-        }
-        runs.incrementAndGet();
+                new PrintWriter(new OutputStreamWriter(e, cs), true), stdin, env, cwd, null, interactive);
         int code;
         System.setOut(o);
         System.setErr(e);
         System.setIn(stdin);
         try {
-            code = Main.execute(terminal, args);
+            code = Main.execute(terminal, true, args);
         } catch (RuntimeException | Error failure) {
             failure.printStackTrace(e);
             code = ExitCodes.FAILED;
@@ -235,11 +234,16 @@ public final class Daemon {
             System.setErr(ownErr);
             System.setIn(ownIn);
         }
+        boolean ran = code != Cli.OWN_PROCESS;
+        if (ran) {
+            runs.incrementAndGet();
+        }
         answered.set(true);
         synchronized (out) {
-            DaemonProtocol.signal(out, DaemonProtocol.EXIT, code);
+            DaemonProtocol.signal(out, ran ? DaemonProtocol.EXIT : DaemonProtocol.LOCAL, code);
             out.flush();
         }
+        return ran;
     }
 
     /**
@@ -285,9 +289,9 @@ public final class Daemon {
     private String status() {
         Duration up = Duration.between(started, Instant.now()).withNanos(0);
         Duration idle = busy.get() ? Duration.ZERO : Duration.ofMillis(System.currentTimeMillis() - lastUse).withNanos(0);
-        long rss = Runtime.getRuntime().totalMemory() / (1024 * 1024);
+        long heap = Runtime.getRuntime().totalMemory() / (1024 * 1024);
         return "pid " + ProcessHandle.current().pid() + ", " + (busy.get() ? "running a command" : "idle for " + human(idle))
-                + ", up " + human(up) + ", " + runs.get() + " command(s) run, heap " + rss + " MiB, stops after "
+                + ", up " + human(up) + ", " + runs.get() + " command(s) run, heap " + heap + " MiB, stops after "
                 + human(Duration.ofMillis(idleMillis)) + " idle; java " + Runtime.version() + ", jar " + jar;
     }
 

@@ -9,7 +9,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -17,8 +16,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code cloudsync daemon status|stop}: the warm daemons the launcher started for this user. */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
         description = {"Show or stop the warm daemons the launcher runs commands in (docs/CLI.md, \"The daemon\").",
-                "Turn the daemon off with --no-daemon or CLOUDSYNC_DAEMON=0."},
-        subcommands = {DaemonCommand.Status.class, DaemonCommand.Stop.class})
+                "Turn the daemon off with --no-daemon or CLOUDSYNC_DAEMON=0."})
 final class DaemonCommand implements Runnable {
 
     @ParentCommand
@@ -34,27 +32,15 @@ final class DaemonCommand implements Runnable {
 
     /** {@code cloudsync daemon status}. */
     @Command(name = "status", mixinStandardHelpOptions = true, description = "List this user's daemons: pid, state, age, commands run.")
-    static final class Status implements Callable<Integer> {
-        @ParentCommand
-        DaemonCommand daemon;
-
-        @Override
-        public Integer call() {
-            return each(daemon.root.terminal(), DaemonProtocol.STATUS, "running");
-        }
+    int status() {
+        return each(root.terminal(), DaemonProtocol.STATUS, "running");
     }
 
     /** {@code cloudsync daemon stop}. */
     @Command(name = "stop", mixinStandardHelpOptions = true,
             description = "Stop every daemon of this user (a daemon running a command stops after it).")
-    static final class Stop implements Callable<Integer> {
-        @ParentCommand
-        DaemonCommand daemon;
-
-        @Override
-        public Integer call() {
-            return each(daemon.root.terminal(), DaemonProtocol.STOP, "stopped");
-        }
+    int stop() {
+        return each(root.terminal(), DaemonProtocol.STOP, "stopped");
     }
 
     /** Sends {@code request} to every daemon in the folder and prints each answer. */

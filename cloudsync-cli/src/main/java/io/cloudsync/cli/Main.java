@@ -18,12 +18,15 @@ public final class Main {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(execute(Terminal.system(), args));
+        System.exit(execute(Terminal.system(), false, args));
     }
 
-    /** Sets up logging for one command line and runs it against {@code terminal}; returns the exit code. */
-    static int execute(Terminal terminal, String... args) {
+    /**
+     * Sets up logging for one command line and runs it against {@code terminal}; returns the exit code,
+     * or with {@code inDaemon} {@link Cli#OWN_PROCESS} for a command the daemon hands back.
+     */
+    static int execute(Terminal terminal, boolean inDaemon, String... args) {
         Logging.configure(Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
-        return Cli.run(terminal, args);
+        return Cli.run(terminal, inDaemon, args);
     }
 }

@@ -40,6 +40,29 @@ public interface SyncListener {
     }
 
     /**
+     * One operation of a run begins: the engine is about to keep, copy, send or delete the file (an
+     * operation the journal says is done already, or one not attempted because the run stopped, does
+     * not begin). Its {@link #onProgress} event, success or failure, follows; between the two the
+     * operation is in flight.
+     *
+     * @param event the operation
+     */
+    @Experimental(since = "0.1.0")
+    default void onStart(StartEvent event) {
+    }
+
+    /**
+     * A call to the remote failed with a retryable error and will be tried again after a wait: a
+     * retry (a throttle when {@link RetryEvent#kind()} is {@link SyncError.Kind#THROTTLED}). A call
+     * that fails for good is not announced here; it ends in the run's errors.
+     *
+     * @param event the failed attempt
+     */
+    @Experimental(since = "0.1.0")
+    default void onRetry(RetryEvent event) {
+    }
+
+    /**
      * A dry-run or run ended.
      *
      * @param event the outcome
@@ -92,6 +115,34 @@ public interface SyncListener {
      */
     @Experimental(since = "0.1.0")
     record TransferEvent(String service, String snapshot, String path, long bytesDone, long bytesTotal) {
+    }
+
+    /**
+     * An operation of a run that begins.
+     *
+     * @param service the service id
+     * @param snapshot the snapshot name
+     * @param action what it does: {@link SyncAction#UPLOAD} (a send or a server-side copy) or
+     *     {@link SyncAction#DELETE}
+     * @param path the path it concerns
+     * @param bytes the file's size for an upload, 0 for a delete
+     */
+    @Experimental(since = "0.1.0")
+    record StartEvent(String service, String snapshot, SyncAction action, String path, long bytes) {
+    }
+
+    /**
+     * A retryable failure of a call to the remote, which will be tried again.
+     *
+     * @param service the service id
+     * @param snapshot the snapshot name
+     * @param kind what kind of failure it was: {@link SyncError.Kind#THROTTLED} when the remote asked to
+     *     slow down, {@link SyncError.Kind#UNAVAILABLE} for a network or server failure
+     * @param attempt the attempt that failed, 1 for the first
+     * @param delay how long the engine waits before the next attempt
+     */
+    @Experimental(since = "0.1.0")
+    record RetryEvent(String service, String snapshot, SyncError.Kind kind, int attempt, java.time.Duration delay) {
     }
 
     /**

@@ -50,6 +50,18 @@ final class Listeners {
         }
     }
 
+    void start(SyncListener.StartEvent event) {
+        for (SyncListener l : listeners) {
+            safely(() -> l.onStart(event));
+        }
+    }
+
+    void retry(SyncListener.RetryEvent event) {
+        for (SyncListener l : listeners) {
+            safely(() -> l.onRetry(event));
+        }
+    }
+
     void complete(String service, String snapshot, SyncSummary summary) {
         SyncListener.CompleteEvent event = new SyncListener.CompleteEvent(service, snapshot, summary);
         for (SyncListener l : listeners) {

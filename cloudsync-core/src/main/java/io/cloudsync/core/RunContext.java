@@ -1,6 +1,7 @@
 package io.cloudsync.core;
 
 import io.cloudsync.core.internal.engine.Retry;
+import io.cloudsync.core.internal.engine.SyncErrors;
 import io.cloudsync.spi.Provider;
 import java.nio.file.Path;
 
@@ -22,8 +23,12 @@ import java.nio.file.Path;
 record RunContext(Path root, Path stateDirectory, CloudSyncConfig config, Providers providers, Targets targets,
                   LocalScan scanner, ManifestCache cache, Listeners listeners, Retry.Sleeper sleeper) {
 
-    /** The retry policy for calls to {@code provider}: the provider's own, or the configured one. */
-    Retry retryFor(Provider provider) {
-        return Retry.forProvider(config.engine(), provider, sleeper);
+    /**
+     * The retry policy for calls to {@code provider} on behalf of one snapshot: the provider's own, or
+     * the configured one; each retry goes to the listeners.
+     */
+    Retry retryFor(Provider provider, String service, String snapshot) {
+        return Retry.forProvider(config.engine(), provider, sleeper).observed((e, attempt, delay) -> listeners.retry(
+                new io.cloudsync.SyncListener.RetryEvent(service, snapshot, SyncErrors.kindOf(e.kind()), attempt, delay)));
     }
 }

@@ -269,7 +269,7 @@ final class SyncRun {
         Path stateDirectory = ctx.stateDirectory();
         try (RunLock ignored = RunLock.acquire(stateDirectory, service, snapshot, request.lockWait());
              Provider provider = ctx.targets().open(remoteTarget, factory)) {
-            Retry retry = ctx.retryFor(provider);
+            Retry retry = ctx.retryFor(provider, service, snapshot);
             RemoteManifests remoteManifests = manifestsOf(provider, retry);
             Path journalFile = Journal.fileOf(stateDirectory, service, snapshot);
             boolean rootMissing = !Files.isDirectory(ctx.root());
@@ -341,7 +341,8 @@ final class SyncRun {
                         Execution execution = new Execution(service, snapshot, lease.guard(provider), factory.capabilities(),
                                 ctx.root(), stateDirectory.resolve("tmp"), journal, retry, ctx.config().engine().parallelism(),
                                 ctx.listeners()::progress, ctx.listeners()::transfer, TRANSFER_INTERVAL, throttle);
-                        execution.copyingFrom(copySources(sides.local, remoteManifest, plan, factory.capabilities()));
+                        execution.copyingFrom(copySources(sides.local, remoteManifest, plan, factory.capabilities()))
+                                .reportingStarts(ctx.listeners()::start);
                         if (trash != null) {
                             java.util.Set<String> deleted = new java.util.HashSet<>();
                             deletes(sides, plan, d -> deleted.add(Execution.contentKey(d)));
@@ -637,7 +638,7 @@ final class SyncRun {
         Target remoteTarget = ctx.targets().resolve(request);
         ProviderFactory factory = ctx.targets().require(remoteTarget);
         try (Provider provider = ctx.targets().open(remoteTarget, factory)) {
-            return new Pull(service, snapshot, provider, ctx.retryFor(provider), ctx.config().engine().parallelism(),
+            return new Pull(service, snapshot, provider, ctx.retryFor(provider, service, snapshot), ctx.config().engine().parallelism(),
                     ctx.cache().chunkFolder(service, snapshot), throttle()).run(target, replaceExisting, scope,
                     request.summaryOnly());
         }
@@ -648,7 +649,7 @@ final class SyncRun {
         Target remoteTarget = ctx.targets().resolve(request);
         ProviderFactory factory = ctx.targets().require(remoteTarget);
         try (Provider provider = ctx.targets().open(remoteTarget, factory)) {
-            Retry retry = ctx.retryFor(provider);
+            Retry retry = ctx.retryFor(provider, service, snapshot);
             List<Trash.Record> records = Trash.records(provider, retry, snapshot);
             java.util.Set<String> kept = records.isEmpty() ? java.util.Set.of() : retry.call(() -> Trash.blobs(provider, snapshot));
             java.util.Set<String> stored = new java.util.HashSet<>();
@@ -679,7 +680,7 @@ final class SyncRun {
         Target remoteTarget = ctx.targets().resolve(request);
         ProviderFactory factory = ctx.targets().require(remoteTarget);
         try (Provider provider = ctx.targets().open(remoteTarget, factory)) {
-            Retry retry = ctx.retryFor(provider);
+            Retry retry = ctx.retryFor(provider, service, snapshot);
             List<Trash.Record> records = Trash.records(provider, retry, snapshot);
             Optional<Chunked> current = new RemoteManifests(provider, retry).readChunked(snapshot, chunks());
             if (current.isEmpty() && records.isEmpty()) {
@@ -741,7 +742,7 @@ final class SyncRun {
         Target remoteTarget = ctx.targets().resolve(request);
         ProviderFactory factory = ctx.targets().require(remoteTarget);
         try (Provider provider = ctx.targets().open(remoteTarget, factory)) {
-            return new Verify(service, snapshot, provider, factory.capabilities(), ctx.retryFor(provider),
+            return new Verify(service, snapshot, provider, factory.capabilities(), ctx.retryFor(provider, service, snapshot),
                     ctx.config().engine().parallelism(), ctx.stateDirectory().resolve("tmp"),
                     ctx.cache().chunkFolder(service, snapshot)).run(samplePercent, scope, request.summaryOnly());
         }
@@ -809,7 +810,7 @@ final class SyncRun {
             reason = "no provider \"" + remoteTarget.providerId() + "\" on the class path (found " + ctx.providers().ids() + ')';
         } else {
             try (Provider provider = ctx.targets().open(remoteTarget, factory.get())) {
-                RemoteManifests manifests = manifestsOf(provider, ctx.retryFor(provider));
+                RemoteManifests manifests = manifestsOf(provider, ctx.retryFor(provider, service, snapshot));
                 Optional<Chunked> m;
                 try {
                     m = readRemote(manifests, folder);

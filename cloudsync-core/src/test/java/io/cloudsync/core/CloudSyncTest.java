@@ -2,6 +2,7 @@ package io.cloudsync.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.cloudsync.FeatureDisabledException;
 import io.cloudsync.LockHeldException;
@@ -434,6 +435,73 @@ class CloudSyncTest {
 
         assertThat(result.summary().status()).isEqualTo(SyncStatus.SUCCESS);
         assertThat(script.attempts.get("a.txt").get()).isEqualTo(3);
+    }
+
+    @Test
+    void run_retries_reachListenersWithTheirKindAndAttempt_andAFailureForGoodIsNoRetry() {
+        script.faults = b -> b.fail(Operation.UPLOAD, "a.txt", ProviderException.Kind.THROTTLED, 2)
+                .fail(Operation.UPLOAD, "docs/b.txt", ProviderException.Kind.INTEGRITY, Integer.MAX_VALUE);
+        List<SyncListener.RetryEvent> retries = new CopyOnWriteArrayList<>();
+        CloudSync cs = cloudSync();
+        cs.addListener(new SyncListener() {
+            @Override
+            public void onRetry(RetryEvent event) {
+                retries.add(event);
+            }
+        });
+
+        SyncResult result = cs.run(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(result.summary().status()).isEqualTo(SyncStatus.PARTIAL);
+        assertThat(retries).extracting(SyncListener.RetryEvent::service, SyncListener.RetryEvent::snapshot,
+                SyncListener.RetryEvent::kind, SyncListener.RetryEvent::attempt).containsExactly(
+                tuple("scripted", "nightly", SyncError.Kind.THROTTLED, 1),
+                tuple("scripted", "nightly", SyncError.Kind.THROTTLED, 2));
+    }
+
+    @Test
+    void run_eachOperationBegun_startsBeforeItsProgressEvent_andOneDoneAlreadyNeverStarts() throws Exception {
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        SyncListener recorder = new SyncListener() {
+            @Override
+            public void onStart(StartEvent event) {
+                seen.add(event);
+            }
+
+            @Override
+            public void onProgress(ProgressEvent event) {
+                seen.add(event);
+            }
+        };
+        CloudSync cs = cloudSync();
+        cs.addListener(recorder);
+        cs.run(SyncRequest.builder("scripted", "nightly").build());
+        Files.delete(root.resolve("docs/b.txt"));
+        Files.writeString(root.resolve("a.txt"), "alpha, longer");
+        seen.clear();
+
+        SyncResult second = cs.run(SyncRequest.builder("scripted", "nightly").build());
+
+        assertThat(second.summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(seen).filteredOn(SyncListener.StartEvent.class::isInstance).map(SyncListener.StartEvent.class::cast)
+                .extracting(SyncListener.StartEvent::action, SyncListener.StartEvent::path, SyncListener.StartEvent::bytes)
+                .containsExactlyInAnyOrder(tuple(SyncAction.UPLOAD, "a.txt", 13L), tuple(SyncAction.DELETE, "docs/b.txt", 0L));
+        for (String path : List.of("a.txt", "docs/b.txt")) {
+            int start = indexOf(seen, SyncListener.StartEvent.class, path);
+            int done = indexOf(seen, SyncListener.ProgressEvent.class, path);
+            assertThat(start).as(path).isGreaterThanOrEqualTo(0).isLessThan(done);
+        }
+    }
+
+    private static int indexOf(List<Object> events, Class<?> type, String path) {
+        for (int i = 0; i < events.size(); i++) {
+            Object e = events.get(i);
+            if (type.isInstance(e) && (e instanceof SyncListener.StartEvent s ? s.path() : ((SyncListener.ProgressEvent) e).path())
+                    .equals(path)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test

@@ -91,6 +91,7 @@ public final class Execution {
     private final AtomicInteger copied = new AtomicInteger();
     /** The stored file whose bytes an upload's entry has, to copy instead of sending; null for none. */
     private java.util.function.Function<ManifestEntry, String> copySources = e -> null;
+    private Consumer<SyncListener.StartEvent> starts = e -> { };
     /** Keeps the remote's version of a path before it is overwritten or deleted; null keeps nothing. */
     private io.cloudsync.core.internal.trash.Trash.Keeper keeper;
     /** The remote's entry at a path before the run, for {@link #keeper}; null for none. */
@@ -222,6 +223,18 @@ public final class Execution {
      */
     public Execution copyingFrom(java.util.function.Function<ManifestEntry, String> sources) {
         this.copySources = sources;
+        return this;
+    }
+
+    /**
+     * Tells {@code starts} of each operation as it begins (not of one the journal says is done, nor of
+     * one not attempted because the run stopped); its progress event follows.
+     *
+     * @param starts receives a start event per operation begun
+     * @return this
+     */
+    public Execution reportingStarts(Consumer<SyncListener.StartEvent> starts) {
+        this.starts = starts;
         return this;
     }
 
@@ -365,6 +378,7 @@ public final class Execution {
             report(SyncAction.UPLOAD, entry.path(), false, 0, total, totalBytes);
             return;
         }
+        starts.accept(new SyncListener.StartEvent(service, snapshot, SyncAction.UPLOAD, entry.path(), entry.size()));
         ManifestEntry old = keeper == null ? null : before.apply(entry.path());
         if (old != null && !(old.size() == entry.size() && old.sha256().equals(entry.sha256()))
                 && !kept(SyncAction.UPLOAD, old, total, totalBytes)) {
@@ -721,6 +735,7 @@ public final class Execution {
             report(SyncAction.DELETE, d.path(), false, 0, total, totalBytes);
             return;
         }
+        starts.accept(new SyncListener.StartEvent(service, snapshot, SyncAction.DELETE, d.path(), 0));
         if (!storedElsewhere.contains(contentKey(d)) && !kept(SyncAction.DELETE, d, total, totalBytes)) {
             return;
         }

@@ -29,6 +29,19 @@ public final class Retry {
         void sleep(Duration delay) throws InterruptedException;
     }
 
+    /** Hears of each retryable failure before the wait that follows it. */
+    @FunctionalInterface
+    public interface Observer {
+        /**
+         * A retryable failure that will be tried again.
+         *
+         * @param failure what failed
+         * @param attempt the attempt that failed, 1 for the first
+         * @param delay the wait before the next attempt
+         */
+        void retrying(ProviderException failure, int attempt, Duration delay);
+    }
+
     /** The real clock. */
     public static final Sleeper THREAD_SLEEP = d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
 
@@ -37,6 +50,7 @@ public final class Retry {
     private final long maxMillis;
     private final boolean equalJitter;
     private final Sleeper sleeper;
+    private final Observer observer;
 
     /**
      * Creates the policy from the engine's settings alone.
@@ -70,6 +84,26 @@ public final class Retry {
         this.maxMillis = max;
         this.equalJitter = policy.isPresent();
         this.sleeper = sleeper;
+        this.observer = (e, attempt, delay) -> { };
+    }
+
+    private Retry(Retry base, Observer observer) {
+        this.attempts = base.attempts;
+        this.initialMillis = base.initialMillis;
+        this.maxMillis = base.maxMillis;
+        this.equalJitter = base.equalJitter;
+        this.sleeper = base.sleeper;
+        this.observer = observer;
+    }
+
+    /**
+     * The same policy, telling {@code observer} of each retry.
+     *
+     * @param observer hears of each retryable failure that is tried again; must be quick and not throw
+     * @return a new policy
+     */
+    public Retry observed(Observer observer) {
+        return new Retry(this, observer);
     }
 
     /**
@@ -113,6 +147,7 @@ public final class Retry {
                     throw e;
                 }
                 Duration delay = delay(attempt, e);
+                observer.retrying(e, attempt, delay);
                 try {
                     sleeper.sleep(delay);
                 } catch (InterruptedException ie) {

@@ -117,17 +117,31 @@ public final class CloudSyncConfig {
         } catch (IOException e) {
             throw new ConfigurationException("cannot read configuration file " + file + ": " + e.getMessage(), e);
         }
+        return fromJson(bytes, file.toString());
+    }
+
+    /**
+     * Reads a configuration from JSON of the same shape as {@code config/cloudsync.json}, checked as
+     * strictly as the file is: for a host that keeps the settings elsewhere (the Spring Boot starter
+     * builds it from {@code cloudsync.*} properties).
+     *
+     * @param json the JSON document, UTF-8
+     * @param source what to call it in error messages, such as {@code application.yml (cloudsync.*)}
+     * @return the configuration
+     * @throws ConfigurationException naming the source, the key and what was expected
+     */
+    public static CloudSyncConfig fromJson(byte[] json, String source) {
         JsonNode root;
         try {
-            root = Json.mapper().readTree(bytes);
+            root = Json.mapper().readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ConfigurationException("configuration file " + file + " is not valid JSON: "
+            throw new ConfigurationException("configuration file " + source + " is not valid JSON: "
                     + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ')', e);
         } catch (IOException e) {
-            throw new ConfigurationException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+            throw new ConfigurationException("cannot read configuration file " + source + ": " + e.getMessage(), e);
         }
-        return parse(root, file.toString());
+        return parse(root, source);
     }
 
     static CloudSyncConfig parse(JsonNode root, String source) {

@@ -77,6 +77,7 @@ public final class CloudSyncHttpServer implements AutoCloseable {
     private final CloudSyncApi api;
     private final HookStream hooks;
     private final CloudSync cloudSync;
+    private final MetricsSource metrics;
     private final int maxUnauthenticated;
     private final long requestTimeoutMillis;
     /** Connections that have not shown the token, oldest first; guarded by itself. */
@@ -88,6 +89,7 @@ public final class CloudSyncHttpServer implements AutoCloseable {
 
     private CloudSyncHttpServer(Builder b, Secret token) throws IOException {
         this.cloudSync = b.cloudSync;
+        this.metrics = b.metrics;
         this.api = new CloudSyncApi(b.cloudSync, token, b.allowedServiceConfig);
         this.hooks = new HookStream();
         this.maxUnauthenticated = b.maxUnauthenticated;
@@ -287,6 +289,14 @@ public final class CloudSyncHttpServer implements AutoCloseable {
     }
 
     private void dispatch(HttpConnection connection, HttpConnection.Head head, String auth) throws IOException {
+        if (head.path().equals(MetricsSource.PATH) && metrics != null) {
+            if (!head.method().equals("GET")) {
+                send(connection, ApiResponse.error(405, "use GET for this route"));
+                return;
+            }
+            connection.respond(200, metrics.contentType(), metrics.scrape().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         if (head.path().equals("/api/modder/hooks")) {
             stream(connection, head);
             return;
@@ -461,6 +471,7 @@ public final class CloudSyncHttpServer implements AutoCloseable {
         private Set<String> allowedServiceConfig = Set.of();
         private int maxUnauthenticated = DEFAULT_MAX_UNAUTHENTICATED;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private MetricsSource metrics;
 
         private Builder(CloudSync cloudSync) {
             this.cloudSync = Objects.requireNonNull(cloudSync, "cloudSync");
@@ -549,6 +560,19 @@ public final class CloudSyncHttpServer implements AutoCloseable {
                 throw new ConfigurationException("requestTimeout must be more than zero, was " + timeout);
             }
             this.requestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Serves {@code GET /metrics} from {@code metrics}, behind the bearer token as every route is
+         * (a scraper sends {@code Authorization: Bearer <token>}); without a token there is
+         * {@link MetricsHttpServer} on a loopback port of its own.
+         *
+         * @param metrics what the route answers, such as a Prometheus registry's scrape
+         * @return this builder
+         */
+        public Builder metrics(MetricsSource metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 

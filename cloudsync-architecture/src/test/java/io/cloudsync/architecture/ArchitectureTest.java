@@ -33,7 +33,8 @@ class ArchitectureTest {
         // a rule over no classes passes vacuously: prove that each module's main classes are here
         for (String pkg : new String[] {"io.cloudsync", "io.cloudsync.spi", "io.cloudsync.support",
                 "io.cloudsync.core", "io.cloudsync.testkit", "io.cloudsync.testkit.sync", "io.cloudsync.provider.s3",
-                "io.cloudsync.provider.gdrive", "io.cloudsync.http", "io.cloudsync.cli"}) {
+                "io.cloudsync.provider.gdrive", "io.cloudsync.http", "io.cloudsync.cli", "io.cloudsync.micrometer",
+                "io.cloudsync.spring"}) {
             assertThat(main.containPackage(pkg)).as("main classes of package %s imported", pkg).isTrue();
         }
     }
@@ -42,10 +43,12 @@ class ArchitectureTest {
     void onlyTheEngineUsesCoreInternals() {
         ArchRule rule = noClasses()
                 .that().resideInAnyPackage("io.cloudsync.provider..", "io.cloudsync.cli..",
-                        "io.cloudsync.http..", "io.cloudsync.testkit..")
+                        "io.cloudsync.http..", "io.cloudsync.testkit..", "io.cloudsync.micrometer..",
+                        "io.cloudsync.spring..")
                 .should().dependOnClassesThat().resideInAPackage("io.cloudsync.core.internal..")
-                .because("core's internal packages are the engine's implementation: providers, the CLI, HTTP "
-                        + "and the testkit use cloudsync-api, cloudsync-support and core's public package");
+                .because("core's internal packages are the engine's implementation: providers, the CLI, HTTP, "
+                        + "the testkit, the metrics and the Spring Boot starter use cloudsync-api, "
+                        + "cloudsync-support and core's public packages");
         rule.check(main);
     }
 
@@ -53,11 +56,12 @@ class ArchitectureTest {
     void providersAndTheTestkitDoNotDependOnTheEngine() {
         ArchRule rule = noClasses()
                 .that().resideInAnyPackage("io.cloudsync.provider..", "io.cloudsync.testkit..",
-                        "io.cloudsync.support..")
+                        "io.cloudsync.support..", "io.cloudsync.micrometer..")
                 .and().resideOutsideOfPackage("io.cloudsync.testkit.sync..")
                 .should().dependOnClassesThat().resideInAPackage("io.cloudsync.core..")
                 .because("a provider, the testkit and the support module compile against the api and "
-                        + "cloudsync-support only, so a host that wants one backend does not get the engine "
+                        + "cloudsync-support only, so a host that wants one backend (or only the metrics "
+                        + "binder, a SyncListener) does not get the engine "
                         + "(the engine-level kit, cloudsync-testkit-sync, is the one part meant to use core)");
         rule.check(main);
     }
@@ -77,7 +81,8 @@ class ArchitectureTest {
     void noCyclesBetweenModules() {
         ArchRule rule = slices().matching("io.cloudsync.(*)..")
                 .should().beFreeOfCycles()
-                .because("modules depend on each other in one direction: api <- support <- core <- http, cli");
+                .because("modules depend on each other in one direction: api <- support <- core <- http, cli, "
+                        + "spring; api <- micrometer <- cli, spring");
         rule.check(main);
     }
 

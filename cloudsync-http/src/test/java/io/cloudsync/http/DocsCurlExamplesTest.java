@@ -43,7 +43,7 @@ class DocsCurlExamplesTest {
         String doc = Files.readString(DOC, StandardCharsets.UTF_8);
         for (String route : List.of("/api/health", "/api/sync/manifest", "/api/sync/dry_run", "/api/sync/run",
                 "/api/sync/versions", "/api/sync/restore", "/api/modder/hooks", "/api/backup/create", "/api/backup/list", "/api/backup/restore", "/api/backup/prune",
-                "/api/docs")) {
+                "/api/docs", "/metrics")) {
             assertThat(doc).as("docs/CLOUD_SYNC.md documents " + route).contains(" " + route);
             assertThat(examples()).as("a curl example for " + route).anyMatch(e -> e.contains(route));
         }
@@ -60,7 +60,9 @@ class DocsCurlExamplesTest {
                 .service("local", Map.of("directory", tmp.resolve("remote").toString())).build();
         CloudSync cs = CloudSync.builder().root(root).config(config).build();
         String token = "docs-example-token-0123456789";
-        try (CloudSyncHttpServer server = CloudSyncHttpServer.builder(cs).token(Secret.of(token)).start()) {
+        MetricsSource metrics = new MetricsSource("text/plain; version=0.0.4; charset=utf-8",
+                () -> "# TYPE cloudsync_sync_files_total counter\ncloudsync_sync_files_total{outcome=\"uploaded\"} 1.0\n");
+        try (CloudSyncHttpServer server = CloudSyncHttpServer.builder(cs).token(Secret.of(token)).metrics(metrics).start()) {
             List<String> examples = examples();
             assertThat(examples).isNotEmpty();
             for (String example : examples) {
@@ -72,7 +74,9 @@ class DocsCurlExamplesTest {
                 String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(p.exitValue()).as("example failed:\n%s\noutput:\n%s", example, output).isZero();
-                if (!example.contains("/api/modder/hooks")) {
+                if (example.contains("/metrics")) {
+                    assertThat(output).as(example).contains("cloudsync_sync_files_total{outcome=\"uploaded\"} 1.0");
+                } else if (!example.contains("/api/modder/hooks")) {
                     assertThat(output.trim()).as(example).startsWith("{").doesNotContain("\"error\"");
                 }
             }

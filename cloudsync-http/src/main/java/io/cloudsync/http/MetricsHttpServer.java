@@ -90,12 +90,12 @@ public final class MetricsHttpServer implements AutoCloseable {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 plain(exchange, 405, "use GET for " + MetricsSource.PATH + "\n");
             } else {
-                byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
                 if (method.equals("HEAD")) {
                     exchange.sendResponseHeaders(200, -1);
                     return;
                 }
+                byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(200, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);

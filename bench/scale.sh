@@ -3,7 +3,7 @@
 # Figures and their meaning: docs/BENCHMARKS.md, "Scale".
 #
 #   bench/scale.sh [--files N[,N...]] [--only local|s3] [--steps initial,noop,one,pct] [--seed N]
-#                  [--work DIR] [--keep] [--lock FILE] [--lock-steps LIST] [--no-count]
+#                  [--work DIR] [--keep] [--lock FILE] [--lock-steps LIST] [--no-count] [--latency MS]
 #
 # For every tree size N (default 100000,1000000) a tree of N small files is generated once (fixed seed,
 # fixed mtimes; ~100 files per folder, folders 3-4 deep, 50 B - 2 KiB of text each) and reused by later
@@ -33,11 +33,15 @@
 #   --lock-steps L only these steps hold --lock (default: every step), e.g. noop,one,pct when the initial
 #                  upload takes longer than others should wait for the lock
 #   --no-count     S3 without the counting relay (no request counts; nothing between tool and server)
+#   --latency MS   S3: the relay holds each request MS milliseconds before passing it on, as a round trip
+#                  to a remote store would (default 0); needs the relay, so not with --no-count
 #
 # cloudsync runs `--json sync --summary-only`: the summary a script reads, without a line per file (rclone
 # prints one stats block); a full `--json` result of a million files is a workload of its own.
 # Tools: cloudsync is the CLI in $CLOUDSYNC (default ./cloudsync of this checkout; it must be built:
-# `mvn -B -ntp install -DskipTests`, the script does not build), rclone the installed one. rclone flags:
+# `mvn -B -ntp install -DskipTests`, the script does not build), run without its daemon
+# (CLOUDSYNC_DAEMON=0, unless set otherwise) so that the figures are those of the process that does the
+# work, a fresh JVM per step; rclone the installed one. rclone flags:
 # local `rclone sync SRC DST` (defaults: size + mtime); s3 `rclone sync --checksum --fast-list SRC
 # remote:bucket` (docs/BENCHMARKS.md says why). Needs python3, /usr/bin/time, java 17, rclone, curl.
 set -euo pipefail
@@ -45,7 +49,7 @@ cd "$(dirname "$0")/.."
 REPO=$PWD
 
 FILES=100000,1000000; ONLY=""; STEPS=initial,noop,one,pct; SEED=42; WORK=/tmp/cloudsync-scale; KEEP=0
-LOCK=""; LOCK_STEPS=initial,noop,one,pct; COUNT=1
+LOCK=""; LOCK_STEPS=initial,noop,one,pct; COUNT=1; LATENCY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) FILES=$2; shift 2 ;;
@@ -57,7 +61,8 @@ while [ $# -gt 0 ]; do
     --lock) LOCK=$2; shift 2 ;;
     --lock-steps) LOCK_STEPS=$2; shift 2 ;;
     --no-count) COUNT=0; shift ;;
-    -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
+    --latency) LATENCY=$2; shift 2 ;;
+    -h|--help) sed -n '2,46p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -69,6 +74,9 @@ for s in ${STEPS//,/ } ${LOCK_STEPS//,/ }; do
   case "$s" in initial|noop|one|pct) ;; *) echo "--steps and --lock-steps take initial, noop, one, pct (comma-separated), not $s" >&2; exit 2 ;; esac
 done
 [[ "$SEED" =~ ^[0-9]+$ ]] || { echo "--seed takes a whole number, not $SEED" >&2; exit 2; }
+[[ "$LATENCY" =~ ^[0-9]+$ ]] || { echo "--latency takes whole milliseconds, not $LATENCY" >&2; exit 2; }
+[ "$LATENCY" = 0 ] || [ "$COUNT" = 1 ] || { echo "--latency needs the relay: leave out --no-count" >&2; exit 2; }
+export CLOUDSYNC_DAEMON=${CLOUDSYNC_DAEMON:-0}
 for tool in python3 rclone java curl; do
   command -v $tool > /dev/null || { echo "$tool is needed but not on PATH" >&2; exit 2; }
 done
@@ -180,10 +188,12 @@ s3proxy_jar() {
 }
 
 # Relays TCP from LISTEN to TARGET and counts HTTP request lines sent by clients (the trees hold no byte
-# sequence that looks like one); connecting to CTL returns the count so far.
+# sequence that looks like one); connecting to CTL returns the count so far. With DELAY_MS, data that
+# starts requests waits that long (once per read, however many requests it holds) before it goes on.
 PY_RELAY=$(cat <<'PY'
 import asyncio, re, sys
 listen, target, ctl = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+delay = int(sys.argv[4]) / 1000 if len(sys.argv) > 4 else 0
 LINE = re.compile(rb"(?:GET|PUT|POST|HEAD|DELETE) [^ \r\n]{1,4096} HTTP/1\.[01]\r\n")
 count = 0
 
@@ -197,8 +207,11 @@ async def pipe(reader, writer, counting):
                 break
             if counting:
                 buf = tail + data
-                count += sum(1 for m in LINE.finditer(buf) if m.end() > len(tail))
+                found = sum(1 for m in LINE.finditer(buf) if m.end() > len(tail))
+                count += found
                 tail = buf[-4200:]
+                if found and delay:
+                    await asyncio.sleep(delay)
             writer.write(data)
             await writer.drain()
     except (ConnectionError, asyncio.CancelledError):
@@ -251,7 +264,7 @@ EOF
   ENDPOINT=http://127.0.0.1:$port
   if [ "$COUNT" = 1 ]; then
     local relay; relay=$(free_port); CTL_PORT=$(free_port)
-    python3 -c "$PY_RELAY" "$relay" "$port" "$CTL_PORT" > "$LOGS/relay.log" 2>&1 &
+    python3 -c "$PY_RELAY" "$relay" "$port" "$CTL_PORT" "$LATENCY" > "$LOGS/relay.log" 2>&1 &
     RELAY_PID=$!
     ENDPOINT=http://127.0.0.1:$relay
   fi
@@ -261,7 +274,7 @@ EOF
     sleep 0.1
   done
   curl -s -o /dev/null "$ENDPOINT/" || { echo "S3Proxy not ready after 60 s, see $LOGS/s3proxy.log" >&2; exit 1; }
-  log "S3Proxy $S3PROXY_VERSION (transient-nio2, in memory) on $ENDPOINT$([ "$COUNT" = 1 ] && echo " through the counting relay")"
+  log "S3Proxy $S3PROXY_VERSION (transient-nio2, in memory) on $ENDPOINT$([ "$COUNT" = 1 ] && echo " through the counting relay")$([ "$LATENCY" != 0 ] && echo ", $LATENCY ms per request")"
 }
 
 stop_pid() { # only what this script started: TERM, up to 10 s, then KILL

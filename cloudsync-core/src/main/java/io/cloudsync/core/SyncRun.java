@@ -576,7 +576,8 @@ final class SyncRun {
 
     /** The run's view of the remote manifests: chunks cached in the state folder, cleaned only when {@link #mayClean}. */
     private RemoteManifests manifestsOf(Provider provider, Retry retry) {
-        return new RemoteManifests(provider, retry, s -> Optional.of(ctx.cache().chunkFolder(service, s)), this::mayClean);
+        return new RemoteManifests(provider, retry, s -> Optional.of(ctx.cache().chunkFolder(service, s)), this::mayClean,
+                ctx.config().engine().parallelism());
     }
 
     /**

@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /** Runs one task per item on a small pool and waits for all of them. */
-final class Workers {
+public final class Workers {
 
     /** Items a streaming {@link #forEach(Iterator, int, String, Consumer)} takes ahead of the workers, per thread. */
-    static final int AHEAD_PER_THREAD = 64;
+    public static final int AHEAD_PER_THREAD = 64;
 
     private Workers() {
     }
@@ -24,8 +24,14 @@ final class Workers {
     /**
      * Applies {@code task} to every item with up to {@code threads} in flight. Tasks report their
      * own failures; an unexpected exception of a task is rethrown after every task has finished.
+     *
+     * @param items the items; with one thread (or one item) they run on the caller's thread
+     * @param threads how many tasks run at once
+     * @param name the name of the pool's threads
+     * @param task what is done with each item
+     * @param <T> the item type
      */
-    static <T> void forEach(List<T> items, int threads, String name, Consumer<T> task) {
+    public static <T> void forEach(List<T> items, int threads, String name, Consumer<T> task) {
         if (items.isEmpty()) {
             return;
         }
@@ -67,8 +73,14 @@ final class Workers {
      * bounded window of items, never all of them. Tasks report their own failures; an unexpected
      * exception of a task, or one the iterator throws (then no further item is taken), is rethrown
      * after every task started has finished.
+     *
+     * @param items the items, taken as the workers free up
+     * @param threads how many tasks run at once
+     * @param name the name of the pool's threads
+     * @param task what is done with each item
+     * @param <T> the item type
      */
-    static <T> void forEach(Iterator<? extends T> items, int threads, String name, Consumer<T> task) {
+    public static <T> void forEach(Iterator<? extends T> items, int threads, String name, Consumer<T> task) {
         int n = Math.max(1, threads);
         if (n == 1) {
             items.forEachRemaining(task);

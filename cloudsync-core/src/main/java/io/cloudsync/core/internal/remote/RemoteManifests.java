@@ -4,6 +4,7 @@ import io.cloudsync.Manifest;
 import io.cloudsync.ManifestFormatException;
 import io.cloudsync.core.ManifestJson;
 import io.cloudsync.core.internal.engine.Retry;
+import io.cloudsync.core.internal.engine.Workers;
 import io.cloudsync.core.internal.manifest2.ChunkFolder;
 import io.cloudsync.core.internal.manifest2.Chunked;
 import io.cloudsync.core.internal.manifest2.Format2;
@@ -23,8 +24,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -66,6 +69,9 @@ public final class RemoteManifests {
     /** Stands for "read, and no manifest was there". */
     private static final String ABSENT = "";
 
+    /** The name of the threads that put a write's chunks and delete its sweep's. */
+    private static final String WORKER = "cloudsync-manifest-writer";
+
     /**
      * Metadata requests and bytes.
      *
@@ -82,6 +88,8 @@ public final class RemoteManifests {
     private final Retry retry;
     private final Function<String, Optional<ChunkFolder>> chunkCache;
     private final BooleanSupplier leaseHeld;
+    /** Metadata requests a write sends at once: its chunk puts and its sweep's deletes. */
+    private final int parallelism;
     /** Per snapshot: the version tag of the manifest as last read or written, or {@link #ABSENT}. */
     private final Map<String, String> versions = new ConcurrentHashMap<>();
     /** Per snapshot: the chunks of the manifest as last read or written. */
@@ -101,7 +109,7 @@ public final class RemoteManifests {
      * @param retry how its retryable failures are retried
      */
     public RemoteManifests(Provider provider, Retry retry) {
-        this(provider, retry, s -> Optional.empty(), () -> false);
+        this(provider, retry, s -> Optional.empty(), () -> false, 1);
     }
 
     /**
@@ -112,13 +120,19 @@ public final class RemoteManifests {
      * @param chunkCache per snapshot, the local folder of its cached chunks, if any
      * @param leaseHeld whether this run may clean the snapshots it writes now (it holds their remote
      *     lease, or leases are off): only then does a write delete chunks its root does not name
+     * @param parallelism how many chunk puts (and sweep deletes) a write sends at once; the root is
+     *     put only after every chunk it names has been
      */
     public RemoteManifests(Provider provider, Retry retry, Function<String, Optional<ChunkFolder>> chunkCache,
-                           BooleanSupplier leaseHeld) {
+                           BooleanSupplier leaseHeld, int parallelism) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.retry = Objects.requireNonNull(retry, "retry");
         this.chunkCache = Objects.requireNonNull(chunkCache, "chunkCache");
         this.leaseHeld = Objects.requireNonNull(leaseHeld, "leaseHeld");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+        }
+        this.parallelism = parallelism;
     }
 
     /**
@@ -372,11 +386,13 @@ public final class RemoteManifests {
         Format2.Encoded encoded = Format2.encode(manifest, previous);
         Set<String> before = named.getOrDefault(snapshot, Set.of());
         Set<String> put = new HashSet<>();
+        List<Format2.Stored> missing = new ArrayList<>();
         for (Format2.Stored chunk : encoded.encoded()) {
             if (!before.contains(chunk.sha256()) && put.add(chunk.sha256())) {
-                putChunk(snapshot, chunk);
+                missing.add(chunk);
             }
         }
+        putAll(missing, chunk -> putChunk(snapshot, chunk));
         commitRoot(snapshot, encoded, encoded.layout().names(), before, precondition);
         layouts.put(snapshot, encoded.layout());
     }
@@ -397,20 +413,25 @@ public final class RemoteManifests {
         MetadataPrecondition precondition = precondition(snapshot);
         Set<String> before = named.getOrDefault(snapshot, Set.of());
         Set<String> names = new LinkedHashSet<>(manifest.chunkNames());
-        for (Format2.ChunkRef ref : manifest.refs()) {
-            if (!before.contains(ref.sha256())) {
-                byte[] bytes = manifest.folder().get(ref.sha256()).orElseThrow(() -> new ProviderException(
-                        ProviderException.Kind.PERMANENT, "the manifest of snapshot \"" + snapshot + "\" cannot be written:"
-                        + " its chunk " + ref.sha256() + " is missing from " + manifest.folder().directory()
-                        + "; run the sync again", null, null));
-                putChunk(snapshot, new Format2.Stored(ref.sha256(), bytes));
+        List<String> missing = new ArrayList<>();
+        for (String sha : names) {
+            if (!before.contains(sha)) {
+                missing.add(sha);
             }
         }
+        // one chunk's bytes per task, read when its put starts: memory holds as many as are in flight
+        putAll(missing, sha -> {
+            byte[] bytes = manifest.folder().get(sha).orElseThrow(() -> new ProviderException(
+                    ProviderException.Kind.PERMANENT, "the manifest of snapshot \"" + snapshot + "\" cannot be written:"
+                    + " its chunk " + sha + " is missing from " + manifest.folder().directory()
+                    + "; run the sync again", null, null));
+            putChunk(snapshot, new Format2.Stored(sha, bytes));
+        });
         Format2.Encoded encoded = Format2.rootOf(manifest);
+        List<Format2.Stored> parts = new ArrayList<>();
         for (Format2.Stored part : encoded.encoded()) {
-            names.add(part.sha256());
-            if (!before.contains(part.sha256())) {
-                putChunk(snapshot, part);
+            if (names.add(part.sha256()) && !before.contains(part.sha256())) {
+                parts.add(part);
             }
             try {
                 manifest.folder().put(part.sha256(), part.bytes()); // the next read finds it here
@@ -418,6 +439,7 @@ public final class RemoteManifests {
                 LOG.debug("sync.manifest cache_chunk_write folder={}: {}", manifest.folder().directory(), e.toString());
             }
         }
+        putAll(parts, part -> putChunk(snapshot, part));
         commitRoot(snapshot, encoded, names, before, precondition);
         layouts.put(snapshot, Format2.Layout.EMPTY);
         return encoded;
@@ -470,7 +492,7 @@ public final class RemoteManifests {
             }
         }
         garbage.addAll(orphans(snapshot, names, before));
-        for (String sha : garbage) {
+        Workers.forEach(garbage, parallelism, WORKER, sha -> {
             String chunk = chunkName(snapshot, sha);
             try {
                 retry.run(() -> delete(chunk));
@@ -478,7 +500,26 @@ public final class RemoteManifests {
                 LOG.warn("sync.manifest chunk_delete_failed snapshot={} object={}: {}; the next sweep retries",
                         snapshot, chunk, e.getMessage());
             }
-        }
+        });
+    }
+
+    /**
+     * Runs {@code put} for every item, {@link #parallelism} at once; after the first failure no
+     * further item is started, and that failure is thrown once the puts in flight have ended.
+     */
+    private <T> void putAll(List<T> items, Consumer<T> put) {
+        AtomicBoolean failed = new AtomicBoolean();
+        Workers.forEach(items, parallelism, WORKER, item -> {
+            if (failed.get()) {
+                return;
+            }
+            try {
+                put.accept(item);
+            } catch (RuntimeException | Error e) {
+                failed.set(true);
+                throw e;
+            }
+        });
     }
 
     /** Puts a content-addressed chunk; a conflict means the name, so the bytes, are there already. */

@@ -45,6 +45,8 @@ class RemoteManifestsFormat2Test {
     private static final Instant T0 = Instant.parse("2024-05-06T07:08:09Z");
     private static final String ROOT = "manifests/nightly.json";
     private static final String CHUNKS = "chunks/nightly/";
+    /** Chunk puts and sweep deletes at once in most tests, as a run sends them. */
+    private static final int PARALLEL = 4;
 
     @TempDir
     Path remote;
@@ -110,7 +112,8 @@ class RemoteManifestsFormat2Test {
     }
 
     private static RemoteManifests manifests(Provider p, Path cache, BooleanSupplier lease) {
-        return new RemoteManifests(p, retry(), s -> Optional.of(new ChunkFolder(cache.resolve(s + ".chunks"))), lease);
+        return new RemoteManifests(p, retry(), s -> Optional.of(new ChunkFolder(cache.resolve(s + ".chunks"))), lease,
+                PARALLEL);
     }
 
     private static List<ManifestEntry> entries(int n) {
@@ -143,7 +146,7 @@ class RemoteManifestsFormat2Test {
             Manifest m = manifest(entries(n), T0);
             try (Provider l = local(); Provider mem = memory()) {
                 for (Provider p : List.of(l, mem)) {
-                    RemoteManifests w = new RemoteManifests(p, retry(), x -> Optional.empty(), () -> true);
+                    RemoteManifests w = new RemoteManifests(p, retry(), x -> Optional.empty(), () -> true, PARALLEL);
                     w.read("nightly");
                     w.write("nightly", m);
                     assertThat(new RemoteManifests(p, retry()).read("nightly")).as(n + " entries").contains(m);
@@ -158,7 +161,7 @@ class RemoteManifestsFormat2Test {
         List<ManifestEntry> base = entries(20_000);
         try (Provider mem = memory()) {
             Recording p = new Recording(mem);
-            RemoteManifests w = new RemoteManifests(p, retry(), x -> Optional.empty(), () -> true); // under the lease
+            RemoteManifests w = new RemoteManifests(p, retry(), x -> Optional.empty(), () -> true, PARALLEL); // under the lease
             w.read("nightly");
             w.write("nightly", manifest(base, T0));
             Set<String> before = chunksOn(mem);
@@ -397,6 +400,73 @@ class RemoteManifestsFormat2Test {
             Optional<Chunked> cold = manifests(p, state, () -> true).readChunked("nightly", empty);
             assertThat(cold.get().toManifest()).isEqualTo(manifest(changed, T0));
             assertThat(p.named("get")).hasSize(1 + namesOf(manifest(changed, T0)).size()).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void chunkPuts_goInParallel_andTheRootOnlyAfterAll() throws InterruptedException {
+        Manifest m = manifest(entries(20_000), T0);
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch together = new java.util.concurrent.CountDownLatch(PARALLEL);
+        List<String> done = new CopyOnWriteArrayList<>();
+        try (Provider mem = memory()) {
+            Provider p = new ForwardingProvider(mem) {
+                @Override
+                public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+                    if (name.equals(ROOT)) {
+                        assertThat(inFlight.get()).as("no chunk put in flight beside the root").isZero();
+                        assertThat(done).as("every chunk stored before the root").containsAll(namesOf(m));
+                        return super.putMetadata(name, bytes, precondition);
+                    }
+                    most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    try {
+                        together.countDown();
+                        together.await(10, java.util.concurrent.TimeUnit.SECONDS); // the first ones wait for each other
+                        return super.putMetadata(name, bytes, precondition);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    } finally {
+                        done.add(name);
+                        inFlight.decrementAndGet();
+                    }
+                }
+            };
+            RemoteManifests w = new RemoteManifests(p, retry(), x -> Optional.empty(), () -> true, PARALLEL);
+            w.read("nightly");
+            w.write("nightly", m);
+            assertThat(together.getCount()).as("puts that met in flight").isZero();
+            assertThat(most.get()).isEqualTo(PARALLEL);
+            assertThat(new RemoteManifests(mem, retry()).read("nightly")).contains(m);
+        }
+    }
+
+    @Test
+    void aFailedChunkPut_startsNoFurtherPut_andPutsNoRoot() {
+        Manifest m = manifest(entries(20_000), T0);
+        int chunks = namesOf(m).size();
+        try (Provider mem = memory()) {
+            Recording rec = new Recording(mem);
+            java.util.concurrent.atomic.AtomicInteger puts = new java.util.concurrent.atomic.AtomicInteger();
+            Provider p = new ForwardingProvider(rec) {
+                @Override
+                public String putMetadata(String name, byte[] bytes, MetadataPrecondition precondition) {
+                    if (puts.incrementAndGet() == 3) {
+                        throw new ProviderException(ProviderException.Kind.PERMANENT, "refused: " + name, null, null);
+                    }
+                    return super.putMetadata(name, bytes, precondition);
+                }
+            };
+            RemoteManifests w = new RemoteManifests(p, retry(), x -> Optional.empty(), () -> true, PARALLEL);
+            w.read("nightly");
+
+            assertThatThrownBy(() -> w.write("nightly", m)).isInstanceOf(ProviderException.class).hasMessageContaining("refused");
+
+            assertThat(rec.named("put")).doesNotContain(ROOT);
+            assertThat(puts.get()).as("puts tried of " + chunks).isLessThan(3 + PARALLEL + 1);
+            assertThat(mem.getMetadata(ROOT)).isEmpty();
+            assertThat(rec.named("delete")).as("nothing swept").isEmpty();
         }
     }
 

@@ -71,6 +71,19 @@ public interface SyncListener {
     }
 
     /**
+     * A dry-run or run ended with an exception instead of a result, so no {@link #onComplete} event
+     * was sent for it: a feature flag or a setting refused it, another run held its lock, a limit or a
+     * delete guard refused its plan, the remote could not be opened, or it failed unexpectedly. The
+     * exception is then thrown to the caller as before. A run that has a result, however many of its
+     * files failed, ends in {@link #onComplete} instead.
+     *
+     * @param event the failure
+     */
+    @Experimental(since = "0.1.0")
+    default void onFailed(FailedEvent event) {
+    }
+
+    /**
      * A computed plan.
      *
      * @param service the service id
@@ -143,6 +156,24 @@ public interface SyncListener {
      */
     @Experimental(since = "0.1.0")
     record RetryEvent(String service, String snapshot, SyncError.Kind kind, int attempt, java.time.Duration delay) {
+    }
+
+    /**
+     * A dry-run or run that ended with an exception.
+     *
+     * @param service the service id
+     * @param snapshot the snapshot name (with the configured prefix, as in the other events; as the
+     *     request gave it when the name itself was refused)
+     * @param dryRun true for a dry-run
+     * @param category what kind of failure it was, as the command line and the HTTP routes classify it
+     *     ({@link ErrorCategory#of(Throwable)}): {@link ErrorCategory#LOCKED} for a held lock,
+     *     {@link ErrorCategory#DELETE_GUARD} or {@link ErrorCategory#LIMIT} for a refused plan, ...
+     * @param failure the exception that is thrown to the caller; its message names no secret
+     * @param duration how long it ran before it failed
+     */
+    @Experimental(since = "0.1.0")
+    record FailedEvent(String service, String snapshot, boolean dryRun, ErrorCategory category, Throwable failure,
+                       java.time.Duration duration) {
     }
 
     /**

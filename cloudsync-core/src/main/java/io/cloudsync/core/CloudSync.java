@@ -233,7 +233,7 @@ public final class CloudSync {
      * @throws FeatureDisabledException when a flag is off
      */
     public SyncResult dryRun(SyncRequest request) {
-        return new SyncRun(context, request, "plan a sync").dryRun();
+        return SyncRun.observed(context, request, true);
     }
 
     /**
@@ -249,7 +249,7 @@ public final class CloudSync {
      * @throws PlanRefusedException when a limit of the request or a delete guard refuses the plan
      */
     public SyncResult run(SyncRequest request) {
-        return new SyncRun(context, request, "run a sync").run();
+        return SyncRun.observed(context, request, false);
     }
 
     /**

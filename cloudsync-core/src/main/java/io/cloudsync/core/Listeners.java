@@ -69,6 +69,14 @@ final class Listeners {
         }
     }
 
+    void failed(String service, String snapshot, boolean dryRun, Throwable failure, java.time.Duration duration) {
+        SyncListener.FailedEvent event = new SyncListener.FailedEvent(service, snapshot, dryRun,
+                io.cloudsync.ErrorCategory.of(failure), failure, duration);
+        for (SyncListener l : listeners) {
+            safely(() -> l.onFailed(event));
+        }
+    }
+
     private static void safely(Runnable r) {
         try {
             r.run();

@@ -71,6 +71,8 @@ final class SyncRun {
     private volatile RemoteManifests.Counts dryRunMetadata = RemoteManifests.Counts.NONE;
     /** The run's remote lease while it changes the remote, else {@link RemoteLease#none()}. */
     private volatile RemoteLease lease = RemoteLease.none();
+    /** Whether the listeners have had this run's complete event. */
+    private boolean completed;
 
     /**
      * Admits a request.
@@ -86,6 +88,36 @@ final class SyncRun {
         this.snapshot = ctx.targets().snapshotName(request);
         ctx.targets().requireEnabled(service, what);
         this.scope = Scope.of(request.include(), ctx.root());
+    }
+
+    /**
+     * Admits and runs a dry-run or run; when it throws instead of returning a result, the listeners
+     * hear of it ({@link SyncListener#onFailed}) before the exception goes on to the caller.
+     *
+     * @param ctx the context
+     * @param request what to sync
+     * @param dryRun whether to plan only
+     * @return the result
+     */
+    static SyncResult observed(RunContext ctx, SyncRequest request, boolean dryRun) {
+        long start = System.nanoTime();
+        SyncRun run = null;
+        try {
+            run = new SyncRun(ctx, request, dryRun ? "plan a sync" : "run a sync");
+            return dryRun ? run.dryRun() : run.run();
+        } catch (RuntimeException | Error e) {
+            if (run == null || !run.completed) {
+                ctx.listeners().failed(request.service(), run == null ? request.snapshot() : run.snapshot, dryRun, e,
+                        Duration.ofNanos(System.nanoTime() - start));
+            }
+            throw e;
+        }
+    }
+
+    /** Tells the listeners how the run ended. */
+    private void complete(SyncSummary summary) {
+        completed = true;
+        ctx.listeners().complete(service, snapshot, summary);
     }
 
     /** What the dry run planned against: the remote manifest, or where it came from instead. */
@@ -123,7 +155,7 @@ final class SyncRun {
                 .addKeyValue("metadata_bytes_read", dryRunMetadata.bytesRead())
                 .addKeyValue("metadata_bytes_written", dryRunMetadata.bytesWritten())
                 .log();
-        ctx.listeners().complete(service, snapshot, summary);
+        complete(summary);
         Entries entries = entries(EntryStreams.merge(scope, sides.scannedLocal, sides.stored), planned, remote.manifest, scanned,
                 false);
         return result(entries, plan, summary, remote.source, remote.note, refusal.orElse(null));
@@ -387,7 +419,7 @@ final class SyncRun {
                     .addKeyValue("metadata_requests", remoteManifests.counts().requests())
                     .addKeyValue("metadata_bytes_read", remoteManifests.counts().bytesRead())
                     .addKeyValue("metadata_bytes_written", remoteManifests.counts().bytesWritten()).log();
-            ctx.listeners().complete(service, snapshot, summary);
+            complete(summary);
             return result(entries, plan, summary, PlanSource.REMOTE,
                     remoteManifest.isPresent() ? "read from the remote" : "the remote has no manifest yet", null);
         }
@@ -793,7 +825,7 @@ final class SyncRun {
                 elapsed(), errors);
         LOG.atError().setMessage("sync.run").addKeyValue("service", request.service()).addKeyValue("snapshot", snapshot)
                 .addKeyValue("status", "failed").addKeyValue("error", e.getMessage()).log();
-        ctx.listeners().complete(request.service(), snapshot, summary);
+        complete(summary);
         Entries entries = entries(EntryStreams.merge(scope, sides.scannedLocal, sides.stored), planned, cached, scanned, false);
         return result(entries, planned.summary(), summary, cached.isPresent() ? PlanSource.CACHE : PlanSource.NONE,
                 "the remote manifest could not be read: " + e.getMessage(), null);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.cloudsync.ErrorCategory;
 import io.cloudsync.FeatureDisabledException;
 import io.cloudsync.LockHeldException;
 import io.cloudsync.Manifest;
@@ -94,6 +95,11 @@ class CloudSyncTest {
 
                     @Override
                     public void onComplete(CompleteEvent event) {
+                        events.add(event);
+                    }
+
+                    @Override
+                    public void onFailed(FailedEvent event) {
                         events.add(event);
                     }
                 })
@@ -596,6 +602,12 @@ class CloudSyncTest {
                 .isInstanceOf(LockHeldException.class)
                 .hasMessageContaining("pid " + ProcessHandle.current().pid());
         assertThat(first.get(30, TimeUnit.SECONDS).summary().status()).isEqualTo(SyncStatus.SUCCESS);
+        assertThat(failures()).singleElement().satisfies(f -> {
+            assertThat(f.category()).isEqualTo(ErrorCategory.LOCKED);
+            assertThat(f.failure()).isInstanceOf(LockHeldException.class);
+            assertThat(f.dryRun()).isFalse();
+        });
+        assertThat(events.stream().filter(SyncListener.CompleteEvent.class::isInstance)).as("the first run's only").hasSize(1);
     }
 
     @Test
@@ -639,6 +651,15 @@ class CloudSyncTest {
                 .hasMessageContaining("--allow-mass-delete")
                 .hasMessageContaining("delete_guard_max_fraction");
         assertThat(Trees.read(remote.resolve("nightly"))).hasSize(23);
+        assertThat(failures()).singleElement().satisfies(f -> {
+            assertThat(f).extracting(SyncListener.FailedEvent::service, SyncListener.FailedEvent::snapshot,
+                    SyncListener.FailedEvent::dryRun, SyncListener.FailedEvent::category)
+                    .containsExactly("local", "nightly", false, ErrorCategory.DELETE_GUARD);
+            assertThat(f.failure()).isInstanceOf(PlanRefusedException.class);
+            assertThat(f.duration()).isPositive();
+        });
+        assertThat(events.get(events.size() - 1)).as("no complete event for the refused run")
+                .isInstanceOf(SyncListener.FailedEvent.class);
 
         SyncResult allowed = cs.run(SyncRequest.builder("local", "nightly").allowMassDelete(true).build());
         assertThat(allowed.summary().deleted()).isEqualTo(15);
@@ -682,6 +703,38 @@ class CloudSyncTest {
         assertThatThrownBy(() -> cs.run(SyncRequest.builder("local", "nightly").maxBytes(5).build()))
                 .isInstanceOf(PlanRefusedException.class).hasMessageContaining("more than the limit of 5");
         assertThat(remote).doesNotExist();
+    }
+
+    private List<SyncListener.FailedEvent> failures() {
+        return events.stream().filter(SyncListener.FailedEvent.class::isInstance).map(SyncListener.FailedEvent.class::cast)
+                .toList();
+    }
+
+    @Test
+    void aRefusedDryRunOrRun_tellsTheListenersOnFailed_andAResultNever() {
+        List<SyncListener.FailedEvent> failed = new CopyOnWriteArrayList<>();
+        SyncListener listener = new SyncListener() {
+            @Override
+            public void onFailed(FailedEvent event) {
+                failed.add(event);
+            }
+        };
+        CloudSync masterOnly = CloudSync.builder().root(root).listener(listener)
+                .config(CloudSyncConfig.builder().feature("enable_cloud_sync", true).build()).build();
+        assertThatThrownBy(() -> masterOnly.dryRun(SyncRequest.builder("local", "nightly").build()))
+                .isInstanceOf(FeatureDisabledException.class);
+        assertThatThrownBy(() -> masterOnly.run(SyncRequest.builder("local", "weekly").build()))
+                .isInstanceOf(FeatureDisabledException.class);
+        assertThat(failed).extracting(SyncListener.FailedEvent::snapshot, SyncListener.FailedEvent::dryRun,
+                SyncListener.FailedEvent::category).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("nightly", true, ErrorCategory.DISABLED),
+                        org.assertj.core.groups.Tuple.tuple("weekly", false, ErrorCategory.DISABLED));
+        assertThat(failed).allSatisfy(f -> assertThat(f.failure()).isInstanceOf(FeatureDisabledException.class));
+
+        CloudSync cs = cloudSync();
+        cs.dryRun(SyncRequest.builder("local", "nightly").build());
+        cs.run(SyncRequest.builder("local", "nightly").build());
+        assertThat(failures()).as("runs with a result").isEmpty();
     }
 
     @Test

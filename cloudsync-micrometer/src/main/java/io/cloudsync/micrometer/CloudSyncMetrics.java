@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  *     <td>bytes of the uploaded files; those an interrupted run had stored; those sent over the wire</td></tr>
  * <tr><td>{@value #ERRORS}</td><td>counter</td><td>{@code kind}: throttled, unavailable, ...</td>
  *     <td>the errors of finished runs, by {@link SyncError.Kind}</td></tr>
+ * <tr><td>{@value #FAILURES}</td><td>counter</td><td>{@code category}: locked, delete_guard, limit, configuration,
+ *     transient, ...</td><td>runs (not dry runs) that ended with an exception instead of a result
+ *     ({@link #onFailed}), by {@link io.cloudsync.ErrorCategory}; such runs are not in {@value #DURATION}</td></tr>
  * <tr><td>{@value #RETRIES}</td><td>counter</td><td>{@code kind}: throttled (a throttle), unavailable, ...</td>
  *     <td>calls to the remote that failed and were tried again</td></tr>
  * <tr><td>{@value #IN_FLIGHT_FILES}</td><td>gauge</td><td></td><td>operations begun and not finished</td></tr>
@@ -54,6 +57,8 @@ public final class CloudSyncMetrics implements SyncListener {
 
     /** Timer of dry runs and runs. */
     public static final String DURATION = "cloudsync.sync.duration";
+    /** Counter of runs that ended with an exception, by category. */
+    public static final String FAILURES = "cloudsync.sync.failures";
     /** Counter of files of finished runs, by outcome. */
     public static final String FILES = "cloudsync.sync.files";
     /** Counter of bytes of finished runs, by outcome. */
@@ -164,6 +169,23 @@ public final class CloudSyncMetrics implements SyncListener {
         if (summary.status() == SyncStatus.SUCCESS) {
             s.lastSuccessMillis.set(registry.config().clock().wallTime());
         }
+    }
+
+    /**
+     * Counts a run that threw instead of ending with a result, by its category; a dry run is not
+     * counted. Either way nothing of it is in flight any more.
+     */
+    @Override
+    public void onFailed(FailedEvent event) {
+        Series s = series(event.service(), event.snapshot());
+        s.inFlight.clear();
+        s.inFlightFiles.set(0);
+        s.inFlightBytes.set(0);
+        if (event.dryRun()) {
+            return;
+        }
+        Counter.builder(FAILURES).description("Runs that ended with an exception instead of a result, by category")
+                .tags(s.tags).tag("category", event.category().jsonName()).register(registry).increment();
     }
 
     private void files(Series s, String outcome, long n) {

@@ -177,6 +177,25 @@ class CloudSyncMetricsTest {
     }
 
     @Test
+    void aRunThatThrows_isCountedByCategory_notTimed_andADryRunThatThrowsNotAtAll() {
+        CloudSync cs = cloudSync();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> cs.run(SyncRequest.builder("remote", "nightly").maxUploads(1).build()))
+                .isInstanceOf(io.cloudsync.PlanRefusedException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cs.dryRun(SyncRequest.builder("other", "nightly").build()))
+                .isInstanceOf(io.cloudsync.ConfigurationException.class);
+
+        assertThat(counter(CloudSyncMetrics.FAILURES, "category", "limit")).isEqualTo(1);
+        assertThat(registry.find(CloudSyncMetrics.FAILURES).counters()).as("the dry run is not counted").hasSize(1);
+        assertThat(registry.find(CloudSyncMetrics.DURATION).timers()).as("no run had a result").isEmpty();
+        assertThat(gauge(CloudSyncMetrics.IN_FLIGHT_FILES)).isZero();
+
+        cs.run(SyncRequest.builder("remote", "nightly").build());
+        assertThat(counter(CloudSyncMetrics.FAILURES, "category", "limit")).as("a success does not reset it").isEqualTo(1);
+        assertThat(registry.get(CloudSyncMetrics.DURATION).tag("status", "success").timer().count()).isEqualTo(1);
+    }
+
+    @Test
     void vaultUnlockFailures_countEachFailureTold_beforeAnyRun() {
         assertThat(registry.get(CloudSyncMetrics.VAULT_UNLOCK_FAILURES).counter().count()).isZero();
 

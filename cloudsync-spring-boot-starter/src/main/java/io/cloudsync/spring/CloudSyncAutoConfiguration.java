@@ -107,14 +107,13 @@ public class CloudSyncAutoConfiguration {
      * Runs the scheduled syncs; checks the schedules when the application starts.
      *
      * @param cloudSync the instance
-     * @param runs where runs that stop before they begin are recorded
      * @param properties the schedules
      * @return the scheduler, started with the application
      */
     @Bean
     @ConditionalOnMissingBean
-    public CloudSyncScheduler cloudSyncScheduler(CloudSync cloudSync, CloudSyncRuns runs, CloudSyncProperties properties) {
-        return new CloudSyncScheduler(cloudSync, runs, properties.getSchedule());
+    public CloudSyncScheduler cloudSyncScheduler(CloudSync cloudSync, CloudSyncProperties properties) {
+        return new CloudSyncScheduler(cloudSync, properties.getSchedule());
     }
 
     /** The metrics, on the application's registry. */

@@ -1,5 +1,6 @@
 package io.cloudsync.spring;
 
+import io.cloudsync.ErrorCategory;
 import io.cloudsync.SyncError;
 import io.cloudsync.SyncListener;
 import io.cloudsync.SyncStatus;
@@ -13,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The last run of each service and when one last succeeded, as the application's {@code CloudSync}
- * reported them (dry runs aside) and as the scheduler saw runs that stopped before they began (a refused
- * plan, an unreadable remote), for the health indicator. Kept in memory: after a restart a service has
+ * reported them (dry runs aside), runs that ended with an exception (a refused plan, a remote that could
+ * not be opened) included, whoever started them, for the health indicator. Kept in memory: after a restart a service has
  * no run until its next one.
  */
 public final class CloudSyncRuns implements SyncListener {
@@ -60,14 +61,18 @@ public final class CloudSyncRuns implements SyncListener {
     }
 
     /**
-     * Records a run that stopped before it began, with an exception rather than a summary.
-     *
-     * @param service the service
-     * @param snapshot the snapshot
-     * @param error what stopped it, without secrets (an exception's message)
+     * Records a run that ended with an exception rather than a summary, as failed: a refused plan, a
+     * remote that could not be opened, a setting or flag that refused it, a failure of the engine.
+     * Dry runs are not recorded, nor a run that found another run of the same service and snapshot
+     * holding the lock ({@link ErrorCategory#LOCKED}): that one was skipped, and the other run reports.
      */
-    public void stopped(String service, String snapshot, String error) {
-        record(service, snapshot, SyncStatus.FAILED, null, error);
+    @Override
+    public void onFailed(FailedEvent event) {
+        if (event.dryRun() || event.category() == ErrorCategory.LOCKED) {
+            return;
+        }
+        Throwable e = event.failure();
+        record(event.service(), event.snapshot(), SyncStatus.FAILED, null, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 
     private void record(String service, String snapshot, SyncStatus status, @Nullable SyncSummary summary,

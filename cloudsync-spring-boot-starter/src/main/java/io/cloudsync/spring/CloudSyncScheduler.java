@@ -38,7 +38,6 @@ public final class CloudSyncScheduler implements SmartLifecycle {
     }
 
     private final CloudSync cloudSync;
-    private final CloudSyncRuns runs;
     private final List<Entry> entries;
     private @Nullable ThreadPoolTaskScheduler scheduler;
 
@@ -46,13 +45,11 @@ public final class CloudSyncScheduler implements SmartLifecycle {
      * Checks the schedules against the configuration.
      *
      * @param cloudSync the instance that runs the syncs
-     * @param runs where runs that stop before they begin are recorded
      * @param schedules service to schedule, as in {@code cloudsync.schedule}
      * @throws ConfigurationException naming the property that is missing or wrong, and how to mend it
      */
-    public CloudSyncScheduler(CloudSync cloudSync, CloudSyncRuns runs, Map<String, CloudSyncProperties.Schedule> schedules) {
+    public CloudSyncScheduler(CloudSync cloudSync, Map<String, CloudSyncProperties.Schedule> schedules) {
         this.cloudSync = cloudSync;
-        this.runs = runs;
         this.entries = List.copyOf(check(schedules, cloudSync.config().services()).values());
     }
 
@@ -143,7 +140,7 @@ public final class CloudSyncScheduler implements SmartLifecycle {
         } catch (RuntimeException e) {
             LOG.atWarn().setMessage("cloudsync.schedule").addKeyValue("service", service).addKeyValue("snapshot", snapshot)
                     .addKeyValue("status", "failed").addKeyValue("reason", String.valueOf(e.getMessage())).log();
-            runs.stopped(service, snapshot, e.getClass().getSimpleName() + ": " + e.getMessage());
+            // CloudSyncRuns has recorded it already: CloudSync tells its listeners (SyncListener#onFailed)
         }
     }
 

@@ -1,6 +1,7 @@
 package io.cloudsync.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudsync.ConfigurationException;
 import io.cloudsync.Secret;
@@ -108,6 +109,21 @@ class CloudSyncAutoConfigurationTest {
                     .isEqualTo(2.0);
             assertThat(registry.get("cloudsync.sync.duration").tag("status", "success").timer().count()).isEqualTo(1);
             assertThat(cs.root()).isEqualTo(root.toAbsolutePath().normalize());
+        });
+    }
+
+    @Test
+    void aRunTheApplicationStartsItself_thatIsRefused_isDownInHealth_andCountedInMetrics() throws IOException {
+        Path root = project();
+        runner.withPropertyValues(local(root)).withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+            CloudSync cs = context.getBean(CloudSync.class);
+            assertThatThrownBy(() -> cs.run(io.cloudsync.SyncRequest.builder("local", "nightly").maxUploads(1).build()))
+                    .isInstanceOf(io.cloudsync.PlanRefusedException.class);
+            Health h = context.getBean(CloudSyncHealthIndicator.class).health();
+            assertThat(h.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(h.getDetails().get("local").toString()).contains("lastRun=failed").contains("PlanRefusedException");
+            assertThat(context.getBean(MeterRegistry.class).get("cloudsync.sync.failures").tag("service", "local")
+                    .tag("category", "limit").counter().count()).isEqualTo(1.0);
         });
     }
 

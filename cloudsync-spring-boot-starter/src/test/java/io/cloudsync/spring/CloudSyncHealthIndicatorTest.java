@@ -2,6 +2,7 @@ package io.cloudsync.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cloudsync.ErrorCategory;
 import io.cloudsync.SyncAction;
 import io.cloudsync.SyncError;
 import io.cloudsync.SyncListener;
@@ -73,11 +74,19 @@ class CloudSyncHealthIndicatorTest {
                 .containsEntry("lastSuccessAt", "2026-12-04T02:00:00Z");
         assertThat(detail(partial, "a")).containsEntry("status", "UP").doesNotContainKey("error");
 
-        runs.stopped("c", "nightly", "PlanRefusedException: the plan deletes 90% of the remote's files");
+        runs.onFailed(new SyncListener.FailedEvent("c", "nightly", false, ErrorCategory.LOCKED,
+                new IllegalStateException("another run holds the lock"), Duration.ofMillis(3)));
+        runs.onFailed(new SyncListener.FailedEvent("c", "nightly", true, ErrorCategory.CONFIGURATION,
+                new IllegalArgumentException("a dry run with a bad include"), Duration.ofMillis(3)));
+        assertThat(detail(indicator.health(), "c")).as("a skipped run and a dry run change nothing")
+                .containsEntry("status", "UP").containsEntry("lastRun", "success");
+
+        runs.onFailed(new SyncListener.FailedEvent("c", "nightly", false, ErrorCategory.DELETE_GUARD,
+                new IllegalStateException("the plan deletes 90% of the remote's files"), Duration.ofMillis(40)));
         Health down = indicator.health();
         assertThat(down.getStatus()).isEqualTo(Status.DOWN);
         assertThat(detail(down, "c")).containsEntry("lastRun", "failed").doesNotContainKey("uploaded")
-                .containsEntry("error", "PlanRefusedException: the plan deletes 90% of the remote's files");
+                .containsEntry("error", "IllegalStateException: the plan deletes 90% of the remote's files");
 
         complete("c", SyncStatus.SUCCESS, List.of());
         complete("b", SyncStatus.SUCCESS, List.of());

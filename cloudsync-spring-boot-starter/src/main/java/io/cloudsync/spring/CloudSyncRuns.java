@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The last run of each service and when one last succeeded, as the application's {@code CloudSync}
  * reported them (dry runs aside), runs that ended with an exception (a refused plan, a remote that could
- * not be opened) included, whoever started them, for the health indicator. Kept in memory: after a restart a service has
- * no run until its next one.
+ * not be opened) included, whoever started them, for the health indicator. Kept in memory: after a
+ * restart a service has no run until its next one.
  */
 public final class CloudSyncRuns implements SyncListener {
 

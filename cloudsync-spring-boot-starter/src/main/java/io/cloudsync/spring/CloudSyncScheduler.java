@@ -25,8 +25,8 @@ import org.springframework.scheduling.support.CronTrigger;
  * Runs the syncs of {@code cloudsync.schedule.<service>}: at each time its cron expression names, a run of
  * the service's snapshot with the same lock and delete guards as {@code cloudsync sync}. A run still going
  * when the next time comes is not doubled: the next one finds the lock held and is skipped (logged). A
- * refused plan or a run that stops before it begins is logged and recorded as a failed run for the health
- * indicator; a run's own outcome reaches the listeners as every run's does. Stopping the application
+ * refused plan or a run that stops before it begins is logged; it reaches the listeners (the health
+ * indicator's {@link CloudSyncRuns} among them) as every run's outcome does. Stopping the application
  * interrupts a run in progress; the next run resumes it.
  */
 public final class CloudSyncScheduler implements SmartLifecycle {

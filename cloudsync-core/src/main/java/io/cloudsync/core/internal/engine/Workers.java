@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 public final class Workers {
 
     /** Items a streaming {@link #forEach(Iterator, int, String, Consumer)} takes ahead of the workers, per thread. */
-    public static final int AHEAD_PER_THREAD = 64;
+    static final int AHEAD_PER_THREAD = 64;
 
     private Workers() {
     }

@@ -25,8 +25,10 @@ import java.util.Map;
  * environment and the standard streams to a warm daemon of this user (starting one on first use) and
  * exits with the command's exit code. Whenever the daemon cannot serve the command (it is busy, the
  * command needs a console or a process of its own, the daemon folder is not private, the daemon does
- * not start), the command runs here, in this process, exactly as {@code java -jar} would run it.
- * docs/CLI.md, "The daemon".
+ * not start), the command runs here, in this process, exactly as {@code java -jar} would run it; or,
+ * when the launcher started this client in a JVM made to start fast rather than to run commands
+ * ({@link DaemonProtocol#CLIENT_PROPERTY}), in a JVM of its own with the daemon's options, whose exit
+ * code, streams and interruption are this process's. docs/CLI.md, "The daemon".
  */
 public final class DaemonClient {
 
@@ -55,10 +57,71 @@ public final class DaemonClient {
             warn("the daemon failed (" + e.getMessage() + "); running without it");
         }
         if (code == LOCAL) {
+            if (System.getProperty(DaemonProtocol.CLIENT_PROPERTY) != null) {
+                System.exit(inOwnJvm(args));
+            }
             Main.main(args);
             return;
         }
         System.exit(code);
+    }
+
+    /**
+     * Runs the command in a JVM of its own, as {@code java OPTIONS -jar JAR ARGS} with the daemon's
+     * options, sharing this process's standard streams; returns its exit code. Signals that stop this
+     * process stop it too (a shutdown hook), and it stops by itself when this process is gone
+     * ({@link DaemonProtocol#PARENT_PROPERTY}).
+     */
+    private static int inOwnJvm(String[] args) {
+        Path jar = jar();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(options(System.getProperty(DaemonProtocol.JVM_PROPERTY, "")));
+        cmd.add("-D" + DaemonProtocol.PARENT_PROPERTY + "=" + ProcessHandle.current().pid());
+        if (jar == null) {
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        } else {
+            cmd.addAll(List.of("-jar", jar.toString()));
+        }
+        cmd.addAll(Arrays.asList(args));
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).inheritIO().start();
+        } catch (IOException e) {
+            warn("cannot start a JVM for the command (" + e.getMessage() + "); running it here");
+            return Main.execute(Terminal.system(), false, args);
+        }
+        Thread stop = new Thread(() -> {
+            if (p.isAlive()) {
+                p.destroy(); // SIGTERM: the command stops as it would in its own process
+                try {
+                    p.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "cloudsync-command-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        while (true) {
+            try {
+                int code = p.waitFor();
+                Runtime.getRuntime().removeShutdownHook(stop);
+                return code;
+            } catch (InterruptedException e) {
+                // keep waiting: the command's end is this process's end
+            }
+        }
+    }
+
+    /** JVM options as the launcher joined them: separated by white space. */
+    static List<String> options(String jvm) {
+        List<String> out = new ArrayList<>();
+        for (String o : jvm.trim().split("\\s+")) {
+            if (!o.isEmpty()) {
+                out.add(o);
+            }
+        }
+        return out;
     }
 
     /** The command's exit code from a daemon, or {@link #LOCAL} when it is to run here. */
@@ -125,11 +188,7 @@ public final class DaemonClient {
         }
         cmd.addAll(List.of("/bin/sh", "-c", "trap '' INT HUP; exec \"$0\" \"$@\""));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String o : jvm.trim().split("\\s+")) {
-            if (!o.isEmpty()) {
-                cmd.add(o);
-            }
-        }
+        cmd.addAll(options(jvm));
         cmd.addAll(List.of("-cp", jar.toString(), Daemon.class.getName(), dir.resolve(key + ".sock").toString(),
                 dir.resolve(key + ".lock").toString(), jar.toString(), Long.toString(DaemonProtocol.idleSeconds(env))));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())

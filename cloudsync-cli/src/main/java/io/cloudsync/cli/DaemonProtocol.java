@@ -69,6 +69,14 @@ final class DaemonProtocol {
     static final String ENABLED_PROPERTY = "cloudsync.daemon";
     /** The system property with the JVM options the launcher uses, which a daemon it starts gets as well. */
     static final String JVM_PROPERTY = "cloudsync.daemon.jvm";
+    /**
+     * Set (to {@code light}) by the launcher when it starts the client in a JVM tuned to start fast, not
+     * to run commands: a command the daemon cannot take then runs in a JVM of its own, started with
+     * {@link #JVM_PROPERTY}'s options, not in the client's.
+     */
+    static final String CLIENT_PROPERTY = "cloudsync.daemon.client";
+    /** The client's pid, given to a JVM it starts for a command: that JVM stops when the client is gone. */
+    static final String PARENT_PROPERTY = "cloudsync.parent.pid";
     /** The system property naming the daemon folder; else {@value #DIR_ENV}, else a default. */
     static final String DIR_PROPERTY = "cloudsync.daemon.dir";
     /** The environment variable naming the daemon folder. */

@@ -18,7 +18,27 @@ public final class Main {
      * @param args the command line
      */
     public static void main(String[] args) {
+        watchParent();
         System.exit(execute(Terminal.system(), false, args));
+    }
+
+    /**
+     * In a JVM the daemon client started for a command ({@link DaemonProtocol#PARENT_PROPERTY}): when
+     * the client is gone (killed, even with SIGKILL), the command stops as if it had been interrupted,
+     * exit code 130, through the shutdown hooks that release its lock.
+     */
+    private static void watchParent() {
+        String parent = System.getProperty(DaemonProtocol.PARENT_PROPERTY);
+        if (parent == null) {
+            return;
+        }
+        try {
+            ProcessHandle.of(Long.parseLong(parent)).ifPresentOrElse(
+                    h -> h.onExit().thenRun(() -> new Thread(() -> System.exit(130), "cloudsync-parent-gone").start()),
+                    () -> System.exit(130));
+        } catch (NumberFormatException e) {
+            // not a pid: nothing to watch
+        }
     }
 
     /**

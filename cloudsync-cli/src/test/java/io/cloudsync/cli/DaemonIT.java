@@ -130,6 +130,50 @@ class DaemonIT {
         }
     }
 
+    /** The launcher's light client: a JVM made to start fast, which runs no command itself. */
+    private List<String> lightClient(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Jar.JAVA.toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dcloudsync.daemon=on", "-Dcloudsync.daemon.client=light",
+                "-Dcloudsync.daemon.jvm=-XX:+UseSerialGC -Dcloudsync.daemon.check=100 -Dcloudsync.it.marker=full", "-cp",
+                jar.toString(), "io.cloudsync.cli.DaemonClient"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    @Test
+    void aLightClient_runsWhatTheDaemonCannotTake_inAJvmOfItsOwn_withTheSameOutputAndExitCode() throws Exception {
+        Files.createDirectories(daemonDir);
+        Files.setPosixFilePermissions(daemonDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = Map.of("CLOUDSYNC_DAEMON_DIR", daemonDir.toString());
+        Jar.Proc sync = Jar.exec(f.root, env, "", lightClient("sync", "--service", "local", "--snapshot", "s"));
+        assertThat(sync.code()).as(sync.toString()).isZero();
+        assertThat(sync.err()).contains("not using the daemon");
+        assertThat(sync.out()).contains("4 uploaded");
+        Jar.Proc unknown = Jar.exec(f.root, env, "", lightClient("sync", "--service", "nope", "--snapshot", "s"));
+        assertThat(unknown.code()).as(unknown.toString()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown service \"nope\"");
+
+        // `vault set` waits for stdin, which this client never closes: the command's own JVM, found by
+        // the daemon's options it was started with, stops when the client is killed
+        ProcessBuilder pb = new ProcessBuilder(lightClient("vault", "set", "cloud_sync.local.token"))
+                .directory(f.root.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        pb.environment().put("CLOUDSYNC_SECRETS_KEY", "daemon it passphrase");
+        Process client = pb.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        java.util.Optional<ProcessHandle> command = java.util.Optional.empty();
+        while (command.isEmpty()) {
+            assertThat(System.nanoTime()).as("the command's JVM never started").isLessThan(deadline);
+            Thread.sleep(100);
+            command = client.toHandle().children().filter(c -> c.info().arguments().map(a -> List.of(a)
+                    .contains("-Dcloudsync.it.marker=full")).orElse(false)).findFirst();
+        }
+        ProcessHandle jvm = command.get();
+        assertThat(jvm.info().arguments().orElseThrow()).contains("-Dcloudsync.parent.pid=" + client.pid(), "-jar");
+        client.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        assertThat(jvm.onExit().get(30, TimeUnit.SECONDS).isAlive()).as("the command stopped with its client").isFalse();
+    }
+
     @Test
     void aRebuiltJar_getsANewDaemon_andTheOldOneStops() throws Exception {
         assertThat(client(f.root, Map.of(), "", "providers").code()).isZero();

@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>Durability in batches: a finished operation waits until {@link Provider#flush()} has made it
  * durable, and only then is it journalled (one journal sync per batch) and counted. A batch is
  * flushed when it holds {@link #FLUSH_EVERY_FILES} operations, when its oldest has waited
- * {@link #FLUSH_EVERY} or {@link #FLUSH_COST_FACTOR} times as long as the last flush took (so a
- * provider whose flush costs nothing, a remote store, journals each operation at once, as a run
- * killed then redoes the least), and at the end of each phase; {@link #execute} returns only when every
+ * {@link #FLUSH_EVERY} or {@link #FLUSH_COST_FACTOR} times as long as the last batch took to flush
+ * and journal (so a provider whose flush costs nothing, a remote store, journals in batches of a few
+ * milliseconds, what the journal's own sync costs: a run killed then redoes almost nothing), and at
+ * the end of each phase; {@link #execute} returns only when every
  * operation it counts is durable: a journal record never names, and the manifest committed after
  * the execution never claims, a file that a power cut could lose. A failed flush fails the
  * operations of its batch; they are not journalled and the next run does them again.
@@ -120,8 +121,8 @@ public final class Execution {
     public static final java.time.Duration FLUSH_EVERY = java.time.Duration.ofSeconds(1);
     /**
      * A batch is also due once its oldest operation has waited this many times as long as the last
-     * flush took: flushing then costs at most about a fifth of the time, and a cheap flush is done
-     * at once.
+     * batch took to flush and journal: making batches durable then costs at most about a fifth of the
+     * time.
      */
     public static final int FLUSH_COST_FACTOR = 4;
 
@@ -485,10 +486,9 @@ public final class Execution {
             if (batch.isEmpty()) {
                 return;
             }
+            long start = System.nanoTime();
             try {
-                long start = System.nanoTime();
                 provider.flush();
-                lastFlushNanos = System.nanoTime() - start;
             } catch (ProviderException e) {
                 stopIfFatal(e);
                 notDurable(batch, SyncErrors.kindOf(e.kind()), String.valueOf(e.getMessage()), total, totalBytes);
@@ -509,6 +509,8 @@ public final class Execution {
             try {
                 journal.recordUploads(uploads);
                 journal.recordDeletes(deletes);
+                // the batch's whole cost: the provider's flush and the journal's own sync
+                lastFlushNanos = System.nanoTime() - start;
             } catch (RuntimeException e) {
                 notDurable(batch, SyncError.Kind.INTERNAL, "cannot record the operation in the run journal: "
                         + e.getMessage(), total, totalBytes);

@@ -148,9 +148,7 @@ public final class CloudSyncMetrics implements SyncListener {
         SyncSummary summary = event.summary();
         Timer.builder(DURATION).description("How long dry runs and runs took, by how they ended")
                 .tags(s.tags).tag("status", summary.status().jsonName()).register(registry).record(summary.duration());
-        s.inFlight.clear();
-        s.inFlightFiles.set(0);
-        s.inFlightBytes.set(0);
+        s.nothingInFlight();
         if (summary.status() == SyncStatus.DRY_RUN) {
             return;
         }
@@ -178,9 +176,7 @@ public final class CloudSyncMetrics implements SyncListener {
     @Override
     public void onFailed(FailedEvent event) {
         Series s = series(event.service(), event.snapshot());
-        s.inFlight.clear();
-        s.inFlightFiles.set(0);
-        s.inFlightBytes.set(0);
+        s.nothingInFlight();
         if (event.dryRun()) {
             return;
         }
@@ -232,6 +228,13 @@ public final class CloudSyncMetrics implements SyncListener {
             TimeGauge.builder(LAST_SUCCESS_AGE, this, TimeUnit.MILLISECONDS, s -> s.ageMillis(registry))
                     .description("Time since the last successful run; NaN until one succeeded").tags(tags)
                     .strongReference(true).register(registry);
+        }
+
+        /** A run ended, however: none of its operations is in flight any more. */
+        void nothingInFlight() {
+            inFlight.clear();
+            inFlightFiles.set(0);
+            inFlightBytes.set(0);
         }
 
         private void gauge(MeterRegistry registry, String name, String description, @Nullable String unit, AtomicLong value) {

@@ -51,6 +51,8 @@ final class Cli {
         });
         try {
             return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            return outOfMemory(terminal, json);
         } finally {
             Logging.release();
             terminal.out().flush();
@@ -177,6 +179,11 @@ final class Cli {
     }
 
     private static int failure(Terminal t, Exception ex, boolean json, boolean verbose) {
+        for (Throwable c = ex; c != null; c = c.getCause()) {
+            if (c instanceof OutOfMemoryError) {
+                return outOfMemory(t, json);
+            }
+        }
         ErrorCategory category = categoryOf(ex);
         int code = ExitCodes.of(category);
         String message = messageOf(ex);
@@ -195,6 +202,29 @@ final class Cli {
             t.err().println("cloudsync: this is unexpected; run again with -v for the stack trace and report it");
         }
         return code;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean OUT_OF_MEMORY = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Whether a command in this JVM ran out of heap: a daemon stops after answering it. */
+    static boolean ranOutOfMemory() {
+        return OUT_OF_MEMORY.get();
+    }
+
+    /**
+     * A command that ran out of Java heap: what the cap is and how to raise it, exit code 1. Called
+     * once the stack has unwound, so what the command held is garbage again and this has room to run.
+     */
+    private static int outOfMemory(Terminal t, boolean json) {
+        OUT_OF_MEMORY.set(true);
+        String message = "out of memory: the Java heap is capped at " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                + " MiB. Run again with a larger cap, for example CLOUDSYNC_JAVA_OPTS=-Xmx1g (docs/CLI.md);"
+                + " an interrupted sync resumes where it stopped.";
+        if (json) {
+            printJsonError(t, ExitCodes.FAILED, ResultCodec.error(ErrorCategory.FAILED, "out_of_memory", message), null);
+        }
+        t.err().println("cloudsync: " + message);
+        return ExitCodes.FAILED;
     }
 
     /** {@code {"error": {exit_code, category, type, message, reason?}, "plan"?}}, see docs/FORMATS.md. */

@@ -243,6 +243,9 @@ public final class Daemon {
             DaemonProtocol.signal(out, ran ? DaemonProtocol.EXIT : DaemonProtocol.LOCAL, code);
             out.flush();
         }
+        if (Cli.ranOutOfMemory()) {
+            stop("a command ran out of memory"); // a heap that overflowed once may hold anything: start afresh
+        }
         return ran;
     }
 

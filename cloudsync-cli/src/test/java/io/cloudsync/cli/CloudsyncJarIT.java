@@ -148,6 +148,30 @@ class CloudsyncJarIT {
     }
 
     @Test
+    void outOfHeap_saysWhatTheCapIsAndHowToRaiseIt_exit1_withoutAStackTrace() throws Exception {
+        // a real exhausted heap: a configuration file of millions of numbers is read whole, as JSON nodes
+        StringBuilder padding = new StringBuilder(16_000_000).append("[0");
+        for (int i = 0; i < 8_000_000; i++) {
+            padding.append(",0");
+        }
+        String config = Files.readString(f.root.resolve("config/cloudsync.json"));
+        Files.writeString(f.root.resolve("config/cloudsync.json"),
+                config.substring(0, config.lastIndexOf('}')) + ", \"padding\": " + padding.append("]}"));
+
+        Jar.Proc plan = Jar.exec(f.root, Map.of(), "", List.of(Jar.JAVA.toString(), "-Xmx48m", "-jar", Jar.JAR.toString(),
+                "--json", "plan", "--snapshot", "nightly"));
+
+        assertThat(plan.code()).as(plan.toString()).isEqualTo(1);
+        assertThat(plan.err()).as(plan.toString())
+                .contains("cloudsync: out of memory: the Java heap is capped at ", " MiB", "CLOUDSYNC_JAVA_OPTS=-Xmx1g")
+                .doesNotContain("\tat ", "OutOfMemoryError");
+        JsonNode error = plan.json().get("error");
+        assertThat(error.get("type").asText()).isEqualTo("out_of_memory");
+        assertThat(error.get("category").asText()).isEqualTo("failed");
+        assertThat(error.get("exit_code").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void badArguments_exit2WithAHintAndNoStackTrace() {
         for (String[] args : new String[][] {
             {"sync", "--snapshot", "nightly", "--max-bytes", "lots"},
